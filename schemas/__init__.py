@@ -1,0 +1,1 @@
+"""Record types and Arrow schemas of voicescrub, declared once."""

@@ -1,0 +1,129 @@
+"""Plain record types passed between stages.
+
+These are the in-memory shapes; the on-disk shapes are in ``schemas/arrow.py``.
+They are frozen dataclasses so that Beam pickles them cheaply and no stage
+mutates what another stage produced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Tuple
+
+
+@dataclass(frozen=True)
+class TimedWord:
+    """One word of a transcript with its place in the text and in the audio.
+
+    :param text: the word as it appears in ``Transcript.text`` (no leading space).
+    :param char_start: offset of the word's first character in ``Transcript.text``.
+    :param char_end: offset one past its last character.
+    :param start_s: start time in seconds from the start of the clip, as the ASR gave it.
+    :param end_s: end time in seconds; may be <= start_s when the ASR could not place it.
+    :param probability: the ASR's confidence in the word.
+    :param segment: index of the ASR segment the word came from.
+    """
+
+    text: str
+    char_start: int
+    char_end: int
+    start_s: float
+    end_s: float
+    probability: float = 1.0
+    segment: int = 0
+
+
+@dataclass(frozen=True)
+class Segment:
+    """An ASR segment: a stretch of audio with its own words."""
+
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """What the ASR heard in one clip.
+
+    ``text`` is the words joined by single spaces (segments too), so every
+    word's character span is exact and a detected character span can be
+    mapped back to the words, and through them to audio time.
+    """
+
+    text: str
+    words: Tuple[TimedWord, ...]
+    segments: Tuple[Segment, ...] = ()
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class PiiSpan:
+    """A detected piece of PII in a transcript.
+
+    :param entity_type: Presidio entity name, e.g. ``CREDIT_CARD``.
+    :param char_start: offset of the first character in ``Transcript.text``.
+    :param char_end: offset one past the last character.
+    :param score: detection confidence, 0..1.
+    :param recognizer: name of the recognizer that found it (never the value).
+    """
+
+    entity_type: str
+    char_start: int
+    char_end: int
+    score: float
+    recognizer: str
+
+
+@dataclass(frozen=True)
+class AudioInterval:
+    """A stretch of audio that is redacted, in seconds from the clip start."""
+
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class RedactedEntity:
+    """One entity as written to ``pii_entities``: where it was in text and audio."""
+
+    entity_type: str
+    char_start: int
+    char_end: int
+    audio_start_s: float
+    audio_end_s: float
+    score: float
+    recognizer: str
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """One validated manifest line.
+
+    ``account_id`` and ``device_id`` are raw identifiers: they must never be
+    logged, raised or written; only the pseudonymise stage reads ``account_id``.
+    """
+
+    utterance_id: str
+    account_id: str = field(repr=False)
+    device_id: str = field(repr=False)
+    recorded_at_us: int  # microseconds since the Unix epoch, UTC
+    audio_uri: str  # absolute, resolved against the manifest's folder
+    locale: str
+    manifest: str
+    line: int
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """Why one manifest line could not be scrubbed.
+
+    ``error_message`` is written by our own code from a fixed vocabulary,
+    never copied from an exception that could carry a transcript or an ID.
+    """
+
+    utterance_id: Optional[str]
+    manifest: str
+    line: int
+    stage: str
+    error_type: str
+    error_message: str

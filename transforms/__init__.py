@@ -1,0 +1,1 @@
+"""Stages of the voicescrub pipeline: one PTransform per module, plain logic beside it."""
