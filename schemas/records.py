@@ -45,9 +45,11 @@ class Segment:
 class Transcript:
     """What the ASR heard in one clip.
 
-    ``text`` is the words joined by single spaces (segments too), so every
-    word's character span is exact and a detected character span can be
-    mapped back to the words, and through them to audio time.
+    ``text`` is the words as the ASR spaced them (a token such as ``,111``
+    that continues a number is glued to it; otherwise one space between
+    words and between segments). Every word's character span in ``text`` is
+    exact, so a detected character span maps back to the words, and through
+    them to audio time.
     """
 
     text: str
