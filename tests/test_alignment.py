@@ -1,0 +1,257 @@
+"""Tests for transforms.alignment: character spans to audio time."""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import pytest
+
+from schemas.records import AudioInterval, PiiSpan, Segment, TimedWord, Transcript
+from transforms.alignment import AlignedSpan, AlignmentError, align_spans, merge_intervals
+
+NO_PAD = {"pad_before_s": 0.0, "pad_after_s": 0.0}
+
+
+def make_transcript(
+    words: Sequence[tuple[str, float, float, int]], segments: Sequence[tuple[float, float]] = ()
+) -> Transcript:
+    """Join words with single spaces and give each its exact char span."""
+    timed: list[TimedWord] = []
+    offset = 0
+    for text, start_s, end_s, segment in words:
+        timed.append(TimedWord(text, offset, offset + len(text), start_s, end_s, 0.9, segment))
+        offset += len(text) + 1
+    return Transcript(
+        text=" ".join(w[0] for w in words),
+        words=tuple(timed),
+        segments=tuple(Segment(s, e) for s, e in segments),
+    )
+
+
+def span_of(transcript: Transcript, needle: str, entity_type: str = "CREDIT_CARD") -> PiiSpan:
+    start = transcript.text.index(needle)
+    return PiiSpan(entity_type, start, start + len(needle), 0.9, "test")
+
+
+def only(aligned: list[AlignedSpan]) -> AlignedSpan:
+    assert len(aligned) == 1
+    return aligned[0]
+
+
+def assert_interval(actual: AudioInterval, start_s: float, end_s: float) -> None:
+    assert math.isclose(actual.start_s, start_s, abs_tol=1e-9), "start differs"
+    assert math.isclose(actual.end_s, end_s, abs_tol=1e-9), "end differs"
+
+
+# (words, needle, expected interval without padding)
+WORD_VECTORS = [
+    pytest.param(
+        [("card", 0.0, 0.4, 0), ("4,111,111", 0.5, 1.6, 0), ("thanks", 1.7, 2.0, 0)],
+        "4,111,111",
+        (0.5, 1.6),
+        id="digits-merged-into-one-token",
+    ),
+    pytest.param(
+        [("card", 0.0, 0.4, 0), ("4111", 0.5, 0.9, 0), ("1111", 1.0, 1.4, 0), ("1111", 1.5, 1.9, 0), ("ok", 2.0, 2.2, 0)],
+        "4111 1111 1111",
+        (0.5, 1.9),
+        id="digits-split-across-tokens",
+    ),
+    pytest.param(
+        [("number", 0.0, 0.4, 0), ("is:4111", 0.5, 1.2, 0), ("1111", 1.3, 1.7, 0)],
+        "4111 1111",
+        (0.5, 1.7),
+        id="span-starts-mid-word",
+    ),
+    pytest.param(
+        [("ends", 0.0, 0.4, 0), ("41111111x", 0.5, 1.2, 0), ("bye", 1.3, 1.7, 0)],
+        "41111111",
+        (0.5, 1.2),
+        id="span-ends-mid-word",
+    ),
+    pytest.param(
+        [("is", 0.0, 0.2, 0), ("4111.", 0.3, 0.8, 0), ("Thanks.", 0.9, 1.3, 0)],
+        "4111",
+        (0.3, 0.8),
+        id="punctuation-attached",
+    ),
+    pytest.param(
+        [("is", 0.0, 0.2, 0), ("4111", 0.3, 0.8, 1), ("1111", 0.9, 1.4, 2), ("ok", 1.5, 1.7, 2)],
+        "4111 1111",
+        (0.3, 1.4),
+        id="entity-crosses-segment-boundary",
+    ),
+    pytest.param(
+        # "1111" has end < start: placed between its neighbours' times.
+        [("is", 0.0, 0.2, 0), ("4111", 0.3, 0.8, 0), ("1111", 1.2, 0.9, 0), ("ok", 1.5, 1.7, 0)],
+        "4111 1111",
+        (0.3, 1.5),
+        id="end-before-start-repaired-from-neighbours",
+    ),
+    pytest.param(
+        [("is", 0.0, 0.2, 0), ("4111", 0.9, 0.9, 0), ("ok", 1.5, 1.7, 0)],
+        "4111",
+        (0.2, 1.5),
+        id="zero-length-repaired-from-neighbours",
+    ),
+    pytest.param(
+        # Neighbours touch: no room for the word, so it spans them.
+        [("is", 0.0, 0.5, 0), ("4111", 0.5, 0.5, 0), ("ok", 0.5, 1.0, 0)],
+        "4111",
+        (0.0, 1.0),
+        id="zero-length-squeezed-between-neighbours",
+    ),
+    pytest.param(
+        [("4111", float("nan"), 0.4, 0), ("1111", 0.5, 0.9, 0)],
+        "4111",
+        (0.0, 0.5),
+        id="first-word-not-finite-repaired-from-segment-edge",
+    ),
+]
+
+
+@pytest.mark.parametrize("words, needle, expected", WORD_VECTORS)
+def test_span_maps_to_its_words(words, needle, expected) -> None:
+    transcript = make_transcript(words, segments=[(0.0, 3.0), (0.25, 0.85), (0.85, 3.0)])
+    aligned = only(align_spans([span_of(transcript, needle)], transcript, 10.0, **NO_PAD))
+    assert aligned.method == "words"
+    assert_interval(aligned.interval, *expected)
+
+
+def test_padding_is_applied_and_clamped_to_the_clip() -> None:
+    transcript = make_transcript([("4111", 0.05, 0.5, 0), ("1111", 0.6, 1.95, 0)], [(0.0, 2.0)])
+    first, second = align_spans(
+        [span_of(transcript, "4111"), span_of(transcript, "1111")], transcript, 2.0
+    )
+    assert_interval(first.interval, 0.0, 0.6)  # 0.05 - 0.15 clamped to 0
+    assert_interval(second.interval, 0.45, 2.0)  # 1.95 + 0.10 clamped to the duration
+
+
+@pytest.mark.parametrize("pad_before_s, pad_after_s", [(0.0, 0.0), (0.3, 0.2), (0.15, 0.10)])
+def test_padding_is_configurable(pad_before_s: float, pad_after_s: float) -> None:
+    transcript = make_transcript([("hi", 0.0, 0.4, 0), ("4111", 1.0, 1.5, 0)], [(0.0, 2.0)])
+    aligned = only(
+        align_spans([span_of(transcript, "4111")], transcript, 5.0, pad_before_s=pad_before_s, pad_after_s=pad_after_s)
+    )
+    assert_interval(aligned.interval, 1.0 - pad_before_s, 1.5 + pad_after_s)
+
+
+def test_gap_fill_reaches_the_previous_and_next_word_when_the_gap_is_small() -> None:
+    transcript = make_transcript(
+        [("is", 0.0, 0.7, 0), ("4111", 1.0, 1.5, 0), ("ok", 1.6, 1.9, 0), ("far", 3.0, 3.5, 0)], [(0.0, 4.0)]
+    )
+    filled = only(align_spans([span_of(transcript, "4111")], transcript, 5.0, gap_fill_s=0.4, **NO_PAD))
+    assert_interval(filled.interval, 0.7, 1.6)
+    far_gap = only(align_spans([span_of(transcript, "ok")], transcript, 5.0, gap_fill_s=0.4, **NO_PAD))
+    assert_interval(far_gap.interval, 1.5, 1.9)  # previous gap 0.1 filled, next gap 1.1 not
+
+
+def test_overlapping_entities_each_get_an_interval_and_merge() -> None:
+    transcript = make_transcript(
+        [("card", 0.0, 0.4, 0), ("4111", 0.5, 0.9, 0), ("1111", 1.0, 1.4, 0), ("ok", 2.0, 2.2, 0)], [(0.0, 3.0)]
+    )
+    spans = [span_of(transcript, "4111 1111"), span_of(transcript, "1111", "US_BANK_NUMBER")]
+    aligned = align_spans(spans, transcript, 3.0)
+    assert [a.span for a in aligned] == spans
+    assert_interval(aligned[0].interval, 0.35, 1.5)
+    assert_interval(aligned[1].interval, 0.85, 1.5)
+    assert merge_intervals(a.interval for a in aligned) == [AudioInterval(0.35, 1.5)]
+
+
+def test_word_without_time_widens_to_its_segment() -> None:
+    transcript = make_transcript(
+        [("a", 0.0, 0.0, 0), ("4111", 0.0, 0.0, 0), ("b", 0.0, 0.0, 1)], [(0.0, 1.0), (1.0, 2.5)]
+    )
+    aligned = only(align_spans([span_of(transcript, "4111")], transcript, 3.0, **NO_PAD))
+    assert aligned.method == "segment"
+    assert_interval(aligned.interval, 0.0, 1.0)
+
+
+def test_untimed_entity_crossing_segments_widens_to_all_its_segments() -> None:
+    transcript = make_transcript(
+        [("4111", -1.0, -1.0, 0), ("1111", 2.0, 1.0, 1), ("c", 0.0, 0.0, 2)], [(0.0, 1.0), (1.0, 2.0), (2.0, 3.0)]
+    )
+    aligned = only(align_spans([span_of(transcript, "4111 1111")], transcript, 3.0))
+    assert aligned.method == "segment"
+    assert_interval(aligned.interval, 0.0, 2.1)
+
+
+@pytest.mark.parametrize(
+    "segments",
+    [pytest.param([], id="no-segments"), pytest.param([(1.0, 1.0)], id="zero-length-segment"), pytest.param([(2.0, float("inf"))], id="infinite-segment")],
+)
+def test_span_without_time_or_segment_raises(segments) -> None:
+    transcript = make_transcript([("4111", 0.0, 0.0, 0), ("1111", 0.0, 0.0, 0)], segments)
+    with pytest.raises(AlignmentError) as raised:
+        align_spans([span_of(transcript, "4111")], transcript, 3.0)
+    assert "4111" not in str(raised.value)
+
+
+def test_span_without_time_or_segment_can_widen_to_the_clip() -> None:
+    transcript = make_transcript([("4111", 0.0, 0.0, 0)])
+    aligned = only(align_spans([span_of(transcript, "4111")], transcript, 3.0, allow_whole_clip=True))
+    assert aligned.method == "clip"
+    assert_interval(aligned.interval, 0.0, 3.0)
+
+
+def test_word_entirely_beyond_the_clip_falls_back_to_segment() -> None:
+    transcript = make_transcript([("hi", 0.0, 0.5, 0), ("4111", 5.0, 5.5, 0)], [(0.0, 2.0)])
+    aligned = only(align_spans([span_of(transcript, "4111")], transcript, 2.0, **NO_PAD))
+    assert aligned.method == "segment"
+    assert_interval(aligned.interval, 0.0, 2.0)
+
+
+@pytest.mark.parametrize(
+    "char_start, char_end",
+    [
+        pytest.param(-1, 3, id="negative-start"),
+        pytest.param(5, 99, id="past-the-end"),
+        pytest.param(4, 4, id="empty"),
+        pytest.param(6, 2, id="reversed"),
+        pytest.param(7, 8, id="only-a-space"),
+    ],
+)
+def test_span_that_overlaps_no_word_raises(char_start: int, char_end: int) -> None:
+    transcript = make_transcript([("card", 0.0, 0.4, 0), ("is", 0.5, 0.7, 0), ("4111", 0.8, 1.2, 0)], [(0.0, 2.0)])
+    assert transcript.text[7] == " "
+    with pytest.raises(AlignmentError):
+        align_spans([PiiSpan("CREDIT_CARD", char_start, char_end, 0.9, "test")], transcript, 2.0)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"duration_s": 0.0}, {"duration_s": float("nan")}, {"duration_s": 2.0, "pad_before_s": -0.1}, {"duration_s": 2.0, "pad_after_s": float("inf")}],
+)
+def test_unusable_settings_raise(kwargs) -> None:
+    transcript = make_transcript([("4111", 0.0, 0.4, 0)], [(0.0, 1.0)])
+    with pytest.raises(AlignmentError):
+        align_spans([span_of(transcript, "4111")], transcript, **kwargs)
+
+
+def test_no_spans_gives_no_intervals() -> None:
+    assert align_spans([], make_transcript([("hi", 0.0, 0.4, 0)]), 1.0) == []
+
+
+MERGE_VECTORS = [
+    pytest.param([], [], id="empty"),
+    pytest.param([(1.0, 2.0)], [(1.0, 2.0)], id="single"),
+    pytest.param([(3.0, 4.0), (1.0, 2.0)], [(1.0, 2.0), (3.0, 4.0)], id="sorted"),
+    pytest.param([(1.0, 2.0), (1.5, 3.0)], [(1.0, 3.0)], id="overlapping"),
+    pytest.param([(1.0, 2.0), (2.0, 3.0)], [(1.0, 3.0)], id="touching"),
+    pytest.param([(1.0, 5.0), (2.0, 3.0)], [(1.0, 5.0)], id="contained"),
+    pytest.param([(2.0, 2.0), (0.0, 1.0)], [(0.0, 1.0)], id="empty-dropped"),
+    pytest.param([(4.0, 6.0), (0.0, 1.0), (0.5, 2.0), (5.0, 7.0)], [(0.0, 2.0), (4.0, 7.0)], id="several"),
+]
+
+
+@pytest.mark.parametrize("given, expected", MERGE_VECTORS)
+def test_merge_intervals(given, expected) -> None:
+    merged = merge_intervals(AudioInterval(s, e) for s, e in given)
+    assert merged == [AudioInterval(s, e) for s, e in expected]
+
+
+@pytest.mark.parametrize("bad", [(2.0, 1.0), (float("nan"), 1.0), (0.0, float("inf"))])
+def test_merge_intervals_rejects_unusable_intervals(bad) -> None:
+    with pytest.raises(AlignmentError):
+        merge_intervals([AudioInterval(*bad)])

@@ -1,0 +1,254 @@
+"""Map detected PII character spans to the stretch of audio that must be redacted.
+
+A span is placed through the words whose characters it overlaps (a half-word
+is still redacted), padded because ASR word times are approximate, and clamped
+to the clip. Word times the ASR could not give (end before start, zero length,
+not finite) are repaired from the neighbouring words; a span whose words still
+have no usable time widens to the ASR segment(s) they belong to. When even that
+is impossible the span cannot be placed and :class:`AlignmentError` is raised,
+so the pipeline dead-letters the clip rather than letting PII through.
+
+Nothing here logs or raises text, offsets or times: error messages are fixed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterable, Optional, Sequence
+
+from schemas.records import AudioInterval, PiiSpan, Segment, TimedWord, Transcript
+
+METHOD_WORDS = "words"
+METHOD_SEGMENT = "segment"
+METHOD_CLIP = "clip"
+
+# A repaired word squeezed into less room than this between its neighbours is
+# widened over the neighbours themselves: the ASR collapsed it, it is in there.
+_MIN_REPAIRED_WORD_S = 0.02
+
+
+class AlignmentError(Exception):
+    """A span cannot be placed in the audio. The message is a fixed string, never data."""
+
+
+@dataclass(frozen=True)
+class AlignedSpan:
+    """A detected span and the audio actually redacted for it.
+
+    :param span: the detected span.
+    :param interval: the time redacted for it, padded and clamped to the clip.
+    :param method: ``"words"`` (from word times), ``"segment"`` (widened to the
+        whole ASR segment(s)) or ``"clip"`` (widened to the whole clip).
+    """
+
+    span: PiiSpan
+    interval: AudioInterval
+    method: str
+
+
+@dataclass(frozen=True)
+class _Time:
+    start_s: float
+    end_s: float
+
+
+def _is_usable(start_s: float, end_s: float) -> bool:
+    """Whether a (start, end) pair is a real stretch of time."""
+    return math.isfinite(start_s) and math.isfinite(end_s) and 0.0 <= start_s < end_s
+
+
+def _usable_segment(segments: Sequence[Segment], index: int) -> Optional[_Time]:
+    """The segment's time, or None when the index or the times are unusable."""
+    if not 0 <= index < len(segments):
+        return None
+    segment = segments[index]
+    if not _is_usable(segment.start_s, segment.end_s):
+        return None
+    return _Time(segment.start_s, segment.end_s)
+
+
+def _repair_word_times(words: Sequence[TimedWord], segments: Sequence[Segment] = ()) -> list[Optional[_Time]]:
+    """Give every word a usable time, or None when it has none.
+
+    A word whose own time is usable keeps it. Any other word (end before start,
+    zero length, negative or non-finite) is placed in the gap between the
+    nearest usable words before and after it, which is where it must be since
+    words are in order. A missing neighbour on one side is replaced by the
+    word's segment edge; when that is missing too, or there is no usable word
+    on either side, the word stays None. When the neighbours
+    leave it no room, it is widened over the neighbours themselves.
+
+    :param words: the transcript's words, in order.
+    :param segments: the transcript's segments, indexed by ``TimedWord.segment``.
+    :return: one entry per word.
+    """
+    own: list[Optional[_Time]] = [
+        _Time(w.start_s, w.end_s) if _is_usable(w.start_s, w.end_s) else None for w in words
+    ]
+    repaired: list[Optional[_Time]] = list(own)
+    for index, word in enumerate(words):
+        if own[index] is not None:
+            continue
+        previous = next((own[j] for j in range(index - 1, -1, -1) if own[j] is not None), None)
+        following = next((own[j] for j in range(index + 1, len(words)) if own[j] is not None), None)
+        if previous is None and following is None:
+            continue  # no word time at all to repair from: the caller widens to the segment
+        segment = _usable_segment(segments, word.segment)
+        lower = previous.end_s if previous is not None else (segment.start_s if segment else None)
+        upper = following.start_s if following is not None else (segment.end_s if segment else None)
+        if lower is None or upper is None:
+            continue
+        if upper - lower >= _MIN_REPAIRED_WORD_S:
+            repaired[index] = _Time(lower, upper)
+            continue
+        # No room between the neighbours: the word overlaps them in the audio.
+        wide_start = previous.start_s if previous is not None else lower
+        wide_end = following.end_s if following is not None else upper
+        if _is_usable(min(wide_start, wide_end), max(wide_start, wide_end)):
+            repaired[index] = _Time(min(wide_start, wide_end), max(wide_start, wide_end))
+    return repaired
+
+
+def _clamp(start_s: float, end_s: float, duration_s: float) -> Optional[AudioInterval]:
+    """Clamp to [0, duration_s]; None when nothing of the interval is left."""
+    start = max(0.0, start_s)
+    end = min(duration_s, end_s)
+    if not end > start:
+        return None
+    return AudioInterval(start, end)
+
+
+def _validate_settings(duration_s: float, pad_before_s: float, pad_after_s: float, gap_fill_s: float) -> None:
+    if not (math.isfinite(duration_s) and duration_s > 0.0):
+        raise AlignmentError("clip duration is not usable")
+    for value in (pad_before_s, pad_after_s, gap_fill_s):
+        if not (math.isfinite(value) and value >= 0.0):
+            raise AlignmentError("padding is not usable")
+
+
+def align_spans(
+    spans: Sequence[PiiSpan],
+    transcript: Transcript,
+    duration_s: float,
+    *,
+    pad_before_s: float = 0.15,
+    pad_after_s: float = 0.10,
+    gap_fill_s: float = 0.0,
+    allow_whole_clip: bool = False,
+) -> list[AlignedSpan]:
+    """Place each detected span in the audio.
+
+    :param spans: detected spans, offsets into ``transcript.text``.
+    :param transcript: the transcript the spans were detected in.
+    :param duration_s: length of the clip; every interval is clamped to it.
+    :param pad_before_s: seconds added before each span (word starts are late).
+    :param pad_after_s: seconds added after each span (word ends are early).
+    :param gap_fill_s: when the silence between a span and its neighbouring
+        word is at most this long, the redaction also covers that whole gap.
+        0 (default) turns this off.
+    :param allow_whole_clip: when a span cannot be placed by words or
+        segments, redact the whole clip (method ``"clip"``) instead of raising.
+    :return: one :class:`AlignedSpan` per span, in the order given.
+    :raises AlignmentError: a span is out of the text's range, overlaps no
+        word, or neither its words nor their segments have a usable time.
+    """
+    _validate_settings(duration_s, pad_before_s, pad_after_s, gap_fill_s)
+    words = transcript.words
+    segments = transcript.segments
+    word_times = _repair_word_times(words, segments)
+    aligned: list[AlignedSpan] = []
+    for span in spans:
+        if not 0 <= span.char_start < span.char_end <= len(transcript.text):
+            raise AlignmentError("span is outside the transcript")
+        covered = [
+            i for i, w in enumerate(words) if w.char_start < span.char_end and w.char_end > span.char_start
+        ]
+        if not covered:
+            raise AlignmentError("span overlaps no word")
+        interval = _interval_from_words(
+            covered, word_times, duration_s, pad_before_s, pad_after_s, gap_fill_s
+        )
+        method = METHOD_WORDS
+        if interval is None:
+            interval = _interval_from_segments(
+                [words[i].segment for i in covered], segments, duration_s, pad_before_s, pad_after_s
+            )
+            method = METHOD_SEGMENT
+        if interval is None:
+            if not allow_whole_clip:
+                raise AlignmentError("span cannot be placed in time")
+            interval = AudioInterval(0.0, duration_s)
+            method = METHOD_CLIP
+        aligned.append(AlignedSpan(span=span, interval=interval, method=method))
+    return aligned
+
+
+def _interval_from_words(
+    covered: Sequence[int],
+    word_times: Sequence[Optional[_Time]],
+    duration_s: float,
+    pad_before_s: float,
+    pad_after_s: float,
+    gap_fill_s: float,
+) -> Optional[AudioInterval]:
+    """The padded, clamped hull of the covered words' times; None if any has no time."""
+    times = [word_times[i] for i in covered]
+    if any(t is None for t in times):
+        return None
+    start = min(t.start_s for t in times if t is not None)
+    end = max(t.end_s for t in times if t is not None)
+    padded_start = start - pad_before_s
+    padded_end = end + pad_after_s
+    if gap_fill_s > 0.0:
+        previous = word_times[covered[0] - 1] if covered[0] > 0 else None
+        following = word_times[covered[-1] + 1] if covered[-1] + 1 < len(word_times) else None
+        if previous is not None and 0.0 <= start - previous.end_s <= gap_fill_s:
+            padded_start = min(padded_start, previous.end_s)
+        if following is not None and 0.0 <= following.start_s - end <= gap_fill_s:
+            padded_end = max(padded_end, following.start_s)
+    return _clamp(padded_start, padded_end, duration_s)
+
+
+def _interval_from_segments(
+    segment_indices: Sequence[int],
+    segments: Sequence[Segment],
+    duration_s: float,
+    pad_before_s: float,
+    pad_after_s: float,
+) -> Optional[AudioInterval]:
+    """The padded, clamped hull of the given segments; None if any is unusable."""
+    times = [_usable_segment(segments, i) for i in segment_indices]
+    if not times or any(t is None for t in times):
+        return None
+    start = min(t.start_s for t in times if t is not None)
+    end = max(t.end_s for t in times if t is not None)
+    return _clamp(start - pad_before_s, end + pad_after_s, duration_s)
+
+
+def merge_intervals(intervals: Iterable[AudioInterval]) -> list[AudioInterval]:
+    """Sort intervals and merge those that overlap or touch.
+
+    Empty intervals (end == start) redact nothing and are dropped.
+
+    :param intervals: intervals in any order.
+    :return: disjoint intervals sorted by start.
+    :raises AlignmentError: an interval is not finite or ends before it starts.
+    """
+    ordered: list[AudioInterval] = []
+    for interval in intervals:
+        if not (math.isfinite(interval.start_s) and math.isfinite(interval.end_s)):
+            raise AlignmentError("interval is not finite")
+        if interval.end_s < interval.start_s:
+            raise AlignmentError("interval ends before it starts")
+        if interval.end_s > interval.start_s:
+            ordered.append(interval)
+    ordered.sort(key=lambda i: (i.start_s, i.end_s))
+    merged: list[AudioInterval] = []
+    for interval in ordered:
+        if merged and interval.start_s <= merged[-1].end_s:
+            last = merged[-1]
+            merged[-1] = AudioInterval(last.start_s, max(last.end_s, interval.end_s))
+        else:
+            merged.append(interval)
+    return merged
