@@ -490,8 +490,9 @@ class WrappedKeyring:
         :param epoch: the epoch name.
         :raises KeyringError: if it is corrupt or belongs to another epoch.
         """
+        raw = self.store.read(epoch)
         try:
-            record = json.loads(self.store.read(epoch))
+            record = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
             raise KeyringError("key file is corrupt") from None
         if (

@@ -34,9 +34,9 @@ _GRANULARITY_US: Final = {
 }
 # Strict shapes: anything else (path separators, "..", spaces) is not an epoch.
 _EPOCH_PATTERNS: Final = {
-    "week": re.compile(r"\A(\d{4})-W(\d{2})\Z"),
-    "day": re.compile(r"\A(\d{4})-(\d{2})-(\d{2})\Z"),
-    "month": re.compile(r"\A(\d{4})-(\d{2})\Z"),
+    "week": re.compile(r"\A([0-9]{4})-W([0-9]{2})\Z"),
+    "day": re.compile(r"\A([0-9]{4})-([0-9]{2})-([0-9]{2})\Z"),
+    "month": re.compile(r"\A([0-9]{4})-([0-9]{2})\Z"),
 }
 
 
