@@ -45,7 +45,7 @@ DEFAULT_FADE_S = 0.005
 # this many dB of the loudest frame and above the absolute floor.
 _FRAME_S = 0.020
 _ACTIVE_RANGE_DB = 30.0
-_ACTIVE_FLOOR_DBFS = -55.0
+_ACTIVE_FLOOR_DBFS = -70.0
 _FULL_SCALE = 32768.0
 
 # Per-sample marks; a higher mark wins where intervals of two treatments overlap.
@@ -214,7 +214,7 @@ def active_speech_level_dbfs(samples: np.ndarray, sample_rate: int) -> float | N
     """RMS level in dBFS of the speech frames among the samples, or None if there are none.
 
     Frames of 20 ms count as speech when within 30 dB of the loudest frame and
-    above -55 dBFS, so pauses do not drag the level down.
+    above -70 dBFS, so pauses do not drag the level down.
 
     :param samples: int16 samples (already stripped of what must not count).
     :param sample_rate: samples per second.
