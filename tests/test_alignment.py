@@ -255,3 +255,19 @@ def test_merge_intervals(given, expected) -> None:
 def test_merge_intervals_rejects_unusable_intervals(bad) -> None:
     with pytest.raises(AlignmentError):
         merge_intervals([AudioInterval(*bad)])
+
+
+def test_number_glued_from_several_tokens() -> None:
+    """Whisper writes "4,111,111" from tokens "4", ",111", ",111" with no spaces between them."""
+    words = (
+        TimedWord("is", 0, 2, 0.0, 0.3, 0.9, 0),
+        TimedWord("4", 3, 4, 0.4, 0.6, 0.9, 0),
+        TimedWord(",111", 4, 8, 0.6, 1.0, 0.9, 0),
+        TimedWord(",111", 8, 12, 1.0, 1.4, 0.9, 0),
+        TimedWord("ok", 13, 15, 1.6, 1.8, 0.9, 0),
+    )
+    transcript = Transcript(text="is 4,111,111 ok", words=words, segments=(Segment(0.0, 2.0),))
+    whole = only(align_spans([span_of(transcript, "4,111,111")], transcript, 2.0, **NO_PAD))
+    assert_interval(whole.interval, 0.4, 1.4)
+    tail = only(align_spans([span_of(transcript, "111,111")], transcript, 2.0, **NO_PAD))
+    assert_interval(tail.interval, 0.6, 1.4)

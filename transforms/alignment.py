@@ -8,6 +8,13 @@ have no usable time widens to the ASR segment(s) they belong to. When even that
 is impossible the span cannot be placed and :class:`AlignmentError` is raised,
 so the pipeline dead-letters the clip rather than letting PII through.
 
+Measured on espeak-ng speech with faster-whisper tiny.en (34 digit runs, 3
+voices, 3 speeds): word starts lag the audio by a median 0.21 s (p90 0.36 s)
+and ends by up to 0.36 s, so the 0.15 s / 0.10 s default pads leave the onset
+of the first digit audible in most clips; the pipeline should configure
+larger pads (about 0.35 s before, 0.25 s after). Whisper leaves no gap between
+words in 32 of 34 cases, so ``gap_fill_s`` rarely helps and is off by default.
+
 Nothing here logs or raises text, offsets or times: error messages are fixed.
 """
 
