@@ -169,8 +169,8 @@ def test_per_treatment_choice_and_silence_wins_overlaps() -> None:
     treated = [
         (AudioInterval(0.2, 0.8), "beep"),
         (AudioInterval(1.2, 1.6), "silence"),
+        (AudioInterval(2.4, 2.8), "silence"),  # listed before the beep it overlaps
         (AudioInterval(2.0, 2.6), "beep"),
-        (AudioInterval(2.4, 2.8), "silence"),
     ]
     out = redact_pcm_per_treatment(pcm, SR, treated)
     mask = redacted_mask([i for i, _ in treated], SR, pcm.size)
