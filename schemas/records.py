@@ -8,7 +8,7 @@ mutates what another stage produced.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Tuple
+from typing import Any, Optional, Tuple
 
 
 @dataclass(frozen=True)
@@ -129,3 +129,41 @@ class DeadLetter:
     stage: str
     error_type: str
     error_message: str
+
+    def as_row(self, processed_at: Any) -> dict:
+        """The ``dead_letter`` Parquet row (``schemas/arrow.py``)."""
+        return {
+            "utterance_id": self.utterance_id,
+            "manifest": self.manifest,
+            "line": self.line,
+            "stage": self.stage,
+            "error_type": self.error_type,
+            "error_message": self.error_message,
+            "processed_at": processed_at,
+        }
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One utterance on its way through the pipeline.
+
+    Each stage returns a copy with its own fields filled (``dataclasses.replace``)
+    and drops what later stages must not see: the raw file bytes go after
+    decoding, the clear transcript and clear audio after redaction.
+    """
+
+    entry: ManifestEntry
+    audio_bytes: Optional[bytes] = field(default=None, repr=False)
+    pcm16: Optional[Any] = field(default=None, repr=False)  # numpy int16, 16 kHz mono
+    sample_rate: int = 16000
+    duration_s: float = 0.0
+    transcript: Optional[Transcript] = field(default=None, repr=False)
+    asr_model: str = ""
+    spans: Tuple[PiiSpan, ...] = field(default=(), repr=False)
+    transcript_language: str = ""
+    transcript_redacted: Optional[str] = field(default=None, repr=False)
+    text_redactions: Tuple[Any, ...] = field(default=(), repr=False)  # transforms.text_redaction.TextRedaction
+    contains_critical_pii: bool = False
+    audio_redacted: Optional[bytes] = field(default=None, repr=False)
+    audio_format: str = ""
+    entities: Tuple[RedactedEntity, ...] = field(default=(), repr=False)

@@ -1,0 +1,97 @@
+"""Assemble the voicescrub graph. Builds only; running is ``pipeline/run.py``'s job.
+
+    manifest ─► read audio ─► decode ─► transcribe ─► detect PII ─► redact text
+             ─► redact audio ─► pseudonymise ─► utterances/ (Parquet, by epoch)
+    every stage's failures ─────────────────────────► dead_letter/ (Parquet)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.utils.shared import Shared
+
+from pipeline.options import JobConfig
+from schemas.arrow import (DEAD_LETTER_DIR, DEAD_LETTER_SCHEMA, PARTITION_COLUMN, UTTERANCE_SCHEMA,
+                           UTTERANCES_DIR)
+from transforms.decode_audio import DecodeAudio
+from transforms.detect_pii import DetectPii
+from transforms.pii.config import load_pii_config
+from transforms.pseudonymise import Pseudonymise, PseudonymSettings, ResolveEpochKeys
+from transforms.read_audio import ReadAudio
+from transforms.read_manifest import ReadManifest
+from transforms.redact_audio import AudioRedactionSettings, RedactAudio
+from transforms.redact_text import RedactText
+from transforms.stage import DEAD_LETTER
+from transforms.transcribe import Transcribe
+from transforms.write_parquet import RemoveStaleFiles, WriteParquet
+
+
+def audio_redaction_settings(config: JobConfig) -> AudioRedactionSettings:
+    pii_config = load_pii_config(config.pii_config, spacy_model=config.spacy_model)
+    return AudioRedactionSettings(
+        treatment=config.audio_redaction,
+        treatment_by_entity=dict(pii_config.audio_treatment),
+        tone_hz=config.beep_hz,
+        tone_level=config.tone_level,
+        pad_before_s=config.pad_before_s,
+        pad_after_s=config.pad_after_s,
+        audio_format=config.audio_format,
+    )
+
+
+def pseudonym_settings(config: JobConfig) -> PseudonymSettings:
+    return PseudonymSettings(
+        keyring_uri=config.keyring,
+        period=config.pseudonym_period,
+        create_keys=config.create_keys,
+        timestamp_granularity=config.timestamp_granularity,
+        pipeline_version=config.pipeline_version,
+    )
+
+
+def build_pipeline(p: beam.Pipeline, config: JobConfig, run_tag: str) -> None:
+    """Add the whole scrubbing graph to ``p``.
+
+    :param config: validated job settings.
+    :param run_tag: names this run's output files (see ``pipeline.options.run_tag_for``).
+    """
+    pii_config = load_pii_config(config.pii_config, spacy_model=config.spacy_model)
+    # One handle per model kind: every DoFn instance in a worker process shares one model.
+    whisper_handle, detector_handle = Shared(), Shared()
+
+    manifest = p | "ReadManifest" >> ReadManifest(config.manifest)
+    ready_epochs = manifest.clips | "ResolveEpochKeys" >> ResolveEpochKeys(pseudonym_settings(config))
+    read = manifest.clips | "ReadAudio" >> ReadAudio(config.max_audio_bytes)
+    decoded = read.clips | "DecodeAudio" >> DecodeAudio(config.max_duration_s)
+    transcribed = decoded.clips | "Transcribe" >> Transcribe(config.asr, whisper_handle)
+    detected = transcribed.clips | "DetectPii" >> DetectPii(
+        config.pii_config, config.spacy_model, detector_handle)
+    text_redacted = detected.clips | "RedactText" >> RedactText(pii_config.critical_entities)
+    audio_redacted = text_redacted.clips | "RedactAudio" >> RedactAudio(
+        audio_redaction_settings(config))
+    rows = audio_redacted.clips | "Pseudonymise" >> Pseudonymise(
+        pseudonym_settings(config), ready_epochs)
+
+    dead_letters = (
+        [stage[DEAD_LETTER] for stage in (manifest, read, decoded, transcribed, detected,
+                                         text_redacted, audio_redacted, rows)]
+        | "AllDeadLetters" >> beam.Flatten()
+        | "DeadLetterRows" >> beam.Map(lambda dl: dl.as_row(datetime.now(timezone.utc)))
+    )
+
+    utterances_dir = FileSystems.join(config.output, UTTERANCES_DIR)
+    dead_letter_dir = FileSystems.join(config.output, DEAD_LETTER_DIR)
+    written_utterances = rows.clips | "WriteUtterances" >> WriteParquet(
+        utterances_dir, UTTERANCE_SCHEMA, key_column="utterance_id",
+        partition_column=PARTITION_COLUMN, run_tag=run_tag, shards=config.output_shards)
+    written_dead_letters = dead_letters | "WriteDeadLetters" >> WriteParquet(
+        dead_letter_dir, DEAD_LETTER_SCHEMA, key_column="manifest",
+        partition_column=None, run_tag=run_tag, shards=1)
+    (
+        (written_utterances, written_dead_letters)
+        | "AllWrittenFiles" >> beam.Flatten()
+        | "RemoveStaleFiles" >> RemoveStaleFiles([utterances_dir, dead_letter_dir], run_tag)
+    )

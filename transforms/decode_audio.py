@@ -1,0 +1,38 @@
+"""Stage 2: decode each clip to 16 kHz mono PCM, in-process (PyAV)."""
+
+from __future__ import annotations
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+
+from schemas.records import Clip
+from transforms.audio import SAMPLE_RATE, decode_to_pcm16
+from transforms.stage import METRICS_NAMESPACE, ClipStageFn, replace, run_clip_stage
+
+
+class DecodeAudioFn(ClipStageFn):
+    stage = "decode"
+
+    def __init__(self, max_duration_s: float) -> None:
+        super().__init__()
+        self._max_duration_s = max_duration_s
+        self._audio_ms = Metrics.counter(METRICS_NAMESPACE, "audio_ms_decoded")
+
+    def process_clip(self, clip: Clip) -> Clip:
+        assert clip.audio_bytes is not None
+        pcm = decode_to_pcm16(clip.audio_bytes, max_duration_s=self._max_duration_s)
+        self._audio_ms.inc(int(len(pcm) * 1000 / SAMPLE_RATE))
+        # The file bytes are not needed again: only one decoded copy travels on.
+        return replace(clip, audio_bytes=None, pcm16=pcm, sample_rate=SAMPLE_RATE,
+                       duration_s=len(pcm) / SAMPLE_RATE)
+
+
+class DecodeAudio(beam.PTransform):
+    """Clips with file bytes -> clips with 16 kHz mono int16 PCM."""
+
+    def __init__(self, max_duration_s: float) -> None:
+        super().__init__()
+        self._max_duration_s = max_duration_s
+
+    def expand(self, clips: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
+        return run_clip_stage(clips, DecodeAudioFn(self._max_duration_s))

@@ -1,0 +1,70 @@
+"""Stage 4: find PII in each transcript with the spoken-form-aware Presidio detector."""
+
+from __future__ import annotations
+
+import logging
+from typing import Optional
+
+import apache_beam as beam
+from apache_beam.utils.shared import Shared
+
+from schemas.records import Clip
+from transforms.shared_models import ModelHolder, acquire_shared
+from transforms.stage import ClipStageFn, replace, run_clip_stage
+
+
+def quiet_presidio_logs() -> None:
+    """Presidio and spaCy log at INFO/DEBUG about the text they analyse; keep them to warnings."""
+    for name in ("presidio-analyzer", "presidio-anonymizer", "presidio_analyzer", "spacy"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def load_detector(pii_config_path: Optional[str], spacy_model: Optional[str]):  # -> PiiDetector
+    """Build the detector (spaCy pipeline + recognizers): seconds, so once per process."""
+    from transforms.pii.config import load_pii_config
+    from transforms.pii.detector import PiiDetector
+
+    quiet_presidio_logs()
+    return PiiDetector(load_pii_config(pii_config_path, spacy_model=spacy_model))
+
+
+def acquire_detector(handle: Shared, pii_config_path: Optional[str],
+                     spacy_model: Optional[str]) -> ModelHolder:
+    """The worker process's detector for this configuration (built at most once)."""
+    return acquire_shared(handle, f"pii|{pii_config_path}|{spacy_model}", "pii_detector_loads",
+                          lambda: load_detector(pii_config_path, spacy_model))
+
+
+class DetectPiiFn(ClipStageFn):
+    stage = "detect"
+
+    def __init__(self, pii_config_path: Optional[str], spacy_model: Optional[str],
+                 shared_handle: Shared) -> None:
+        super().__init__()
+        self._pii_config_path = pii_config_path
+        self._spacy_model = spacy_model
+        self._shared_handle = shared_handle
+        self._detector: Optional[ModelHolder] = None
+
+    def setup(self) -> None:
+        self._detector = acquire_detector(self._shared_handle, self._pii_config_path,
+                                          self._spacy_model)
+
+    def process_clip(self, clip: Clip) -> Clip:
+        assert clip.transcript is not None and self._detector is not None
+        detector = self._detector.value
+        spans = tuple(detector.detect(clip.transcript.text))
+        critical = any(s.entity_type in detector.config.critical_entities for s in spans)
+        return replace(clip, spans=spans, contains_critical_pii=critical)
+
+
+class DetectPii(beam.PTransform):
+    """Transcribed clips -> clips with their PII spans and the critical flag."""
+
+    def __init__(self, pii_config_path: Optional[str], spacy_model: Optional[str],
+                 shared_handle: Shared) -> None:
+        super().__init__()
+        self._args = (pii_config_path, spacy_model, shared_handle)
+
+    def expand(self, clips: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
+        return run_clip_stage(clips, DetectPiiFn(*self._args))

@@ -1,0 +1,51 @@
+"""Stage 1b: read each clip's audio file from any Beam filesystem, with a size limit."""
+
+from __future__ import annotations
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+
+from schemas.records import Clip
+from transforms.errors import AudioReadError
+from transforms.stage import ClipStageFn, replace, run_clip_stage
+
+
+def read_audio_bytes(uri: str, max_bytes: int) -> bytes:
+    """The whole file at ``uri``; refuses missing, empty and over-large files.
+
+    :raises AudioReadError: with a fixed message (the URI is not quoted: it may
+        hold an account number in its path).
+    """
+    try:
+        handle = FileSystems.open(uri, compression_type="uncompressed")
+    except Exception:  # BeamIOError, FileNotFoundError, permission errors...
+        raise AudioReadError("audio file not found or not readable") from None
+    with handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise AudioReadError("audio file is larger than the configured maximum size")
+    if not data:
+        raise AudioReadError("audio file is empty")
+    return data
+
+
+class ReadAudioFn(ClipStageFn):
+    stage = "read_audio"
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__()
+        self._max_bytes = max_bytes
+
+    def process_clip(self, clip: Clip) -> Clip:
+        return replace(clip, audio_bytes=read_audio_bytes(clip.entry.audio_uri, self._max_bytes))
+
+
+class ReadAudio(beam.PTransform):
+    """Clips -> clips carrying their audio file's bytes."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__()
+        self._max_bytes = max_bytes
+
+    def expand(self, clips: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
+        return run_clip_stage(clips, ReadAudioFn(self._max_bytes))

@@ -1,0 +1,98 @@
+"""Stage 8: write rows as a (Hive-partitioned) Parquet dataset, atomically and idempotently."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+import apache_beam as beam
+import pyarrow as pa
+from apache_beam.io.filesystems import FileSystems
+
+from transforms.parquet_files import (partition_folder, part_name, shard_of, stale_run_files,
+                                      write_parquet_atomically)
+
+
+class WriteGroupFn(beam.DoFn):
+    """Write one (partition, shard) group to its file; emit the file's path."""
+
+    def __init__(self, folder: str, schema: pa.Schema, partition_column: Optional[str],
+                 run_tag: str, shards: int) -> None:
+        self._folder = folder
+        self._schema = schema
+        self._partition_column = partition_column
+        self._run_tag = run_tag
+        self._shards = shards
+
+    def process(self, group: Tuple[Tuple[str, int], Iterable[Dict[str, Any]]]) -> Iterable[str]:
+        (partition, shard), rows = group
+        path = FileSystems.join(
+            partition_folder(self._folder, self._partition_column, partition),
+            part_name(self._run_tag, shard, self._shards))
+        write_parquet_atomically(path, rows, self._schema)
+        yield path
+
+
+class WriteParquet(beam.PTransform):
+    """Rows (dicts) -> Parquet files under ``folder``; outputs the paths written.
+
+    :param folder: dataset root, e.g. ``<output>/utterances``.
+    :param schema: the Arrow schema from ``schemas/arrow.py``.
+    :param key_column: column that picks a row's shard (stable across runs).
+    :param partition_column: Hive partition column, or None.
+    :param run_tag: names this run's files; the same manifests give the same tag.
+    :param shards: files per partition.
+    """
+
+    def __init__(self, folder: str, schema: pa.Schema, key_column: str,
+                 partition_column: Optional[str], run_tag: str, shards: int = 1) -> None:
+        super().__init__()
+        self._folder = folder
+        self._schema = schema
+        self._key_column = key_column
+        self._partition_column = partition_column
+        self._run_tag = run_tag
+        self._shards = shards
+
+    def expand(self, rows: beam.PCollection) -> beam.PCollection:
+        key_column, partition_column, shards = self._key_column, self._partition_column, self._shards
+        return (
+            rows
+            | "KeyByFile" >> beam.Map(lambda row: (
+                (row[partition_column] if partition_column else "",
+                 shard_of(str(row[key_column]), shards)), row))
+            | "GroupByFile" >> beam.GroupByKey()
+            | "WriteFiles" >> beam.ParDo(WriteGroupFn(self._folder, self._schema, partition_column,
+                                                      self._run_tag, shards))
+        )
+
+
+class RemoveStaleFilesFn(beam.DoFn):
+    def __init__(self, folders: List[str], run_tag: str) -> None:
+        self._folders = folders
+        self._run_tag = run_tag
+
+    def process(self, _: Any, written: List[str]) -> Iterable[str]:
+        stale = stale_run_files(self._folders, self._run_tag, written)
+        if stale:
+            FileSystems.delete(stale)
+        yield from stale
+
+
+class RemoveStaleFiles(beam.PTransform):
+    """After every file of the run is written, delete the same run tag's leftovers.
+
+    Runs once (on a single seed element) with every written path as a side input.
+    """
+
+    def __init__(self, folders: List[str], run_tag: str) -> None:
+        super().__init__()
+        self._folders = folders
+        self._run_tag = run_tag
+
+    def expand(self, written: beam.PCollection) -> beam.PCollection:
+        return (
+            written.pipeline
+            | "Seed" >> beam.Create([None])
+            | "DeleteStale" >> beam.ParDo(RemoveStaleFilesFn(self._folders, self._run_tag),
+                                          beam.pvalue.AsList(written))
+        )
