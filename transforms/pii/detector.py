@@ -1,0 +1,179 @@
+"""Find PII in an ASR transcript: normalise the speech, run Presidio, map spans back.
+
+Heavy to build (spaCy model, Presidio registry), cheap to call: build one
+:class:`PiiDetector` per worker process (``DoFn.setup``) and call :meth:`detect`
+for every transcript.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, List, Sequence, Tuple
+
+import regex as re
+from presidio_analyzer import AnalyzerEngine, PatternRecognizer, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+from presidio_analyzer.nlp_engine import NlpEngineProvider
+from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+
+from schemas.records import PiiSpan
+from transforms.pii.config import DIGIT_SEQUENCE, PiiConfig, thaw
+from transforms.pii.recognizers import DigitRunFailsafeRecognizer, SpokenCreditCardRecognizer, SpokenIbanRecognizer
+from transforms.pii.spoken_normaliser import NormalisedText, normalise
+
+_EDGE_PUNCTUATION = ".,;:!?\"'()[]{}"
+#: spaCy components Presidio does not use: skipping them keeps detect() fast.
+_UNUSED_SPACY_PIPES = ("parser",)
+
+
+def _build_nlp_engine(config: PiiConfig):
+    provider = NlpEngineProvider(
+        nlp_configuration={
+            "nlp_engine_name": "spacy",
+            "models": [{"lang_code": config.language, "model_name": config.spacy_model}],
+            "ner_model_configuration": {
+                "model_to_presidio_entity_mapping": {"PERSON": "PERSON", "PER": "PERSON"},
+                "low_confidence_score_multiplier": 0.4,
+                "low_score_entity_names": [],
+                "labels_to_ignore": [],
+            },
+        }
+    )
+    engine = provider.create_engine()
+    for nlp in getattr(engine, "nlp", {}).values():
+        for pipe in _UNUSED_SPACY_PIPES:
+            if pipe in nlp.pipe_names:
+                nlp.disable_pipe(pipe)
+    return engine
+
+
+def build_registry(config: PiiConfig) -> RecognizerRegistry:
+    """The recognizers this detector runs: YAML-declared patterns plus the coded ones.
+
+    :param config: PII settings.
+    """
+    language = config.language
+    registry = RecognizerRegistry(supported_languages=[language])
+    registry.add_recognizer(SpacyRecognizer(supported_language=language, supported_entities=["PERSON"]))
+    registry.add_recognizer(SpokenCreditCardRecognizer(supported_language=language))
+    registry.add_recognizer(SpokenIbanRecognizer(supported_language=language))
+    registry.add_recognizer(DigitRunFailsafeRecognizer(config.digit_run_policy, supported_language=language))
+    for definition in config.recognizers:
+        spec = thaw(definition)
+        spec.setdefault("supported_language", language)
+        # Case matters in our patterns (names are capitalised); they opt in to (?i) themselves.
+        spec["global_regex_flags"] = re.DOTALL | re.MULTILINE
+        registry.add_recognizer(PatternRecognizer.from_dict(spec))
+    return registry
+
+
+class PiiDetector:
+    """Detects PII in transcripts as they were spoken.
+
+    :param config: PII settings (see :func:`transforms.pii.config.load_pii_config`).
+    """
+
+    def __init__(self, config: PiiConfig) -> None:
+        self.config = config
+        self._entities = list(config.entities)
+        self._priority = {entity: rank for rank, entity in enumerate(config.type_priority)}
+        context = config.context
+        self._analyzer = AnalyzerEngine(
+            registry=build_registry(config),
+            nlp_engine=_build_nlp_engine(config),
+            supported_languages=[config.language],
+            default_score_threshold=config.score_threshold,
+            context_aware_enhancer=LemmaContextAwareEnhancer(
+                context_similarity_factor=context.similarity_factor,
+                min_score_with_context_similarity=context.min_score_with_context,
+                context_prefix_count=context.prefix_words,
+                context_suffix_count=context.suffix_words,
+                context_matching_mode="whole_word",
+            ),
+        )
+
+    def detect(self, text: str) -> List[PiiSpan]:
+        """Find PII spans in a transcript.
+
+        :param text: the transcript (``Transcript.text``).
+        :return: spans on ``text`` offsets, snapped to whole words, sorted by position;
+            spans of different types may overlap (the caller merges them).
+        """
+        if not text or not text.strip():
+            return []
+        normalised = normalise(text)
+        results = self._analyzer.analyze(
+            text=normalised.text,
+            language=self.config.language,
+            entities=self._entities,
+            score_threshold=self.config.score_threshold,
+        )
+        spans = [self._to_span(normalised, result) for result in results if result.end > result.start]
+        return sorted(self._resolve(spans), key=lambda s: (s.char_start, s.char_end, s.entity_type))
+
+    def contains_critical_pii(self, spans: Iterable[PiiSpan]) -> bool:
+        """Whether any span is a banking or government ID.
+
+        :param spans: spans from :meth:`detect`.
+        """
+        return contains_critical_pii(spans, self.config)
+
+    @staticmethod
+    def _to_span(normalised: NormalisedText, result: RecognizerResult) -> PiiSpan:
+        start, end = normalised.to_original(result.start, result.end)
+        start, end = snap_to_words(normalised.original, start, end)
+        recognizer = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "unknown")
+        return PiiSpan(result.entity_type, start, end, round(float(result.score), 4), str(recognizer))
+
+    def _resolve(self, spans: Sequence[PiiSpan]) -> List[PiiSpan]:
+        """Keep the best claim on each stretch of words.
+
+        A fail-safe ``DIGIT_SEQUENCE`` span inside a specific entity's span is dropped
+        (the run was claimed); otherwise the higher score (then the type listed first
+        in ``type_priority``) wins, and a span lying inside a better one is dropped.
+        """
+        specific = [s for s in spans if s.entity_type != DIGIT_SEQUENCE]
+        kept_failsafe = [
+            s
+            for s in spans
+            if s.entity_type == DIGIT_SEQUENCE
+            and not any(o.char_start <= s.char_start and s.char_end <= o.char_end for o in specific)
+        ]
+        ranked = sorted(
+            specific + kept_failsafe,
+            key=lambda s: (-s.score, self._priority.get(s.entity_type, len(self._priority)), s.char_start - s.char_end),
+        )
+        kept: List[PiiSpan] = []
+        for span in ranked:
+            if any(k.char_start <= span.char_start and span.char_end <= k.char_end for k in kept):
+                continue
+            kept.append(span)
+        return kept
+
+
+def snap_to_words(text: str, start: int, end: int) -> Tuple[int, int]:
+    """Widen a span to whole whitespace-separated words, without their edge punctuation.
+
+    Text and audio redaction work on words, so a span must never cut one in half.
+
+    :param text: the original transcript.
+    :param start: span start.
+    :param end: span end (exclusive).
+    """
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    while start < end - 1 and text[start] in _EDGE_PUNCTUATION:
+        start += 1
+    while end > start + 1 and text[end - 1] in _EDGE_PUNCTUATION:
+        end -= 1
+    return start, end
+
+
+def contains_critical_pii(spans: Iterable[PiiSpan], config: PiiConfig) -> bool:
+    """Whether any span is of a critical (banking or government-ID) type.
+
+    :param spans: detected spans.
+    :param config: PII settings naming the critical types.
+    """
+    return any(span.entity_type in config.critical_entities for span in spans)

@@ -1,0 +1,450 @@
+"""Read an ASR transcript as speech: spoken numbers and e-mail addresses made canonical.
+
+Whisper writes what it heard in many shapes: ``four one seven, three, three``,
+``3 4 1 9``, ``5.127, 0.384``, ``zero to 6``, ``double five``, ``k lopez at
+riverside dental dot net``. Pattern recognizers need one shape, so this module
+rewrites the transcript into a *normalised text* in which
+
+* every run of spoken digits (number words, numerals split by commas, dots,
+  dashes or spaces, digit homophones such as ``oh``/``to``/``for`` between
+  digits, ``double``/``triple``) becomes one unbroken string of ASCII digits, and
+* every spoken e-mail address becomes ``local@domain.tld``;
+
+and keeps, for every character of the normalised text, the span of original
+characters it came from, so a span found on the normalised text maps back to
+the exact words of the transcript (and through their timings to the audio).
+
+Plain Python, no Presidio, no Beam.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, Tuple
+
+UNIT_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4,
+    "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "nought": 0, "nil": 0,
+}
+TEEN_WORDS = {
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+TENS_WORDS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}
+SCALE_WORDS = {"hundred": 100, "thousand": 1000}
+REPEAT_WORDS = {"double": 2, "triple": 3}
+#: Words an ASR writes for a spoken digit; read as digits only next to other digits.
+DIGIT_HOMOPHONES = {"oh": "0", "o": "0", "to": "2", "too": "2", "for": "4", "fore": "4", "ate": "8", "won": "1"}
+#: Words after which a homophone may open a digit run ("my pin is for 4 3 2").
+RUN_LEAD_INS = frozenset(
+    {"is", "was", "number", "code", "digits", "account", "card", "routing", "pin", "it's", "its", "are", "be", "number's"}
+)
+#: Top-level domains accepted at the end of a spoken e-mail address.
+EMAIL_TLDS = frozenset(
+    {"com", "net", "org", "edu", "gov", "io", "co", "uk", "us", "de", "fr", "ca", "info", "biz", "me", "ai", "app", "dev", "mail"}
+)
+#: Words that cannot be the last word of an e-mail local part ("look at gmail dot com").
+_NOT_LOCAL_PART = frozenset(
+    {"me", "us", "him", "her", "them", "it", "is", "look", "email", "e-mail", "address", "mail", "was", "be", "and", "or", "the", "a", "to", "send", "write", "reach", "contact"}
+)
+_EMAIL_JOINERS = {"dot": ".", "underscore": "_", "dash": "-", "hyphen": "-", "period": "."}
+
+_EDGE_PUNCTUATION = ".,;:!?\"'()[]{}"
+_NUMERAL = re.compile(r"\d+(?:[.,\-/]\d+)*")
+_TOKEN = re.compile(r"\S+")
+#: Gap characters that end a digit run (a question, an exclamation, a clause break).
+_RUN_BREAKS = frozenset("?!;:")
+
+
+@dataclass(frozen=True)
+class DigitRun:
+    """One run of spoken digits.
+
+    :param norm_start: offset of the run's first digit in the normalised text.
+    :param norm_end: offset one past its last digit in the normalised text.
+    :param char_start: offset of the run's first character in the original text.
+    :param char_end: offset one past its last character in the original text.
+    :param digits: the run as ASCII digits.
+    """
+
+    norm_start: int
+    norm_end: int
+    char_start: int
+    char_end: int
+    digits: str
+
+
+@dataclass(frozen=True)
+class NormalisedText:
+    """A transcript rewritten for pattern matching, with a map back to the original.
+
+    :param text: the normalised text.
+    :param original: the transcript it was made from.
+    :param char_starts: for each normalised character, the first original character it came from.
+    :param char_ends: for each normalised character, one past the last original character it came from.
+    :param digit_runs: the digit runs, in order.
+    """
+
+    text: str
+    original: str
+    char_starts: Tuple[int, ...]
+    char_ends: Tuple[int, ...]
+    digit_runs: Tuple[DigitRun, ...]
+
+    def to_original(self, start: int, end: int) -> Tuple[int, int]:
+        """Map a span of the normalised text back to original character offsets.
+
+        :param start: start offset in the normalised text.
+        :param end: end offset (exclusive) in the normalised text; must be > start.
+        :return: ``(char_start, char_end)`` in the original text.
+        """
+        start = max(0, min(start, len(self.text) - 1))
+        end = max(start + 1, min(end, len(self.text)))
+        return self.char_starts[start], self.char_ends[end - 1]
+
+    @property
+    def digits(self) -> str:
+        """All digits of all runs, concatenated (what a listener could write down)."""
+        return "".join(run.digits for run in self.digit_runs)
+
+
+@dataclass
+class _Token:
+    start: int  # core (edge punctuation stripped) offsets in the original text
+    end: int
+    core: str
+    low: str
+    gap_before: str  # original characters between the previous core and this one
+    kind: str = "O"  # N numeral, W number word, R repeat word, H homophone, O other
+    digit_homophone: bool = False
+
+
+@dataclass(frozen=True)
+class _Replacement:
+    start: int  # original offsets replaced
+    end: int
+    text: str
+    sources: Tuple[Tuple[int, int], ...]  # per output character, original (start, end)
+    is_digit_run: bool
+
+
+def _tokenise(text: str) -> List[_Token]:
+    tokens: List[_Token] = []
+    previous_end = 0
+    for match in _TOKEN.finditer(text):
+        start, end = match.start(), match.end()
+        while start < end and text[start] in _EDGE_PUNCTUATION:
+            start += 1
+        while end > start and text[end - 1] in _EDGE_PUNCTUATION:
+            end -= 1
+        if start == end:
+            continue
+        core = text[start:end]
+        tokens.append(_Token(start, end, core, core.lower(), text[previous_end:start]))
+        previous_end = end
+    return tokens
+
+
+def _is_number_word(low: str) -> bool:
+    parts = low.split("-")
+    return all(p in UNIT_WORDS or p in TEEN_WORDS or p in TENS_WORDS or p in SCALE_WORDS for p in parts)
+
+
+def _classify(token: _Token) -> None:
+    if _NUMERAL.fullmatch(token.core):
+        token.kind = "N"
+    elif _is_number_word(token.low):
+        token.kind = "W"
+    elif token.low in REPEAT_WORDS:
+        token.kind = "R"
+    elif token.low in DIGIT_HOMOPHONES:
+        token.kind = "H"
+
+
+def _joinable(gap: str) -> bool:
+    return not any(ch in _RUN_BREAKS for ch in gap)
+
+
+def _is_digitish(token: _Token) -> bool:
+    return token.kind in ("N", "W") or (token.kind == "H" and token.digit_homophone)
+
+
+def _resolve_homophones(tokens: Sequence[_Token]) -> None:
+    """Decide which homophones are digits: between digits, or opening a long run."""
+    n = len(tokens)
+    i = 0
+    while i < n:
+        if tokens[i].kind != "H":
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and tokens[j + 1].kind == "H" and _joinable(tokens[j + 1].gap_before):
+            j += 1
+        left = tokens[i - 1] if i > 0 and _joinable(tokens[i].gap_before) else None
+        right = tokens[j + 1] if j + 1 < n and _joinable(tokens[j + 1].gap_before) else None
+        left_digit = left is not None and left.kind in ("N", "W")
+        right_digit = right is not None and right.kind in ("N", "W", "R")
+        chain = tokens[i : j + 1]
+        if left_digit and right_digit:
+            accept = True
+        elif all(t.low in ("oh", "o") for t in chain) and (left_digit or right_digit):
+            # "oh" is rarely anything but zero next to a digit ("five oh two", "two two oh").
+            accept = True
+        elif right_digit and left is not None and left.low in RUN_LEAD_INS:
+            accept = _digits_ahead(tokens, j + 1) >= 3
+        else:
+            accept = False
+        for token in chain:
+            token.digit_homophone = accept
+        i = j + 1
+
+
+def _digits_ahead(tokens: Sequence[_Token], index: int) -> int:
+    """Roughly how many digits the run starting at ``index`` holds (for lead-in homophones)."""
+    count = 0
+    k = index
+    while k < len(tokens) and (k == index or _joinable(tokens[k].gap_before)):
+        token = tokens[k]
+        if token.kind == "N":
+            count += sum(ch.isdigit() for ch in token.core)
+        elif token.kind == "W":
+            count += 1
+        elif not (token.kind == "H" and token.digit_homophone) and token.kind != "R":
+            break
+        k += 1
+    return count
+
+
+def _parse_below_hundred(words: Sequence[str], i: int) -> Optional[Tuple[int, int]]:
+    if i < len(words) and words[i] in TENS_WORDS:
+        value = TENS_WORDS[words[i]]
+        if i + 1 < len(words) and words[i + 1] in UNIT_WORDS and UNIT_WORDS[words[i + 1]] > 0:
+            return value + UNIT_WORDS[words[i + 1]], i + 2
+        return value, i + 1
+    if i < len(words) and words[i] in TEEN_WORDS:
+        return TEEN_WORDS[words[i]], i + 1
+    if i < len(words) and words[i] in UNIT_WORDS:
+        return UNIT_WORDS[words[i]], i + 1
+    return None
+
+
+def _parse_number_group(words: Sequence[str], i: int) -> Tuple[str, int]:
+    """Parse one spoken number starting at ``words[i]``.
+
+    ``twenty five`` -> 25, ``three hundred and`` -> 300, ``nineteen eighty`` is two
+    groups (19, 80) that the caller concatenates, which is how digits are read.
+
+    :return: the digits and the index after the group.
+    """
+    word = words[i]
+    if word in REPEAT_WORDS and i + 1 < len(words) and words[i + 1] in UNIT_WORDS:
+        return str(UNIT_WORDS[words[i + 1]]) * REPEAT_WORDS[word], i + 2
+    if word in SCALE_WORDS:
+        value, j = SCALE_WORDS[word], i + 1
+    else:
+        parsed = _parse_below_hundred(words, i)
+        if parsed is None:
+            return "", i + 1
+        value, j = parsed
+        # "one zero" must stay "10" as digits, so only a scale word extends a group.
+        if not (j < len(words) and words[j] in SCALE_WORDS):
+            return str(value), j
+    while j < len(words) and words[j] in SCALE_WORDS:
+        scale = SCALE_WORDS[words[j]]
+        value = value * scale if (value < scale and value > 0) else value + (0 if word in SCALE_WORDS and j == i else scale)
+        j += 1
+        rest = _parse_below_hundred(words, j)
+        if rest is None:
+            continue
+        amount, k = rest
+        if scale == 1000 and k < len(words) and words[k] == "hundred":
+            value += amount * 100
+            j = k + 1
+            tail = _parse_below_hundred(words, j)
+            if tail is not None:
+                value += tail[0]
+                j = tail[1]
+        elif not (k < len(words) and words[k] in SCALE_WORDS):
+            value += amount
+            j = k
+    return str(value), j
+
+
+def _run_digits(run: Sequence[_Token]) -> Tuple[str, List[Tuple[int, int]]]:
+    """Turn a run of digit-ish tokens into digits and, per digit, its original span."""
+    digits: List[str] = []
+    sources: List[Tuple[int, int]] = []
+    i = 0
+    while i < len(run):
+        token = run[i]
+        if token.kind == "N":
+            for offset, ch in enumerate(token.core):
+                if ch.isdigit():
+                    digits.append(ch)
+                    sources.append((token.start + offset, token.start + offset + 1))
+            i += 1
+        elif token.kind == "H":
+            digits.append(DIGIT_HOMOPHONES[token.low])
+            sources.append((token.start, token.end))
+            i += 1
+        else:
+            # A stretch of words: expand hyphenated words, remember which token each came from.
+            words: List[str] = []
+            owners: List[int] = []
+            k = i
+            while k < len(run) and run[k].kind in ("W", "R"):
+                for part in run[k].low.split("-"):
+                    words.append(part)
+                    owners.append(k)
+                k += 1
+            w = 0
+            while w < len(words):
+                group, nxt = _parse_number_group(words, w)
+                span = (run[owners[w]].start, run[owners[max(w, nxt - 1)]].end)
+                for ch in group:
+                    digits.append(ch)
+                    sources.append(span)
+                w = max(nxt, w + 1)
+            i = k
+    return "".join(digits), sources
+
+
+def _find_digit_runs(tokens: Sequence[_Token], taken: Sequence[bool]) -> List[_Replacement]:
+    replacements: List[_Replacement] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        if taken[i] or not (_is_digitish(tokens[i]) or _repeat_starts_digit(tokens, i)):
+            i += 1
+            continue
+        j = i
+        while (
+            j + 1 < n
+            and not taken[j + 1]
+            and _joinable(tokens[j + 1].gap_before)
+            and (_is_digitish(tokens[j + 1]) or _repeat_starts_digit(tokens, j + 1))
+        ):
+            j += 1
+        run = tokens[i : j + 1]
+        digits, sources = _run_digits(run)
+        if digits:
+            replacements.append(_Replacement(run[0].start, run[-1].end, digits, tuple(sources), True))
+        i = j + 1
+    return replacements
+
+
+def _repeat_starts_digit(tokens: Sequence[_Token], i: int) -> bool:
+    return (
+        tokens[i].kind == "R"
+        and i + 1 < len(tokens)
+        and (tokens[i + 1].low in UNIT_WORDS or (tokens[i + 1].kind == "N" and len(tokens[i + 1].core) == 1))
+    )
+
+
+def _email_piece(token: _Token) -> str:
+    return re.sub(r"[^a-z0-9._\-]", "", token.low)
+
+
+def _find_spoken_emails(tokens: Sequence[_Token]) -> List[Tuple[int, int, str]]:
+    """Find ``local at domain dot tld`` (and ``local at domain.tld``) as token index spans."""
+    found: List[Tuple[int, int, str]] = []
+    n = len(tokens)
+    for at in range(1, n - 1):
+        if tokens[at].low not in ("at", "@"):
+            continue
+        # Domain: up to four words, then one or more "dot <word>" ending in a TLD,
+        # or a single token already written as a host name.
+        domain_parts: List[str] = []
+        end = None
+        k = at + 1
+        while k < n and k <= at + 8:
+            token = tokens[k]
+            if "." in token.low.strip(".") and token.low.rsplit(".", 1)[-1] in EMAIL_TLDS:
+                domain_parts.append(_email_piece(token))
+                end = k
+                break
+            if token.low in ("dot", "period") and k + 1 < n and domain_parts:
+                nxt = tokens[k + 1].low
+                domain_parts.append(".")
+                domain_parts.append(_email_piece(tokens[k + 1]))
+                k += 2
+                if nxt in EMAIL_TLDS and not (k + 1 < n and tokens[k].low == "dot"):
+                    end = k - 1
+                    break
+                continue
+            if not token.low.isalnum() or len(domain_parts) >= 7:
+                break
+            domain_parts.append(_email_piece(token))
+            k += 1
+        if end is None:
+            continue
+        # Local part: the word before "at", plus spelled letters / joined pieces before it.
+        first = at - 1
+        last_local = tokens[first]
+        if last_local.low in _NOT_LOCAL_PART or not re.search(r"[a-z0-9]", last_local.low):
+            continue
+        local_parts = [_email_piece(last_local)]
+        while first - 1 >= 0 and len(local_parts) < 6:
+            prev = tokens[first - 1]
+            if prev.low in _EMAIL_JOINERS and first - 2 >= 0 and tokens[first - 2].low not in _NOT_LOCAL_PART:
+                local_parts[:0] = [_email_piece(tokens[first - 2]), _EMAIL_JOINERS[prev.low]]
+                first -= 2
+            elif len(prev.low) == 1 and prev.low.isalpha() and prev.low not in ("a", "i"):
+                local_parts.insert(0, prev.low)
+                first -= 1
+            else:
+                break
+        address = "".join(local_parts) + "@" + "".join(domain_parts)
+        if found and found[-1][1] >= first:
+            continue
+        found.append((first, end, address))
+    return found
+
+
+def normalise(text: str) -> NormalisedText:
+    """Rewrite a transcript so spoken digits and e-mail addresses have one canonical shape.
+
+    :param text: the ASR transcript.
+    :return: the normalised text with its map back to ``text``.
+    """
+    tokens = _tokenise(text)
+    for token in tokens:
+        _classify(token)
+    taken = [False] * len(tokens)
+    replacements: List[_Replacement] = []
+    for first, last, address in _find_spoken_emails(tokens):
+        for k in range(first, last + 1):
+            taken[k] = True
+        start, end = tokens[first].start, tokens[last].end
+        replacements.append(_Replacement(start, end, address, tuple([(start, end)] * len(address)), False))
+    _resolve_homophones(tokens)
+    replacements.extend(_find_digit_runs(tokens, taken))
+    replacements.sort(key=lambda r: r.start)
+
+    out: List[str] = []
+    starts: List[int] = []
+    ends: List[int] = []
+    runs: List[DigitRun] = []
+    position = 0
+    for replacement in replacements:
+        for offset in range(position, replacement.start):
+            out.append(text[offset])
+            starts.append(offset)
+            ends.append(offset + 1)
+        norm_start = len(out)
+        out.append(replacement.text)
+        for source in replacement.sources:
+            starts.append(source[0])
+            ends.append(source[1])
+        if replacement.is_digit_run:
+            runs.append(DigitRun(norm_start, len(starts), replacement.start, replacement.end, replacement.text))
+        position = replacement.end
+    for offset in range(position, len(text)):
+        out.append(text[offset])
+        starts.append(offset)
+        ends.append(offset + 1)
+    return NormalisedText("".join(out), text, tuple(starts), tuple(ends), tuple(runs))
