@@ -158,8 +158,8 @@ def asr_check(model_dir: str, rows: List[Dict], root: Path, n: int, decode) -> N
     from faster_whisper import WhisperModel  # noqa: PLC0415
 
     model = WhisperModel(model_dir, device="cpu", compute_type="int8")
-    pick = random.Random(0).sample([r for r in rows if r.get("expect", "ok") == "ok"],
-                                   min(n, len(rows)))
+    ok = [r for r in rows if r.get("expect", "ok") == "ok"]
+    pick = random.Random(0).sample(ok, min(n, len(ok)))
     ratios, hits, total = [], 0, 0
     for row in pick:
         audio = decode(str(root / row["audio"]), sampling_rate=16000)
