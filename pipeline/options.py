@@ -90,10 +90,10 @@ def build_arg_parser() -> argparse.ArgumentParser:
     audio.add_argument("--beep-hz", type=float, default=1000.0, help="beep frequency (default 1000)")
     audio.add_argument("--beep-level", default="match",
                        help="'match' the speech level (default) or a fixed level in dBFS, e.g. -20")
-    audio.add_argument("--pad-before-ms", type=float, default=150.0,
-                       help="redact this much before each span (default 150)")
-    audio.add_argument("--pad-after-ms", type=float, default=100.0,
-                       help="redact this much after each span (default 100)")
+    audio.add_argument("--pad-before-ms", type=float, default=300.0,
+                       help="redact this much before each span (default 300: whisper word starts run late by 0.2-0.36 s)")
+    audio.add_argument("--pad-after-ms", type=float, default=250.0,
+                       help="redact this much after each span (default 250)")
     audio.add_argument("--audio-format", choices=OUTPUT_FORMATS, default="flac",
                        help="encoding of audio_redacted (default flac)")
 

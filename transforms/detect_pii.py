@@ -14,9 +14,10 @@ from transforms.stage import ClipStageFn, replace, run_clip_stage
 
 
 def quiet_presidio_logs() -> None:
-    """Presidio and spaCy log at INFO/DEBUG about the text they analyse; keep them to warnings."""
+    """Presidio and spaCy log at INFO/DEBUG about the text they analyse, and warn per call about
+    config choices; keep them to errors."""
     for name in ("presidio-analyzer", "presidio-anonymizer", "presidio_analyzer", "spacy"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def load_detector(pii_config_path: Optional[str], spacy_model: Optional[str]):  # -> PiiDetector

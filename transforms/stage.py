@@ -9,7 +9,7 @@ through to ``utterances/`` and never crashes the job.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterable, Optional
+from typing import Any
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
@@ -51,7 +51,9 @@ class ClipStageFn(beam.DoFn):
     def process_clip(self, clip: Clip, *side_inputs: Any) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def process(self, clip: Clip, *side_inputs: Any) -> Iterable[Any]:
+    # Left unannotated: Beam reads process() annotations as element type hints
+    # and rejects a typed *side_inputs.
+    def process(self, clip, *side_inputs):  # type: ignore[no-untyped-def]
         try:
             result = self.process_clip(clip, *side_inputs)
         except Exception as error:  # noqa: BLE001 - fail closed: every error dead-letters the clip

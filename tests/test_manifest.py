@@ -1,0 +1,81 @@
+import json
+
+import pytest
+
+from transforms.errors import ManifestError
+from transforms.manifest import parse_manifest_line, resolve_audio_uri, utterance_id_of
+
+GOOD = {"utterance_id": "u-1", "account_id": "acct-00112233", "device_id": "dev-SN-XY12",
+        "recorded_at": "2026-11-02T09:14:00Z", "audio_uri": "audio/u1.flac", "locale": "en-US"}
+
+
+def line(**changes):
+    record = dict(GOOD)
+    for key, value in changes.items():
+        if value is ...:
+            record.pop(key)
+        else:
+            record[key] = value
+    return json.dumps(record)
+
+
+def test_valid_line_is_parsed_and_resolved():
+    entry = parse_manifest_line(line(), "/data/batch/m.jsonl", 7)
+    assert entry.utterance_id == "u-1"
+    assert entry.audio_uri == "/data/batch/audio/u1.flac"
+    assert entry.recorded_at_us == 1793610840000000
+    assert (entry.manifest, entry.line, entry.locale) == ("/data/batch/m.jsonl", 7, "en-US")
+
+
+def test_offsets_are_normalised_to_utc():
+    a = parse_manifest_line(line(recorded_at="2026-11-02T10:14:00+01:00"), "/m.jsonl", 1)
+    b = parse_manifest_line(line(), "/m.jsonl", 1)
+    assert a.recorded_at_us == b.recorded_at_us
+
+
+def test_raw_ids_are_hidden_from_repr():
+    text = repr(parse_manifest_line(line(), "/m.jsonl", 1))
+    assert "acct-00112233" not in text and "dev-SN-XY12" not in text
+
+
+@pytest.mark.parametrize("raw, reason", [
+    ("{not json", "not valid JSON"),
+    ("[1, 2]", "not a JSON object"),
+    (line(account_id=...), "missing field: account_id"),
+    (line(device_id=""), "missing field: device_id"),
+    (line(audio_uri=...), "missing field: audio_uri"),
+    (line(recorded_at="yesterday"), "invalid field: recorded_at"),
+    (line(recorded_at="2026-11-02T09:14:00"), "invalid field: recorded_at"),
+    (line(locale="english please"), "invalid field: locale"),
+    (line(utterance_id="../etc/passwd"), "invalid field: utterance_id"),
+    (line(account_id=12345678), "field is not a string: account_id"),
+    ("x" * 70000, "longer than the maximum"),
+])
+def test_bad_lines_name_the_problem_not_the_value(raw, reason):
+    with pytest.raises(ManifestError) as caught:
+        parse_manifest_line(raw, "/m.jsonl", 3)
+    message = str(caught.value)
+    assert reason in message
+    assert "acct-00112233" not in message and "dev-SN-XY12" not in message
+
+
+@pytest.mark.parametrize("uri, manifest, expected", [
+    ("a/b.wav", "/data/m.jsonl", "/data/a/b.wav"),
+    ("../b.wav", "/data/x/m.jsonl", "/data/b.wav"),
+    ("/abs/b.wav", "/data/m.jsonl", "/abs/b.wav"),
+    ("gs://bucket/b.wav", "/data/m.jsonl", "gs://bucket/b.wav"),
+    ("audio/b.wav", "gs://bucket/in/m.jsonl", "gs://bucket/in/audio/b.wav"),
+])
+def test_audio_uri_resolves_against_the_manifest_folder(uri, manifest, expected):
+    assert resolve_audio_uri(uri, manifest) == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (line(), "u-1"),
+    (line(account_id=...), "u-1"),
+    ("{broken", None),
+    (json.dumps({"utterance_id": "has space"}), None),
+    (json.dumps({"utterance_id": 5}), None),
+])
+def test_utterance_id_is_recovered_for_dead_letters_when_safe(raw, expected):
+    assert utterance_id_of(raw) == expected

@@ -1,0 +1,40 @@
+import pytest
+
+from pipeline.options import parse_job_args, run_tag_for
+from run_local import SAMPLE_MANIFEST, with_defaults
+
+
+def test_job_flags_are_ours_and_the_rest_goes_to_beam():
+    config, beam_args = parse_job_args([
+        "--manifest", "m/*.jsonl", "--output", "out/", "--runner", "DirectRunner",
+        "--direct_num_workers", "2", "--asr-beam-size", "1", "--audio-redaction", "silence",
+        "--pad-before-ms", "200", "--beep-level", "-18"])
+    assert beam_args == ["--runner", "DirectRunner", "--direct_num_workers", "2"]
+    assert config.output == "out"
+    assert config.asr.beam_size == 1
+    assert config.audio_redaction == "silence"
+    assert config.pad_before_s == pytest.approx(0.2)
+    assert config.tone_level == -18.0
+
+
+@pytest.mark.parametrize("bad", [
+    ["--output-shards", "0"], ["--asr-beam-size", "0"], ["--beep-level", "loud"],
+    ["--beep-level", "3"], ["--pad-after-ms", "-1"], ["--audio-format", "mp3"],
+    ["--pseudonym-period", "year"],
+])
+def test_invalid_job_flags_stop_before_the_pipeline_starts(bad):
+    with pytest.raises(SystemExit):
+        parse_job_args(["--manifest", "m", "--output", "o"] + bad)
+
+
+def test_run_tag_depends_on_the_set_of_manifests_only():
+    assert run_tag_for(["b", "a"]) == run_tag_for(["a", "b"])
+    assert run_tag_for(["a"]) != run_tag_for(["a", "b"])
+
+
+def test_run_local_defaults_to_the_bundled_sample():
+    argv = with_defaults([])
+    assert argv[argv.index("--manifest") + 1] == SAMPLE_MANIFEST
+    assert argv[argv.index("--output") + 1] == "output"
+    argv = with_defaults(["--manifest=x.jsonl", "--runner", "DirectRunner"])
+    assert "--manifest" not in argv and "--manifest=x.jsonl" in argv
