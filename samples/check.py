@@ -166,7 +166,7 @@ def asr_check(model_dir: str, rows: List[Dict], root: Path, n: int, decode) -> N
         segs, _ = model.transcribe(audio, language="en", beam_size=1)
         hyp = " ".join(s.text for s in segs)
         ratios.append(difflib.SequenceMatcher(None, words_to_digits(row["text"]),
-                                              words_to_digits(hyp)).ratio())
+                                              words_to_digits(hyp), autojunk=False).ratio())
         hyp_digits = re.sub(r"\D", "", words_to_digits(hyp))
         for e in row["pii"]:
             if e["value"].isdigit() and len(e["value"]) >= 3:
