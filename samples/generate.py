@@ -25,14 +25,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
 import subprocess
 import sys
 import tempfile
 import wave
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
@@ -468,7 +467,7 @@ class Speaker:
         style = self.style(("digits", "doubles", "numerals", "digits_zero"))
         return P("PHONE_NUMBER", d, say_grouped(d, [3, 3, 4], style))
 
-    def person(self, first_only_ok: bool = False) -> P:
+    def person(self) -> P:
         name = f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
         return P("PERSON", name, name)
 
