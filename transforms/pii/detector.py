@@ -11,12 +11,12 @@ from typing import Iterable, List, Sequence, Tuple
 
 import regex as re
 from presidio_analyzer import AnalyzerEngine, PatternRecognizer, RecognizerRegistry, RecognizerResult
-from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpEngineProvider
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from schemas.records import PiiSpan
 from transforms.pii.config import DIGIT_SEQUENCE, PiiConfig, thaw
+from transforms.pii.context_enhancer import SurfaceAndLemmaContextEnhancer
 from transforms.pii.recognizers import DigitRunFailsafeRecognizer, SpokenCreditCardRecognizer, SpokenIbanRecognizer
 from transforms.pii.spoken_normaliser import NormalisedText, normalise
 
@@ -82,7 +82,7 @@ class PiiDetector:
             nlp_engine=_build_nlp_engine(config),
             supported_languages=[config.language],
             default_score_threshold=config.score_threshold,
-            context_aware_enhancer=LemmaContextAwareEnhancer(
+            context_aware_enhancer=SurfaceAndLemmaContextEnhancer(
                 context_similarity_factor=context.similarity_factor,
                 min_score_with_context_similarity=context.min_score_with_context,
                 context_prefix_count=context.prefix_words,

@@ -37,6 +37,8 @@ TENS_WORDS = {
 }
 SCALE_WORDS = {"hundred": 100, "thousand": 1000}
 REPEAT_WORDS = {"double": 2, "triple": 3}
+#: Spoken separators inside a digit run ("oh eight dash one two", "oh one slash thirty one").
+RUN_JOINER_WORDS = frozenset({"dash", "hyphen", "slash"})
 #: Words an ASR writes for a spoken digit; read as digits only next to other digits.
 DIGIT_HOMOPHONES = {"oh": "0", "o": "0", "to": "2", "too": "2", "for": "4", "fore": "4", "ate": "8", "won": "1"}
 #: Words after which a homophone may open a digit run ("my pin is for 4 3 2").
@@ -119,7 +121,7 @@ class _Token:
     core: str
     low: str
     gap_before: str  # original characters between the previous core and this one
-    kind: str = "O"  # N numeral, W number word, R repeat word, H homophone, O other
+    kind: str = "O"  # N numeral, W number word, R repeat word, H homophone, J joiner word, O other
     digit_homophone: bool = False
 
 
@@ -163,6 +165,8 @@ def _classify(token: _Token) -> None:
         token.kind = "R"
     elif token.low in DIGIT_HOMOPHONES:
         token.kind = "H"
+    elif token.low in RUN_JOINER_WORDS:
+        token.kind = "J"
 
 
 def _joinable(gap: str) -> bool:
@@ -322,14 +326,20 @@ def _find_digit_runs(tokens: Sequence[_Token], taken: Sequence[bool]) -> List[_R
             i += 1
             continue
         j = i
-        while (
-            j + 1 < n
-            and not taken[j + 1]
-            and _joinable(tokens[j + 1].gap_before)
-            and (_is_digitish(tokens[j + 1]) or _repeat_starts_digit(tokens, j + 1))
-        ):
-            j += 1
-        run = tokens[i : j + 1]
+        while j + 1 < n and not taken[j + 1] and _joinable(tokens[j + 1].gap_before):
+            if _is_digitish(tokens[j + 1]) or _repeat_starts_digit(tokens, j + 1):
+                j += 1
+            elif (
+                tokens[j + 1].kind == "J"
+                and j + 2 < n
+                and not taken[j + 2]
+                and _joinable(tokens[j + 2].gap_before)
+                and (_is_digitish(tokens[j + 2]) or _repeat_starts_digit(tokens, j + 2))
+            ):
+                j += 2
+            else:
+                break
+        run = [t for t in tokens[i : j + 1] if t.kind != "J"]
         digits, sources = _run_digits(run)
         if digits:
             replacements.append(_Replacement(run[0].start, run[-1].end, digits, tuple(sources), True))
@@ -435,7 +445,7 @@ def normalise(text: str) -> NormalisedText:
             out.append(text[offset])
             starts.append(offset)
             ends.append(offset + 1)
-        norm_start = len(out)
+        norm_start = len(starts)
         out.append(replacement.text)
         for source in replacement.sources:
             starts.append(source[0])

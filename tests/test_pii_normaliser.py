@@ -1,0 +1,113 @@
+"""The spoken-form normaliser: digit runs, homophones, number words, spoken e-mails, offsets."""
+
+from __future__ import annotations
+
+import pytest
+
+from transforms.pii.spoken_normaliser import normalise
+
+# (text, expected digit runs) -- fake values only.
+DIGIT_VECTORS = [
+    ("My social security number is four one seven, three, three, nine, zero, two, six.", ["417339026"]),
+    ("card number 3 4 1 9 5 7 2 0 6 6 1 0 8 4", ["34195720661084"]),
+    ("5.127, 0.384, 6.619, 2.405", ["5127038466192405"]),
+    ("routing number zero to 6, one, zero", ["02610"]),
+    ("five oh two", ["502"]),
+    ("double five oh one", ["5501"]),
+    ("triple seven", ["777"]),
+    ("nineteen eighty five", ["1985"]),
+    ("twenty five", ["25"]),
+    ("twenty-five", ["25"]),
+    ("three hundred and fifty", ["300", "50"]),
+    ("two thousand three hundred forty five", ["2345"]),
+    ("five four, three four, three five", ["543435"]),
+    ("oh eight dash one two dash two oh", ["081220"]),
+    ("(555) 123-4567", ["5551234567"]),
+    ("my pin is for 4 3 2", ["4432"]),
+    ("one ate two", ["182"]),
+    ("seven won three", ["713"]),
+    ("call 555 1234? yes", ["5551234"]),
+]
+
+# Homophones that must stay words.
+NEAR_MISSES = [
+    ("set a timer for twenty five minutes", ["25"]),
+    ("I want to go for a walk", []),
+    ("two for one deal", ["241"]),  # between digits: read as digits, harmless by length
+    ("Oh well, I'm going to bed", []),
+    ("play track 4 to me", ["4"]),
+    ("I won the race", []),
+    ("I ate 2 apples", ["2"]),
+    ("the 4th of July", []),
+    ("it costs $25", []),
+    ("wake me at 7:30", []),
+]
+
+
+@pytest.mark.parametrize("text, runs", DIGIT_VECTORS + NEAR_MISSES)
+def test_digit_runs(text: str, runs: list) -> None:
+    got = [run.digits for run in normalise(text).digit_runs]
+    assert len(got) == len(runs)
+    assert all(a == b for a, b in zip(got, runs))
+
+
+@pytest.mark.parametrize(
+    "text, spoken_start, spoken_end",
+    [
+        ("My number is four one seven, three, three.", 13, 41),
+        ("card 3 4 1 9 5 ok", 5, 14),
+        ("routing zero to 6, one", 8, 22),
+    ],
+)
+def test_runs_map_back_to_spoken_words(text: str, spoken_start: int, spoken_end: int) -> None:
+    normalised = normalise(text)
+    assert len(normalised.digit_runs) == 1
+    run = normalised.digit_runs[0]
+    assert (run.char_start, run.char_end) == (spoken_start, spoken_end)
+    assert normalised.to_original(run.norm_start, run.norm_end) == (spoken_start, spoken_end)
+
+
+def test_every_digit_maps_inside_its_run() -> None:
+    text = "account four one, seven three and then 9 9"
+    normalised = normalise(text)
+    for run in normalised.digit_runs:
+        for k in range(run.norm_start, run.norm_end):
+            start, end = normalised.to_original(k, k + 1)
+            assert run.char_start <= start < end <= run.char_end
+
+
+def test_unchanged_text_maps_one_to_one() -> None:
+    text = "Turn on the kitchen lights, please."
+    normalised = normalise(text)
+    assert normalised.text == text
+    assert normalised.to_original(5, 7) == (5, 7)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("send it to k lopez at riverside dental dot net", "klopez@riversidedental.net"),
+        ("email mark.te at gmail.com please", "mark.te@gmail.com"),
+        ("it's irene dot thornton at northwind mail dot com", "irene.thornton@northwindmail.com"),
+        ("p mbeki at example dot net", "pmbeki@example.net"),
+    ],
+)
+def test_spoken_emails(text: str, expected: str) -> None:
+    normalised = normalise(text)
+    assert (expected in normalised.text) is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["look at the dot on the map", "meet me at the park", "I'm at work dot dot dot", "she is at home dot"],
+)
+def test_not_emails(text: str) -> None:
+    assert "@" not in normalise(text).text
+
+
+def test_email_maps_back_to_spoken_words() -> None:
+    text = "send it to k lopez at riverside dental dot net"
+    normalised = normalise(text)
+    at = normalised.text.index("@")
+    start, end = normalised.to_original(at - 6, at + 20)
+    assert (start, end) == (text.index("k lopez"), len(text))
