@@ -1,7 +1,7 @@
 """Assemble the voicescrub graph. Builds only; running is ``pipeline/run.py``'s job.
 
     manifest ─► read audio ─► decode ─► transcribe ─► detect PII ─► redact text
-             ─► redact audio ─► pseudonymise ─► utterances/ (Parquet, by epoch)
+             ─► redact audio ─► re-listen audit ─► pseudonymise ─► utterances/ (Parquet, by epoch)
     every stage's failures ─────────────────────────► dead_letter/ (Parquet)
 """
 
@@ -16,6 +16,7 @@ from apache_beam.utils.shared import Shared
 from pipeline.options import JobConfig
 from schemas.arrow import (DEAD_LETTER_DIR, DEAD_LETTER_SCHEMA, PARTITION_COLUMN, UTTERANCE_SCHEMA,
                            UTTERANCES_DIR)
+from transforms.audit import AuditRedaction
 from transforms.decode_audio import DecodeAudio
 from transforms.detect_pii import DetectPii
 from transforms.pii.config import load_pii_config
@@ -24,6 +25,7 @@ from transforms.read_audio import ReadAudio
 from transforms.read_manifest import ReadManifest
 from transforms.redact_audio import AudioRedactionSettings, RedactAudio
 from transforms.redact_text import RedactText
+from transforms.relisten import AuditSettings
 from transforms.stage import DEAD_LETTER
 from transforms.transcribe import Transcribe
 from transforms.write_parquet import RemoveStaleFiles, WriteParquet
@@ -72,12 +74,18 @@ def build_pipeline(p: beam.Pipeline, config: JobConfig, run_tag: str) -> None:
     text_redacted = detected.clips | "RedactText" >> RedactText(pii_config.critical_entities)
     audio_redacted = text_redacted.clips | "RedactAudio" >> RedactAudio(
         audio_redaction_settings(config))
-    rows = audio_redacted.clips | "Pseudonymise" >> Pseudonymise(
+    audited, audit_stages = audio_redacted, ()
+    if config.audit:
+        audited = audio_redacted.clips | "AuditRedaction" >> AuditRedaction(
+            AuditSettings(max_rounds=config.audit_max_rounds), audio_redaction_settings(config),
+            config.asr, whisper_handle, config.pii_config, config.spacy_model, detector_handle)
+        audit_stages = (audited,)
+    rows = audited.clips | "Pseudonymise" >> Pseudonymise(
         pseudonym_settings(config), ready_epochs)
 
     dead_letters = (
         [stage[DEAD_LETTER] for stage in (manifest, read, decoded, transcribed, detected,
-                                         text_redacted, audio_redacted, rows)]
+                                         text_redacted, audio_redacted, *audit_stages, rows)]
         | "AllDeadLetters" >> beam.Flatten()
         | "DeadLetterRows" >> beam.Map(lambda dl: dl.as_row(datetime.now(timezone.utc)))
     )

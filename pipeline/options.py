@@ -43,6 +43,8 @@ class JobConfig:
     max_duration_s: float
     output_shards: int
     pipeline_version: str = __version__
+    audit: bool = True
+    audit_max_rounds: int = 2
 
     def __repr__(self) -> str:  # keep paths and key locations out of logs
         return "JobConfig(...)"
@@ -96,6 +98,11 @@ def build_arg_parser() -> argparse.ArgumentParser:
                        help="redact this much after each span (default 250)")
     audio.add_argument("--audio-format", choices=OUTPUT_FORMATS, default="flac",
                        help="encoding of audio_redacted (default flac)")
+    audio.add_argument("--no-audit", dest="audit", action="store_false",
+                       help="skip the re-listen audit (re-transcribing the scrubbed audio)")
+    audio.add_argument("--audit-max-rounds", type=int, default=2,
+                       help="widenings the audit may make before a clip still leaking PII is "
+                            "dead-lettered (default 2)")
 
     keys = parser.add_argument_group("pseudonyms")
     keys.add_argument("--keyring", default="./keyring",
@@ -132,6 +139,8 @@ def parse_job_args(argv: Optional[Sequence[str]]) -> Tuple[JobConfig, List[str]]
         raise SystemExit("--max-audio-mb and --max-duration-s must be positive")
     if args.pad_before_ms < 0 or args.pad_after_ms < 0:
         raise SystemExit("padding must not be negative")
+    if args.audit_max_rounds < 0:
+        raise SystemExit("--audit-max-rounds must not be negative")
     config = JobConfig(
         manifest=args.manifest,
         output=args.output.rstrip("/") or "/",
@@ -153,6 +162,8 @@ def parse_job_args(argv: Optional[Sequence[str]]) -> Tuple[JobConfig, List[str]]
         max_audio_bytes=int(args.max_audio_mb * 1024 * 1024),
         max_duration_s=args.max_duration_s,
         output_shards=args.output_shards,
+        audit=args.audit,
+        audit_max_rounds=args.audit_max_rounds,
     )
     return config, beam_args
 

@@ -16,7 +16,8 @@ def _field(name: str, type_: pa.DataType, description: str, nullable: bool = Fal
 
 
 PII_ENTITY_FIELDS: List[Tuple[str, pa.DataType, str]] = [
-    ("entity_type", pa.string(), "Kind of PII, e.g. CREDIT_CARD, US_SSN, PERSON."),
+    ("entity_type", pa.string(), "Kind of PII, e.g. CREDIT_CARD, US_SSN, PERSON; AUDIT_RESIDUE for audio the "
+     "re-listen audit silenced in addition (no placeholder: char_start = char_end = 0)."),
     ("char_start", pa.int32(), "Offset of the entity's placeholder in transcript_redacted."),
     ("char_end", pa.int32(), "Offset one past the placeholder's end in transcript_redacted."),
     ("audio_start_s", pa.float64(), "Start of the audio actually redacted for it, seconds from clip start (padded)."),
@@ -41,12 +42,21 @@ UTTERANCE_FIELDS: List[Tuple[str, pa.DataType, str]] = [
     ("sample_rate", pa.int32(), "Sample rate of audio_redacted in Hz."),
     ("pii_entities", pa.list_(PII_ENTITY_TYPE), "One entry per redacted entity: type, place in the text, audio time redacted, score, recognizer."),
     ("contains_critical_pii", pa.bool_(), "True when a banking or government-ID entity was found (the 'critical data' reviewers used to flag by hand)."),
+    ("audit_passed", pa.bool_(),
+     "True when re-transcribing the scrubbed audio found no PII (a clip still leaking after the last widening "
+     "is dead-lettered, stage audit); null when the audit was skipped (--no-audit)."),
+    ("audit_rounds", pa.int32(),
+     "Times the scrubbed audio was re-transcribed: 1 = clean at once, n = n-1 widenings (AUDIT_RESIDUE entities); "
+     "0 with --no-audit."),
     ("asr_model", pa.string(), "The speech model that made the transcript, e.g. faster-whisper/tiny.en."),
     ("pipeline_version", pa.string(), "voicescrub version that wrote the row."),
     ("processed_at", pa.timestamp("us", tz="UTC"), "When the row was produced, UTC."),
 ]
 
-UTTERANCE_SCHEMA = pa.schema([_field(n, t, d) for n, t, d in UTTERANCE_FIELDS])
+_UTTERANCE_NULLABLE = {"audit_passed"}
+
+UTTERANCE_SCHEMA = pa.schema(
+    [_field(n, t, d, nullable=n in _UTTERANCE_NULLABLE) for n, t, d in UTTERANCE_FIELDS])
 
 DEAD_LETTER_FIELDS: List[Tuple[str, pa.DataType, str]] = [
     ("utterance_id", pa.string(), "The line's utterance_id when it could be read safely, else null."),

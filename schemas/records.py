@@ -167,3 +167,6 @@ class Clip:
     audio_redacted: Optional[bytes] = field(default=None, repr=False)
     audio_format: str = ""
     entities: Tuple[RedactedEntity, ...] = field(default=(), repr=False)
+    redacted_pcm16: Optional[Any] = field(default=None, repr=False)  # kept for the audit only
+    audit_passed: Optional[bool] = None  # None: not audited (--no-audit)
+    audit_rounds: int = 0  # re-transcriptions the audit did

@@ -82,6 +82,8 @@ def review_row(clip: Clip, pseudonym: str, epoch: str, settings: PseudonymSettin
             for e in clip.entities
         ],
         "contains_critical_pii": bool(clip.contains_critical_pii),
+        "audit_passed": clip.audit_passed,
+        "audit_rounds": int(clip.audit_rounds),
         "asr_model": clip.asr_model,
         "pipeline_version": settings.pipeline_version,
         "processed_at": processed_at,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import List, Mapping, Tuple
 
 import apache_beam as beam
+import numpy as np
 
 from schemas.records import AudioInterval, Clip, RedactedEntity
 from transforms.alignment import align_spans
@@ -44,7 +45,15 @@ class AudioRedactionSettings:
 
 def redact_clip_audio(clip: Clip, settings: AudioRedactionSettings
                       ) -> Tuple[bytes, Tuple[RedactedEntity, ...]]:
-    """Redacted, encoded audio and the entity list with the time each one covers.
+    """Redacted, encoded audio and the entity list with the time each one covers
+    (see :func:`redact_clip_pcm`)."""
+    pcm, entities = redact_clip_pcm(clip, settings)
+    return encode_pcm16(pcm, clip.sample_rate, settings.audio_format), entities
+
+
+def redact_clip_pcm(clip: Clip, settings: AudioRedactionSettings
+                    ) -> Tuple[np.ndarray, Tuple[RedactedEntity, ...]]:
+    """Redacted int16 samples and the entity list with the time each one covers.
 
     Spans come from the text redaction (token-widened and merged), so audio and
     text cover the same words. A span that cannot be placed in time widens to
@@ -75,7 +84,7 @@ def redact_clip_audio(clip: Clip, settings: AudioRedactionSettings
         )
         for r, a in zip(redactions, aligned)
     )
-    return encode_pcm16(pcm, clip.sample_rate, settings.audio_format), entities
+    return pcm, entities
 
 
 class RedactAudioFn(ClipStageFn):
@@ -86,11 +95,14 @@ class RedactAudioFn(ClipStageFn):
         self._settings = settings
 
     def process_clip(self, clip: Clip) -> Clip:
-        audio, entities = redact_clip_audio(clip, self._settings)
+        pcm, entities = redact_clip_pcm(clip, self._settings)
+        audio = encode_pcm16(pcm, clip.sample_rate, self._settings.audio_format)
         # From here on only redacted material travels: the clear transcript,
-        # the clear PCM and the raw spans are dropped.
+        # the clear PCM and the raw spans are dropped. The redacted PCM stays
+        # for the re-listen audit, which drops it.
         return replace(clip, audio_redacted=audio, audio_format=self._settings.audio_format,
-                       entities=entities, pcm16=None, transcript=None, spans=())
+                       entities=entities, pcm16=None, transcript=None, spans=(),
+                       redacted_pcm16=pcm)
 
 
 class RedactAudio(beam.PTransform):
