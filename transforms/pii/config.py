@@ -79,6 +79,8 @@ class PiiConfig:
     :param context: context-word enhancement settings.
     :param digit_run_policy: the fail-safe digit-run rule.
     :param recognizers: custom pattern recognizers, in Presidio's recognizer-registry dict format.
+    :param person_deny_words: words spaCy's small model mistakes for names at the start of a
+        command ("Convert", "Email"); a PERSON span made only of these is dropped.
     """
 
     entities: Tuple[str, ...]
@@ -91,6 +93,7 @@ class PiiConfig:
     context: ContextSettings = ContextSettings()
     digit_run_policy: DigitRunPolicy = DigitRunPolicy()
     recognizers: Tuple[Mapping[str, Any], ...] = ()
+    person_deny_words: frozenset = frozenset()
 
 
 def _words(raw: Any, field: str) -> frozenset:
@@ -176,6 +179,7 @@ def config_from_dict(raw: Mapping[str, Any], spacy_model: Optional[str] = None) 
         context=context,
         digit_run_policy=policy,
         recognizers=tuple(_freeze(d) for d in recognizers),
+        person_deny_words=_words(raw.get("person_deny_words"), "person_deny_words"),
     )
 
 

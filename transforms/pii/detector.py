@@ -108,6 +108,7 @@ class PiiDetector:
             score_threshold=self.config.score_threshold,
         )
         spans = [self._to_span(normalised, result) for result in results if result.end > result.start]
+        spans = [s for s in spans if not self._is_denied_person(text, s)]
         return sorted(self._resolve(spans), key=lambda s: (s.char_start, s.char_end, s.entity_type))
 
     def contains_critical_pii(self, spans: Iterable[PiiSpan]) -> bool:
@@ -116,6 +117,12 @@ class PiiDetector:
         :param spans: spans from :meth:`detect`.
         """
         return contains_critical_pii(spans, self.config)
+
+    def _is_denied_person(self, text: str, span: PiiSpan) -> bool:
+        if span.entity_type != "PERSON":
+            return False
+        words = [w.strip(_EDGE_PUNCTUATION).lower() for w in text[span.char_start : span.char_end].split()]
+        return all(w in self.config.person_deny_words or any(ch.isdigit() for ch in w) for w in words)
 
     @staticmethod
     def _to_span(normalised: NormalisedText, result: RecognizerResult) -> PiiSpan:

@@ -56,7 +56,7 @@ _NOT_LOCAL_PART = frozenset(
 _EMAIL_JOINERS = {"dot": ".", "underscore": "_", "dash": "-", "hyphen": "-", "period": "."}
 
 _EDGE_PUNCTUATION = ".,;:!?\"'()[]{}"
-_NUMERAL = re.compile(r"\d+(?:[.,\-/]\d+)*")
+_NUMERAL = re.compile(r"\d+(?:[.,\-/']\d+)*")
 _TOKEN = re.compile(r"\S+")
 #: Gap characters that end a digit run (a question, an exclamation, a clause break).
 _RUN_BREAKS = frozenset("?!;:")
@@ -177,19 +177,35 @@ def _is_digitish(token: _Token) -> bool:
     return token.kind in ("N", "W") or (token.kind == "H" and token.digit_homophone)
 
 
+def _neighbour(tokens: Sequence[_Token], index: int, step: int) -> Optional[_Token]:
+    """The next token in direction ``step`` within the same run, skipping joiner words."""
+    k = index
+    while True:
+        gap_token = tokens[k] if step < 0 else tokens[k + step] if 0 <= k + step < len(tokens) else None
+        k += step
+        if not 0 <= k < len(tokens) or gap_token is None or not _joinable(gap_token.gap_before):
+            return None
+        if tokens[k].kind != "J":
+            return tokens[k]
+
+
 def _resolve_homophones(tokens: Sequence[_Token]) -> None:
-    """Decide which homophones are digits: between digits, or opening a long run."""
-    n = len(tokens)
+    """Decide which homophones are digits: between digits first, then opening a long run."""
+    chains: List[Tuple[int, int]] = []
     i = 0
-    while i < n:
+    while i < len(tokens):
         if tokens[i].kind != "H":
             i += 1
             continue
         j = i
-        while j + 1 < n and tokens[j + 1].kind == "H" and _joinable(tokens[j + 1].gap_before):
+        while j + 1 < len(tokens) and tokens[j + 1].kind == "H" and _joinable(tokens[j + 1].gap_before):
             j += 1
-        left = tokens[i - 1] if i > 0 and _joinable(tokens[i].gap_before) else None
-        right = tokens[j + 1] if j + 1 < n and _joinable(tokens[j + 1].gap_before) else None
+        chains.append((i, j))
+        i = j + 1
+    lead_ins: List[Tuple[int, int]] = []
+    for i, j in chains:
+        left = _neighbour(tokens, i, -1)
+        right = _neighbour(tokens, j, 1)
         left_digit = left is not None and left.kind in ("N", "W")
         right_digit = right is not None and right.kind in ("N", "W", "R")
         chain = tokens[i : j + 1]
@@ -198,13 +214,16 @@ def _resolve_homophones(tokens: Sequence[_Token]) -> None:
         elif all(t.low in ("oh", "o") for t in chain) and (left_digit or right_digit):
             # "oh" is rarely anything but zero next to a digit ("five oh two", "two two oh").
             accept = True
-        elif right_digit and left is not None and left.low in RUN_LEAD_INS:
-            accept = _digits_ahead(tokens, j + 1) >= 3
         else:
             accept = False
+            if right_digit and left is not None and left.low in RUN_LEAD_INS:
+                lead_ins.append((i, j))
         for token in chain:
             token.digit_homophone = accept
-        i = j + 1
+    for i, j in lead_ins:
+        accept = _digits_ahead(tokens, j + 1) >= 3
+        for token in tokens[i : j + 1]:
+            token.digit_homophone = accept
 
 
 def _digits_ahead(tokens: Sequence[_Token], index: int) -> int:
@@ -217,7 +236,7 @@ def _digits_ahead(tokens: Sequence[_Token], index: int) -> int:
             count += sum(ch.isdigit() for ch in token.core)
         elif token.kind == "W":
             count += 1
-        elif not (token.kind == "H" and token.digit_homophone) and token.kind != "R":
+        elif not (token.kind == "H" and token.digit_homophone) and token.kind not in ("R", "J"):
             break
         k += 1
     return count

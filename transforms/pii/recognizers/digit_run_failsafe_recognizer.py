@@ -20,7 +20,8 @@ normalised transcript (spoken digits already joined into one run):
 3. A specific recognizer that claims the same words wins; the detector drops the
    fail-safe span then, so only unclaimed runs keep the ``DIGIT_SEQUENCE`` type.
 
-Digits glued to letters ("5O01", "B2B", "4th") are not runs here.
+Digits glued to letters are read too: a word such as "021AD5960" or
+"ssn.log2-0-3-92-91" whose digits reach the same bar is redacted whole.
 """
 
 from __future__ import annotations
@@ -87,17 +88,43 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
                     },
                 )
             )
+        for word_start, word_end, word in words:
+            core = text[word_start:word_end].strip(_STRIP)
+            if not core or not re.search(r"[A-Za-z]", core):
+                continue
+            n_digits = sum(ch.isdigit() for ch in core)
+            if n_digits < self.policy.min_digits_in_banking_context:
+                continue
+            offset = text.index(core, word_start)
+            verdict = self.classify(words, offset, offset + len(core), n_digits=n_digits)
+            if verdict is not None:
+                results.append(
+                    RecognizerResult(
+                        entity_type=DIGIT_SEQUENCE,
+                        start=offset,
+                        end=offset + len(core),
+                        score=verdict,
+                        analysis_explanation=AnalysisExplanation(recognizer=self.name, original_score=verdict),
+                        recognition_metadata={
+                            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                        },
+                    )
+                )
         return results
 
-    def classify(self, words: List[Tuple[int, int, str]], start: int, end: int) -> Optional[float]:
+    def classify(
+        self, words: List[Tuple[int, int, str]], start: int, end: int, n_digits: Optional[int] = None
+    ) -> Optional[float]:
         """Decide one run: its score if it must be redacted, ``None`` if it may be heard.
 
         :param words: ``(start, end, lowercased word)`` for every word of the text.
         :param start: run start offset.
         :param end: run end offset.
+        :param n_digits: digits in the run, when it is not all digits.
         """
         policy = self.policy
-        n_digits = end - start
+        n_digits = end - start if n_digits is None else n_digits
         index = next((i for i, (s, e, _) in enumerate(words) if s <= start < e), None)
         if index is None:
             return None

@@ -8,7 +8,7 @@ import regex as re
 from presidio_analyzer import Pattern, PatternRecognizer
 
 #: Words that make a checksum-failing run a card number (an ASR often drops or splits a digit).
-CARD_CONTEXT = ["card", "credit", "debit", "visa", "mastercard", "amex", "discover", "cc", "number"]
+CARD_CONTEXT = ["card", "cards", "credit", "debit", "visa", "mastercard", "amex", "discover", "cc"]
 
 
 def luhn_valid(digits: str) -> bool:
@@ -30,15 +30,18 @@ def luhn_valid(digits: str) -> bool:
 class SpokenCreditCardRecognizer(PatternRecognizer):
     """Card numbers as whole digit runs of the normalised transcript.
 
-    A 13-19 digit run that passes Luhn scores 1.0 anywhere. One that fails (a digit
+    A 13-19 digit run that passes Luhn scores :attr:`LUHN_SCORE` anywhere (one random
+    run in ten passes Luhn, so account context still wins over it). One that fails (a digit
     misheard, dropped or doubled, so 12-20 digits) keeps a low score that only card
     context lifts over the threshold; without context the fail-safe digit-run rule
     still redacts it.
     """
 
+    LUHN_SCORE = 0.5
+
     PATTERNS = [
-        Pattern("card length run", r"\b\d{13,19}\b", 0.3),
-        Pattern("damaged card length run", r"\b(?:\d{11,12}|\d{20})\b", 0.05),
+        Pattern("card length run", r"\b\d{13,19}\b", 0.2),
+        Pattern("damaged card length run", r"\b(?:\d{11,12}|\d{20})\b", 0.19),
     ]
 
     def __init__(
@@ -60,11 +63,17 @@ class SpokenCreditCardRecognizer(PatternRecognizer):
             global_regex_flags=re.DOTALL | re.MULTILINE,
         )
 
-    def validate_result(self, pattern_text: str) -> Optional[bool]:
-        """Luhn-valid 13-19 digit runs are certain; others keep their pattern score.
+    def analyze(self, text: str, entities: List[str], nlp_artifacts=None, regex_flags: Optional[int] = None):
+        """Pattern matches, with Luhn-valid card-length runs raised to :attr:`LUHN_SCORE`.
 
-        :param pattern_text: the matched digits.
+        :param text: the normalised transcript.
+        :param entities: requested entity types.
+        :param nlp_artifacts: spaCy output (unused here).
+        :param regex_flags: regex flags.
         """
-        if 13 <= len(pattern_text) <= 19 and luhn_valid(pattern_text):
-            return True
-        return None
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        for result in results:
+            digits = text[result.start : result.end]
+            if 13 <= len(digits) <= 19 and luhn_valid(digits):
+                result.score = max(result.score, self.LUHN_SCORE)
+        return results
