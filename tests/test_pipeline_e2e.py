@@ -157,6 +157,28 @@ def test_no_raw_identifier_in_any_output_file_or_log(sample_run, sample_manifest
     assert "device_id" not in sample_run["table"].column_names
 
 
+def test_no_key_material_in_any_output_file_or_log(sample_run):
+    import base64
+
+    from transforms.keyring import open_keyring
+
+    keyring = open_keyring(str(sample_run["keyring"]))
+    epochs = keyring.epochs()
+    assert len(epochs) >= 2
+    forms = []
+    for epoch in epochs:
+        key = keyring.get(epoch)
+        forms += [key, key.hex().encode(), base64.b64encode(key), base64.b32encode(key).lower()]
+    logs = (sample_run["stdout"] + sample_run["stderr"]).encode()
+    found = sum(form in logs for form in forms)
+    for folder, _, files in os.walk(sample_run["output"]):
+        for name in files:
+            with open(os.path.join(folder, name), "rb") as handle:
+                blob = handle.read()
+            found += sum(form in blob for form in forms)
+    assert found == 0, "key material reached the output or the logs"
+
+
 def test_no_transcript_or_pii_value_in_the_logs(sample_run, sample_labels):
     logs = sample_run["stdout"] + sample_run["stderr"]
     values = [p["value"] for label in sample_labels.values() for p in label["pii"]]
