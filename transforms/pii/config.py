@@ -57,12 +57,15 @@ class ContextSettings:
     :param suffix_words: words after a match searched for context words.
     :param similarity_factor: score added when a context word is found.
     :param min_score_with_context: floor of a score boosted by context.
+    :param distance_penalty: boost taken off per word between a match and its context word,
+        so the nearest context word decides between entities listed in one breath.
     """
 
     prefix_words: int = 7
     suffix_words: int = 2
     similarity_factor: float = 0.35
     min_score_with_context: float = 0.4
+    distance_penalty: float = 0.01
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,7 @@ def config_from_dict(raw: Mapping[str, Any], spacy_model: Optional[str] = None) 
         suffix_words=int(context_raw.get("suffix_words", 2)),
         similarity_factor=float(context_raw.get("similarity_factor", 0.35)),
         min_score_with_context=float(context_raw.get("min_score_with_context", 0.4)),
+        distance_penalty=float(context_raw.get("distance_penalty", 0.01)),
     )
     policy_raw = raw.get("digit_run_failsafe") or {}
     policy = DigitRunPolicy(

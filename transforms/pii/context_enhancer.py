@@ -1,38 +1,93 @@
-"""Presidio's lemma context enhancer, also matching the words as spoken.
+"""Context words for spoken requests: surface or lemma, and the nearest one counts most.
 
-spaCy's small model lemmatises some banking words oddly ("routing" -> "rout",
-"born" -> "bear"), so context words are matched against both the lemmas Presidio
-uses and the lower-cased surface words in the same window.
+Presidio's :class:`LemmaContextAwareEnhancer` adds the same boost for any context
+word in the window. Spoken banking requests list several numbers in one breath
+("sort code 12 34 56, account number 12345678", "account ..., routing ..."), so
+the same window holds the context of two entities. This enhancer keeps Presidio's
+scheme (a boost of ``context_similarity_factor``, a floor of
+``min_score_with_context_similarity``) but takes a little off per word of
+distance, so the entity whose context word is nearest wins. It also matches the
+lower-cased surface words as well as the lemmas, because spaCy's small model
+lemmatises some of ours oddly ("routing" -> "rout", "born" -> "bear").
 """
 
 from __future__ import annotations
 
-from typing import List
+import copy
+from typing import List, Optional
 
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 
-class SurfaceAndLemmaContextEnhancer(LemmaContextAwareEnhancer):
-    """Context words match a lemma or a surface word within the window."""
+class NearestContextEnhancer(LemmaContextAwareEnhancer):
+    """Boost by the nearest context word (surface or lemma) within the window.
 
-    def _extract_surrounding_words(self, nlp_artifacts: NlpArtifacts, word: str, start: int) -> List[str]:
-        """Lemmas (as Presidio does) plus the surface words around the match.
+    :param distance_penalty: score taken off the boost per word between match and context word.
+    """
 
-        :param nlp_artifacts: spaCy output for the text.
-        :param word: the matched text.
-        :param start: the match's start offset.
+    def __init__(self, *args, distance_penalty: float = 0.01, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.distance_penalty = distance_penalty
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_results: List[RecognizerResult],
+        nlp_artifacts: NlpArtifacts,
+        recognizers: List[EntityRecognizer],
+        context: Optional[List[str]] = None,
+    ) -> List[RecognizerResult]:
+        """Return copies of ``raw_results`` with context boosts applied.
+
+        :param text: the analysed (normalised) text.
+        :param raw_results: recognizer results.
+        :param nlp_artifacts: spaCy output for ``text``.
+        :param recognizers: the recognizers that produced the results.
+        :param context: unused (no request-level context in this pipeline).
         """
-        words = super()._extract_surrounding_words(nlp_artifacts=nlp_artifacts, word=word, start=start)
+        results = copy.deepcopy(raw_results)
+        if nlp_artifacts is None or not nlp_artifacts.tokens:
+            return results
+        by_id = {recognizer.id: recognizer for recognizer in recognizers}
         tokens = nlp_artifacts.tokens
-        if not tokens:
-            return words
-        index = self._find_index_of_match_token(word, start, tokens, nlp_artifacts.tokens_indices)
-        end = start + len(word)
-        last = index
-        while last + 1 < len(tokens) and nlp_artifacts.tokens_indices[last + 1] < end:
-            last += 1
-        before = tokens[max(0, index - self.context_prefix_count) : index]
-        after = tokens[last + 1 : last + 1 + self.context_suffix_count]
-        words.extend(token.text.lower() for token in list(before) + list(after))
-        return words
+        starts = nlp_artifacts.tokens_indices
+        lemmas = nlp_artifacts.lemmas
+        for result in results:
+            metadata = result.recognition_metadata or {}
+            recognizer = by_id.get(metadata.get(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY))
+            if recognizer is None or not recognizer.context:
+                continue
+            if metadata.get(RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY):
+                continue
+            wanted = {word.lower() for word in recognizer.context}
+            distance = self._nearest(tokens, starts, lemmas, result.start, result.end, wanted)
+            if distance is None:
+                continue
+            boost = max(0.0, self.context_similarity_factor - self.distance_penalty * distance)
+            result.score = min(max(result.score + boost, self.min_score_with_context_similarity), 1.0)
+            if result.analysis_explanation is not None:
+                result.analysis_explanation.set_improved_score(result.score)
+        return results
+
+    def _nearest(self, tokens, starts, lemmas, start: int, end: int, wanted: set) -> Optional[int]:
+        """Words between the match and the nearest context word, or None if none is in the window."""
+        before = [i for i in range(len(tokens)) if starts[i] + len(tokens[i]) <= start and not tokens[i].is_punct]
+        after = [i for i in range(len(tokens)) if starts[i] >= end and not tokens[i].is_punct]
+        best: Optional[int] = None
+        for distance, i in enumerate(reversed(before[-self.context_prefix_count :] if self.context_prefix_count else [])):
+            if self._matches(tokens[i], lemmas[i], wanted):
+                best = distance
+                break
+        for distance, i in enumerate(after[: self.context_suffix_count]):
+            if self._matches(tokens[i], lemmas[i], wanted):
+                # A context word after the match counts as a little further away than one before it.
+                if best is None or distance + 1 < best:
+                    best = distance + 1
+                break
+        return best
+
+    @staticmethod
+    def _matches(token, lemma: str, wanted: set) -> bool:
+        return token.text.lower() in wanted or (lemma or "").lower() in wanted

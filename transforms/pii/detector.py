@@ -16,7 +16,7 @@ from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from schemas.records import PiiSpan
 from transforms.pii.config import DIGIT_SEQUENCE, PiiConfig, thaw
-from transforms.pii.context_enhancer import SurfaceAndLemmaContextEnhancer
+from transforms.pii.context_enhancer import NearestContextEnhancer
 from transforms.pii.recognizers import DigitRunFailsafeRecognizer, SpokenCreditCardRecognizer, SpokenIbanRecognizer
 from transforms.pii.spoken_normaliser import NormalisedText, normalise
 
@@ -82,12 +82,13 @@ class PiiDetector:
             nlp_engine=_build_nlp_engine(config),
             supported_languages=[config.language],
             default_score_threshold=config.score_threshold,
-            context_aware_enhancer=SurfaceAndLemmaContextEnhancer(
+            context_aware_enhancer=NearestContextEnhancer(
                 context_similarity_factor=context.similarity_factor,
                 min_score_with_context_similarity=context.min_score_with_context,
                 context_prefix_count=context.prefix_words,
                 context_suffix_count=context.suffix_words,
                 context_matching_mode="whole_word",
+                distance_penalty=context.distance_penalty,
             ),
         )
 
