@@ -56,6 +56,13 @@ POSITIVE = [
     ("Sort code oh eight dash one two dash two oh.", 1, [("UK_SORT_CODE", "oh eight dash one two dash two oh")]),
     ("sort code 12 34 56, account number 43659286", 2,
      [("UK_SORT_CODE", "12 34 56"), ("UK_BANK_ACCOUNT", "43659286")]),
+    # several numbers in one breath: the nearest context word decides each type
+    ("Set up direct deposit, account 4 0 6 1 7 2 0 4 2 6, routing 0 3 3 2 5 6 2 4 5.", 2,
+     [("US_BANK_NUMBER", "4 0 6 1 7 2 0 4 2 6"), ("ABA_ROUTING_NUMBER", "0 3 3 2 5 6 2 4 5")]),
+    ("sort code for 7, 1, 2, 3, 2, count number 4 3 6 5 9 2 8 6", 2,
+     [("UK_SORT_CODE", "for 7, 1, 2, 3, 2"), ("UK_BANK_ACCOUNT", "4 3 6 5 9 2 8 6")]),
+    ("The password, tiger, 5, 7, hash, marble.", 1, [("PASSWORD", "tiger, 5, 7, hash, marble")]),
+    ("on my visa, six slash 29", 1, [("CARD_EXPIRY", "six slash 29")]),
     ("My IBAN is GB82 WEST 1234 5698 7654 32.", 1, [("IBAN_CODE", "GB82 WEST 1234 5698 7654 32")]),
     ("My Iber is DE44 5O01 0517 54O7 3249 31", 1, [("IBAN_CODE", "DE44 5O01 0517 54O7 3249 31")]),
     # government IDs

