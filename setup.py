@@ -20,8 +20,16 @@ setup(
     python_requires=">=3.11,<3.12",
     packages=find_packages(include=["pipeline", "pipeline.*", "transforms", "transforms.*",
                                     "schemas", "schemas.*"]),
+    # The PII config ships inside the package; MANIFEST.in puts it (and nothing
+    # from tests/ or samples/) in the sdist that --setup_file sends to workers.
     package_data={"transforms.pii": ["*.yaml"]},
     include_package_data=True,
+    entry_points={
+        "console_scripts": [
+            "voicescrub = pipeline.run:main",
+            "voicescrub-keys = pipeline.keys:main",
+        ],
+    },
     install_requires=[
         "apache-beam==2.77.0",
         "faster-whisper==1.2.1",
@@ -42,6 +50,8 @@ setup(
         "test": [
             "pytest==9.2.0",
             "cryptography==50.0.2",
+            # tests/test_packaging.py builds and installs the sdist without build isolation.
+            "wheel==0.48.0",
         ],
     },
 )
