@@ -1,0 +1,117 @@
+"""Packing clips into shared windows and splitting the words back (no model)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from transforms.asr import transcript_from_clip_words
+from transforms.packing import (PackingSettings, WindowPlan, WindowWord, assemble_window,
+                                plan_windows, split_window)
+
+SETTINGS = PackingSettings(max_window_s=28.0, gap_s=1.0, max_clips=12)
+# Three clips of 3 s, 2 s and 4 s with 1 s gaps: audio at [0,3], [4,6], [7,11].
+PLAN = WindowPlan(members=(0, 1, 2), starts_s=(0.0, 4.0, 7.0), durations_s=(3.0, 2.0, 4.0))
+
+
+def w(text: str, start: float, end: float, segment: int = 0) -> WindowWord:
+    return WindowWord(text, start, end, 0.9, segment)
+
+
+@pytest.mark.parametrize("durations, expected_groups", [
+    ([3.0] * 7, [(0, 1, 2, 3, 4, 5, 6)]),              # 7*3 + 6 gaps = 27 s: one window
+    ([3.0] * 8, [(0, 1, 2, 3, 4, 5, 6), (7,)]),        # the 8th would make 31 s
+    ([5.0, 40.0, 5.0], [(0,), (1,), (2,)]),            # a long clip goes alone, order kept
+    ([1.0] * 14, [tuple(range(12)), (12, 13)]),        # max_clips bounds a window
+    ([], []),
+])
+def test_plan_windows_groups_in_order_within_limits(durations, expected_groups):
+    plans = plan_windows(durations, SETTINGS)
+    assert [plan.members for plan in plans] == expected_groups
+    for plan in plans:
+        end = plan.starts_s[-1] + plan.durations_s[-1]
+        assert plan.solo or end <= SETTINGS.max_window_s
+        for left, right in zip(range(len(plan.members)), range(1, len(plan.members))):
+            gap = plan.starts_s[right] - plan.starts_s[left] - plan.durations_s[left]
+            assert gap == pytest.approx(SETTINGS.gap_s)
+
+
+def test_assemble_window_places_each_clip_with_silence_between():
+    clips = [np.full(3 * 16000, 1, np.int16), np.full(2 * 16000, 2, np.int16),
+             np.full(4 * 16000, 3, np.int16)]
+    window = assemble_window(clips, PLAN)
+    assert len(window) == 11 * 16000
+    assert set(np.unique(window[3 * 16000:4 * 16000])) == {0}
+    assert set(np.unique(window[4 * 16000:6 * 16000])) == {2}
+    assert set(np.unique(window[7 * 16000:])) == {3}
+
+
+def test_clean_split_gives_each_clip_its_words_on_its_own_clock():
+    words = [w(" alpha", 0.2, 0.8), w(" one", 1.0, 1.4), w(" bravo", 4.3, 4.9, 1),
+             w(" charlie", 7.5, 8.0, 2), w(" 4", 8.1, 8.3, 2), w(",111", 8.3, 8.9, 2)]
+    split = split_window(words, PLAN, SETTINGS)
+    assert [len(c.words) for c in split] == [2, 1, 3]
+    assert not any(c.ambiguous for c in split)
+    assert split[1].words[0].start_s == pytest.approx(0.3)
+    assert split[2].words[0].start_s == pytest.approx(0.5)
+    transcript = transcript_from_clip_words(split[2].words, "en")
+    assert transcript.text == "charlie 4,111"
+    assert all(transcript.text[x.char_start:x.char_end] == x.text for x in transcript.words)
+    assert len(transcript.segments) == 1 and transcript.segments[0].start_s == pytest.approx(0.5)
+
+
+def test_late_word_times_within_drift_stay_with_their_clip_and_are_clamped():
+    # Whisper places the last word of clip 0 past its end, but before mid-gap.
+    words = [w(" alpha", 0.5, 1.0), w(" done", 2.9, 3.3), w(" bravo", 4.2, 4.6), w(" x", 7.2, 7.5)]
+    split = split_window(words, PLAN, SETTINGS)
+    assert not any(c.ambiguous for c in split)
+    assert [x.text.strip() for x in split[0].words] == ["alpha", "done"]
+    assert split[0].words[-1].end_s == pytest.approx(3.0)   # clamped to the clip's end
+
+
+def test_a_word_straddling_a_boundary_marks_both_clips_ambiguous():
+    # Spans 2.5-4.6: midpoint 3.55 -> clip 0, but 0.6 s inside clip 1's audio.
+    words = [w(" alpha", 0.2, 0.8), w(" blurred", 2.5, 4.6), w(" bravo", 5.0, 5.5),
+             w(" charlie", 7.5, 8.0)]
+    split = split_window(words, PLAN, SETTINGS)
+    assert [c.ambiguous for c in split] == [True, True, False]
+    assert split[0].reason == "straddle"
+    # Still assigned to exactly one clip: never duplicated.
+    assert sum(len(c.words) for c in split) == len(words)
+
+
+def test_a_word_inside_the_silence_gap_marks_its_owner_ambiguous():
+    # A hallucination in the middle of the 6-7 s gap, well beyond drift tolerance.
+    words = [w(" alpha", 0.2, 0.8), w(" bravo", 4.3, 4.9), w(" thanks", 6.55, 6.65),
+             w(" charlie", 7.5, 8.0)]
+    split = split_window(words, PLAN, SETTINGS)
+    assert sum(c.ambiguous for c in split) == 1
+    assert {c.reason for c in split if c.ambiguous} == {"gap_word"}
+
+
+def test_a_clip_with_no_words_is_lost_and_others_are_kept():
+    words = [w(" alpha", 0.2, 0.8), w(" charlie", 7.5, 8.0)]
+    split = split_window(words, PLAN, SETTINGS)
+    assert [c.ambiguous for c in split] == [False, True, False]
+    assert split[1].reason == "lost"
+
+
+def test_a_silent_window_is_not_ambiguous():
+    split = split_window([], PLAN, SETTINGS)
+    assert [len(c.words) for c in split] == [0, 0, 0]
+    assert not any(c.ambiguous for c in split)
+
+
+def test_a_token_glued_across_clips_marks_both_ambiguous():
+    # ",5" carries no leading space: Whisper continued clip 0's number into clip 1.
+    words = [w(" alpha", 0.2, 0.8), w(" 4", 2.5, 2.9), w(",5", 4.1, 4.5), w(" bravo", 4.6, 5.0),
+             w(" charlie", 7.5, 8.0)]
+    split = split_window(words, PLAN, SETTINGS)
+    assert [c.ambiguous for c in split] == [True, True, False]
+    assert split[1].reason == "glued"
+
+
+def test_whitespace_only_words_are_ignored():
+    words = [w(" ", 4.5, 4.6), w(" alpha", 0.2, 0.8), w(" bravo", 4.3, 4.9), w(" c", 7.5, 8.0)]
+    split = split_window(words, PLAN, SETTINGS)
+    assert [len(c.words) for c in split] == [1, 1, 1]

@@ -1,0 +1,101 @@
+"""Packed transcription with the real model, and the Transcribe stage's contract."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace as NS
+from typing import List
+
+import numpy as np
+import pytest
+
+from schemas.records import Clip, ManifestEntry
+from transforms.asr import AsrSettings, ClipOutcome, transcribe_batch
+from transforms.audio import decode_to_pcm16
+
+# Distinctive words a tiny model hears reliably; each clip says exactly one.
+KEYWORDS = ("giraffe", "umbrella", "volcano")
+
+
+def pcm_of(path: str) -> np.ndarray:
+    with open(path, "rb") as handle:
+        return decode_to_pcm16(handle.read(), max_duration_s=60.0)
+
+
+@pytest.fixture
+def three_clips(espeak) -> List[np.ndarray]:
+    sentences = [f"please show me a picture of a {KEYWORDS[0]}",
+                 f"remind me to take my {KEYWORDS[1]} tomorrow",
+                 f"tell me about the biggest {KEYWORDS[2]} in the world"]
+    return [pcm_of(espeak(text, name=f"clip{i}.wav")) for i, text in enumerate(sentences)]
+
+
+@pytest.mark.parametrize("beam_size, window_batch_size", [(2, 8), (1, 1)])
+def test_packed_clips_each_get_their_own_keyword_and_no_other(whisper_model, three_clips,
+                                                              beam_size, window_batch_size):
+    settings = AsrSettings(beam_size=beam_size, window_batch_size=window_batch_size)
+    outcomes = transcribe_batch(whisper_model, three_clips, settings)
+    assert len(outcomes) == 3
+    for own, (outcome, pcm) in enumerate(zip(outcomes, three_clips)):
+        assert outcome.transcript is not None
+        text = outcome.transcript.text.lower()
+        hits = [KEYWORDS.index(k) for k in KEYWORDS if k in text]
+        assert hits == [own], f"clip {own}: keyword hits at {hits}"
+        duration = len(pcm) / 16000
+        for word in outcome.transcript.words:
+            assert 0.0 <= word.start_s <= word.end_s <= duration
+            assert outcome.transcript.text[word.char_start:word.char_end] == word.text
+    # The three short clips share one window unless a split was ambiguous.
+    assert sum(o.route == "packed" for o in outcomes) >= 2
+
+
+def test_packing_off_transcribes_clip_by_clip(whisper_model, three_clips):
+    outcomes = transcribe_batch(whisper_model, three_clips[:1], AsrSettings(beam_size=1, pack=False))
+    assert [o.route for o in outcomes] == ["solo"] and KEYWORDS[0] in outcomes[0].transcript.text.lower()
+
+
+class FailingModel:
+    """Fails on any audio longer than ``max_s`` (so packed windows fail, short clips pass)."""
+
+    def __init__(self, max_s: float) -> None:
+        self.max_s = max_s
+
+    def transcribe(self, audio, **_):  # noqa: ANN001 - faster-whisper's call shape
+        if len(audio) / 16000 > self.max_s:
+            raise RuntimeError("boom")
+        word = NS(word=" ok", start=0.1, end=0.3, probability=0.9)
+        return iter([NS(start=0.0, end=0.4, words=[word])]), NS(language="en")
+
+
+def test_a_failed_window_retries_each_clip_alone_and_fails_only_the_bad_ones():
+    clips = [np.zeros(16000 * 2, np.int16), np.zeros(16000 * 6, np.int16), np.zeros(16000 * 2, np.int16)]
+    outcomes = transcribe_batch(FailingModel(max_s=4.0), clips, AsrSettings(window_batch_size=1))
+    assert [o.transcript is not None for o in outcomes] == [True, False, True]
+    assert isinstance(outcomes[1].error, RuntimeError)
+    assert all(o.route.startswith("fallback:") for o in outcomes)
+
+
+def entry(index: int) -> ManifestEntry:
+    return ManifestEntry(utterance_id=f"u{index}", account_id="a", device_id="d", recorded_at_us=0,
+                         audio_uri=f"/x/{index}.wav", locale="en-US", manifest="m.jsonl", line=index)
+
+
+def test_transcribe_stage_passes_clips_and_dead_letters_failures(whisper_model, three_clips):
+    import apache_beam as beam
+    from apache_beam.testing.test_pipeline import TestPipeline
+    from apache_beam.testing.util import assert_that, equal_to
+    from apache_beam.utils.shared import Shared
+
+    from transforms.stage import DEAD_LETTER
+    from transforms.transcribe import Transcribe
+
+    clips = [Clip(entry=entry(i), pcm16=pcm) for i, pcm in enumerate(three_clips)]
+    clips.append(Clip(entry=entry(3), pcm16=None))  # no audio: must dead-letter, not crash
+    with TestPipeline() as p:
+        out = (p | beam.Create(clips)
+               | Transcribe(AsrSettings(beam_size=1), Shared(), clips_per_batch=8))
+        assert_that(out.clips | "Ids" >> beam.Map(lambda c: (c.entry.utterance_id,
+                                                             c.asr_model, c.transcript is not None)),
+                    equal_to([(f"u{i}", "faster-whisper/tiny.en", True) for i in range(3)]),
+                    label="clips")
+        assert_that(out[DEAD_LETTER] | "Dl" >> beam.Map(lambda d: (d.utterance_id, d.stage)),
+                    equal_to([("u3", "transcribe")]), label="dead")

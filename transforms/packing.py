@@ -1,0 +1,232 @@
+"""Pack short clips into shared Whisper windows and split the words back by time.
+
+Whisper encodes every input as a 30 s window, so a 3 s request spends most of
+the encoder's work on padding. Several clips laid end to end with digital
+silence between them share one window; each word the ASR returns is then given
+back to the clip whose time range holds the middle of the word.
+
+Plain Python and numpy, no Beam, no model: ``transforms/transcribe.py`` drives it.
+
+Safety first: a word of one clip must never land in another clip's transcript
+(its PII would be missed by the right clip's audio redaction). Whenever the
+split is not clear-cut for a clip, :func:`split_window` marks the clip
+*ambiguous* and the caller transcribes it alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+SAMPLE_RATE = 16000
+
+
+@dataclass(frozen=True)
+class PackingSettings:
+    """How clips share a window and how strictly words are split back.
+
+    :param max_window_s: longest packed window; under Whisper's 30 s so nothing
+        spills into a second decoding window.
+    :param gap_s: digital silence between two clips of a window.
+    :param max_clips: most clips in one window (bounds the damage of a failed window).
+    :param straddle_tolerance_s: how far a word may reach into a neighbouring
+        clip's audio before the split counts as ambiguous.
+    :param drift_tolerance_s: how far after its clip's audio a word may be placed
+        and still belong to it (Whisper's word times run late by 0.2-0.4 s).
+    :param early_tolerance_s: how far before its clip's audio a word may start
+        (less: word times run late, rarely early).
+    """
+
+    max_window_s: float = 28.0
+    gap_s: float = 1.0
+    max_clips: int = 12
+    straddle_tolerance_s: float = 0.15
+    drift_tolerance_s: float = 0.45
+    early_tolerance_s: float = 0.2
+
+
+@dataclass(frozen=True)
+class WindowPlan:
+    """Where each member clip sits in a packed window.
+
+    :param members: indices of the clips (into the caller's list), in window order.
+    :param starts_s: start of each member's audio in the window, seconds.
+    :param durations_s: each member's audio length, seconds.
+    """
+
+    members: Tuple[int, ...]
+    starts_s: Tuple[float, ...]
+    durations_s: Tuple[float, ...]
+
+    @property
+    def solo(self) -> bool:
+        return len(self.members) == 1
+
+
+@dataclass(frozen=True)
+class WindowWord:
+    """One word as the ASR returned it for a whole window (times in window seconds).
+
+    :param text: the raw token text, leading space included (it tells whether the
+        token continues the previous one, as in ``4`` ``,111``).
+    :param segment: index of the ASR segment in the window.
+    """
+
+    text: str
+    start_s: float
+    end_s: float
+    probability: float
+    segment: int
+
+
+@dataclass(frozen=True)
+class ClipWords:
+    """The words a window gave back to one clip, times relative to the clip start.
+
+    :param ambiguous: the split is not trustworthy for this clip; transcribe it alone.
+    :param reason: why (a fixed word, for metrics): ``straddle``, ``glued``,
+        ``gap_word``, ``lost`` or ``""``.
+    """
+
+    words: Tuple[WindowWord, ...]
+    ambiguous: bool = False
+    reason: str = ""
+
+
+def plan_windows(durations_s: Sequence[float], settings: PackingSettings) -> List[WindowPlan]:
+    """Group clips, in order, into windows of at most ``max_window_s``.
+
+    A clip longer than a window goes alone (faster-whisper handles long audio
+    in 30 s chunks itself).
+
+    :param durations_s: each clip's length in seconds.
+    """
+    plans: List[WindowPlan] = []
+    members: List[int] = []
+    starts: List[float] = []
+    lengths: List[float] = []
+    cursor = 0.0
+
+    def flush() -> None:
+        nonlocal members, starts, lengths, cursor
+        if members:
+            plans.append(WindowPlan(tuple(members), tuple(starts), tuple(lengths)))
+        members, starts, lengths, cursor = [], [], [], 0.0
+
+    for index, duration in enumerate(durations_s):
+        if duration > settings.max_window_s:
+            flush()
+            plans.append(WindowPlan((index,), (0.0,), (float(duration),)))
+            continue
+        start = cursor + (settings.gap_s if members else 0.0)
+        if members and (start + duration > settings.max_window_s or len(members) >= settings.max_clips):
+            flush()
+            start = 0.0
+        members.append(index)
+        starts.append(start)
+        lengths.append(float(duration))
+        cursor = start + duration
+    flush()
+    return plans
+
+
+def assemble_window(pcm_clips: Sequence[np.ndarray], plan: WindowPlan) -> np.ndarray:
+    """The window's int16 audio: the member clips at their planned starts, silence between.
+
+    :param pcm_clips: every clip's 16 kHz int16 PCM, indexed as in ``plan.members``.
+    """
+    last = len(plan.members) - 1
+    total = int(round(plan.starts_s[last] * SAMPLE_RATE)) + len(pcm_clips[plan.members[last]])
+    window = np.zeros(total, dtype=np.int16)
+    for member, start_s in zip(plan.members, plan.starts_s):
+        pcm = pcm_clips[member]
+        offset = int(round(start_s * SAMPLE_RATE))
+        window[offset:offset + len(pcm)] = pcm
+    return window
+
+
+def _owner(midpoint: float, plan: WindowPlan) -> int:
+    """Position (in ``plan.members``) of the clip whose territory holds ``midpoint``.
+
+    Territories meet in the middle of each silence gap.
+    """
+    for position in range(len(plan.members) - 1):
+        boundary = (plan.starts_s[position] + plan.durations_s[position] + plan.starts_s[position + 1]) / 2
+        if midpoint < boundary:
+            return position
+    return len(plan.members) - 1
+
+
+def split_window(words: Sequence[WindowWord], plan: WindowPlan,
+                 settings: PackingSettings) -> List[ClipWords]:
+    """Give each word of a packed window to exactly one member clip.
+
+    A word belongs to the clip whose territory holds its midpoint; its times
+    are shifted to the clip's own clock and clamped to the clip. A clip is
+    marked ambiguous (to be transcribed alone) when
+
+    * a word reaches more than ``straddle_tolerance_s`` into the audio of a
+      clip that is not its owner (``straddle``);
+    * its first word carries no leading space although the word before it,
+      of another clip, ends a token: Whisper glued the two clips (``glued``);
+    * a word lies wholly in a silence gap, ending more than ``early_tolerance_s``
+      before its owner's audio or starting more than ``drift_tolerance_s`` after
+      it: a hallucination or a badly placed word (``gap_word``);
+    * it got no words while some other clip did (``lost``).
+
+    :returns: one :class:`ClipWords` per member, in ``plan.members`` order.
+    """
+    count = len(plan.members)
+    assigned: List[List[WindowWord]] = [[] for _ in range(count)]
+    reasons: List[str] = ["" for _ in range(count)]
+
+    def mark(position: int, reason: str) -> None:
+        if not reasons[position]:
+            reasons[position] = reason
+
+    previous_owner: Optional[int] = None
+    for word in words:
+        body = word.text.strip()
+        if not body:
+            continue
+        start, end = float(word.start_s), max(float(word.end_s), float(word.start_s))
+        owner = _owner((start + end) / 2, plan)
+        own_start = plan.starts_s[owner]
+        own_end = own_start + plan.durations_s[owner]
+        for position in range(count):
+            if position == owner:
+                continue
+            other_start = plan.starts_s[position]
+            other_end = other_start + plan.durations_s[position]
+            if min(end, other_end) - max(start, other_start) > settings.straddle_tolerance_s:
+                mark(owner, "straddle")
+                mark(position, "straddle")
+        if end < own_start - settings.early_tolerance_s or start > own_end + settings.drift_tolerance_s:
+            mark(owner, "gap_word")
+        if previous_owner is not None and previous_owner != owner and not word.text[:1].isspace():
+            mark(owner, "glued")
+            mark(previous_owner, "glued")
+        clamped_start = min(max(start, own_start), own_end) - own_start
+        clamped_end = min(max(end, own_start), own_end) - own_start
+        assigned[owner].append(WindowWord(word.text, clamped_start, clamped_end,
+                                          float(word.probability), int(word.segment)))
+        previous_owner = owner
+
+    if any(assigned):
+        for position in range(count):
+            if not assigned[position]:
+                mark(position, "lost")
+    return [ClipWords(tuple(assigned[p]), ambiguous=bool(reasons[p]), reason=reasons[p])
+            for p in range(count)]
+
+
+def window_words(segments: Sequence[Any]) -> List[WindowWord]:
+    """Flatten faster-whisper segments (with ``words``) into :class:`WindowWord` s."""
+    flat: List[WindowWord] = []
+    for seg_index, seg in enumerate(segments):
+        for word in seg.words or ():
+            flat.append(WindowWord(word.word, float(word.start), float(word.end),
+                                   float(word.probability), seg_index))
+    return flat
