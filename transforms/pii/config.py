@@ -38,6 +38,20 @@ class DigitRunPolicy:
     :param harmless_following_words: units after a run that make it a quantity.
     :param harmless_preceding_words: words before a run that make it a track, sum or place.
     :param arithmetic_words: words that mark a sum.
+    :param short_run_digits: runs from this many digits up to ``min_digits - 1`` are redacted
+        too unless harmless, where harmless also covers a year in a date phrase, a time of
+        day and a round number; 0 turns the short-run tier off.
+    :param min_dictated_pieces: a run read out one or two digits at a time in at least this
+        many pieces ("one, zero, three") is redacted unless harmless, however short; 0 turns it off.
+    :param banking_context_phrases: multi-word banking context ("card ending"); two adjacent
+        words that spell one of these give or take an edit ("car bending") count as banking.
+    :param fuzzy_min_length: banking words at least this long also match a word one edit away
+        ("securty"); 0 turns single-word fuzzy matching off.
+    :param cluster_gap_words: in banking context, digit fragments separated by at most this many
+        non-banking words ("two one salmon, four six five") are redacted together when they
+        add up to ``min_digits_in_banking_context``; 0 turns clustering off.
+    :param year_cue_words: words (within two before a 4-digit year) that make it a date phrase.
+    :param time_cue_words: words before or after a clock-shaped run that make it a time of day.
     """
 
     min_digits: int = 6
@@ -47,6 +61,13 @@ class DigitRunPolicy:
     harmless_following_words: frozenset = frozenset()
     harmless_preceding_words: frozenset = frozenset()
     arithmetic_words: frozenset = frozenset()
+    short_run_digits: int = 0
+    min_dictated_pieces: int = 0
+    banking_context_phrases: Tuple[str, ...] = ()
+    fuzzy_min_length: int = 0
+    cluster_gap_words: int = 0
+    year_cue_words: frozenset = frozenset()
+    time_cue_words: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -163,9 +184,20 @@ def config_from_dict(raw: Mapping[str, Any], spacy_model: Optional[str] = None) 
         harmless_following_words=_words(policy_raw.get("harmless_following_words"), "harmless_following_words"),
         harmless_preceding_words=_words(policy_raw.get("harmless_preceding_words"), "harmless_preceding_words"),
         arithmetic_words=_words(policy_raw.get("arithmetic_words"), "arithmetic_words"),
+        short_run_digits=int(policy_raw.get("short_run_digits", 0)),
+        min_dictated_pieces=int(policy_raw.get("min_dictated_pieces", 0)),
+        banking_context_phrases=tuple(
+            sorted(_words(policy_raw.get("banking_context_phrases"), "banking_context_phrases"))
+        ),
+        fuzzy_min_length=int(policy_raw.get("fuzzy_min_length", 0)),
+        cluster_gap_words=int(policy_raw.get("cluster_gap_words", 0)),
+        year_cue_words=_words(policy_raw.get("year_cue_words"), "year_cue_words"),
+        time_cue_words=_words(policy_raw.get("time_cue_words"), "time_cue_words"),
     )
     if policy.min_digits < 1 or policy.min_digits_in_banking_context < 1:
         raise PiiConfigError("'digit_run_failsafe' digit counts must be positive")
+    if min(policy.short_run_digits, policy.min_dictated_pieces, policy.fuzzy_min_length, policy.cluster_gap_words) < 0:
+        raise PiiConfigError("'digit_run_failsafe' tiers must be 0 (off) or positive")
     recognizers = raw.get("recognizers") or []
     if not isinstance(recognizers, list):
         raise PiiConfigError("'recognizers' must be a list")

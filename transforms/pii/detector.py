@@ -49,6 +49,10 @@ def _build_nlp_engine(config: PiiConfig):
 def build_registry(config: PiiConfig) -> RecognizerRegistry:
     """The recognizers this detector runs: YAML-declared patterns plus the coded ones.
 
+    The fail-safe (:class:`DigitRunFailsafeRecognizer`) is not in the registry: it needs to
+    know how each run was spoken, so :meth:`PiiDetector.detect` hands Presidio a copy bound
+    to the transcript as an ad-hoc recognizer.
+
     :param config: PII settings.
     """
     language = config.language
@@ -56,7 +60,6 @@ def build_registry(config: PiiConfig) -> RecognizerRegistry:
     registry.add_recognizer(SpacyRecognizer(supported_language=language, supported_entities=["PERSON"]))
     registry.add_recognizer(SpokenCreditCardRecognizer(supported_language=language))
     registry.add_recognizer(SpokenIbanRecognizer(supported_language=language))
-    registry.add_recognizer(DigitRunFailsafeRecognizer(config.digit_run_policy, supported_language=language))
     for definition in config.recognizers:
         spec = thaw(definition)
         spec.setdefault("supported_language", language)
@@ -77,6 +80,7 @@ class PiiDetector:
         self._entities = list(config.entities)
         self._priority = {entity: rank for rank, entity in enumerate(config.type_priority)}
         context = config.context
+        self._failsafe = DigitRunFailsafeRecognizer(config.digit_run_policy, supported_language=config.language)
         self._analyzer = AnalyzerEngine(
             registry=build_registry(config),
             nlp_engine=_build_nlp_engine(config),
@@ -107,6 +111,7 @@ class PiiDetector:
             language=self.config.language,
             entities=self._entities,
             score_threshold=self.config.score_threshold,
+            ad_hoc_recognizers=[self._failsafe.bind(normalised)],
         )
         spans = [self._to_span(normalised, result) for result in results if result.end > result.start]
         spans = [s for s in spans if not self._is_denied_person(text, s)]

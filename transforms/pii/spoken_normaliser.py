@@ -71,6 +71,11 @@ class DigitRun:
     :param char_start: offset of the run's first character in the original text.
     :param char_end: offset one past its last character in the original text.
     :param digits: the run as ASCII digits.
+    :param groups: digits per spoken piece, in order: a number word or number ("twenty
+        five", "25") is one piece, a numeral split by separators ("0-1-2-3") is one piece
+        per group, a digit homophone ("oh", "for") is one piece of its own and counts as 0
+        here, since it is only a guess. ``(1, 1, 1)`` means three digits read out one at a
+        time, the way a code is dictated; ``(3,)`` is a number said as a number.
     """
 
     norm_start: int
@@ -78,6 +83,12 @@ class DigitRun:
     char_start: int
     char_end: int
     digits: str
+    groups: Tuple[int, ...] = ()
+
+    @property
+    def dictated(self) -> int:
+        """How many pieces of one or two digits the run was read out in (homophones not counted)."""
+        return sum(1 for g in self.groups if 1 <= g <= 2)
 
 
 @dataclass(frozen=True)
@@ -132,6 +143,7 @@ class _Replacement:
     text: str
     sources: Tuple[Tuple[int, int], ...]  # per output character, original (start, end)
     is_digit_run: bool
+    groups: Tuple[int, ...] = ()  # digits per spoken piece (see DigitRun.groups)
 
 
 def _tokenise(text: str) -> List[_Token]:
@@ -297,10 +309,12 @@ def _parse_number_group(words: Sequence[str], i: int) -> Tuple[str, int]:
     return str(value), j
 
 
-def _run_digits(run: Sequence[_Token]) -> Tuple[str, List[Tuple[int, int]]]:
-    """Turn a run of digit-ish tokens into digits and, per digit, its original span."""
+def _run_digits(run: Sequence[_Token]) -> Tuple[str, List[Tuple[int, int]], List[int]]:
+    """Turn a run of digit-ish tokens into digits, per digit its original span, and the
+    digits per spoken piece (see :attr:`DigitRun.groups`)."""
     digits: List[str] = []
     sources: List[Tuple[int, int]] = []
+    groups: List[int] = []
     i = 0
     while i < len(run):
         token = run[i]
@@ -309,10 +323,12 @@ def _run_digits(run: Sequence[_Token]) -> Tuple[str, List[Tuple[int, int]]]:
                 if ch.isdigit():
                     digits.append(ch)
                     sources.append((token.start + offset, token.start + offset + 1))
+            groups.extend(len(g) for g in re.split(r"[.,\-/']", token.core) if g)
             i += 1
         elif token.kind == "H":
             digits.append(DIGIT_HOMOPHONES[token.low])
             sources.append((token.start, token.end))
+            groups.append(0)
             i += 1
         else:
             # A stretch of words: expand hyphenated words, remember which token each came from.
@@ -331,9 +347,12 @@ def _run_digits(run: Sequence[_Token]) -> Tuple[str, List[Tuple[int, int]]]:
                 for ch in group:
                     digits.append(ch)
                     sources.append(span)
+                if group:
+                    # "double five" is said as one piece of two digits.
+                    groups.append(len(group))
                 w = max(nxt, w + 1)
             i = k
-    return "".join(digits), sources
+    return "".join(digits), sources, groups
 
 
 def _find_digit_runs(tokens: Sequence[_Token], taken: Sequence[bool]) -> List[_Replacement]:
@@ -359,9 +378,9 @@ def _find_digit_runs(tokens: Sequence[_Token], taken: Sequence[bool]) -> List[_R
             else:
                 break
         run = [t for t in tokens[i : j + 1] if t.kind != "J"]
-        digits, sources = _run_digits(run)
+        digits, sources, groups = _run_digits(run)
         if digits:
-            replacements.append(_Replacement(run[0].start, run[-1].end, digits, tuple(sources), True))
+            replacements.append(_Replacement(run[0].start, run[-1].end, digits, tuple(sources), True, tuple(groups)))
         i = j + 1
     return replacements
 
@@ -470,7 +489,9 @@ def normalise(text: str) -> NormalisedText:
             starts.append(source[0])
             ends.append(source[1])
         if replacement.is_digit_run:
-            runs.append(DigitRun(norm_start, len(starts), replacement.start, replacement.end, replacement.text))
+            runs.append(
+                DigitRun(norm_start, len(starts), replacement.start, replacement.end, replacement.text, replacement.groups)
+            )
         position = replacement.end
     for offset in range(position, len(text)):
         out.append(text[offset])

@@ -1,57 +1,109 @@
-"""The fail-safe: long spoken digit runs are redacted unless they are clearly harmless.
+"""The fail-safe: spoken digit runs are redacted unless they are clearly harmless.
 
 Policy (what a reviewer must never hear), applied to every digit run of the
 normalised transcript (spoken digits already joined into one run):
 
-1. A run of at least ``min_digits`` digits (default 6) is redacted as
-   ``DIGIT_SEQUENCE`` (a critical type) unless it is clearly harmless:
+1. Outside banking context a run is redacted as ``DIGIT_SEQUENCE`` (a critical
+   type) when it has at least ``min_digits`` digits (default 6), or at least
+   ``short_run_digits`` (default 4), or when it was read out one or two digits at a
+   time in at least ``min_dictated_pieces`` pieces (default 3: "one, zero, three",
+   the way a code is dictated, unlike "a hundred and three") -- unless it is
+   clearly harmless:
 
    * a unit or quantity word follows within two words ("25000 steps",
      "120000 dollars", "100000 degrees"), or
    * a track/list/sum word or a currency sign comes right before it
      ("track 123456", "$250000"), or
-   * an arithmetic word is within two words ("what is 123456 times 7").
+   * an arithmetic word is within two words ("what is 123456 times 7"), or
+   * below ``min_digits`` only: a year in a date phrase ("in 1986", "the year was
+     1999"), a clock time with a time word ("at 10 30", "6 45 tomorrow") or a round
+     number said as one number ("two thousand five hundred").
 
-2. With a banking word (account, card, routing, IBAN, PIN, security, social, sort,
-   ...) within ``window_words`` words either side, the bar drops to
-   ``min_digits_in_banking_context`` digits (default 4), and only an explicit
-   amount ("$", "dollars", "percent" ...) still counts as harmless.
+2. With banking context within ``window_words`` words either side, the bar drops
+   to ``min_digits_in_banking_context`` digits (default 4; dictated runs need only
+   ``min_dictated_pieces`` pieces), and only an explicit amount ("$", "dollars",
+   "percent" right after it) still counts as harmless. Banking context is a banking
+   word, a long banking word one edit away ("securty"), or two adjacent words that
+   spell a banking phrase give or take an edit ("car bending" for "card ending"),
+   because tiny.en damages exactly the words that matter.
 
-3. A specific recognizer that claims the same words wins; the detector drops the
+3. In banking context, digit fragments separated by at most ``cluster_gap_words``
+   words that are not banking words ("two one salmon, four six five, number three
+   one": the ASR broke one number into pieces) are redacted together, gap words
+   included, when they add up to ``min_digits_in_banking_context`` digits.
+
+4. A specific recognizer that claims the same words wins; the detector drops the
    fail-safe span then, so only unclaimed runs keep the ``DIGIT_SEQUENCE`` type.
 
 Digits glued to letters are read too: a word such as "021AD5960" or
-"ssn.log2-0-3-92-91" whose digits reach the same bar is redacted whole.
+"ssn.log2-0-3-92-91" whose digits reach the banking bar (in context) or
+``min_digits`` is redacted whole.
+
+How a run was spoken is only known from the normaliser's :class:`DigitRun`; the
+detector hands it over with :meth:`DigitRunFailsafeRecognizer.bind` (as a Presidio
+ad-hoc recognizer). Unbound, runs are judged by their digits alone.
 """
 
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
+import copy
+from functools import lru_cache
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import regex as re
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from transforms.pii.config import DIGIT_SEQUENCE, DigitRunPolicy
+from transforms.pii.spoken_normaliser import DigitRun, NormalisedText
 
 _RUN = re.compile(r"(?<![\w$£€])\d+(?![\w%])")
 _WORD = re.compile(r"[^\s]+")
 _STRIP = ".,;:!?\"'()[]{}"
 #: Amount words that keep a run harmless even in banking context.
 _AMOUNT_WORDS = frozenset({"dollar", "dollars", "bucks", "cents", "pound", "pounds", "euro", "euros", "percent", "%", "$", "£", "€"})
+_CURRENCY = ("$", "£", "€")
+
+Word = Tuple[int, int, str]
+
+
+@lru_cache(maxsize=65536)
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` once it is known to exceed ``limit``.
+
+    :param a: a word.
+    :param b: another word.
+    :param limit: the largest distance of interest.
+    """
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return min(previous[-1], limit + 1)
 
 
 class DigitRunFailsafeRecognizer(EntityRecognizer):
-    """Redacts any long digit run that is not clearly harmless (see the module docstring)."""
+    """Redacts any digit run that is not clearly harmless (see the module docstring)."""
 
     SCORE = 0.5
     SCORE_IN_BANKING_CONTEXT = 0.6
+    #: A cluster span is wide and crude: any specific entity inside it must outrank it.
+    SCORE_CLUSTER = 0.45
 
     def __init__(self, policy: DigitRunPolicy, supported_language: str = "en") -> None:
         """:param policy: thresholds and word lists of the fail-safe rule.
         :param supported_language: language of the transcripts.
         """
         self.policy = policy
+        self._runs: Dict[int, DigitRun] = {}
+        self._phrases = tuple(p.replace(" ", "") for p in policy.banking_context_phrases)
+        self._long_words = tuple(w for w in policy.banking_context_words if policy.fuzzy_min_length and len(w) >= policy.fuzzy_min_length)
         super().__init__(
             supported_entities=[DIGIT_SEQUENCE],
             name="DigitRunFailsafeRecognizer",
@@ -62,6 +114,15 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
     def load(self) -> None:
         """Nothing to load."""
 
+    def bind(self, normalised: NormalisedText) -> "DigitRunFailsafeRecognizer":
+        """A copy that knows how each run of ``normalised`` was spoken (for one ``analyze`` call).
+
+        :param normalised: the normaliser's output for the transcript about to be analysed.
+        """
+        bound = copy.copy(self)
+        bound._runs = {run.norm_start: run for run in normalised.digit_runs}
+        return bound
+
     def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None) -> List[RecognizerResult]:
         """Apply the fail-safe rule to every digit run of ``text``.
 
@@ -70,24 +131,21 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         :param nlp_artifacts: unused (the rule looks at plain words).
         """
         words = [(m.start(), m.end(), m.group().lower().strip(_STRIP)) for m in _WORD.finditer(text)]
+        banking_at = self._banking_positions(words)
         results: List[RecognizerResult] = []
+        fragments: List[Tuple[int, int, int, int]] = []  # (word index, start, end, digits) of short banking-context runs
         for run in _RUN.finditer(text):
-            verdict = self.classify(words, run.start(), run.end())
-            if verdict is None:
+            index = self._word_index(words, run.start())
+            if index is None:
                 continue
-            results.append(
-                RecognizerResult(
-                    entity_type=DIGIT_SEQUENCE,
-                    start=run.start(),
-                    end=run.end(),
-                    score=verdict,
-                    analysis_explanation=AnalysisExplanation(recognizer=self.name, original_score=verdict),
-                    recognition_metadata={
-                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                    },
-                )
-            )
+            verdict = self.classify(words, run.start(), run.end(), dictated=self._dictated(run.start(), run.end()), banking_at=banking_at)
+            if verdict is not None:
+                results.append(self._result(run.start(), run.end(), verdict))
+            if self._near(banking_at, index) and not self._is_amount(words, index):
+                fragments.append((index, run.start(), run.end(), run.end() - run.start()))
+            else:
+                fragments.append((index, -1, -1, 0))  # an amount or a harmless run breaks a cluster
+        results.extend(self._clusters(words, fragments, banking_at))
         for word_start, word_end, word in words:
             core = text[word_start:word_end].strip(_STRIP)
             if not core or not re.search(r"[A-Za-z]", core):
@@ -96,25 +154,20 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
             if n_digits < self.policy.min_digits_in_banking_context:
                 continue
             offset = text.index(core, word_start)
-            verdict = self.classify(words, offset, offset + len(core), n_digits=n_digits)
+            verdict = self.classify(words, offset, offset + len(core), n_digits=n_digits, glued=True, banking_at=banking_at)
             if verdict is not None:
-                results.append(
-                    RecognizerResult(
-                        entity_type=DIGIT_SEQUENCE,
-                        start=offset,
-                        end=offset + len(core),
-                        score=verdict,
-                        analysis_explanation=AnalysisExplanation(recognizer=self.name, original_score=verdict),
-                        recognition_metadata={
-                            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                        },
-                    )
-                )
+                results.append(self._result(offset, offset + len(core), verdict))
         return results
 
     def classify(
-        self, words: List[Tuple[int, int, str]], start: int, end: int, n_digits: Optional[int] = None
+        self,
+        words: List[Word],
+        start: int,
+        end: int,
+        n_digits: Optional[int] = None,
+        dictated: int = 0,
+        glued: bool = False,
+        banking_at: Optional[Sequence[int]] = None,
     ) -> Optional[float]:
         """Decide one run: its score if it must be redacted, ``None`` if it may be heard.
 
@@ -122,22 +175,33 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         :param start: run start offset.
         :param end: run end offset.
         :param n_digits: digits in the run, when it is not all digits.
+        :param dictated: pieces of one or two digits the run was spoken in (0: unknown).
+        :param glued: the digits are glued to letters (short-run and dictation tiers do not apply).
+        :param banking_at: word indexes that are banking context (computed when omitted).
         """
         policy = self.policy
         n_digits = end - start if n_digits is None else n_digits
-        index = next((i for i, (s, e, _) in enumerate(words) if s <= start < e), None)
+        index = self._word_index(words, start)
         if index is None:
             return None
+        if banking_at is None:
+            banking_at = self._banking_positions(words)
         before = [w for _, _, w in words[max(0, index - policy.window_words) : index]]
         after = [w for _, _, w in words[index + 1 : index + 1 + policy.window_words]]
-        own = words[index][2]
-        banking = any(self._is_banking(w) for w in before + after)
-        amount = (after[:1] and after[0] in _AMOUNT_WORDS) or own[:1] in "$£€" or (before[-1:] and before[-1] in ("$", "£", "€"))
-        if banking:
-            if n_digits < policy.min_digits_in_banking_context or amount:
+        was_dictated = bool(policy.min_dictated_pieces) and dictated >= policy.min_dictated_pieces
+        if self._near(banking_at, index):
+            if self._is_amount(words, index):
                 return None
-            return self.SCORE_IN_BANKING_CONTEXT
-        if n_digits < policy.min_digits:
+            if n_digits >= policy.min_digits_in_banking_context or was_dictated:
+                return self.SCORE_IN_BANKING_CONTEXT
+            return None
+        if n_digits >= policy.min_digits:
+            tier = "long"
+        elif not glued and policy.short_run_digits and n_digits >= policy.short_run_digits:
+            tier = "short"
+        elif not glued and was_dictated:
+            tier = "short"
+        else:
             return None
         if any(w in policy.harmless_following_words for w in after[:2]):
             return None
@@ -145,10 +209,118 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
             return None
         if any(w in policy.arithmetic_words for w in before[-2:] + after[:2]):
             return None
+        if tier == "short":
+            digits = words[index][2]
+            if self._is_year(digits, before) or self._is_clock_time(digits, before, after):
+                return None
+            if n_digits >= 3 and dictated <= 1 and digits.endswith("00") and digits.isdigit():
+                return None  # a round number said as a number: a quantity
         return self.SCORE
 
+    # ------------------------------------------------------------------ helpers
+
+    def _dictated(self, start: int, end: int) -> int:
+        run = self._runs.get(start)
+        return run.dictated if run is not None and run.norm_end == end else 0
+
+    @staticmethod
+    def _word_index(words: List[Word], start: int) -> Optional[int]:
+        return next((i for i, (s, e, _) in enumerate(words) if s <= start < e), None)
+
+    def _near(self, banking_at: Sequence[int], index: int) -> bool:
+        window = self.policy.window_words
+        return any(0 < abs(i - index) <= window for i in banking_at)
+
+    @staticmethod
+    def _is_amount(words: List[Word], index: int) -> bool:
+        own = words[index][2]
+        following = words[index + 1][2] if index + 1 < len(words) else ""
+        preceding = words[index - 1][2] if index > 0 else ""
+        return following in _AMOUNT_WORDS or own[:1] in "$£€" or preceding in _CURRENCY
+
+    def _is_year(self, digits: str, before: List[str]) -> bool:
+        if len(digits) != 4 or not digits.isdigit() or not 1000 <= int(digits) <= 2099:
+            return False
+        return any(w in self.policy.year_cue_words for w in before[-2:])
+
+    def _is_clock_time(self, digits: str, before: List[str], after: List[str]) -> bool:
+        if len(digits) not in (3, 4) or not digits.isdigit():
+            return False
+        hours, minutes = int(digits[:-2]), int(digits[-2:])
+        if hours > 23 or minutes > 59:
+            return False
+        cues = self.policy.time_cue_words
+        return bool((before[-1:] and before[-1] in cues) or any(w in cues for w in after[:2]))
+
+    def _banking_positions(self, words: List[Word]) -> List[int]:
+        """Indexes of the words that are banking context (exact, one edit away, or half of a phrase)."""
+        found: List[int] = []
+        for i, (_, _, word) in enumerate(words):
+            if self._is_banking(word):
+                found.append(i)
+            elif i + 1 < len(words) and self._is_banking_phrase(word, words[i + 1][2]):
+                found.extend((i, i + 1))
+        return sorted(set(found))
+
     def _is_banking(self, word: str) -> bool:
-        if word in self.policy.banking_context_words:
+        vocabulary = self.policy.banking_context_words
+        if word in vocabulary or word.split("'")[0] in vocabulary:
             return True
-        stem = word.split("'")[0]
-        return stem in self.policy.banking_context_words
+        if len(word) >= max(1, self.policy.fuzzy_min_length - 1) and not any(ch.isdigit() for ch in word):
+            return any(edit_distance(word, known, 1) <= 1 for known in self._long_words)
+        return False
+
+    def _is_banking_phrase(self, first: str, second: str) -> bool:
+        if not self._phrases or not first.isalpha() or not second.isalpha():
+            return False
+        joined = first + second
+        for phrase in self._phrases:
+            allowed = 2 if len(phrase) >= 12 else 1
+            if edit_distance(joined, phrase, allowed) <= allowed:
+                return True
+        return False
+
+    def _clusters(
+        self, words: List[Word], fragments: List[Tuple[int, int, int, int]], banking_at: Sequence[int]
+    ) -> List[RecognizerResult]:
+        """Fragments of one number the ASR broke apart, in banking context, redacted together."""
+        gap = self.policy.cluster_gap_words
+        if not gap:
+            return []
+        banking = set(banking_at)
+        results: List[RecognizerResult] = []
+        cluster: List[Tuple[int, int, int, int]] = []
+
+        def flush() -> None:
+            bar = self.policy.min_digits_in_banking_context
+            # Only worth a span when a piece is too short to be redacted on its own.
+            if len(cluster) >= 2 and sum(f[3] for f in cluster) >= bar and min(f[3] for f in cluster) < bar:
+                results.append(self._result(cluster[0][1], cluster[-1][2], self.SCORE_CLUSTER))
+
+        for fragment in fragments:
+            index, start = fragment[0], fragment[1]
+            if start < 0:
+                flush()
+                cluster = []
+                continue
+            if cluster:
+                between = range(cluster[-1][0] + 1, index)
+                if len(between) > gap or any(i in banking for i in between):
+                    flush()
+                    cluster = []
+            cluster.append(fragment)
+        flush()
+        return results
+
+    def _result(self, start: int, end: int, score: float) -> RecognizerResult:
+        return RecognizerResult(
+            entity_type=DIGIT_SEQUENCE,
+            start=start,
+            end=end,
+            score=score,
+            analysis_explanation=AnalysisExplanation(recognizer=self.name, original_score=score),
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )

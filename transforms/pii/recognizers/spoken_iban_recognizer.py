@@ -16,7 +16,8 @@ IBAN_LENGTHS = {
     "NO": 15, "PL": 28, "PT": 25, "RO": 24, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "TR": 26,
 }
 
-IBAN_CONTEXT = ["iban", "iber", "eban", "ibn", "international", "bank", "account", "transfer", "wire"]
+#: "iber", "iman", "ibm" are how tiny.en writes "IBAN".
+IBAN_CONTEXT = ["iban", "iber", "iman", "ibm", "eban", "ibn", "international", "bank", "account", "transfer", "wire"]
 
 # Two capital letters (maybe spelled apart), two check digits (maybe an O for a zero),
 # then groups of capitals and digits. Lowercase words end it.
