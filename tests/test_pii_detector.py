@@ -81,6 +81,14 @@ POSITIVE = [
     ("I was born on September 19, 1954.", 1, [("DATE_OF_BIRTH", "September 19, 1954")]),
     ("My password is garden panda forty two.", 1, [("PASSWORD", "garden panda forty two")]),
     ("My username is j patel two two.", 1, [("USERNAME", "j patel two two")]),
+    # the ASR dropped "is": the value follows the keyword directly
+    ("Log me in, username kim.lee7, password copper lantern.", 2,
+     [("USERNAME", "kim.lee7"), ("PASSWORD", "copper lantern")]),
+    # day and month without the year, next to a birth word
+    ("I was born on the 30th of November.", 1, [("DATE_OF_BIRTH", "the 30th of November")]),
+    ("my birthday is November the thirtieth", 1, [("DATE_OF_BIRTH", "November the thirtieth")]),
+    # a payee: a capitalised name between "to" and an amount
+    ("Pay to Winslow 50 pounds.", 1, [("PERSON", "Winslow")]),
 ]
 
 
@@ -110,6 +118,32 @@ HARMLESS = [
     "Play the top 40 hits from 1985.",
     "Turn on the kitchen lights.",
     "Spin the playlist, please.",  # "pin" inside a word is not PIN context
+    # short runs (4+ digits) and dictated digits that are clearly harmless
+    "Who won the World Cup in 1986?",  # a year in a date phrase
+    "Play songs from 1973.",
+    "Move my 6 o'clock meeting to 10 30.",  # a time of day
+    "Set an alarm for 7 45 tomorrow.",
+    "Remind me at 1130.",
+    "Wake me up at 6 o 5 tomorrow.",
+    "Set the thermostat to 7 to 7 degrees.",  # a unit
+    "There were 2500 of them.",  # a round number said as one number
+    "What is a hundred and three plus nine?",  # a number said as a number, and a sum
+    "Two for one deal on pizza.",  # homophones are never "dictated"
+    "One, two, three, go!",  # counting
+    "Three, two, one, lift off.",
+    "Play track one two three.",  # a track number
+    "Count down from 1000.",  # "count" is banking context only outside "count down"
+    "I post on social media 2024 times",
+    # payee pattern near misses
+    "Pay Netflix 15 dollars.",
+    "Send 50 dollars to Mom.",
+    # bare password / username near misses
+    "Reset my password please.",
+    "Change the password for my account.",
+    "What is the wifi password?",
+    "Open my password protected files.",
+    "Forgot my username again.",
+    "Remind me on the 4th of July.",  # a day and month with no birth word
 ]
 
 
@@ -154,6 +188,62 @@ def test_failsafe_digit_runs(detector: PiiDetector, text: str, entity) -> None:
     assert detector.contains_critical_pii(found) is True
 
 
+# (text, expected_count, spans): the fail-safe's stricter tiers and ASR-damaged banking context.
+FAILSAFE = [
+    # digits read out one at a time: a code, however short
+    ("Let's see, we did one, zero, three, go ahead.", 1, [(DIGIT_SEQUENCE, "one, zero, three")]),
+    ("call on 0-1-2-3 later", 1, [(DIGIT_SEQUENCE, "0-1-2-3")]),  # not counting: nobody counts from zero
+    # 4+ digits with no harmless reading
+    ("the estimated 10-27.", 1, [(DIGIT_SEQUENCE, "10-27")]),
+    ("so 5, 1973.", 1, [(DIGIT_SEQUENCE, "5, 1973")]),
+    ("the number is 4 8 2 9.", 1, [(DIGIT_SEQUENCE, "4 8 2 9")]),
+    # banking context spelled by two damaged words ("card ending"): a time exemption no longer applies
+    ("What is the balance on the car bending at 10 30?", 1, [(DIGIT_SEQUENCE, "10 30")]),
+    ("What is the traffic on the car ride at 10 30?", 0, []),
+    # a long banking word one edit away
+    ("Read the securty answer from 10 30", 1, [(DIGIT_SEQUENCE, "10 30")]),
+    ("Read the history answer from 10 30", 0, []),
+    # fragments of one number the ASR broke apart with a junk word, in banking context
+    ("routing number two one banana, four six, done", 1, [(DIGIT_SEQUENCE, "two one banana, four six")]),
+    ("the account is 12 and 34", 1, [(DIGIT_SEQUENCE, "12 and 34")]),
+    ("routing number two one banana, four six five, done", 2,
+     [(DIGIT_SEQUENCE, "two one banana, four six five"), (DIGIT_SEQUENCE, "four six five")]),
+    # amounts break a cluster; too few digits make none
+    ("transfer 20 dollars and 30 dollars to savings", 0, []),
+    ("card 2 of 3 is fine", 0, []),
+]
+
+
+@pytest.mark.parametrize("text, expected_count, spans", FAILSAFE)
+def test_failsafe_tiers(detector: PiiDetector, text: str, expected_count: int, spans) -> None:
+    found = detector.detect(text)
+    assert len(found) == expected_count
+    assert _got(found) == _expected(text, spans)
+    assert detector.contains_critical_pii(found) is (expected_count > 0)
+
+
+def test_specific_entity_outranks_a_cluster(detector: PiiDetector) -> None:
+    # A fragment and a full account number in one cluster: the typed span must survive inside it.
+    text = "account number two one banana, 4 3 6 5 9 2 8 6"
+    found = detector.detect(text)
+    run = (text.index("4 3"), len(text))
+    assert any(s.entity_type == DIGIT_SEQUENCE and s.char_start == text.index("two") and s.char_end == len(text) for s in found)
+    assert any(s.entity_type in ("UK_BANK_ACCOUNT", "US_BANK_NUMBER") and (s.char_start, s.char_end) == run for s in found)
+
+
+def test_failsafe_tiers_can_be_turned_off() -> None:
+    from transforms.pii.config import DigitRunPolicy
+    from transforms.pii.recognizers import DigitRunFailsafeRecognizer
+    from transforms.pii.spoken_normaliser import normalise
+
+    off = DigitRunFailsafeRecognizer(DigitRunPolicy())
+    on = DigitRunFailsafeRecognizer(DigitRunPolicy(short_run_digits=4, min_dictated_pieces=3))
+    for text in ("the estimated 10-27", "we did one, zero, three"):
+        normalised = normalise(text)
+        assert len(off.bind(normalised).analyze(normalised.text, [DIGIT_SEQUENCE])) == 0
+        assert len(on.bind(normalised).analyze(normalised.text, [DIGIT_SEQUENCE])) == 1
+
+
 def test_failsafe_threshold_is_configurable() -> None:
     from dataclasses import replace
 
@@ -194,7 +284,7 @@ def test_empty_text(detector: PiiDetector) -> None:
 
 
 def test_detect_is_fast(detector: PiiDetector) -> None:
-    texts = [v[0] for v in POSITIVE] + HARMLESS
+    texts = [v[0] for v in POSITIVE + FAILSAFE] + HARMLESS
     started = time.perf_counter()
     for text in texts:
         detector.detect(text)

@@ -111,3 +111,30 @@ def test_email_maps_back_to_spoken_words() -> None:
     at = normalised.text.index("@")
     start, end = normalised.to_original(at - 6, at + 20)
     assert (start, end) == (text.index("k lopez"), len(text))
+
+
+# (text, digits per spoken piece, pieces of one or two digits): how a run was said.
+# A homophone ("for", "oh") is a piece of 0: it is only a guess, so it never makes a run "dictated".
+SHAPE_VECTORS = [
+    ("we did one, zero, three", (1, 1, 1), 3),
+    ("0-1-2-3", (1, 1, 1, 1), 4),
+    ("card ending 8 5 1 4", (1, 1, 1, 1), 4),
+    ("12 34 56", (2, 2, 2), 3),
+    ("one hundred three", (3,), 0),
+    ("four hundred sixty nine", (3,), 0),
+    ("nineteen eighty six", (2, 2), 2),
+    ("10-27", (2, 2), 2),
+    ("two for one deal", (1, 0, 1), 2),
+    ("wake me at 6 o 5", (1, 0, 1), 2),
+    ("double five oh one", (2, 0, 1), 2),
+    ("1986", (4,), 0),
+]
+
+
+@pytest.mark.parametrize("text, groups, dictated", SHAPE_VECTORS)
+def test_run_shape(text: str, groups: tuple, dictated: int) -> None:
+    runs = normalise(text).digit_runs
+    count = len(runs)  # compared as a number: a failure never prints a run's digits
+    assert count == 1
+    assert runs[0].groups == groups
+    assert runs[0].dictated == dictated

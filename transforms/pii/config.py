@@ -45,11 +45,13 @@ class DigitRunPolicy:
         many pieces ("one, zero, three") is redacted unless harmless, however short; 0 turns it off.
     :param banking_context_phrases: multi-word banking context ("card ending"); two adjacent
         words that spell one of these give or take an edit ("car bending") count as banking.
-    :param fuzzy_min_length: banking words at least this long also match a word one edit away
-        ("securty"); 0 turns single-word fuzzy matching off.
+    :param fuzzy_banking_words: banking words that also match a word one edit away ("securty");
+        only long words with no common English neighbour belong here.
     :param cluster_gap_words: in banking context, digit fragments separated by at most this many
         non-banking words ("two one salmon, four six five") are redacted together when they
         add up to ``min_digits_in_banking_context``; 0 turns clustering off.
+    :param not_banking_phrases: two-word phrases whose banking word is not banking ("count down",
+        "social media"): it does not lower the bar.
     :param year_cue_words: words (within two before a 4-digit year) that make it a date phrase.
     :param time_cue_words: words before or after a clock-shaped run that make it a time of day.
     """
@@ -64,8 +66,9 @@ class DigitRunPolicy:
     short_run_digits: int = 0
     min_dictated_pieces: int = 0
     banking_context_phrases: Tuple[str, ...] = ()
-    fuzzy_min_length: int = 0
+    fuzzy_banking_words: frozenset = frozenset()
     cluster_gap_words: int = 0
+    not_banking_phrases: frozenset = frozenset()
     year_cue_words: frozenset = frozenset()
     time_cue_words: frozenset = frozenset()
 
@@ -189,14 +192,15 @@ def config_from_dict(raw: Mapping[str, Any], spacy_model: Optional[str] = None) 
         banking_context_phrases=tuple(
             sorted(_words(policy_raw.get("banking_context_phrases"), "banking_context_phrases"))
         ),
-        fuzzy_min_length=int(policy_raw.get("fuzzy_min_length", 0)),
+        fuzzy_banking_words=_words(policy_raw.get("fuzzy_banking_words"), "fuzzy_banking_words"),
         cluster_gap_words=int(policy_raw.get("cluster_gap_words", 0)),
+        not_banking_phrases=_words(policy_raw.get("not_banking_phrases"), "not_banking_phrases"),
         year_cue_words=_words(policy_raw.get("year_cue_words"), "year_cue_words"),
         time_cue_words=_words(policy_raw.get("time_cue_words"), "time_cue_words"),
     )
     if policy.min_digits < 1 or policy.min_digits_in_banking_context < 1:
         raise PiiConfigError("'digit_run_failsafe' digit counts must be positive")
-    if min(policy.short_run_digits, policy.min_dictated_pieces, policy.fuzzy_min_length, policy.cluster_gap_words) < 0:
+    if min(policy.short_run_digits, policy.min_dictated_pieces, policy.cluster_gap_words) < 0:
         raise PiiConfigError("'digit_run_failsafe' tiers must be 0 (off) or positive")
     recognizers = raw.get("recognizers") or []
     if not isinstance(recognizers, list):

@@ -16,16 +16,18 @@ normalised transcript (spoken digits already joined into one run):
      ("track 123456", "$250000"), or
    * an arithmetic word is within two words ("what is 123456 times 7"), or
    * below ``min_digits`` only: a year in a date phrase ("in 1986", "the year was
-     1999"), a clock time with a time word ("at 10 30", "6 45 tomorrow") or a round
-     number said as one number ("two thousand five hundred").
+     1999"), a clock time with a time word ("at 10 30", "6 45 tomorrow"), a round
+     number said as one number ("two thousand five hundred") or counting ("one, two,
+     three", "three, two, one").
 
 2. With banking context within ``window_words`` words either side, the bar drops
    to ``min_digits_in_banking_context`` digits (default 4; dictated runs need only
    ``min_dictated_pieces`` pieces), and only an explicit amount ("$", "dollars",
    "percent" right after it) still counts as harmless. Banking context is a banking
-   word, a long banking word one edit away ("securty"), or two adjacent words that
+   word, one of ``fuzzy_banking_words`` one edit away ("securty"), or two adjacent words that
    spell a banking phrase give or take an edit ("car bending" for "card ending"),
-   because tiny.en damages exactly the words that matter.
+   because tiny.en damages exactly the words that matter. A banking word inside one
+   of ``not_banking_phrases`` ("count down", "social media") is not context.
 
 3. In banking context, digit fragments separated by at most ``cluster_gap_words``
    words that are not banking words ("two one salmon, four six five, number three
@@ -88,6 +90,15 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
     return min(previous[-1], limit + 1)
 
 
+def _is_counting(digits: str) -> bool:
+    """Whether the digits count up from 1 or down to 1 one step at a time ("123", "54321").
+
+    Not from 0: "0-1-2-3" is how the end of a phone number sounds, nobody counts from zero.
+    """
+    steps = {int(b) - int(a) for a, b in zip(digits, digits[1:])}
+    return len(steps) == 1 and ((steps == {1} and digits[0] == "1") or (steps == {-1} and digits[-1] == "1"))
+
+
 class DigitRunFailsafeRecognizer(EntityRecognizer):
     """Redacts any digit run that is not clearly harmless (see the module docstring)."""
 
@@ -103,7 +114,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         self.policy = policy
         self._runs: Dict[int, DigitRun] = {}
         self._phrases = tuple(p.replace(" ", "") for p in policy.banking_context_phrases)
-        self._long_words = tuple(w for w in policy.banking_context_words if policy.fuzzy_min_length and len(w) >= policy.fuzzy_min_length)
+        self._fuzzy_words = tuple(sorted(policy.fuzzy_banking_words))
         super().__init__(
             supported_entities=[DIGIT_SEQUENCE],
             name="DigitRunFailsafeRecognizer",
@@ -215,6 +226,8 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
                 return None
             if n_digits >= 3 and dictated <= 1 and digits.endswith("00") and digits.isdigit():
                 return None  # a round number said as a number: a quantity
+            if digits.isdigit() and _is_counting(digits):
+                return None  # "one, two, three", "three, two, one": counting, not a code
         return self.SCORE
 
     # ------------------------------------------------------------------ helpers
@@ -256,6 +269,9 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         """Indexes of the words that are banking context (exact, one edit away, or half of a phrase)."""
         found: List[int] = []
         for i, (_, _, word) in enumerate(words):
+            following = words[i + 1][2] if i + 1 < len(words) else ""
+            if f"{word} {following}" in self.policy.not_banking_phrases:
+                continue
             if self._is_banking(word):
                 found.append(i)
             elif i + 1 < len(words) and self._is_banking_phrase(word, words[i + 1][2]):
@@ -266,8 +282,8 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         vocabulary = self.policy.banking_context_words
         if word in vocabulary or word.split("'")[0] in vocabulary:
             return True
-        if len(word) >= max(1, self.policy.fuzzy_min_length - 1) and not any(ch.isdigit() for ch in word):
-            return any(edit_distance(word, known, 1) <= 1 for known in self._long_words)
+        if len(word) >= 5 and word.isalpha():
+            return any(edit_distance(word, known, 1) <= 1 for known in self._fuzzy_words)
         return False
 
     def _is_banking_phrase(self, first: str, second: str) -> bool:
