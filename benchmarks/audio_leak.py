@@ -1,0 +1,265 @@
+"""Audio leak benchmark: can PII still be heard in the scrubbed audio, and how much clean speech is lost?
+
+Run from the repository root::
+
+    python benchmarks/audio_leak.py [--labels samples/eval/labels.jsonl] [--reuse-output]
+
+1. The pipeline runs in-process (DirectRunner, default settings, re-listen audit
+   on) on ``samples/eval/manifest.jsonl`` into ``benchmarks/.cache/audio_leak/``
+   (``--reuse-output`` skips this when a previous run's output is there).
+2. Every written row's ``audio_redacted`` is decoded and transcribed again by a
+   fresh faster-whisper tiny.en (int8, CPU, beam 5), independently of the
+   pipeline's own model; every original clip is transcribed the same way, with
+   word times. Both are cached by content in ``benchmarks/.cache/audio_leak.json``.
+
+Only aggregates are printed, as markdown tables: never a transcript or a value.
+
+Definitions
+-----------
+*Recoverable* is the detection benchmark's definition (``benchmarks/detection.py``,
+``evidence``): the spoken-form normaliser reads the text, and a numeric value is
+recoverable when min(len, 4) of its digits appear contiguously, a date when its
+year or day and month can be read, a text value when a distinctive piece of it can.
+
+*Audible*: a labelled value recoverable from the original clip's transcript.
+*Leaked*: an audible value of a written clip that is still recoverable from the
+transcript of its scrubbed audio. Leak rate = leaked / audible (target 0). A
+dead-lettered clip reaches no reviewer, so it cannot leak; it is counted apart.
+A leaked value that is also recoverable from ``transcript_redacted`` was never
+detected (the audio was not bleeped there, and the audit's detector, the same
+one, misses it again): a detection recall miss, reported in its own column;
+the rest are audio leaks proper (a bleep in the wrong place or too short).
+
+*Non-PII speech time*: the union of the original transcript's word times,
+less the words overlapping the evidence of an audible labelled value.
+*Clean speech silenced* = time of that union covered by a redacted interval
+(``pii_entities`` audio times, audit residues included) / non-PII speech time
+(target at most 10 %). Word times come from Whisper and lag by ~0.2 s, so this
+is an estimate at that resolution.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from collections import Counter
+from typing import Dict, List, Optional, Sequence, Tuple
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+for path in (ROOT, os.path.join(ROOT, "benchmarks")):
+    if path not in sys.path:
+        sys.path.insert(0, path)
+
+from detection import evidence, load_labels, table  # noqa: E402
+
+from transforms.errors import AudioDecodeError  # noqa: E402
+
+CACHE_DIR = os.path.join(ROOT, "benchmarks", ".cache")
+WORK_DIR = os.path.join(CACHE_DIR, "audio_leak")
+TRANSCRIPT_CACHE = os.path.join(CACHE_DIR, "audio_leak.json")
+MODEL = "bundled:tiny.en"
+
+Interval = Tuple[float, float]
+
+
+def run_pipeline(manifest: str, work_dir: str) -> float:
+    """Run the whole pipeline on ``manifest`` into ``work_dir``; return its wall time."""
+    from pipeline.run import run
+
+    shutil.rmtree(work_dir, ignore_errors=True)
+    started = time.monotonic()
+    run(["--manifest", manifest, "--output", os.path.join(work_dir, "output"),
+         "--keyring", os.path.join(work_dir, "keyring")])
+    return time.monotonic() - started
+
+
+def read_output(work_dir: str) -> Tuple[List[dict], List[dict]]:
+    """The written utterance rows and dead-letter rows."""
+    import pyarrow.dataset as ds
+
+    def rows(folder: str, hive: bool) -> List[dict]:
+        if not os.path.isdir(folder):
+            return []
+        return ds.dataset(folder, format="parquet",
+                          partitioning="hive" if hive else None).to_table().to_pylist()
+
+    out = os.path.join(work_dir, "output")
+    return rows(os.path.join(out, "utterances"), True), rows(os.path.join(out, "dead_letter"), False)
+
+
+class Transcriber:
+    """A fresh tiny.en (beam 5) with a content-addressed cache of texts and word times."""
+
+    def __init__(self, cache_path: str) -> None:
+        self._cache_path = cache_path
+        self._cache: Dict[str, dict] = {}
+        if os.path.exists(cache_path):
+            with open(cache_path, encoding="utf-8") as handle:
+                self._cache = json.load(handle)
+        self._model = None
+        self._fresh = 0
+
+    def transcript(self, audio_bytes: bytes) -> dict:
+        """``{"text": ..., "words": [[start, end, char_start, char_end], ...]}``."""
+        key = MODEL + ":beam5:" + hashlib.sha256(audio_bytes).hexdigest()
+        if key not in self._cache:
+            from transforms.asr import load_whisper_model, transcribe
+            from transforms.audio import decode_to_pcm16, pcm16_to_float
+
+            if self._model is None:
+                self._model = load_whisper_model(MODEL, cpu_threads=2)
+            pcm = decode_to_pcm16(audio_bytes, max_duration_s=600.0)
+            result = transcribe(self._model, pcm16_to_float(pcm), beam_size=5)
+            self._cache[key] = {
+                "text": result.text,
+                "words": [[w.start_s, w.end_s, w.char_start, w.char_end] for w in result.words],
+            }
+            self._fresh += 1
+            if self._fresh % 25 == 0:
+                self.save()
+                print(f"transcribed {self._fresh} clips", file=sys.stderr)
+        return self._cache[key]
+
+    def save(self) -> None:
+        os.makedirs(os.path.dirname(self._cache_path), exist_ok=True)
+        with open(self._cache_path, "w", encoding="utf-8") as handle:
+            json.dump(self._cache, handle)
+
+
+def merged(intervals: Sequence[Interval]) -> List[Interval]:
+    """Sorted union of intervals."""
+    out: List[Interval] = []
+    for start, end in sorted(i for i in intervals if i[1] > i[0]):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def overlap_s(a: Sequence[Interval], b: Sequence[Interval]) -> float:
+    """Seconds covered by both unions."""
+    total = 0.0
+    for s1, e1 in merged(a):
+        for s2, e2 in merged(b):
+            total += max(0.0, min(e1, e2) - max(s1, s2))
+    return total
+
+
+def non_pii_speech(original: dict, pii_evidence: Sequence[Tuple[int, int]]) -> List[Interval]:
+    """Time of the original's words that overlap no audible labelled value."""
+    return merged([
+        (start, end) for start, end, c0, c1 in original["words"]
+        if not any(c0 < e and s < c1 for s, e in pii_evidence)
+    ])
+
+
+def percent(a: float, b: float) -> str:
+    return f"{100.0 * a / b:.1f} %" if b else "n/a"
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--labels", default=os.path.join(ROOT, "samples", "eval", "labels.jsonl"))
+    parser.add_argument("--manifest", default=os.path.join(ROOT, "samples", "eval", "manifest.jsonl"))
+    parser.add_argument("--reuse-output", action="store_true",
+                        help="use the pipeline output of a previous run when there is one")
+    args = parser.parse_args(argv)
+
+    pipeline_s: Optional[float] = None
+    if not (args.reuse_output and os.path.isdir(os.path.join(WORK_DIR, "output", "utterances"))):
+        pipeline_s = run_pipeline(args.manifest, WORK_DIR)
+    rows, dead = read_output(WORK_DIR)
+    labels = {row["utterance_id"]: row for row in load_labels(args.labels)}
+    corpus_dir = os.path.dirname(os.path.abspath(args.labels))
+    written = {row["utterance_id"]: row for row in rows}
+    audit_dead = {d["utterance_id"] for d in dead if d["stage"] == "audit"}
+    transcriber = Transcriber(TRANSCRIPT_CACHE)
+
+    # Per split: audible, leaked, audible-in-dead-lettered, non-PII speech s, silenced s.
+    totals: Dict[str, Counter] = {}
+    leaked_types: Counter = Counter()
+    audit = Counter()
+    for uid, label in labels.items():
+        split = label.get("split", "all")
+        t = totals.setdefault(split, Counter())
+        try:
+            with open(os.path.join(corpus_dir, label["audio"]), "rb") as handle:
+                original = transcriber.transcript(handle.read())
+        except (OSError, AudioDecodeError):
+            t["unreadable"] += 1  # missing or corrupt: the pipeline dead-letters it too
+            continue
+        audible = [(p, evidence(p["entity_type"], p["value"], original["text"])) for p in label["pii"]]
+        audible = [(p, ev) for p, ev in audible if ev is not None]
+        if uid not in written:
+            t["dead_lettered"] += 1
+            t["audible_in_dead_lettered"] += len(audible)
+            continue
+        row = written[uid]
+        t["clips"] += 1
+        audit["widened" if row["audit_rounds"] and row["audit_rounds"] > 1 else "clean"] += 1
+        if label.get("pii_free") and row["audit_rounds"] and row["audit_rounds"] > 1:
+            audit["pii_free_widened"] += 1
+        scrubbed = transcriber.transcript(row["audio_redacted"])
+        for p, _ in audible:
+            t["audible"] += 1
+            if evidence(p["entity_type"], p["value"], scrubbed["text"]) is not None:
+                t["leaked"] += 1
+                leaked_types[p["entity_type"]] += 1
+                # Still readable in the redacted text too: detection missed it, so the
+                # audio was never bleeped there (a recall miss, not an alignment one).
+                if evidence(p["entity_type"], p["value"], row["transcript_redacted"]) is not None:
+                    t["leaked_undetected"] += 1
+        clean = non_pii_speech(original, [ev for _, ev in audible])
+        redacted = [(e["audio_start_s"], e["audio_end_s"]) for e in row["pii_entities"]]
+        t["non_pii_speech_s"] += sum(e - s for s, e in clean)
+        t["silenced_s"] += overlap_s(clean, redacted)
+        t["redacted_s"] += sum(e - s for s, e in merged(redacted))
+    transcriber.save()
+
+    splits = sorted(totals) + (["all"] if len(totals) > 1 else [])
+    if "all" not in totals:
+        totals["all"] = sum(totals.values(), Counter())
+    print("## Audio leak: re-transcribing the scrubbed audio\n")
+    print(table(
+        ["split", "clips written", "dead-lettered", "audible PII values", "still recoverable",
+         "leak rate (target 0)", "of them never detected (text shows it too)",
+         "non-PII speech (s)", "of it silenced (target <= 10 %)"],
+        [[s, str(totals[s]["clips"]), str(totals[s]["dead_lettered"]), str(totals[s]["audible"]),
+          str(totals[s]["leaked"]), percent(totals[s]["leaked"], totals[s]["audible"]),
+          str(totals[s]["leaked_undetected"]),
+          f"{totals[s]['non_pii_speech_s']:.1f}",
+          percent(totals[s]["silenced_s"], totals[s]["non_pii_speech_s"])] for s in splits]))
+    print()
+    stages = Counter(d["stage"] for d in dead)
+    print(table(["dead letters by stage", "clips"],
+                [[stage, str(n)] for stage, n in sorted(stages.items())] or [["(none)", "0"]]))
+    print()
+    print(table(["audit", "clips"],
+                [["clean at first re-listen", str(audit["clean"])],
+                 ["widened by the audit", str(audit["widened"])],
+                 ["PII-free clips widened (false alarms)", str(audit["pii_free_widened"])],
+                 ["dead-lettered by the audit", str(len(audit_dead))],
+                 ["PII-free clips dead-lettered by the audit",
+                  str(sum(1 for u in audit_dead if labels.get(u, {}).get("pii_free")))],
+                 ["audible values in dead-lettered clips (never released)",
+                  str(totals["all"]["audible_in_dead_lettered"])]]))
+    if leaked_types:
+        print()
+        print(table(["leaked entity type", "values"],
+                    [[k, str(v)] for k, v in sorted(leaked_types.items())]))
+    print()
+    if pipeline_s is not None:
+        print(f"Pipeline wall time: {pipeline_s:.0f} s for {len(labels)} clips on this machine.")
+    print("Command: `python benchmarks/audio_leak.py` (from the repository root; "
+          "`--reuse-output` skips the pipeline run).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
