@@ -42,6 +42,14 @@ entity, the label must also have its type. F2 weighs recall four times precision
 *Word retention* (PII-free clips): words of the transcript left outside every
 redacted span / all words.
 
+*Harmless speech* (the issue's "harmless speech survives, measure it"): a fixed
+set of PII-free requests written for this benchmark (timers, durations,
+temperatures, quantities, arithmetic, track numbers, times of day, years), in the
+shapes tiny.en writes them (numerals, number words, "7 to 7", "6 o 5"). Per
+category: words kept outside every span, and requests with any span at all. They
+were written alongside the fail-safe rules, so they are a regression check on
+those rules, not unbiased evidence; the corpus' PII-free clips are that.
+
 *Speed*: ``detect()`` alone, mean ms per utterance over all transcripts (after
 warm-up), on this machine's CPU (2 cores), one thread.
 """
@@ -281,6 +289,60 @@ class VanillaPresidio:
         ]
 
 
+#: PII-free requests by category (see "Harmless speech" above). No PII, no real values.
+HARMLESS_SPEECH: Dict[str, Tuple[str, ...]] = {
+    "timers": (
+        "Set a timer for 25 minutes.", "Set a timer for twenty five minutes.", "Set a timer for 1 hour and 30 minutes.",
+        "Start a 45 minute timer.", "Timer for ninety seconds.", "Set a timer for 10 minutes for the pasta.",
+    ),
+    "durations": (
+        "Remind me in two hours to water the plants.", "Snooze for 20 minutes.", "How long is 10000 seconds?",
+        "Play rain sounds for 8 hours.", "Start a 1500 meter swim workout.", "Walk for 30 minutes.",
+    ),
+    "temperatures": (
+        "Turn the oven to 350 degrees.", "Set the thermostat to 7 to 7 degrees.", "Preheat the oven to four hundred.",
+        "Set the heating to 21.", "Set the thermostat from 68 to 72 degrees.", "Turn the oven to 100 and 80 degrees.",
+    ),
+    "quantities": (
+        "Add 12 eggs and 4 lemons to my shopping list.", "How many calories are in 2000 grams of rice?",
+        "I walked 12000 steps today.", "Convert 5000 feet to meters.", "There were 2500 people there.",
+        "How far is 26.2 miles in kilometers?",
+    ),
+    "arithmetic": (
+        "What's 100 and 23 plus 800 and 27?", "What's four hundred sixty nine plus two hundred twenty two?",
+        "What is 25% of 200?", "What is 123456 times 7?", "What's 1024 divided by 16?", "Calculate 4321 minus 1234.",
+    ),
+    "track numbers": (
+        "Play track 17 from the album.", "Skip to track number 4.", "Skip to track number twenty five.",
+        "Play chapter 12 of the audiobook.", "Play episode nineteen of season seven.", "Go to page 1204.",
+    ),
+    "times of day": (
+        "Wake me up at 7.15 tomorrow.", "Wake me up at 6 o 5 tomorrow.", "Move my 6 o'clock meeting to 10 30.",
+        "Set an alarm for 5 45 am.", "Remind me at 1130 to call the office.", "Set an alarm for six thirty tomorrow morning.",
+    ),
+    "years and dates": (
+        "Who won the World Cup in 1986?", "Play the top 40 hits from 1985.", "What happened in nineteen sixty nine?",
+        "Remind me on the 4th of July at six pm.", "How old is someone born in 2001?", "Play songs from the year 1999.",
+    ),
+}
+
+
+def harmless_speech(detector) -> List[List[str]]:
+    """Rows of (category, words kept / words, requests with any span / requests)."""
+    rows: List[List[str]] = []
+    all_kept = all_words = all_hit = all_n = 0
+    for category, requests in HARMLESS_SPEECH.items():
+        kept_sum = words_sum = hit = 0
+        for text in requests:
+            spans = detector.detect(text)
+            kept, total = words_kept(text, merge(spans))
+            kept_sum, words_sum, hit = kept_sum + kept, words_sum + total, hit + int(bool(spans))
+        rows.append([category, f"{_ratio(kept_sum, words_sum):.3f}", f"{hit}/{len(requests)}"])
+        all_kept, all_words, all_hit, all_n = all_kept + kept_sum, all_words + words_sum, all_hit + hit, all_n + len(requests)
+    rows.append(["all", f"{_ratio(all_kept, all_words):.3f}", f"{all_hit}/{all_n}"])
+    return rows
+
+
 @dataclass
 class Scores:
     audible: int = 0
@@ -426,6 +488,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             row.append(f"{_ratio(s.get('correct', 0), s.get('spans', 0)):.2f} ({s.get('spans', 0)})" if s.get("spans") else "-")
         entity_rows.append(row)
     print(table(entity_header, entity_rows))
+    print("\n## Harmless speech (written PII-free requests): word retention, requests with any span\n")
+    harmless = {name: harmless_speech(detector) for name, detector in detectors}
+    harmless_header = ["category"] + [f"{n} {col}" for n in names for col in ("word retention", "redacted")]
+    harmless_rows = []
+    for i, row in enumerate(harmless[names[0]]):
+        harmless_rows.append([row[0]] + [cell for n in names for cell in harmless[n][i][1:]])
+    print(table(harmless_header, harmless_rows))
     return 0
 
 

@@ -134,6 +134,7 @@ HARMLESS = [
     "Play track one two three.",  # a track number
     "Count down from 1000.",  # "count" is banking context only outside "count down"
     "I post on social media 2024 times",
+    "Convert 5000 feet to meters.",  # spaCy tags it PERSON: a name has no number inside it
     # payee pattern near misses
     "Pay Netflix 15 dollars.",
     "Send 50 dollars to Mom.",
@@ -229,6 +230,20 @@ def test_specific_entity_outranks_a_cluster(detector: PiiDetector) -> None:
     run = (text.index("4 3"), len(text))
     assert any(s.entity_type == DIGIT_SEQUENCE and s.char_start == text.index("two") and s.char_end == len(text) for s in found)
     assert any(s.entity_type in ("UK_BANK_ACCOUNT", "US_BANK_NUMBER") and (s.char_start, s.char_end) == run for s in found)
+
+
+@pytest.mark.parametrize(
+    "text, tagged, kept",
+    [
+        ("I am Dana Quill 8, thanks", "Dana Quill 8", "Dana Quill"),  # a number at the edge is trimmed off
+        ("so 42 Dana Quill said", "42 Dana Quill", "Dana Quill"),
+        ("Dana Quill", "Dana Quill", "Dana Quill"),
+    ],
+)
+def test_person_spans_lose_edge_numbers(detector: PiiDetector, text: str, tagged: str, kept: str) -> None:
+    start = text.index(tagged)
+    span = detector._trim_person(text, PiiSpan("PERSON", start, start + len(tagged), 0.85, "SpacyRecognizer"))
+    assert (span.char_start, span.char_end) == (text.index(kept), text.index(kept) + len(kept))
 
 
 def test_failsafe_tiers_can_be_turned_off() -> None:

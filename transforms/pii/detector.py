@@ -114,6 +114,7 @@ class PiiDetector:
             ad_hoc_recognizers=[self._failsafe.bind(normalised)],
         )
         spans = [self._to_span(normalised, result) for result in results if result.end > result.start]
+        spans = [self._trim_person(text, s) for s in spans]
         spans = [s for s in spans if not self._is_denied_person(text, s)]
         return sorted(self._resolve(spans), key=lambda s: (s.char_start, s.char_end, s.entity_type))
 
@@ -128,7 +129,26 @@ class PiiDetector:
         if span.entity_type != "PERSON":
             return False
         words = [w.strip(_EDGE_PUNCTUATION).lower() for w in text[span.char_start : span.char_end].split()]
+        # A name has no number inside it: spaCy's small model tags "Convert 5000 feet" as a person.
+        # (A number at the edge, "Nathan Berso 8", was trimmed off by _trim_person.)
+        if any(_is_number(w) for w in words):
+            return True
         return all(w in self.config.person_deny_words or any(ch.isdigit() for ch in w) for w in words)
+
+    @staticmethod
+    def _trim_person(text: str, span: PiiSpan) -> PiiSpan:
+        """Take numbers off the edges of a PERSON span ("Nathan Berso 8" -> "Nathan Berso")."""
+        if span.entity_type != "PERSON":
+            return span
+        words = [(m.start() + span.char_start, m.end() + span.char_start) for m in re.finditer(r"\S+", text[span.char_start : span.char_end])]
+        while words and _is_number(text[words[-1][0] : words[-1][1]].strip(_EDGE_PUNCTUATION)):
+            words.pop()
+        while words and _is_number(text[words[0][0] : words[0][1]].strip(_EDGE_PUNCTUATION)):
+            words.pop(0)
+        if not words or (words[0][0], words[-1][1]) == (span.char_start, span.char_end):
+            return span
+        start, end = snap_to_words(text, words[0][0], words[-1][1])
+        return PiiSpan(span.entity_type, start, end, span.score, span.recognizer)
 
     @staticmethod
     def _to_span(normalised: NormalisedText, result: RecognizerResult) -> PiiSpan:
@@ -161,6 +181,10 @@ class PiiDetector:
                 continue
             kept.append(span)
         return kept
+
+
+def _is_number(word: str) -> bool:
+    return bool(word) and word.replace(",", "").replace(".", "").replace("-", "").isdigit()
 
 
 def snap_to_words(text: str, start: int, end: int) -> Tuple[int, int]:
