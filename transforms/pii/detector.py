@@ -140,7 +140,8 @@ class PiiDetector:
         """Take numbers off the edges of a PERSON span ("Nathan Berso 8" -> "Nathan Berso")."""
         if span.entity_type != "PERSON":
             return span
-        words = [(m.start() + span.char_start, m.end() + span.char_start) for m in re.finditer(r"\S+", text[span.char_start : span.char_end])]
+        inside = text[span.char_start : span.char_end]
+        words = [(m.start() + span.char_start, m.end() + span.char_start) for m in re.finditer(r"\S+", inside)]
         while words and _is_number(text[words[-1][0] : words[-1][1]].strip(_EDGE_PUNCTUATION)):
             words.pop()
         while words and _is_number(text[words[0][0] : words[0][1]].strip(_EDGE_PUNCTUATION)):

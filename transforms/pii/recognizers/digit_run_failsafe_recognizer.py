@@ -63,7 +63,9 @@ _RUN = re.compile(r"(?<![\w$£€])\d+(?![\w%])")
 _WORD = re.compile(r"[^\s]+")
 _STRIP = ".,;:!?\"'()[]{}"
 #: Amount words that keep a run harmless even in banking context.
-_AMOUNT_WORDS = frozenset({"dollar", "dollars", "bucks", "cents", "pound", "pounds", "euro", "euros", "percent", "%", "$", "£", "€"})
+_AMOUNT_WORDS = frozenset(
+    {"dollar", "dollars", "bucks", "cents", "pound", "pounds", "euro", "euros", "percent", "%", "$", "£", "€"}
+)
 _CURRENCY = ("$", "£", "€")
 
 Word = Tuple[int, int, str]
@@ -149,7 +151,8 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
             index = self._word_index(words, run.start())
             if index is None:
                 continue
-            verdict = self.classify(words, run.start(), run.end(), dictated=self._dictated(run.start(), run.end()), banking_at=banking_at)
+            dictated = self._dictated(run.start(), run.end())
+            verdict = self.classify(words, run.start(), run.end(), dictated=dictated, banking_at=banking_at)
             if verdict is not None:
                 results.append(self._result(run.start(), run.end(), verdict))
             if self._near(banking_at, index) and not self._is_amount(words, index):
