@@ -28,7 +28,7 @@ from transforms.redact_text import RedactText
 from transforms.relisten import AuditSettings
 from transforms.stage import DEAD_LETTER
 from transforms.transcribe import Transcribe
-from transforms.write_parquet import RemoveStaleFiles, WriteParquet
+from transforms.write_parquet import PublishFiles, WriteParquet
 
 
 def audio_redaction_settings(config: JobConfig) -> AudioRedactionSettings:
@@ -101,5 +101,5 @@ def build_pipeline(p: beam.Pipeline, config: JobConfig, run_tag: str) -> None:
     (
         (written_utterances, written_dead_letters)
         | "AllWrittenFiles" >> beam.Flatten()
-        | "RemoveStaleFiles" >> RemoveStaleFiles([utterances_dir, dead_letter_dir], run_tag)
+        | "PublishFiles" >> PublishFiles([utterances_dir, dead_letter_dir], run_tag)
     )

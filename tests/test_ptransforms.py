@@ -31,7 +31,7 @@ from transforms.redact_text import RedactText
 from transforms.stage import DEAD_LETTER
 from transforms.text_redaction import redact_text
 from transforms.transcribe import Transcribe
-from transforms.write_parquet import RemoveStaleFiles, WriteParquet
+from transforms.write_parquet import PublishFiles, WriteParquet
 
 
 def entry(uid="u1", uri=os.path.join(SAMPLES, "audio", "s11.flac"), account="acct-test-0001",
@@ -208,7 +208,7 @@ def test_pseudonymise_builds_rows_and_dead_letters_epochs_without_keys(tmp_path)
     assert open_keyring(keyring).epochs() == ["2026-W45"]  # nothing was created
 
 
-def test_write_parquet_partitions_and_removes_stale_files(tmp_path):
+def test_write_parquet_publishes_only_when_complete_and_removes_stale_files(tmp_path):
     folder = str(tmp_path / "dead_letter")
     stale = os.path.join(folder, "part-tag-00000-of-00002.parquet")
     os.makedirs(folder)
@@ -219,6 +219,6 @@ def test_write_parquet_partitions_and_removes_stale_files(tmp_path):
     with BeamTestPipeline() as p:
         written = p | beam.Create(rows) | WriteParquet(folder, DEAD_LETTER_SCHEMA, "utterance_id",
                                                        None, "tag", shards=1)
-        written | RemoveStaleFiles([folder], "tag")
+        written | PublishFiles([folder], "tag")
     assert sorted(os.listdir(folder)) == ["part-tag-00000-of-00001.parquet"]
     assert pq.read_table(os.path.join(folder, "part-tag-00000-of-00001.parquet")).num_rows == 5

@@ -1,8 +1,9 @@
 """Reruns are idempotent and a crashed run leaves nothing half-written for readers.
 
 Output files are named ``part-<run_tag>-<shard>-of-<N>.parquet`` (run tag = hash
-of the manifest paths), written under a hidden ``_tmp-`` name and renamed into
-place; a last step deletes the same tag's files this run did not write. Readers
+of the manifest paths). Writers only write hidden ``_tmp-`` files; once all are
+complete, one last step deletes the same tag's files this run did not write
+(and temp files of killed runs), then renames each temp file into place. Readers
 are modelled by ``pyarrow.dataset`` with Hive partitioning and its default
 rules (files named ``_*`` or ``.*`` are skipped), as Spark and DuckDB do too.
 """
@@ -24,7 +25,8 @@ from pipeline.run import run
 from production_support import (REPO, file_rows, job_args, keyed, read_table_rows, visible_files,
                                 write_subset_manifest)
 from schemas.arrow import DEAD_LETTER_SCHEMA
-from transforms.parquet_files import part_name, stale_run_files, write_parquet_atomically
+from transforms.parquet_files import (part_name, stale_run_files, temp_path_for,
+                                      write_parquet_atomically, write_parquet_file)
 
 #: Two speech clips in two epochs and a missing file: the cheapest run with every output.
 RERUN_IDS = ("s01", "s03", "s16")
@@ -80,7 +82,7 @@ def test_a_rerun_with_other_shard_counts_leaves_one_row_each(job):
 KILLED_RUN = r"""
 import os, sys, time
 import transforms.write_parquet as write_parquet
-from transforms.parquet_files import write_parquet_atomically
+from transforms.parquet_files import write_parquet_file
 from pipeline.run import main
 
 signal_file = os.environ["KILL_SIGNAL_FILE"]
@@ -92,9 +94,9 @@ def stalled(path, rows, schema):
             yield row
         open(signal_file, "w").close()
         time.sleep(3600)
-    return write_parquet_atomically(path, rows_then_stall(), schema)
+    return write_parquet_file(path, rows_then_stall(), schema)
 
-write_parquet.write_parquet_atomically = stalled
+write_parquet.write_parquet_file = stalled
 sys.exit(main(sys.argv[1:]))
 """
 
@@ -181,8 +183,6 @@ def test_stale_files_include_other_shard_counts_only_of_the_same_tag(tmp_path):
     assert [os.path.basename(p) for p in stale_run_files([folder], "tag", keep)] == [part_name("tag", 0, 1)]
 
 
-@pytest.mark.xfail(strict=True, reason="hole: temp files of a killed run are never removed "
-                                       "(stale_run_files matches part-<tag>-* only)")
 def test_a_rerun_removes_temp_files_left_by_a_killed_run(tmp_path):
     folder = str(tmp_path / "utterances")
     partition = f"{folder}/pseudonym_epoch=2026-W45"
@@ -194,12 +194,11 @@ def test_a_rerun_removes_temp_files_left_by_a_killed_run(tmp_path):
     assert stale_run_files([folder], "tag", [kept]) == [f"{partition}/_tmp-0123abcd-{part_name('tag', 0, 1)}"]
 
 
-@pytest.mark.xfail(strict=True, reason="hole: a run that changes --output-shards and crashes "
-                                       "before RemoveStaleFiles leaves old and new shards visible")
 def test_a_crash_while_changing_shard_count_leaves_no_duplicates(tmp_path):
     folder = str(tmp_path / "dead_letter")
     rows = [dict(ROW, line=n) for n in range(10)]
     write_parquet_atomically(f"{folder}/{part_name('tag', 0, 1)}", rows, DEAD_LETTER_SCHEMA)
-    # The rerun with --output-shards 2 writes its first shard, then the worker dies.
-    write_parquet_atomically(f"{folder}/{part_name('tag', 0, 2)}", rows[:5], DEAD_LETTER_SCHEMA)
+    # The rerun with --output-shards 2 writes its first shard, then the worker dies:
+    # writers only ever write hidden temp files; publishing waits for every file.
+    write_parquet_file(temp_path_for(f"{folder}/{part_name('tag', 0, 2)}"), rows[:5], DEAD_LETTER_SCHEMA)
     assert len(read_table_rows(folder)) == 10

@@ -1,8 +1,9 @@
 """Write rows to Parquet files atomically, on any Beam filesystem. No Beam pipeline code.
 
-A file is written under a name readers skip (``_tmp-...``; Arrow, Spark and
-DuckDB ignore names starting with ``_`` or ``.``) and renamed into place when
-complete, so a crashed run never leaves a half-written file that a reader
+Files are written under names readers skip (``_tmp-...``; Arrow, Spark and
+DuckDB ignore names starting with ``_`` or ``.``) and only published, by
+rename, once every file of the run is complete (as Beam's own file sinks do),
+so a crashed run never leaves a half-written file, or half a run, that a reader
 would pick up. Final names are deterministic per run tag, partition and shard,
 so rerunning the same manifests replaces files instead of adding duplicates.
 """
@@ -43,15 +44,20 @@ def _ensure_folder(path: str) -> None:
             pass
 
 
-def write_parquet_atomically(path: str, rows: Iterable[Dict[str, Any]], schema: pa.Schema) -> int:
-    """Stream ``rows`` into a Parquet file at ``path``; returns the row count.
+def temp_path_for(path: str) -> str:
+    """A hidden, unique name beside ``path`` for writing it before it is published."""
+    folder, name = path.rsplit("/", 1)
+    return f"{folder}/_tmp-{uuid.uuid4().hex}-{name}"
 
-    :param path: final path (local or any Beam filesystem).
+
+def write_parquet_file(temp_path: str, rows: Iterable[Dict[str, Any]], schema: pa.Schema) -> int:
+    """Stream ``rows`` into a new Parquet file at a hidden ``temp_path``; returns the row count.
+
+    On failure the partial file is deleted. Publishing it is :func:`publish`'s job.
+
     :param rows: dicts matching ``schema``; consumed lazily, in row groups.
     """
-    folder, name = path.rsplit("/", 1)
-    _ensure_folder(folder)
-    temp_path = FileSystems.join(folder, f"_tmp-{uuid.uuid4().hex}-{name}")
+    _ensure_folder(temp_path.rsplit("/", 1)[0])
     count = 0
     try:
         with FileSystems.create(temp_path) as sink:
@@ -66,9 +72,6 @@ def write_parquet_atomically(path: str, rows: Iterable[Dict[str, Any]], schema: 
                 if batch or count == 0:
                     writer.write_table(pa.Table.from_pylist(batch, schema=schema))
                     count += len(batch)
-        if FileSystems.exists(path):
-            FileSystems.delete([path])
-        FileSystems.rename([temp_path], [path])
     except BaseException:
         if FileSystems.exists(temp_path):
             FileSystems.delete([temp_path])
@@ -76,16 +79,35 @@ def write_parquet_atomically(path: str, rows: Iterable[Dict[str, Any]], schema: 
     return count
 
 
+def publish(temp_path: str, path: str) -> None:
+    """Move a complete temp file to its final name, replacing an earlier version."""
+    # Local rename replaces atomically; object stores copy then delete, and
+    # refuse or duplicate when the target exists, so clear it first there.
+    if "://" in path and FileSystems.exists(path):
+        FileSystems.delete([path])
+    FileSystems.rename([temp_path], [path])
+
+
+def write_parquet_atomically(path: str, rows: Iterable[Dict[str, Any]], schema: pa.Schema) -> int:
+    """Write ``rows`` to ``path`` through a hidden temp file; returns the row count."""
+    temp_path = temp_path_for(path)
+    count = write_parquet_file(temp_path, rows, schema)
+    publish(temp_path, path)
+    return count
+
+
 def stale_run_files(folders: Iterable[str], run_tag: str, keep: Iterable[str]) -> List[str]:
     """Files of ``run_tag`` under ``folders`` (and their partitions) not in ``keep``.
 
-    Used after a rerun: a shard or partition the earlier run wrote but this one
-    did not must go, or its rows would be counted twice.
+    Published files an earlier run of the same manifests wrote and this one did
+    not (another shard count, an epoch with no rows now) must go, or their rows
+    would be read twice; so must temp files a killed run left behind.
     """
     kept = set(keep)
     stale: List[str] = []
     for folder in folders:
-        for pattern in (f"{folder}/part-{run_tag}-*", f"{folder}/*/part-{run_tag}-*"):
+        for pattern in (f"{folder}/part-{run_tag}-*", f"{folder}/*/part-{run_tag}-*",
+                        f"{folder}/_tmp-*-part-{run_tag}-*", f"{folder}/*/_tmp-*-part-{run_tag}-*"):
             for match in FileSystems.match([pattern])[0].metadata_list:
                 if match.path not in kept:
                     stale.append(match.path)

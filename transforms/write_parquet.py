@@ -8,12 +8,12 @@ import apache_beam as beam
 import pyarrow as pa
 from apache_beam.io.filesystems import FileSystems
 
-from transforms.parquet_files import (partition_folder, part_name, shard_of, stale_run_files,
-                                      write_parquet_atomically)
+from transforms.parquet_files import (partition_folder, part_name, publish, shard_of,
+                                      stale_run_files, temp_path_for, write_parquet_file)
 
 
 class WriteGroupFn(beam.DoFn):
-    """Write one (partition, shard) group to its file; emit the file's path."""
+    """Write one (partition, shard) group to a hidden temp file; emit (temp, final) paths."""
 
     def __init__(self, folder: str, schema: pa.Schema, partition_column: Optional[str],
                  run_tag: str, shards: int) -> None:
@@ -23,17 +23,21 @@ class WriteGroupFn(beam.DoFn):
         self._run_tag = run_tag
         self._shards = shards
 
-    def process(self, group: Tuple[Tuple[str, int], Iterable[Dict[str, Any]]]) -> Iterable[str]:
+    def process(self, group: Tuple[Tuple[str, int], Iterable[Dict[str, Any]]]
+                ) -> Iterable[Tuple[str, str]]:
         (partition, shard), rows = group
         path = FileSystems.join(
             partition_folder(self._folder, self._partition_column, partition),
             part_name(self._run_tag, shard, self._shards))
-        write_parquet_atomically(path, rows, self._schema)
-        yield path
+        temp_path = temp_path_for(path)
+        write_parquet_file(temp_path, rows, self._schema)
+        yield temp_path, path
 
 
 class WriteParquet(beam.PTransform):
-    """Rows (dicts) -> Parquet files under ``folder``; outputs the paths written.
+    """Rows (dicts) -> hidden Parquet files under ``folder``; outputs (temp, final) path pairs.
+
+    Nothing is visible to readers until :class:`PublishFiles` runs.
 
     :param folder: dataset root, e.g. ``<output>/utterances``.
     :param schema: the Arrow schema from ``schemas/arrow.py``.
@@ -66,22 +70,29 @@ class WriteParquet(beam.PTransform):
         )
 
 
-class RemoveStaleFilesFn(beam.DoFn):
+class PublishFilesFn(beam.DoFn):
     def __init__(self, folders: List[str], run_tag: str) -> None:
         self._folders = folders
         self._run_tag = run_tag
 
-    def process(self, _: Any, written: List[str]) -> Iterable[str]:
-        stale = stale_run_files(self._folders, self._run_tag, written)
+    def process(self, _: Any, written: List[Tuple[str, str]]) -> Iterable[str]:
+        temps = [temp for temp, _ in written]
+        finals = [final for _, final in written]
+        # Stale files go first: a crash between the two steps leaves rows
+        # missing until the rerun, never the same rows twice.
+        stale = stale_run_files(self._folders, self._run_tag, keep=temps + finals)
         if stale:
             FileSystems.delete(stale)
-        yield from stale
+        for temp, final in written:
+            publish(temp, final)
+        yield from finals
 
 
-class RemoveStaleFiles(beam.PTransform):
-    """After every file of the run is written, delete the same run tag's leftovers.
+class PublishFiles(beam.PTransform):
+    """Once every file of the run is written: delete the same run tag's leftovers,
+    then move each temp file to its final name. Outputs the published paths.
 
-    Runs once (on a single seed element) with every written path as a side input.
+    Runs once (on a single seed element) with every (temp, final) pair as a side input.
     """
 
     def __init__(self, folders: List[str], run_tag: str) -> None:
@@ -93,6 +104,6 @@ class RemoveStaleFiles(beam.PTransform):
         return (
             written.pipeline
             | "Seed" >> beam.Create([None])
-            | "DeleteStale" >> beam.ParDo(RemoveStaleFilesFn(self._folders, self._run_tag),
-                                          beam.pvalue.AsList(written))
+            | "Publish" >> beam.ParDo(PublishFilesFn(self._folders, self._run_tag),
+                                      beam.pvalue.AsList(written))
         )
