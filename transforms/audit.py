@@ -91,8 +91,11 @@ class AuditRedactionFn(ClipStageFn):
             if len(outcome.pcm) != len(clip.redacted_pcm16):
                 raise AuditFailed("widened audio length differs from the original")
             audio = encode_pcm16(outcome.pcm, clip.sample_rate, clip.audio_format)
-        # The redacted PCM is dropped: only the encoded audio goes on.
+        # The redacted PCM is dropped: only the encoded audio goes on. PII that
+        # survived the first redaction is of unknown kind by then, so the clip is
+        # flagged critical rather than risk under-flagging it.
         return replace(clip, audio_redacted=audio, entities=clip.entities + outcome.residues,
+                       contains_critical_pii=clip.contains_critical_pii or bool(outcome.residues),
                        redacted_pcm16=None, audit_passed=True, audit_rounds=outcome.relistens)
 
 
