@@ -1,0 +1,161 @@
+"""Large inputs: peak memory and time for a 10-minute clip and a 100k-line manifest.
+
+    python benchmarks/long_clip.py                      # both checks
+    python benchmarks/long_clip.py --only clip          # the 10-minute clip only
+    python benchmarks/long_clip.py --only manifest --lines 100000
+
+* Long clip: the sample's speech clips, resampled to 16 kHz mono with sox and
+  repeated to just under 10 minutes (598 s; ``--max-duration-s`` defaults to
+  600), as a one-line manifest. Whisper decodes it window by window (30 s
+  windows, faster-whisper's seek loop), so the transcript should hold every
+  repetition, not only the first 30 s. A run on one short clip gives the baseline.
+* Big manifest: N lines whose audio files do not exist, so every line is
+  dead-lettered at read_audio: this measures the manifest, fan-out, dead-letter
+  and Parquet paths at scale without the cost of ASR.
+
+Each run is a separate process (the in-process DirectRunner, defaults
+otherwise); its peak RSS comes from ``os.wait4`` (the child's own ru_maxrss,
+which includes nothing of this script), its wall time from the clock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import pyarrow.parquet as pq
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SAMPLES = os.path.join(REPO, "samples")
+SPEECH = ("s01.flac", "s02.wav", "s05.wav", "s06.flac", "s09.wav", "s10.wav", "s11.flac", "s14.wav")
+TARGET_S = 598.0  # --target-s changes it
+RUNNER = "import sys; from pipeline.run import main; sys.exit(main(sys.argv[1:]))"
+
+
+def run_job(args, log_path):
+    """Run the pipeline in a child process; return (exit code, peak RSS MiB, wall s)."""
+    started = time.monotonic()
+    with open(log_path, "w", encoding="utf-8") as log:
+        child = subprocess.Popen([sys.executable, "-c", RUNNER, *args], cwd=REPO,
+                                 stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return child.returncode, usage.ru_maxrss / 1024.0, time.monotonic() - started
+
+
+def manifest_line(uid, audio_uri, recorded_at="2026-11-04T07:48:13Z"):
+    return json.dumps({"utterance_id": uid, "account_id": "acct-0000-0001", "device_id": "dev-SN-BENCH1",
+                       "recorded_at": recorded_at, "audio_uri": audio_uri, "locale": "en-US"})
+
+
+def make_long_clip(folder):
+    """Concatenate the sample's speech, 16 kHz mono, until TARGET_S; returns (path, one-pass seconds)."""
+    if shutil.which("sox") is None:
+        raise SystemExit("sox is needed to build the long clip")
+    parts = []
+    for name in SPEECH:
+        out = os.path.join(folder, os.path.splitext(name)[0] + ".wav")
+        subprocess.run(["sox", os.path.join(SAMPLES, "audio", name), "-r", "16000", "-c", "1",
+                        "-b", "16", out], check=True)
+        parts.append(out)
+    one_pass = sum(float(subprocess.run(["soxi", "-D", p], capture_output=True, text=True,
+                                        check=True).stdout) for p in parts)
+    repeats = int(TARGET_S // one_pass) + 1
+    long_path = os.path.join(folder, "long.wav")
+    subprocess.run(["sox", *(parts * repeats), long_path, "trim", "0", str(TARGET_S)], check=True)
+    return long_path, one_pass
+
+
+def dead_letters(output):
+    """(stage, error_type, error_message) of every dead-lettered line."""
+    found = []
+    folder = os.path.join(output, "dead_letter")
+    for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+        if name.startswith("part-"):
+            table = pq.read_table(os.path.join(folder, name), columns=["stage", "error_type", "error_message"])
+            found += [tuple(r.values()) for r in table.to_pylist()]
+    return found
+
+
+def transcript_chars(output):
+    total, duration = 0, 0.0
+    for root, _, files in os.walk(os.path.join(output, "utterances")):
+        for name in files:
+            if name.startswith("part-"):
+                table = pq.read_table(os.path.join(root, name), columns=["transcript_redacted", "duration_s"])
+                total += sum(len(t) for t in table.column("transcript_redacted").to_pylist())
+                duration += sum(table.column("duration_s").to_pylist())
+    return total, duration
+
+
+def clip_check(work):
+    long_path, one_pass = make_long_clip(work)
+    results = {}
+    for label, audio in (("short (s01)", os.path.join(SAMPLES, "audio", "s01.flac")),
+                         ("long (%.0f s)" % TARGET_S, long_path)):
+        case = os.path.join(work, label.split()[0])
+        os.makedirs(case)
+        manifest = os.path.join(case, "manifest.jsonl")
+        with open(manifest, "w", encoding="utf-8") as handle:
+            handle.write(manifest_line("bench-" + label.split()[0], audio) + "\n")
+        args = ["--manifest", manifest, "--output", os.path.join(case, "out"),
+                "--keyring", os.path.join(work, "keyring")]
+        code, rss, wall = run_job(args, os.path.join(case, "log.txt"))
+        chars, duration = transcript_chars(os.path.join(case, "out"))
+        results[label] = (code, rss, wall, chars, duration)
+        print(f"{label:<22} exit {code}  peak RSS {rss:7.0f} MiB  wall {wall:6.1f} s  "
+              f"audio {duration:6.1f} s  transcript {chars} chars", flush=True)
+        for stage, error_type, message in dead_letters(os.path.join(case, "out")):
+            print(f"  DEAD-LETTERED at {stage}: {error_type}: {message}", flush=True)
+    # One pass over the speech holds SPEECH once; the long clip repeats it.
+    print(f"one pass over the {len(SPEECH)} speech clips lasts {one_pass:.1f} s; the long clip "
+          f"repeats it {TARGET_S / one_pass:.1f} times", flush=True)
+    return results
+
+
+def manifest_check(work, lines):
+    manifest = os.path.join(work, "big.jsonl")
+    with open(manifest, "w", encoding="utf-8") as handle:
+        for n in range(lines):
+            handle.write(manifest_line(f"u{n:07d}", os.path.join(work, "missing", f"{n}.wav")) + "\n")
+    output = os.path.join(work, "big-out")
+    code, rss, wall = run_job(["--manifest", manifest, "--output", output,
+                               "--keyring", os.path.join(work, "keyring")],
+                              os.path.join(work, "big-log.txt"))
+    with open(os.path.join(work, "big-log.txt"), encoding="utf-8") as log:
+        summary = [l.rstrip() for l in log if l.startswith("  ") and ":" in l or "accounted" in l]
+    print(f"{lines} manifest lines: exit {code}  peak RSS {rss:.0f} MiB  wall {wall:.1f} s  "
+          f"({wall / lines * 10000:.1f} s per 10k lines)", flush=True)
+    print("\n".join(summary[:6]), flush=True)
+    return code, rss, wall
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", choices=("clip", "manifest"))
+    parser.add_argument("--lines", type=int, default=100000)
+    parser.add_argument("--target-s", type=float, default=TARGET_S, help="long clip length (default 598)")
+    parser.add_argument("--keep", action="store_true", help="keep the temp folder")
+    args = parser.parse_args()
+    globals()["TARGET_S"] = args.target_s
+    work = tempfile.mkdtemp(prefix="voicescrub-bench-")
+    print(f"python benchmarks/long_clip.py {' '.join(sys.argv[1:])}   (work folder {work}, "
+          f"{os.cpu_count()} CPUs)", flush=True)
+    try:
+        if args.only in (None, "clip"):
+            clip_check(work)
+        if args.only in (None, "manifest"):
+            manifest_check(work, args.lines)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
