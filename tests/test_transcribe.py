@@ -32,7 +32,7 @@ def three_clips(espeak) -> List[np.ndarray]:
 @pytest.mark.parametrize("beam_size, window_batch_size", [(2, 8), (1, 1)])
 def test_packed_clips_each_get_their_own_keyword_and_no_other(whisper_model, three_clips,
                                                               beam_size, window_batch_size):
-    settings = AsrSettings(beam_size=beam_size, window_batch_size=window_batch_size)
+    settings = AsrSettings(beam_size=beam_size, window_batch_size=window_batch_size, pack=True)
     outcomes = transcribe_batch(whisper_model, three_clips, settings)
     assert len(outcomes) == 3
     for own, (outcome, pcm) in enumerate(zip(outcomes, three_clips)):
@@ -68,7 +68,7 @@ class FailingModel:
 
 def test_a_failed_window_retries_each_clip_alone_and_fails_only_the_bad_ones():
     clips = [np.zeros(16000 * 2, np.int16), np.zeros(16000 * 6, np.int16), np.zeros(16000 * 2, np.int16)]
-    outcomes = transcribe_batch(FailingModel(max_s=4.0), clips, AsrSettings(window_batch_size=1))
+    outcomes = transcribe_batch(FailingModel(max_s=4.0), clips, AsrSettings(window_batch_size=1, pack=True))
     assert [o.transcript is not None for o in outcomes] == [True, False, True]
     assert isinstance(outcomes[1].error, RuntimeError)
     assert all(o.route.startswith("fallback:") for o in outcomes)
@@ -79,7 +79,8 @@ def entry(index: int) -> ManifestEntry:
                          audio_uri=f"/x/{index}.wav", locale="en-US", manifest="m.jsonl", line=index)
 
 
-def test_transcribe_stage_passes_clips_and_dead_letters_failures(whisper_model, three_clips):
+@pytest.mark.parametrize("pack", [True, False])
+def test_transcribe_stage_passes_clips_and_dead_letters_failures(whisper_model, three_clips, pack):
     import apache_beam as beam
     from apache_beam.testing.test_pipeline import TestPipeline
     from apache_beam.testing.util import assert_that, equal_to
@@ -92,7 +93,7 @@ def test_transcribe_stage_passes_clips_and_dead_letters_failures(whisper_model, 
     clips.append(Clip(entry=entry(3), pcm16=None))  # no audio: must dead-letter, not crash
     with TestPipeline() as p:
         out = (p | beam.Create(clips)
-               | Transcribe(AsrSettings(beam_size=1), Shared(), clips_per_batch=8))
+               | Transcribe(AsrSettings(beam_size=1, pack=pack), Shared(), clips_per_batch=8))
         assert_that(out.clips | "Ids" >> beam.Map(lambda c: (c.entry.utterance_id,
                                                              c.asr_model, c.transcript is not None)),
                     equal_to([(f"u{i}", "faster-whisper/tiny.en", True) for i in range(3)]),

@@ -90,8 +90,12 @@ class TranscribeBatchFn(beam.DoFn):
         self._batch_ms = Metrics.counter(METRICS_NAMESPACE, f"{STAGE}_ms")
         self._batch_sizes = Metrics.distribution(METRICS_NAMESPACE, f"{STAGE}_batch_clips")
 
-    def setup(self) -> None:
-        self._model = acquire_whisper(self._shared_handle, self._settings)
+    def start_bundle(self) -> None:
+        # Acquired here rather than in ``setup``: a runner reports metrics only
+        # from inside a bundle, and the load counter must reach the job's metrics.
+        # ``Shared`` still loads the model once per process.
+        if self._model is None:
+            self._model = acquire_whisper(self._shared_handle, self._settings)
 
     # Left unannotated: Beam would read annotations as element type hints.
     def process(self, batch):  # type: ignore[no-untyped-def]
