@@ -185,3 +185,18 @@ def test_a_clip_the_audit_cannot_clear_is_dead_lettered(narrow_clip, whisper_mod
     dead, = out["dead"]
     assert (dead.stage, dead.error_type, dead.utterance_id) == ("audit", "AuditFailed", "u1")
     assert "PII still heard" in dead.error_message
+
+
+def test_a_clip_with_nothing_redacted_is_not_heard_twice(whisper_model, pii_detector,
+                                                         tmp_path) -> None:
+    # Speech-like noise that Whisper would have to decode if the audit listened again;
+    # with nothing redacted the written audio is the audio already heard.
+    pcm = (np.random.default_rng(5).normal(0, 3000, RATE * 2)).astype(np.int16)
+    entry = ManifestEntry("u2", "acct", "dev", 0, "mem://clean.wav", "en-US", "m.jsonl", 2)
+    clean = Clip(entry=entry, sample_rate=RATE, duration_s=2.0,
+                 audio_redacted=encode_pcm16(pcm, RATE, "flac"), audio_format="flac",
+                 entities=(), redacted_pcm16=pcm, transcript_redacted="set a timer")
+    out = run_audit(clean, str(tmp_path), whisper_model, pii_detector, max_rounds=2)
+    clip, = out["clips"]
+    assert (clip.audit_passed, clip.audit_rounds, clip.redacted_pcm16) == (True, 0, None)
+    assert clip.audio_redacted == clean.audio_redacted

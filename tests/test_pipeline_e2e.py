@@ -226,6 +226,12 @@ def test_schema_matches_the_declared_one(sample_run):
 
 
 def test_every_written_clip_passed_the_relisten_audit(sample_run):
+    relistened = 0
     for row in sample_run["rows"].values():
         assert row["audit_passed"] is True
-        assert row["audit_rounds"] >= 1
+        if row["pii_entities"]:
+            assert row["audit_rounds"] >= 1
+            relistened += 1
+        else:  # nothing redacted: the audio already heard is the audio written
+            assert row["audit_rounds"] == 0
+    assert relistened >= 8

@@ -50,6 +50,7 @@ class AuditRedactionFn(ClipStageFn):
         self._whisper: Optional[ModelHolder] = None
         self._detector: Optional[ModelHolder] = None
         self._widened = Metrics.counter(METRICS_NAMESPACE, "audit_widened")
+        self._unchanged = Metrics.counter(METRICS_NAMESPACE, "audit_nothing_redacted")
 
     def setup(self) -> None:
         self._whisper = acquire_whisper(self._whisper_handle, self._asr)
@@ -77,6 +78,13 @@ class AuditRedactionFn(ClipStageFn):
     def process_clip(self, clip: Clip) -> Clip:
         if clip.redacted_pcm16 is None or clip.audio_redacted is None:
             raise AuditFailed("clip reached the audit without redacted audio")
+        if not clip.entities:
+            # Nothing was redacted: the scrubbed audio is sample for sample the
+            # audio the transcribe and detect stages already heard and found
+            # clean. Hearing it again would repeat that listen at the cost of a
+            # second transcription of every PII-free clip.
+            self._unchanged.inc()
+            return replace(clip, redacted_pcm16=None, audit_passed=True, audit_rounds=0)
         try:
             outcome = audit_redaction(clip.redacted_pcm16, clip.duration_s, self._relisten,
                                       self._detect, partial(self._redact_more, clip.sample_rate),
