@@ -78,6 +78,9 @@ def build_arg_parser() -> argparse.ArgumentParser:
     asr.add_argument("--asr-beam-size", type=int, default=5, help="beam width; 1 = greedy (default 5)")
     asr.add_argument("--asr-cpu-threads", type=int, default=0,
                      help="threads per model, 0 = CTranslate2 default")
+    asr.add_argument("--asr-temperature-fallback", action="store_true",
+                     help="re-decode hard windows by random sampling (faster-whisper's default); "
+                          "off: transcripts, and so redactions, then differ from run to run")
 
     pii = parser.add_argument_group("PII detection")
     pii.add_argument("--spacy-model", default=None,
@@ -146,7 +149,8 @@ def parse_job_args(argv: Optional[Sequence[str]]) -> Tuple[JobConfig, List[str]]
         output=args.output.rstrip("/") or "/",
         asr=AsrSettings(model=args.asr_model, device=args.asr_device,
                         compute_type=args.asr_compute_type, beam_size=args.asr_beam_size,
-                        cpu_threads=args.asr_cpu_threads),
+                        cpu_threads=args.asr_cpu_threads,
+                        temperature_fallback=args.asr_temperature_fallback),
         spacy_model=args.spacy_model,
         pii_config=args.pii_config,
         audio_redaction=args.audio_redaction,

@@ -15,6 +15,9 @@ def test_job_flags_are_ours_and_the_rest_goes_to_beam():
     assert config.audio_redaction == "silence"
     assert config.pad_before_s == pytest.approx(0.2)
     assert config.tone_level == -18.0
+    assert config.asr.temperature_fallback is False
+    config, _ = parse_job_args(["--manifest", "m", "--output", "o", "--asr-temperature-fallback"])
+    assert config.asr.temperature_fallback is True
 
 
 @pytest.mark.parametrize("bad", [

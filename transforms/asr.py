@@ -58,6 +58,10 @@ class AsrSettings:
     cpu_threads: int = 0
     language: str = "en"
     vad_filter: bool = False
+    # Off by default: faster-whisper's fallback re-decodes hard clips by random
+    # sampling (CTranslate2 offers no seed), so the same clip could come out
+    # differently on every run or runner, and so could its redaction.
+    temperature_fallback: bool = False
     # Off by default: on the eval corpus packing raised the leak rate (clip by
     # clip 0/149, packed beam 5 5/146, beam 2 9/136) and WER; see benchmarks/README.md.
     pack: bool = False
@@ -161,12 +165,19 @@ def build_transcript(segments: Iterable[Any], language: str) -> Transcript:
                       segments=tuple(seg_records), language=language)
 
 
+#: faster-whisper's default temperature schedule, used only with the fallback on.
+FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+
+
 def transcribe(model: Any, audio: np.ndarray, *, beam_size: int = 5, language: str = "en",
-               vad_filter: bool = False) -> Transcript:
+               vad_filter: bool = False, temperature_fallback: bool = False) -> Transcript:
     """Transcribe 16 kHz mono audio with word timestamps.
 
     :param model: a loaded ``WhisperModel``.
     :param audio: float32 samples in [-1, 1] at 16 kHz, or int16 PCM.
+    :param temperature_fallback: re-decode low-confidence or looping windows by
+        sampling at rising temperatures (faster-whisper's default). Off here:
+        sampling is unseeded, so it makes transcripts differ between runs.
     """
     if audio.dtype == np.int16:
         audio = audio.astype(np.float32) / 32768.0
@@ -178,6 +189,7 @@ def transcribe(model: Any, audio: np.ndarray, *, beam_size: int = 5, language: s
         language=language,
         word_timestamps=True,
         vad_filter=vad_filter,
+        temperature=FALLBACK_TEMPERATURES if temperature_fallback else 0.0,
         # Each clip is one short request; carrying text over between windows
         # only helps hallucinations on long silences.
         condition_on_previous_text=False,
@@ -190,7 +202,8 @@ def transcribe(model: Any, audio: np.ndarray, *, beam_size: int = 5, language: s
 def transcribe_with(settings: AsrSettings, model: Any, audio: np.ndarray) -> Transcript:
     """Transcribe with the decoding options an :class:`AsrSettings` names."""
     return transcribe(model, audio, beam_size=settings.beam_size, language=settings.language,
-                      vad_filter=settings.vad_filter)
+                      vad_filter=settings.vad_filter,
+                      temperature_fallback=settings.temperature_fallback)
 
 
 class _Word:
