@@ -238,6 +238,26 @@ def _b64decode(value: object) -> bytes:
         raise KeyringError("key file is corrupt") from None
 
 
+def _parse_key_file(raw: bytes, epoch: str, expected_format: str) -> dict:
+    """Parse a key file's JSON record and check its format, version and epoch.
+
+    :raises KeyringError: if it is corrupt, of another format, or of another epoch.
+    """
+    try:
+        record = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise KeyringError("key file is corrupt") from None
+    if (
+        not isinstance(record, dict)
+        or record.get("format") != expected_format
+        or record.get("version") != FORMAT_VERSION
+    ):
+        raise KeyringError("key file has an unknown format")
+    if record.get("epoch") != epoch:
+        raise KeyringError("key file belongs to another epoch")
+    return record
+
+
 class EpochFileStore:
     """One small file per epoch in a folder: atomic create, read, list, shred.
 
@@ -402,18 +422,7 @@ class LocalFolderKeyring:
         :param raw: the file content.
         :raises KeyringError: if it is corrupt or belongs to another epoch.
         """
-        try:
-            record = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            raise KeyringError("key file is corrupt") from None
-        if (
-            not isinstance(record, dict)
-            or record.get("format") != LOCAL_FORMAT
-            or record.get("version") != FORMAT_VERSION
-        ):
-            raise KeyringError("key file has an unknown format")
-        if record.get("epoch") != epoch:
-            raise KeyringError("key file belongs to another epoch")
+        record = _parse_key_file(raw, epoch, LOCAL_FORMAT)
         key = _b64decode(record.get("key_b64"))
         if len(key) != EPOCH_KEY_BYTES:
             raise KeyringError("key file is corrupt")
@@ -490,20 +499,7 @@ class WrappedKeyring:
         :param epoch: the epoch name.
         :raises KeyringError: if it is corrupt or belongs to another epoch.
         """
-        raw = self.store.read(epoch)
-        try:
-            record = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            raise KeyringError("key file is corrupt") from None
-        if (
-            not isinstance(record, dict)
-            or record.get("format") != WRAPPED_FORMAT
-            or record.get("version") != FORMAT_VERSION
-        ):
-            raise KeyringError("key file has an unknown format")
-        if record.get("epoch") != epoch:
-            raise KeyringError("key file belongs to another epoch")
-        return record
+        return _parse_key_file(self.store.read(epoch), epoch, WRAPPED_FORMAT)
 
     def get(self, epoch: str) -> bytes:
         """See :meth:`Keyring.get`."""
