@@ -23,12 +23,14 @@ def test_shipped_config_loads() -> None:
     assert policy.cluster_gap_words == 2
     assert "card ending" in policy.banking_context_phrases and "security" in policy.fuzzy_banking_words
     assert {"in", "since"} <= policy.year_cue_words and {"at", "o'clock"} <= policy.time_cue_words
+    assert policy.min_digits_near_code == 3 and "is" in policy.value_statement_words
 
 
 def test_new_tiers_default_off() -> None:
     policy = config_from_dict({"entities": ["PIN"]}).digit_run_policy
     assert policy.short_run_digits == 0 and policy.min_dictated_pieces == 0 and policy.cluster_gap_words == 0
     assert policy.banking_context_phrases == () and policy.fuzzy_banking_words == frozenset()
+    assert policy.min_digits_near_code == 0 and policy.value_statement_words == frozenset()
 
 
 def test_spacy_model_override() -> None:
@@ -55,6 +57,8 @@ def test_other_file(tmp_path) -> None:
         {"entities": ["PIN"], "audio_treatment": {"PIN": "whistle"}},
         {"entities": ["PIN"], "recognizers": [{"name": "x"}]},
         {"entities": ["PIN"], "digit_run_failsafe": {"short_run_digits": -1}},
+        {"entities": ["PIN"], "digit_run_failsafe": {"min_digits_near_code": -1}},
+        {"entities": ["PIN"], "digit_run_failsafe": {"value_statement_words": "is"}},
         {"entities": ["PIN"], "digit_run_failsafe": {"banking_context_phrases": "card ending"}},
         [],
     ],

@@ -89,6 +89,20 @@ POSITIVE = [
     ("my birthday is November the thirtieth", 1, [("DATE_OF_BIRTH", "November the thirtieth")]),
     # a payee: a capitalised name between "to" and an amount
     ("Pay to Winslow 50 pounds.", 1, [("PERSON", "Winslow")]),
+    # the payee slot of a payment: between "pay" and the amount (lower-cased by the ASR too),
+    # or after "<amount> to"; a company there is redacted as well (one word of precision)
+    ("Pay Dana 1050 pounds.", 1, [("PERSON", "Dana")]),
+    ("Pay quill 10.50 pounds.", 1, [("PERSON", "quill")]),
+    ("Pay Dana Quill £50 today.", 1, [("PERSON", "Dana Quill")]),
+    ("Pay Netflix 15 dollars.", 1, [("PERSON", "Netflix")]),
+    ("Send $14 to Dana Quill for dinner.", 1, [("PERSON", "Dana Quill")]),
+    # a digit homophone right after a digit is part of the password, not a clause break
+    ("My password is Tiger 5 to hashmarble.", 1, [("PASSWORD", "Tiger 5 to hashmarble")]),
+    ("My password is Tiger 3 for marble.", 1, [("PASSWORD", "Tiger 3 for marble")]),
+    # the house number lost: a capitalised street after an address word
+    ("Update my address to Juniper Road.", 1, [("STREET_ADDRESS", "Juniper Road")]),
+    # a security code glued to its damaged context word
+    ("Security Com750, please finish the payment.", 1, [("CARD_CVV", "Com750")]),
 ]
 
 
@@ -136,8 +150,19 @@ HARMLESS = [
     "I post on social media 2024 times",
     "Convert 5000 feet to meters.",  # spaCy tags it PERSON: a name has no number inside it
     # payee pattern near misses
-    "Pay Netflix 15 dollars.",
-    "Send 50 dollars to Mom.",
+    "Send 50 dollars to mom.",
+    "Pay the bill 50 dollars.",
+    "Pay for it with 20 dollars.",
+    "Send 50 dollars to savings.",
+    # a password value stops at "to" / "for" that do not follow a digit
+    # street pattern near misses: no address word, or no capitalised name
+    "Take a test drive.",
+    "Convert five cups to milliliters.",  # spaCy tags "Convert five": a number word is no name
+    "How many days until the end of 2030?",  # a year after "of", not a card's last four
+    # a 3-digit statement is a code only as a statement: a question or a unit is not
+    "What is 574?",
+    "The oven is 350 degrees.",
+    "The answer is 500.",
     # bare password / username near misses
     "Reset my password please.",
     "Change the password for my account.",
@@ -212,6 +237,19 @@ FAILSAFE = [
     # amounts break a cluster; too few digits make none
     ("transfer 20 dollars and 30 dollars to savings", 0, []),
     ("card 2 of 3 is fine", 0, []),
+    # a 3-digit value closing a statement is the shape of a code being given ("The CVV is" lost)
+    ("and the thing is 574.", 1, [(DIGIT_SEQUENCE, "574")]),
+    ("and it's 9 2 8!", 1, [(DIGIT_SEQUENCE, "9 2 8")]),
+    ("I think it's 57.", 0, []),  # two digits: below the bar
+    # next to a dictated code, the rest of the dictation goes too, even glued to a damaged word
+    ("The number is 34, 97, 16, 13, 61, 4, 4, 28. Excited, 8, slash 29.", 2,
+     [(DIGIT_SEQUENCE, "34, 97, 16, 13, 61, 4, 4, 28"), (DIGIT_SEQUENCE, "8, slash 29")]),
+    ("The next firing date is 0527, and the COVID-928.", 2, [(DIGIT_SEQUENCE, "0527"), (DIGIT_SEQUENCE, "COVID-928")]),
+    # ... but not an amount or a quantity next to it, nor a 3-digit run far from it
+    ("The number is 4 8 2 9 1 7 3, that is 250 dollars.", 1, [(DIGIT_SEQUENCE, "4 8 2 9 1 7 3")]),
+    ("The number is 4 8 2 9 1 7 3 and 120 minutes.", 1, [(DIGIT_SEQUENCE, "4 8 2 9 1 7 3")]),
+    ("The number is 4 8 2 9 1 7 3 and then we walked a very long way to find the 120 exit", 1,
+     [(DIGIT_SEQUENCE, "4 8 2 9 1 7 3")]),
 ]
 
 

@@ -54,6 +54,13 @@ class DigitRunPolicy:
         "social media"): it does not lower the bar.
     :param year_cue_words: words (within two before a 4-digit year) that make it a date phrase.
     :param time_cue_words: words before or after a clock-shaped run that make it a time of day.
+    :param min_digits_near_code: once a request dictates a code (a run the fail-safe redacts),
+        any other run or glued word ("COVID-928") of at least this many digits within
+        ``window_words`` of it is redacted too, unless it is an amount or a quantity: expiry
+        dates and security codes are read out next to card numbers; 0 turns it off.
+    :param value_statement_words: a run of at least ``min_digits_near_code`` digits right after
+        one of these that ends a statement ("... is 574.") is the shape of a code being given
+        and is redacted unless harmless (as for short runs); empty turns it off.
     """
 
     min_digits: int = 6
@@ -71,6 +78,8 @@ class DigitRunPolicy:
     not_banking_phrases: frozenset = frozenset()
     year_cue_words: frozenset = frozenset()
     time_cue_words: frozenset = frozenset()
+    min_digits_near_code: int = 0
+    value_statement_words: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -197,10 +206,12 @@ def config_from_dict(raw: Mapping[str, Any], spacy_model: Optional[str] = None) 
         not_banking_phrases=_words(policy_raw.get("not_banking_phrases"), "not_banking_phrases"),
         year_cue_words=_words(policy_raw.get("year_cue_words"), "year_cue_words"),
         time_cue_words=_words(policy_raw.get("time_cue_words"), "time_cue_words"),
+        min_digits_near_code=int(policy_raw.get("min_digits_near_code", 0)),
+        value_statement_words=_words(policy_raw.get("value_statement_words"), "value_statement_words"),
     )
     if policy.min_digits < 1 or policy.min_digits_in_banking_context < 1:
         raise PiiConfigError("'digit_run_failsafe' digit counts must be positive")
-    if min(policy.short_run_digits, policy.min_dictated_pieces, policy.cluster_gap_words) < 0:
+    if min(policy.short_run_digits, policy.min_dictated_pieces, policy.cluster_gap_words, policy.min_digits_near_code) < 0:
         raise PiiConfigError("'digit_run_failsafe' tiers must be 0 (off) or positive")
     recognizers = raw.get("recognizers") or []
     if not isinstance(recognizers, list):

@@ -18,9 +18,11 @@ from schemas.records import PiiSpan
 from transforms.pii.config import DIGIT_SEQUENCE, PiiConfig, thaw
 from transforms.pii.context_enhancer import NearestContextEnhancer
 from transforms.pii.recognizers import DigitRunFailsafeRecognizer, SpokenCreditCardRecognizer, SpokenIbanRecognizer
-from transforms.pii.spoken_normaliser import NormalisedText, normalise
+from transforms.pii.spoken_normaliser import SCALE_WORDS, TEEN_WORDS, TENS_WORDS, UNIT_WORDS, NormalisedText, normalise
 
 _EDGE_PUNCTUATION = ".,;:!?\"'()[]{}"
+#: spaCy's small model tags "Convert five" as a name; a number word is trimmed like a numeral.
+_NUMBER_WORDS = frozenset(UNIT_WORDS) | frozenset(TEEN_WORDS) | frozenset(TENS_WORDS) | frozenset(SCALE_WORDS)
 #: spaCy components Presidio does not use: skipping them keeps detect() fast.
 _UNUSED_SPACY_PIPES = ("parser",)
 
@@ -185,6 +187,9 @@ class PiiDetector:
 
 
 def _is_number(word: str) -> bool:
+    """A numeral or a spoken number word ("five"): never part of a name."""
+    if word.lower() in _NUMBER_WORDS:
+        return True
     return bool(word) and word.replace(",", "").replace(".", "").replace("-", "").isdigit()
 
 

@@ -34,7 +34,15 @@ normalised transcript (spoken digits already joined into one run):
    one": the ASR broke one number into pieces) are redacted together, gap words
    included, when they add up to ``min_digits_in_banking_context`` digits.
 
-4. A specific recognizer that claims the same words wins; the detector drops the
+4. A request that dictates one code dictates its companions in the same breath:
+   once a run is redacted, any other run or glued word ("COVID-928") of at least
+   ``min_digits_near_code`` digits (default 3) within ``window_words`` of it is
+   redacted too, unless it is an amount or a quantity ("8, slash 29" after a card
+   number, whatever the ASR made of "expiry"). And a run of that many digits that
+   closes a statement after ``value_statement_words`` ("... is 574.", not "what is
+   574?") is judged as a short run: it is the shape of a code being given.
+
+5. A specific recognizer that claims the same words wins; the detector drops the
    fail-safe span then, so only unclaimed runs keep the ``DIGIT_SEQUENCE`` type.
 
 Digits glued to letters are read too: a word such as "021AD5960" or
@@ -147,30 +155,44 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         banking_at = self._banking_positions(words)
         results: List[RecognizerResult] = []
         fragments: List[Tuple[int, int, int, int]] = []  # (word index, start, end, digits) of short banking-context runs
+        codes: List[int] = []  # word indexes of the runs redacted on their own merit
+        spared: List[Tuple[int, int, int, int]] = []  # (word index, start, end, digits) of the runs let through
         for run in _RUN.finditer(text):
             index = self._word_index(words, run.start())
             if index is None:
                 continue
             dictated = self._dictated(run.start(), run.end())
-            verdict = self.classify(words, run.start(), run.end(), dictated=dictated, banking_at=banking_at)
+            stated = self._ends_statement(text, words, index, run.end())
+            verdict = self.classify(
+                words, run.start(), run.end(), dictated=dictated, banking_at=banking_at, stated=stated
+            )
             if verdict is not None:
                 results.append(self._result(run.start(), run.end(), verdict))
+                codes.append(index)
+            else:
+                spared.append((index, run.start(), run.end(), run.end() - run.start()))
             if self._near(banking_at, index) and not self._is_amount(words, index):
                 fragments.append((index, run.start(), run.end(), run.end() - run.start()))
             else:
                 fragments.append((index, -1, -1, 0))  # an amount or a harmless run breaks a cluster
         results.extend(self._clusters(words, fragments, banking_at))
-        for word_start, word_end, word in words:
+        for index, (word_start, word_end, word) in enumerate(words):
             core = text[word_start:word_end].strip(_STRIP)
             if not core or not re.search(r"[A-Za-z]", core):
                 continue
             n_digits = sum(ch.isdigit() for ch in core)
-            if n_digits < self.policy.min_digits_in_banking_context:
-                continue
             offset = text.index(core, word_start)
+            if n_digits < self.policy.min_digits_in_banking_context:
+                if n_digits and n_digits >= (self.policy.min_digits_near_code or n_digits + 1):
+                    spared.append((index, offset, offset + len(core), n_digits))
+                continue
             verdict = self.classify(words, offset, offset + len(core), n_digits=n_digits, glued=True, banking_at=banking_at)
             if verdict is not None:
                 results.append(self._result(offset, offset + len(core), verdict))
+                codes.append(index)
+            else:
+                spared.append((index, offset, offset + len(core), n_digits))
+        results.extend(self._near_codes(words, codes, spared))
         return results
 
     def classify(
@@ -182,6 +204,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         dictated: int = 0,
         glued: bool = False,
         banking_at: Optional[Sequence[int]] = None,
+        stated: bool = False,
     ) -> Optional[float]:
         """Decide one run: its score if it must be redacted, ``None`` if it may be heard.
 
@@ -192,6 +215,8 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         :param dictated: pieces of one or two digits the run was spoken in (0: unknown).
         :param glued: the digits are glued to letters (short-run and dictation tiers do not apply).
         :param banking_at: word indexes that are banking context (computed when omitted).
+        :param stated: the run is the value of a statement ("... is 574."): with at least
+            ``min_digits_near_code`` digits it is judged as a short run.
         """
         policy = self.policy
         n_digits = end - start if n_digits is None else n_digits
@@ -215,6 +240,8 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
             tier = "short"
         elif not glued and was_dictated:
             tier = "short"
+        elif not glued and stated and policy.min_digits_near_code and n_digits >= policy.min_digits_near_code:
+            tier = "short"
         else:
             return None
         if any(w in policy.harmless_following_words for w in after[:2]):
@@ -234,6 +261,38 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         return self.SCORE
 
     # ------------------------------------------------------------------ helpers
+
+    def _ends_statement(self, text: str, words: List[Word], index: int, end: int) -> bool:
+        """Whether the run is the value of a statement: "<is|was|...> RUN" closing a sentence with "." or "!"."""
+        cues = self.policy.value_statement_words
+        if not cues or index == 0 or words[index - 1][2] not in cues or words[index][1] != end + 1:
+            return False
+        # "574." or "574!" then nothing or a space: not a question ("what is 574?") and not "26.2".
+        return text[end] in ".!" and (end + 1 == len(text) or text[end + 1].isspace())
+
+    def _near_codes(
+        self, words: List[Word], codes: Sequence[int], spared: Sequence[Tuple[int, int, int, int]]
+    ) -> List[RecognizerResult]:
+        """Runs let through that sit next to a dictated code: the rest of the same dictation.
+
+        A request that reads out one code (a card number) reads its companions in the same
+        breath (the expiry, the security code), whatever the ASR did to their context words.
+        """
+        policy = self.policy
+        if not policy.min_digits_near_code or not codes:
+            return []
+        results: List[RecognizerResult] = []
+        for index, start, end, n_digits in spared:
+            if n_digits < policy.min_digits_near_code:
+                continue
+            if not any(0 < abs(code - index) <= policy.window_words for code in codes):
+                continue
+            if self._is_amount(words, index):
+                continue
+            if any(w in policy.harmless_following_words for _, _, w in words[index + 1 : index + 3]):
+                continue
+            results.append(self._result(start, end, self.SCORE))
+        return results
 
     def _dictated(self, start: int, end: int) -> int:
         run = self._runs.get(start)
