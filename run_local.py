@@ -7,7 +7,7 @@
 import os
 import sys
 
-from pipeline.run import cli
+from pipeline.run import main
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLE_MANIFEST = os.path.join(HERE, "samples", "manifest.jsonl")
@@ -25,4 +25,4 @@ def with_defaults(argv):
 
 
 if __name__ == "__main__":
-    cli(with_defaults(sys.argv[1:]))
+    sys.exit(main(with_defaults(sys.argv[1:])))

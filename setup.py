@@ -26,7 +26,7 @@ setup(
     include_package_data=True,
     entry_points={
         "console_scripts": [
-            "voicescrub = pipeline.run:cli",
+            "voicescrub = pipeline.run:main",
             "voicescrub-keys = pipeline.keys:main",
         ],
     },

@@ -35,7 +35,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAMPLES = os.path.join(REPO, "samples")
 SPEECH = ("s01.flac", "s02.wav", "s05.wav", "s06.flac", "s09.wav", "s10.wav", "s11.flac", "s14.wav")
 TARGET_S = 598.0  # --target-s changes it
-RUNNER = "import sys; from pipeline.run import cli; cli(sys.argv[1:])"
+RUNNER = "import sys; from pipeline.run import main; sys.exit(main(sys.argv[1:]))"
 
 
 def run_job(args, log_path):

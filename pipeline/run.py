@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import logging
-import os
-import sys
 import time
-from typing import NoReturn, Optional, Sequence
+from typing import Optional, Sequence
 
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions
@@ -46,24 +43,5 @@ def run(argv: Optional[Sequence[str]] = None) -> RunSummary:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run the job; 0 when every manifest line is accounted for, else 1."""
     summary = run(argv)
     return 0 if summary.all_accounted_for else 1
-
-
-def cli(argv: Optional[Sequence[str]] = None) -> NoReturn:
-    """Process entry point (``voicescrub``, ``run_local.py``): run, then leave at once.
-
-    Beam's in-process runner leaves daemon threads behind, some parked in
-    native code (Arrow, gRPC, CTranslate2). At interpreter shutdown CPython
-    unwinds them and libstdc++ aborts with "terminate called without an active
-    exception" (exit 134) in about one run in six, after the job has finished
-    and printed its summary. Nothing is left to clean up by then (every output
-    file is published, every key file fsynced), so the process exits without
-    interpreter finalisation and the exit status tells the truth.
-    """
-    code = main(argv)
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)

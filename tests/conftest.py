@@ -57,30 +57,3 @@ def espeak(tmp_path):
         return path
 
     return speak
-
-
-_EXIT_STATUS = {"code": None}
-
-
-def pytest_sessionfinish(session, exitstatus):
-    _EXIT_STATUS["code"] = int(exitstatus)
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_unconfigure(config):
-    """Leave without interpreter finalisation, as ``pipeline.run.cli`` does.
-
-    In-process Beam runs leave daemon threads parked in native code; CPython
-    unwinding them at shutdown makes libstdc++ abort now and then (exit 134)
-    after every test has passed. By this hook the report is printed and every
-    plugin has finished, so the test run's own exit status is the truth.
-    """
-    if _EXIT_STATUS["code"] is None or os.environ.get("VOICESCRUB_TEST_FINALIZE"):
-        return
-    import logging
-    import sys
-
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(_EXIT_STATUS["code"])

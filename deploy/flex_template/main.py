@@ -9,7 +9,7 @@ flag (the Dataflow ones the launcher adds) goes to Beam unchanged.
 import sys
 
 from pipeline.options import build_arg_parser
-from pipeline.run import cli
+from pipeline.run import main
 
 JOB_FLAGS = {"--" + option[2:].replace("-", "_"): option
              for action in build_arg_parser()._actions for option in action.option_strings
@@ -22,4 +22,4 @@ def job_flag(arg: str) -> str:
 
 
 if __name__ == "__main__":
-    cli([job_flag(arg) for arg in sys.argv[1:]])
+    sys.exit(main([job_flag(arg) for arg in sys.argv[1:]]))
