@@ -405,7 +405,32 @@ class EpochFileStore:
         return True
 
 
-class LocalFolderKeyring:
+class _StoredKeyring:
+    """What both folder-backed keyrings share: an :class:`EpochFileStore` that
+    lists and shreds epochs, and get-or-create on top of their own get/create."""
+
+    store: EpochFileStore
+
+    def get(self, epoch: str) -> bytes:  # pragma: no cover - implemented by subclasses
+        raise NotImplementedError
+
+    def create(self, epoch: str) -> bytes:  # pragma: no cover - implemented by subclasses
+        raise NotImplementedError
+
+    def get_or_create(self, epoch: str, create: bool) -> bytes:
+        """See :meth:`Keyring.get_or_create`."""
+        return self.create(epoch) if create else self.get(epoch)
+
+    def epochs(self) -> list[str]:
+        """See :meth:`Keyring.epochs`."""
+        return self.store.epochs()
+
+    def shred(self, epoch: str) -> bool:
+        """See :meth:`Keyring.shred`."""
+        return self.store.shred(epoch)
+
+
+class LocalFolderKeyring(_StoredKeyring):
     """Plaintext epoch keys, one 0600 JSON file per epoch in a 0700 folder."""
 
     def __init__(self, directory: str) -> None:
@@ -453,17 +478,6 @@ class LocalFolderKeyring:
         self.store.create_exclusive(epoch, json.dumps(record).encode("utf-8"))
         return self.get(epoch)  # ours or the race winner's: always the stored one
 
-    def get_or_create(self, epoch: str, create: bool) -> bytes:
-        """See :meth:`Keyring.get_or_create`."""
-        return self.create(epoch) if create else self.get(epoch)
-
-    def epochs(self) -> list[str]:
-        """See :meth:`Keyring.epochs`."""
-        return self.store.epochs()
-
-    def shred(self, epoch: str) -> bool:
-        """See :meth:`Keyring.shred`."""
-        return self.store.shred(epoch)
 
 
 def _associated_data(epoch: str) -> bytes:
@@ -474,7 +488,7 @@ def _associated_data(epoch: str) -> bytes:
     return f"voicescrub-epoch-key:v{FORMAT_VERSION}:{epoch}".encode("ascii")
 
 
-class WrappedKeyring:
+class WrappedKeyring(_StoredKeyring):
     """Epoch keys wrapped by a KMS key-encryption key (envelope encryption).
 
     Only wrapped keys touch disk; unwrapping needs the KMS. ``kms`` must be
@@ -541,17 +555,6 @@ class WrappedKeyring:
         self.store.create_exclusive(epoch, json.dumps(record).encode("utf-8"))
         return self.get(epoch)
 
-    def get_or_create(self, epoch: str, create: bool) -> bytes:
-        """See :meth:`Keyring.get_or_create`."""
-        return self.create(epoch) if create else self.get(epoch)
-
-    def epochs(self) -> list[str]:
-        """See :meth:`Keyring.epochs`."""
-        return self.store.epochs()
-
-    def shred(self, epoch: str) -> bool:
-        """See :meth:`Keyring.shred`."""
-        return self.store.shred(epoch)
 
 
 class ReadOnlyKeyring:
