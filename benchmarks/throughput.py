@@ -148,15 +148,6 @@ def _time_stages() -> None:
     ClipStageFn.process = timed
 
 
-def with_packing(config: Any) -> Any:
-    """``config`` with ``AsrSettings.pack`` set from ``VS_BENCH_PACK`` (no CLI flag exists yet)."""
-    import dataclasses
-
-    if os.environ.get("VS_BENCH_PACK") == "1":
-        return dataclasses.replace(config, asr=dataclasses.replace(config.asr, pack=True))
-    return config
-
-
 def run_pipeline(manifest: str, extra_args: Sequence[str]) -> Dict[str, Any]:
     """The pipeline with its defaults on DirectRunner; counters from Beam metrics."""
     import apache_beam as beam
@@ -171,7 +162,6 @@ def run_pipeline(manifest: str, extra_args: Sequence[str]) -> Dict[str, Any]:
     argv = ["--manifest", manifest, "--output", os.path.join(out, "out"),
             "--keyring", os.path.join(out, "keys")] + list(extra_args)
     config, beam_args = parse_job_args(argv)
-    config = with_packing(config)
     options = PipelineOptions(beam_args)
     options.view_as(SetupOptions).save_main_session = False
     started = time.perf_counter()
@@ -234,7 +224,7 @@ def packed_transcripts(rows: Sequence[dict], extra: Sequence[str]) -> Dict[str, 
     from transforms.audio import decode_to_pcm16
     from transforms.transcribe import DEFAULT_CLIPS_PER_BATCH
 
-    config = with_packing(parse_job_args(["--manifest", "x", "--output", "y", "--keyring", "z"] + list(extra))[0])
+    config = parse_job_args(["--manifest", "x", "--output", "y", "--keyring", "z"] + list(extra))[0]
     model = load_model_for(config.asr)
     pcms = []
     for row in rows:
@@ -310,14 +300,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--no-quality", action="store_true", help="skip WER / leak scoring")
     parser.add_argument("--pipeline-args", default="", help="extra pipeline flags, space separated")
     parser.add_argument("--pack", action="store_true",
-                        help="turn on AsrSettings.pack (packed windows) for the pipeline side")
+                        help="pass --asr-pack (packed windows) to the pipeline side")
     parser.add_argument("--child", choices=("naive", "pipeline"), help=argparse.SUPPRESS)
     parser.add_argument("--manifest", help=argparse.SUPPRESS)
     parser.add_argument("--transcripts-out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     extra = args.pipeline_args.split()
     if args.pack:
-        os.environ["VS_BENCH_PACK"] = "1"  # inherited by the child processes
+        extra.append("--asr-pack")
     if args.child == "naive":
         print(json.dumps(run_naive(args.manifest, args.transcripts_out)))
         return 0
