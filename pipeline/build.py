@@ -19,7 +19,7 @@ from schemas.arrow import (DEAD_LETTER_DIR, DEAD_LETTER_SCHEMA, PARTITION_COLUMN
 from transforms.audit import AuditRedaction
 from transforms.decode_audio import DecodeAudio
 from transforms.detect_pii import DetectPii
-from transforms.pii.config import load_pii_config
+from transforms.pii.config import PiiConfig, load_pii_config
 from transforms.pseudonymise import Pseudonymise, PseudonymSettings, ResolveEpochKeys
 from transforms.read_audio import ReadAudio
 from transforms.read_manifest import ReadManifest
@@ -31,8 +31,7 @@ from transforms.transcribe import Transcribe
 from transforms.write_parquet import PublishFiles, WriteParquet
 
 
-def audio_redaction_settings(config: JobConfig) -> AudioRedactionSettings:
-    pii_config = load_pii_config(config.pii_config, spacy_model=config.spacy_model)
+def audio_redaction_settings(config: JobConfig, pii_config: PiiConfig) -> AudioRedactionSettings:
     return AudioRedactionSettings(
         treatment=config.audio_redaction,
         treatment_by_entity=dict(pii_config.audio_treatment),
@@ -61,27 +60,27 @@ def build_pipeline(p: beam.Pipeline, config: JobConfig, run_tag: str) -> None:
     :param run_tag: names this run's output files (see ``pipeline.options.run_tag_for``).
     """
     pii_config = load_pii_config(config.pii_config, spacy_model=config.spacy_model)
+    redaction = audio_redaction_settings(config, pii_config)
+    pseudonyms = pseudonym_settings(config)
     # One handle per model kind: every DoFn instance in a worker process shares one model.
     whisper_handle, detector_handle = Shared(), Shared()
 
     manifest = p | "ReadManifest" >> ReadManifest(config.manifest)
-    ready_epochs = manifest.clips | "ResolveEpochKeys" >> ResolveEpochKeys(pseudonym_settings(config))
+    ready_epochs = manifest.clips | "ResolveEpochKeys" >> ResolveEpochKeys(pseudonyms)
     read = manifest.clips | "ReadAudio" >> ReadAudio(config.max_audio_bytes)
     decoded = read.clips | "DecodeAudio" >> DecodeAudio(config.max_duration_s)
     transcribed = decoded.clips | "Transcribe" >> Transcribe(config.asr, whisper_handle)
     detected = transcribed.clips | "DetectPii" >> DetectPii(
         config.pii_config, config.spacy_model, detector_handle)
     text_redacted = detected.clips | "RedactText" >> RedactText(pii_config.critical_entities)
-    audio_redacted = text_redacted.clips | "RedactAudio" >> RedactAudio(
-        audio_redaction_settings(config))
+    audio_redacted = text_redacted.clips | "RedactAudio" >> RedactAudio(redaction)
     audited, audit_stages = audio_redacted, ()
     if config.audit:
         audited = audio_redacted.clips | "AuditRedaction" >> AuditRedaction(
-            AuditSettings(max_rounds=config.audit_max_rounds), audio_redaction_settings(config),
+            AuditSettings(max_rounds=config.audit_max_rounds), redaction,
             config.asr, whisper_handle, config.pii_config, config.spacy_model, detector_handle)
         audit_stages = (audited,)
-    rows = audited.clips | "Pseudonymise" >> Pseudonymise(
-        pseudonym_settings(config), ready_epochs)
+    rows = audited.clips | "Pseudonymise" >> Pseudonymise(pseudonyms, ready_epochs)
 
     dead_letters = (
         [stage[DEAD_LETTER] for stage in (manifest, read, decoded, transcribed, detected,

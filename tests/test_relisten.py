@@ -10,7 +10,7 @@ import pytest
 from schemas.records import AudioInterval, PiiSpan, RedactedEntity, Segment, TimedWord, Transcript
 from transforms.alignment import AlignmentError
 from transforms.relisten import (AUDIT_RESIDUE, AuditSettings, audit_redaction, residue_entities,
-                                 silenced_time_s, treatment_for)
+                                 silenced_time_s)
 
 DURATION_S = 10.0
 
@@ -138,5 +138,8 @@ def test_silenced_time_counts_overlaps_once() -> None:
 
 
 def test_treatment_follows_the_heard_type() -> None:
-    assert treatment_for("PIN", {"PIN": "silence"}, "beep") == "silence"
-    assert treatment_for("PERSON", {"PIN": "silence"}, "beep") == "beep"
+    from transforms.redact_audio import AudioRedactionSettings
+
+    settings = AudioRedactionSettings(treatment="beep", treatment_by_entity={"PIN": "silence"})
+    assert settings.treatment_for("PIN") == "silence"
+    assert settings.treatment_for("PERSON") == "beep"

@@ -7,23 +7,21 @@ transcribe and detect stages use, so nothing is loaded twice).
 
 from __future__ import annotations
 
-from functools import partial
-from typing import Optional, Sequence, Tuple
+from typing import Optional
 
 import apache_beam as beam
 import numpy as np
 from apache_beam.metrics import Metrics
 from apache_beam.utils.shared import Shared
 
-from schemas.records import AudioInterval, Clip
+from schemas.records import Clip
 from transforms.alignment import AlignmentError
 from transforms.asr import AsrSettings, transcribe_with
 from transforms.audio import encode_pcm16, pcm16_to_float
-from transforms.audio_redaction import redact_pcm_per_treatment
 from transforms.detect_pii import acquire_detector
 from transforms.errors import ScrubError
 from transforms.redact_audio import AudioRedactionSettings
-from transforms.relisten import AuditSettings, audit_redaction, treatment_for
+from transforms.relisten import AuditSettings, audit_redaction
 from transforms.shared_models import ModelHolder
 from transforms.stage import METRICS_NAMESPACE, ClipStageFn, replace, run_clip_stage
 from transforms.transcribe import acquire_whisper
@@ -65,16 +63,6 @@ class AuditRedactionFn(ClipStageFn):
         assert self._detector is not None
         return self._detector.value.detect(text)
 
-    def _redact_more(self, sample_rate: int, pcm: np.ndarray,
-                     heard: Sequence[Tuple[AudioInterval, str]]) -> np.ndarray:
-        settings = self._redaction
-        treated = [(interval, treatment_for(entity_type, settings.treatment_by_entity,
-                                            settings.treatment))
-                   for interval, entity_type in heard]
-        return redact_pcm_per_treatment(pcm, sample_rate, treated,
-                                        tone_hz=settings.tone_hz,
-                                        tone_level=settings.tone_level)  # type: ignore[arg-type]
-
     def process_clip(self, clip: Clip) -> Clip:
         if clip.redacted_pcm16 is None or clip.audio_redacted is None:
             raise AuditFailed("clip reached the audit without redacted audio")
@@ -87,7 +75,7 @@ class AuditRedactionFn(ClipStageFn):
             return replace(clip, redacted_pcm16=None, audit_passed=True, audit_rounds=0)
         try:
             outcome = audit_redaction(clip.redacted_pcm16, clip.duration_s, self._relisten,
-                                      self._detect, partial(self._redact_more, clip.sample_rate),
+                                      self._detect, lambda pcm, heard: self._redaction.apply(pcm, clip.sample_rate, heard),
                                       self._audit)
         except AlignmentError:
             raise AuditFailed("PII heard in the scrubbed audio cannot be placed in time") from None

@@ -55,8 +55,7 @@ class DetectPiiFn(ClipStageFn):
         assert clip.transcript is not None and self._detector is not None
         detector = self._detector.value
         spans = tuple(detector.detect(clip.transcript.text))
-        critical = any(s.entity_type in detector.config.critical_entities for s in spans)
-        return replace(clip, spans=spans, contains_critical_pii=critical)
+        return replace(clip, spans=spans, contains_critical_pii=detector.contains_critical_pii(spans))
 
 
 class DetectPii(beam.PTransform):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List, Mapping, Tuple
+from typing import Mapping, Sequence, Tuple
 
 import apache_beam as beam
 import numpy as np
@@ -42,13 +42,16 @@ class AudioRedactionSettings:
     pad_after_s: float = 0.25
     audio_format: str = "flac"
 
+    def treatment_for(self, entity_type: str) -> str:
+        """The PII config's treatment for ``entity_type``, else the default."""
+        return self.treatment_by_entity.get(entity_type, self.treatment)
 
-def redact_clip_audio(clip: Clip, settings: AudioRedactionSettings
-                      ) -> Tuple[bytes, Tuple[RedactedEntity, ...]]:
-    """Redacted, encoded audio and the entity list with the time each one covers
-    (see :func:`redact_clip_pcm`)."""
-    pcm, entities = redact_clip_pcm(clip, settings)
-    return encode_pcm16(pcm, clip.sample_rate, settings.audio_format), entities
+    def apply(self, pcm: np.ndarray, sample_rate: int,
+              heard: Sequence[Tuple[AudioInterval, str]]) -> np.ndarray:
+        """Beep or silence each (interval, entity type) in ``pcm``; a new array, same length."""
+        treated = [(interval, self.treatment_for(entity_type)) for interval, entity_type in heard]
+        return redact_pcm_per_treatment(pcm, sample_rate, treated, tone_hz=self.tone_hz,
+                                        tone_level=self.tone_level)  # type: ignore[arg-type]
 
 
 def redact_clip_pcm(clip: Clip, settings: AudioRedactionSettings
@@ -64,12 +67,8 @@ def redact_clip_pcm(clip: Clip, settings: AudioRedactionSettings
     redactions = list(clip.text_redactions)
     aligned = align_spans([r.as_span() for r in redactions], clip.transcript, clip.duration_s,
                           pad_before_s=settings.pad_before_s, pad_after_s=settings.pad_after_s)
-    treated: List[Tuple[AudioInterval, str]] = [
-        (a.interval, settings.treatment_by_entity.get(r.entity_type, settings.treatment))
-        for r, a in zip(redactions, aligned)
-    ]
-    pcm = redact_pcm_per_treatment(clip.pcm16, clip.sample_rate, treated,
-                                   tone_hz=settings.tone_hz, tone_level=settings.tone_level)
+    pcm = settings.apply(clip.pcm16, clip.sample_rate,
+                         [(a.interval, r.entity_type) for r, a in zip(redactions, aligned)])
     if len(pcm) != len(clip.pcm16):
         raise AudioRedactionFailed("redacted audio length differs from the original")
     entities = tuple(

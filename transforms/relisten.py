@@ -27,7 +27,7 @@ Nothing here logs or raises text, values or times: error messages are fixed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, List, Mapping, Sequence, Tuple
+from typing import Callable, List, Sequence, Tuple
 
 import numpy as np
 
@@ -153,7 +153,3 @@ def audit_redaction(pcm: np.ndarray, duration_s: float, relisten: Relisten, dete
         pcm = redact_more(pcm, treated_residues(found, [s.entity_type for s in spans]))
         residues.extend(found)
 
-
-def treatment_for(entity_type: str, treatment_by_entity: Mapping[str, str], default: str) -> str:
-    """The audio treatment for a heard entity type (the PII config's choice, else the default)."""
-    return treatment_by_entity.get(entity_type, default)
