@@ -12,7 +12,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, List, Sequence
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
@@ -53,19 +52,18 @@ def count_manifest_lines(paths: Sequence[str]) -> int:
 
 
 def _read_columns(path: str, columns: List[str]):
+    # Only the named columns' chunks are read (not the audio), synchronously on
+    # this thread: pq.read_table's pre-buffered, threaded read left the Python
+    # file wrapper and buffers to be released later on an Arrow I/O thread,
+    # which then needs the GIL; at interpreter exit that made libstdc++ abort
+    # the process ("terminate called without an active exception", exit 134)
+    # in about one run in six, after the summary was printed.
     with FileSystems.open(path, compression_type="uncompressed") as handle:
-        data = handle.read()
-    # Read synchronously on this thread. pq.read_table's default pre-buffered,
-    # threaded read leaves the Python-owned file wrapper and buffers to be
-    # released later on an Arrow I/O thread, which then needs the GIL; at
-    # interpreter exit that made libstdc++ abort the process ("terminate called
-    # without an active exception", exit 134) in about one run in six, after
-    # the summary was printed.
-    reader = pq.ParquetFile(pa.BufferReader(data), pre_buffer=False)
-    try:
-        return reader.read(columns=columns, use_threads=False)
-    finally:
-        reader.close()
+        reader = pq.ParquetFile(handle, pre_buffer=False)
+        try:
+            return reader.read(columns=columns, use_threads=False)
+        finally:
+            reader.close()
 
 
 def summarise(output: str, run_tag: str, manifest_paths: Sequence[str],
