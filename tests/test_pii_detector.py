@@ -241,6 +241,11 @@ FAILSAFE = [
     ("and the thing is 574.", 1, [(DIGIT_SEQUENCE, "574")]),
     ("and it's 9 2 8!", 1, [(DIGIT_SEQUENCE, "9 2 8")]),
     ("I think it's 57.", 0, []),  # two digits: below the bar
+    # ... or closing a clause the request goes on after, whatever the ASR made of "the CVV is"
+    ("The seemingly is 438, go ahead and book it.", 1, [(DIGIT_SEQUENCE, "438")]),
+    ("You might see me in 698, go ahead.", 1, [(DIGIT_SEQUENCE, "698")]),
+    ("Who won the cup in 1986, do you know?", 0, []),  # a year after "in"
+    ("What is 574, exactly?", 0, []),  # "what is": a question, and "exactly?" ends it
     # next to a dictated code, the rest of the dictation goes too, even glued to a damaged word
     ("The number is 34, 97, 16, 13, 61, 4, 4, 28. Excited, 8, slash 29.", 2,
      [(DIGIT_SEQUENCE, "34, 97, 16, 13, 61, 4, 4, 28"), (DIGIT_SEQUENCE, "8, slash 29")]),

@@ -27,6 +27,7 @@ DIGIT_VECTORS = [
     ("one ate two", ["182"]),
     ("seven won three", ["713"]),
     ("call 555 1234? yes", ["5551234"]),
+    ("077-0-0-0-9-0-0-", ["077000900"]),  # the ASR looped and stopped on a dash
 ]
 
 # Homophones that must stay words.

@@ -56,7 +56,8 @@ _NOT_LOCAL_PART = frozenset(
 _EMAIL_JOINERS = {"dot": ".", "underscore": "_", "dash": "-", "hyphen": "-", "period": "."}
 
 _EDGE_PUNCTUATION = ".,;:!?\"'()[]{}"
-_NUMERAL = re.compile(r"\d+(?:[.,\-/']\d+)*")
+#: A dash may trail a numeral: tiny.en loops on dictated digits and stops mid-group ("077-0-0-0-").
+_NUMERAL = re.compile(r"\d+(?:[.,\-/']\d+)*-?")
 _TOKEN = re.compile(r"\S+")
 #: Gap characters that end a digit run (a question, an exclamation, a clause break).
 _RUN_BREAKS = frozenset("?!;:")

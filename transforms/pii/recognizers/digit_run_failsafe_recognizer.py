@@ -39,8 +39,9 @@ normalised transcript (spoken digits already joined into one run):
    ``min_digits_near_code`` digits (default 3) within ``window_words`` of it is
    redacted too, unless it is an amount or a quantity ("8, slash 29" after a card
    number, whatever the ASR made of "expiry"). And a run of that many digits that
-   closes a statement after ``value_statement_words`` ("... is 574.", not "what is
-   574?") is judged as a short run: it is the shape of a code being given.
+   closes a statement or a clause after ``value_statement_words`` ("... is 574.",
+   "... is 574, go ahead", not "what is 574?") is judged as a short run: it is the
+   shape of a code being given.
 
 5. A specific recognizer that claims the same words wins; the detector drops the
    fail-safe span then, so only unclaimed runs keep the ``DIGIT_SEQUENCE`` type.
@@ -263,12 +264,18 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
     # ------------------------------------------------------------------ helpers
 
     def _ends_statement(self, text: str, words: List[Word], index: int, end: int) -> bool:
-        """Whether the run is the value of a statement: "<is|was|...> RUN" closing a sentence with "." or "!"."""
+        """Whether the run is the value of a statement: "<is|was|...> RUN" closing a clause with ".", "!" or ","."""
         cues = self.policy.value_statement_words
         if not cues or index == 0 or words[index - 1][2] not in cues or words[index][1] != end + 1:
             return False
-        # "574." or "574!" then nothing or a space: not a question ("what is 574?") and not "26.2".
-        return text[end] in ".!" and (end + 1 == len(text) or text[end + 1].isspace())
+        # "574." or "574!" then nothing or a space: not a question ("what is 574?") and not "26.2";
+        # "574, go ahead": the value closes its clause and the request goes on, unless as a question.
+        if text[end] not in ".!," or not (end + 1 == len(text) or text[end + 1].isspace()):
+            return False
+        if text[end] == ",":
+            closing = re.search(r"[.?!](?!\S)", text[end:])
+            return closing is None or closing.group() != "?"
+        return True
 
     def _near_codes(
         self, words: List[Word], codes: Sequence[int], spared: Sequence[Tuple[int, int, int, int]]
