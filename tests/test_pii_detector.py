@@ -348,3 +348,19 @@ def test_detect_is_fast(detector: PiiDetector) -> None:
         detector.detect(text)
     per_utterance_ms = (time.perf_counter() - started) * 1000 / len(texts)
     assert per_utterance_ms < 50  # budget is 15 ms on 2 idle cores; generous for shared CI
+
+
+@pytest.mark.parametrize(
+    "word, expected",
+    [
+        ("court", True), ("cord", True),  # same sound key
+        ("dry", True),  # a clipped "drive"
+        ("cresent", True), ("Terrace", True),
+        ("road", True), ("rode", False),  # short keys match exactly only
+        ("line", False), ("red", False), ("apple", False), ("minutes", False),
+    ],
+)
+def test_street_type_sound_alikes(word: str, expected: bool) -> None:
+    from transforms.pii.recognizers import SpokenStreetAddressRecognizer
+
+    assert SpokenStreetAddressRecognizer().sounds_like_street_type(word) is expected

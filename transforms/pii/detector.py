@@ -17,7 +17,12 @@ from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 from schemas.records import PiiSpan
 from transforms.pii.config import DIGIT_SEQUENCE, PiiConfig, thaw
 from transforms.pii.context_enhancer import NearestContextEnhancer
-from transforms.pii.recognizers import DigitRunFailsafeRecognizer, SpokenCreditCardRecognizer, SpokenIbanRecognizer
+from transforms.pii.recognizers import (
+    DigitRunFailsafeRecognizer,
+    SpokenCreditCardRecognizer,
+    SpokenIbanRecognizer,
+    SpokenStreetAddressRecognizer,
+)
 from transforms.pii.spoken_normaliser import SCALE_WORDS, TEEN_WORDS, TENS_WORDS, UNIT_WORDS, NormalisedText, normalise
 
 _EDGE_PUNCTUATION = ".,;:!?\"'()[]{}"
@@ -62,6 +67,13 @@ def build_registry(config: PiiConfig) -> RecognizerRegistry:
     registry.add_recognizer(SpacyRecognizer(supported_language=language, supported_entities=["PERSON"]))
     registry.add_recognizer(SpokenCreditCardRecognizer(supported_language=language))
     registry.add_recognizer(SpokenIbanRecognizer(supported_language=language))
+    registry.add_recognizer(
+        SpokenStreetAddressRecognizer(
+            unit_words=config.digit_run_policy.harmless_following_words,
+            number_words=_NUMBER_WORDS,
+            supported_language=language,
+        )
+    )
     for definition in config.recognizers:
         spec = thaw(definition)
         spec.setdefault("supported_language", language)
