@@ -103,6 +103,28 @@ POSITIVE = [
     ("Update my address to Juniper Road.", 1, [("STREET_ADDRESS", "Juniper Road")]),
     # a security code glued to its damaged context word
     ("Security Com750, please finish the payment.", 1, [("CARD_CVV", "Com750")]),
+    # a spoken e-mail the ASR damaged: the slot's value up to its spoken top-level domain
+    ("My email is d not quill after that Harbor Mail, not co not uk.", 1,
+     [("EMAIL_ADDRESS", "d not quill after that Harbor Mail, not co not uk")]),
+    ("Send the statement to dana.quill.net. Quillmail.com", 2,
+     [("EMAIL_ADDRESS", "dana.quill.net"), ("EMAIL_ADDRESS", "Quillmail.com")]),
+    ("Send it to my email, dana at quill dot com.", 1, [("EMAIL_ADDRESS", "dana at quill dot com")]),
+    ("Change my email address to d.form to net river site quill.net", 1,
+     [("EMAIL_ADDRESS", "d.form to net river site quill.net")]),
+    # a street type heard as a sound-alike word, in an address slot; an ordinal glued to the number
+    ("And my new card to 31 juniper dry.", 1, [("STREET_ADDRESS", "31 juniper dry")]),
+    ("My billing address is 27 juniper cord.", 1, [("STREET_ADDRESS", "27 juniper cord")]),
+    ("I live at 12 quill cresent.", 1, [("STREET_ADDRESS", "12 quill cresent")]),
+    ("That's my address, 9,428th Juniper Road.", 1, [("STREET_ADDRESS", "9,428th Juniper Road")]),
+    # names after "call ... on", "I'm", "add ... as a payee"
+    ("Call Dana Quill on 0 7 7 0 0, 9 0 0, 1 2 3.", 2,
+     [("PERSON", "Dana Quill"), ("PHONE_NUMBER", "0 7 7 0 0, 9 0 0, 1 2 3")]),
+    ("I'm Dana, I want to check my balance.", 1, [("PERSON", "Dana")]),
+    ("Add Dana Quill as a payee on my account.", 1, [("PERSON", "Dana Quill")]),
+    # "for" before a digit inside a password is the digit said as a homophone
+    ("The password is lemon for two hash silver.", 1, [("PASSWORD", "lemon for two hash silver")]),
+    # the ASR looped on a dictated number and stopped on a dash
+    ("My phone number is 0 7 7 0 0-9-0-0-0-0-0-0-0-", 1, [("PHONE_NUMBER", "0 7 7 0 0-9-0-0-0-0-0-0-0-")]),
 ]
 
 
@@ -170,6 +192,25 @@ HARMLESS = [
     "Open my password protected files.",
     "Forgot my username again.",
     "Remind me on the 4th of July.",  # a day and month with no birth word
+    # e-mail slot near misses: no spoken top-level domain, or no slot
+    "Email the receipt to my accountant.",
+    "My email is not working.",
+    "Send the statement to my home address.",
+    "Send the statement to the office by Friday.",
+    # sound-alike street types: not in an address slot, a unit in between, or too short a key
+    "Plant 3 apple trees.",
+    "Take the 5 Victoria line.",
+    "Move it to 12 tree.",
+    "Set the timer to 5 minutes dry.",
+    # name cues near misses
+    "Call Mom on speaker.",
+    "I'm Sorry, what was that?",
+    "Text Home at 5.",
+    # a value closing a clause is a code only when it has no harmless reading
+    "The answer is 500, right?",
+    "Remind me in 120 minutes, please.",
+    "It was 7, I think.",
+    "Change the password for 2 accounts.",
 ]
 
 

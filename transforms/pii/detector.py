@@ -149,17 +149,29 @@ class PiiDetector:
             return True
         return all(w in self.config.person_deny_words or any(ch.isdigit() for ch in w) for w in words)
 
-    @staticmethod
-    def _trim_person(text: str, span: PiiSpan) -> PiiSpan:
-        """Take numbers off the edges of a PERSON span ("Nathan Berso 8" -> "Nathan Berso")."""
+    def _trim_person(self, text: str, span: PiiSpan) -> PiiSpan:
+        """Take numbers and command words off the edges of a PERSON span
+        ("Nathan Berso 8" -> "Nathan Berso", "Add Dana Quill" -> "Dana Quill")."""
         if span.entity_type != "PERSON":
             return span
         inside = text[span.char_start : span.char_end]
         words = [(m.start() + span.char_start, m.end() + span.char_start) for m in re.finditer(r"\S+", inside)]
-        while words and _is_number(text[words[-1][0] : words[-1][1]].strip(_EDGE_PUNCTUATION)):
+
+        def core(word: Tuple[int, int]) -> str:
+            return text[word[0] : word[1]].strip(_EDGE_PUNCTUATION)
+
+        while words and _is_number(core(words[-1])):
             words.pop()
-        while words and _is_number(text[words[0][0] : words[0][1]].strip(_EDGE_PUNCTUATION)):
+        while words and _is_number(core(words[0])):
             words.pop(0)
+        # A command word at the edge is not part of the name; a span with a number inside, or
+        # made only of command words, is dropped later (_is_denied_person): left as it is.
+        deny = self.config.person_deny_words
+        if not any(_is_number(core(w)) for w in words) and not all(core(w).lower() in deny for w in words):
+            while words and core(words[-1]).lower() in deny:
+                words.pop()
+            while words and core(words[0]).lower() in deny:
+                words.pop(0)
         if not words or (words[0][0], words[-1][1]) == (span.char_start, span.char_end):
             return span
         start, end = snap_to_words(text, words[0][0], words[-1][1])
