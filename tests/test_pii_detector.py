@@ -111,6 +111,8 @@ POSITIVE = [
     ("Send it to my email, dana at quill dot com.", 1, [("EMAIL_ADDRESS", "dana at quill dot com")]),
     ("Change my email address to d.form to net river site quill.net", 1,
      [("EMAIL_ADDRESS", "d.form to net river site quill.net")]),
+    ("Reach me at d quill at quill mail, not com.", 1, [("EMAIL_ADDRESS", "d quill at quill mail, not com")]),
+    ("e-mail the receipt to Dana Not Quill at Quillmail.com", 1, [("EMAIL_ADDRESS", "Dana Not Quill at Quillmail.com")]),
     # a street type heard as a sound-alike word, in an address slot; an ordinal glued to the number
     ("And my new card to 31 juniper dry.", 1, [("STREET_ADDRESS", "31 juniper dry")]),
     ("My billing address is 27 juniper cord.", 1, [("STREET_ADDRESS", "27 juniper cord")]),
@@ -121,6 +123,7 @@ POSITIVE = [
      [("PERSON", "Dana Quill"), ("PHONE_NUMBER", "0 7 7 0 0, 9 0 0, 1 2 3")]),
     ("I'm Dana, I want to check my balance.", 1, [("PERSON", "Dana")]),
     ("Add Dana Quill as a payee on my account.", 1, [("PERSON", "Dana Quill")]),
+    ("and for the dollars to Dana Quill for dinner.", 1, [("PERSON", "Dana Quill")]),  # the amount garbled
     # "for" before a digit inside a password is the digit said as a homophone
     ("The password is lemon for two hash silver.", 1, [("PASSWORD", "lemon for two hash silver")]),
     # the ASR looped on a dictated number and stopped on a dash
@@ -206,6 +209,9 @@ HARMLESS = [
     "Call Mom on speaker.",
     "I'm Sorry, what was that?",
     "Text Home at 5.",
+    "Go to Central Park for a walk.",  # "to X Y for" names a payee only in a payment
+    "Reach me at home tomorrow.",
+    "Send it to the printer for me.",
     # a value closing a clause is a code only when it has no harmless reading
     "The answer is 500, right?",
     "Remind me in 120 minutes, please.",

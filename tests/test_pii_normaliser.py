@@ -91,6 +91,8 @@ def test_unchanged_text_maps_one_to_one() -> None:
         ("email mark.te at gmail.com please", "mark.te@gmail.com"),
         ("it's irene dot thornton at northwind mail dot com", "irene.thornton@northwindmail.com"),
         ("p mbeki at example dot net", "pmbeki@example.net"),
+        ("dana not quill at example dot com", "dana.quill@example.com"),  # "dot" heard as "not"
+        ("I'm not dana at example.com", "dana@example.com"),  # ... but "I'm not" is no local part
     ],
 )
 def test_spoken_emails(text: str, expected: str) -> None:

@@ -51,9 +51,10 @@ EMAIL_TLDS = frozenset(
 )
 #: Words that cannot be the last word of an e-mail local part ("look at gmail dot com").
 _NOT_LOCAL_PART = frozenset(
-    {"me", "us", "him", "her", "them", "it", "is", "look", "email", "e-mail", "address", "mail", "was", "be", "and", "or", "the", "a", "to", "send", "write", "reach", "contact"}
+    {"me", "us", "him", "her", "them", "it", "is", "look", "email", "e-mail", "address", "mail", "was", "be", "and", "or", "the", "a", "to", "send", "write", "reach", "contact", "i", "i'm", "it's", "that's", "do", "does", "did", "can", "will", "is", "are"}
 )
-_EMAIL_JOINERS = {"dot": ".", "underscore": "_", "dash": "-", "hyphen": "-", "period": "."}
+#: Spoken separators inside an e-mail local part; "not" is how tiny.en often hears "dot" there.
+_EMAIL_JOINERS = {"dot": ".", "not": ".", "underscore": "_", "dash": "-", "hyphen": "-", "period": "."}
 
 _EDGE_PUNCTUATION = ".,;:!?\"'()[]{}"
 #: A dash may trail a numeral: tiny.en loops on dictated digits and stops mid-group ("077-0-0-0-").
