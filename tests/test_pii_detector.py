@@ -118,6 +118,9 @@ POSITIVE = [
     ("My billing address is 27 juniper cord.", 1, [("STREET_ADDRESS", "27 juniper cord")]),
     ("I live at 12 quill cresent.", 1, [("STREET_ADDRESS", "12 quill cresent")]),
     ("That's my address, 9,428th Juniper Road.", 1, [("STREET_ADDRESS", "9,428th Juniper Road")]),
+    # no house number, the street name in lower case, right after an address slot opener
+    ("update my address to juniper drive", 1, [("STREET_ADDRESS", "juniper drive")]),
+    ("Send my new card to juniper close.", 1, [("STREET_ADDRESS", "juniper close")]),
     # names after "call ... on", "I'm", "add ... as a payee"
     ("Call Dana Quill on 0 7 7 0 0, 9 0 0, 1 2 3.", 2,
      [("PERSON", "Dana Quill"), ("PHONE_NUMBER", "0 7 7 0 0, 9 0 0, 1 2 3")]),
@@ -205,6 +208,8 @@ HARMLESS = [
     "Take the 5 Victoria line.",
     "Move it to 12 tree.",
     "Set the timer to 5 minutes dry.",
+    "I live at the end of the road.",
+    "Deliver it to the main street.",
     # name cues near misses
     "Call Mom on speaker.",
     "I'm Sorry, what was that?",
