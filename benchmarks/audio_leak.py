@@ -36,6 +36,18 @@ less the words overlapping the evidence of an audible labelled value.
 (``pii_entities`` audio times, audit residues included) / non-PII speech time
 (target at most 10 %). Word times come from Whisper and lag by ~0.2 s, so this
 is an estimate at that resolution.
+
+Exact times (``--no-exact`` skips them): the corpora are espeak-ng speech whose
+labels record text, voice and speed, so ``espeak_words`` re-synthesises each
+clip with libespeak-ng (sample-identical to the command line) and takes every
+word's sound from its WORD events, trimmed of silence. Then:
+
+*Clean speech (exact)*: the sound of the words that overlap no labelled value
+(audible or not). *Silenced (exact)* = time of it inside a redacted interval.
+*PII sound left audible*: for each audible value that has some redaction on
+it, the sound of its words outside every redacted interval; a value counts as
+partly audible when more than 30 ms of it is outside (a direct view of bleep
+placement, independent of whether Whisper recognises the remnant).
 """
 
 from __future__ import annotations
@@ -159,6 +171,29 @@ def non_pii_speech(original: dict, pii_evidence: Sequence[Tuple[int, int]]) -> L
     ])
 
 
+def exact_figures(t: Counter, timer, label: dict, audible: Sequence[dict],
+                  redacted: Sequence[Interval]) -> None:
+    """Add one clip's exact clean-speech and PII-coverage figures to ``t``."""
+    from espeak_words import words_overlapping
+
+    _, words = timer.synth(label["text"], label["voice"], int(label["speed"]))
+    labelled = words_overlapping(words, [(p["start"], p["end"]) for p in label["pii"]])
+    clean = merged([(w.start_s, w.end_s) for w in words if w not in labelled])
+    t["exact_clean_s"] += sum(e - s for s, e in clean)
+    t["exact_silenced_s"] += overlap_s(clean, redacted)
+    for p in audible:
+        spoken = merged([(w.start_s, w.end_s)
+                         for w in words_overlapping(words, [(p["start"], p["end"])])])
+        covered = overlap_s(spoken, redacted)
+        if covered <= 0.0:
+            continue  # never bleeped: a detection miss, counted by the leak columns
+        left = sum(e - s for s, e in spoken) - covered
+        t["exact_bleeped"] += 1
+        t["exact_pii_audible_s"] += left
+        if left > 0.03:
+            t["exact_partly_audible"] += 1
+
+
 def percent(a: float, b: float) -> str:
     return f"{100.0 * a / b:.1f} %" if b else "n/a"
 
@@ -169,12 +204,21 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--manifest", default=os.path.join(ROOT, "samples", "eval", "manifest.jsonl"))
     parser.add_argument("--reuse-output", action="store_true",
                         help="use the pipeline output of a previous run when there is one")
+    parser.add_argument("--no-exact", dest="exact", action="store_false",
+                        help="skip the exact (espeak-ng word time) figures")
+    parser.add_argument("--work-dir", default=WORK_DIR,
+                        help="where the pipeline writes its output (default: benchmarks/.cache/audio_leak)")
     args = parser.parse_args(argv)
+    work_dir = args.work_dir
 
     pipeline_s: Optional[float] = None
-    if not (args.reuse_output and os.path.isdir(os.path.join(WORK_DIR, "output", "utterances"))):
-        pipeline_s = run_pipeline(args.manifest, WORK_DIR)
-    rows, dead = read_output(WORK_DIR)
+    if not (args.reuse_output and os.path.isdir(os.path.join(work_dir, "output", "utterances"))):
+        pipeline_s = run_pipeline(args.manifest, work_dir)
+    rows, dead = read_output(work_dir)
+    timer = None
+    if args.exact:
+        from espeak_words import EspeakTimer
+        timer = EspeakTimer()
     labels = {row["utterance_id"]: row for row in load_labels(args.labels)}
     corpus_dir = os.path.dirname(os.path.abspath(args.labels))
     written = {row["utterance_id"]: row for row in rows}
@@ -220,7 +264,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         t["non_pii_speech_s"] += sum(e - s for s, e in clean)
         t["silenced_s"] += overlap_s(clean, redacted)
         t["redacted_s"] += sum(e - s for s, e in merged(redacted))
+        if timer is not None and label.get("voice") and label.get("text"):
+            exact_figures(t, timer, label, [p for p, _ in audible], redacted)
     transcriber.save()
+    if timer is not None:
+        timer.close()
 
     splits = sorted(totals) + (["all"] if len(totals) > 1 else [])
     if "all" not in totals:
@@ -235,6 +283,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
           str(totals[s]["leaked_undetected"]),
           f"{totals[s]['non_pii_speech_s']:.1f}",
           percent(totals[s]["silenced_s"], totals[s]["non_pii_speech_s"])] for s in splits]))
+    if timer is not None:
+        print()
+        print("Exact, from espeak-ng's own word times:\n")
+        print(table(
+            ["split", "clean speech (s)", "of it silenced (target <= 10 %)",
+             "audible values bleeped", "of them > 30 ms of a word left audible",
+             "PII sound left audible (s)"],
+            [[s, f"{totals[s]['exact_clean_s']:.1f}",
+              percent(totals[s]["exact_silenced_s"], totals[s]["exact_clean_s"]),
+              str(totals[s]["exact_bleeped"]), str(totals[s]["exact_partly_audible"]),
+              f"{totals[s]['exact_pii_audible_s']:.2f}"] for s in splits]))
     print()
     stages = Counter(d["stage"] for d in dead)
     print(table(["dead letters by stage", "clips"],
