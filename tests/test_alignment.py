@@ -8,7 +8,7 @@ from typing import Sequence
 import pytest
 
 from schemas.records import AudioInterval, PiiSpan, Segment, TimedWord, Transcript
-from transforms.alignment import AlignedSpan, AlignmentError, align_spans, merge_intervals
+from transforms.alignment import AlignedSpan, AlignmentError, align_spans, merge_intervals, spoken_pieces
 
 NO_PAD = {"pad_before_s": 0.0, "pad_after_s": 0.0}
 
@@ -271,3 +271,47 @@ def test_number_glued_from_several_tokens() -> None:
     assert_interval(whole.interval, 0.4, 1.4)
     tail = only(align_spans([span_of(transcript, "111,111")], transcript, 2.0, **NO_PAD))
     assert_interval(tail.interval, 0.6, 1.4)
+
+
+@pytest.mark.parametrize(
+    "text, pieces",
+    [("04/29", 4), ("4,111", 4), ("Visa", 1), ("j.patel22", 4), ("", 0), ("—", 0), ("GB29 NWBK", 4)],
+)
+def test_spoken_pieces_counts_digits_and_letter_runs(text: str, pieces: int) -> None:
+    assert spoken_pieces(text) == pieces
+
+
+def test_squeezed_short_value_is_widened_to_its_spoken_length_on_both_sides() -> None:
+    # A card expiry that the ASR squeezed into 0.1 s: 4 digits need at least 4 x 0.12 s.
+    transcript = make_transcript([("expires", 0.0, 0.8, 0), ("04/29", 1.5, 1.6, 0), ("thanks", 2.5, 3.0, 0)])
+    aligned = only(align_spans([span_of(transcript, "04/29", "CARD_EXPIRY")], transcript, 5.0,
+                               min_piece_s=0.12, **NO_PAD))
+    shortfall = 4 * 0.12 - 0.1
+    assert_interval(aligned.interval, 1.5 - shortfall, 1.6 + shortfall)
+    assert aligned.interval.end_s - aligned.interval.start_s >= 4 * 0.12
+
+
+def test_widening_comes_before_padding_and_clamping() -> None:
+    transcript = make_transcript([("04/29", 0.1, 0.2, 0)])
+    aligned = only(align_spans([span_of(transcript, "04/29")], transcript, 0.5, min_piece_s=0.12,
+                               pad_before_s=0.3, pad_after_s=0.25))
+    assert_interval(aligned.interval, 0.0, 0.5)
+
+
+def test_value_already_long_enough_is_not_widened() -> None:
+    transcript = make_transcript([("card", 0.0, 0.4, 0), ("4111", 0.5, 1.9, 0), ("ok", 2.0, 2.2, 0)])
+    aligned = only(align_spans([span_of(transcript, "4111")], transcript, 3.0, min_piece_s=0.12, **NO_PAD))
+    assert_interval(aligned.interval, 0.5, 1.9)
+
+
+def test_minimum_length_off_by_default() -> None:
+    transcript = make_transcript([("04/29", 1.5, 1.6, 0)])
+    aligned = only(align_spans([span_of(transcript, "04/29")], transcript, 3.0, **NO_PAD))
+    assert_interval(aligned.interval, 1.5, 1.6)
+
+
+@pytest.mark.parametrize("bad", [-0.1, float("nan"), float("inf")])
+def test_unusable_minimum_length_raises(bad: float) -> None:
+    transcript = make_transcript([("4111", 0.0, 0.4, 0)])
+    with pytest.raises(AlignmentError):
+        align_spans([span_of(transcript, "4111")], transcript, 1.0, min_piece_s=bad)

@@ -274,3 +274,28 @@ def test_whisper_aligned_digits_are_redacted(tmp_path: Path) -> None:
     remaining = asr.transcribe(model, out)
     digits_survived = re.search(r"\d{3}", remaining.text.replace(" ", "")) is not None
     assert not digits_survived, "digits survived redaction"
+
+
+def test_redact_audio_stage_gives_a_squeezed_short_value_its_spoken_length() -> None:
+    """A card expiry the ASR squeezed into 0.1 s gets at least 4 digits x min_piece_s, plus pads."""
+    from schemas.records import Clip, ManifestEntry, Segment, TimedWord, Transcript
+    from transforms.redact_audio import AudioRedactionSettings, redact_clip_pcm
+    from transforms.text_redaction import TextRedaction
+
+    sr = 16000
+    pcm = synthetic_speech(4.0, seed=3)
+    text = "expires 04/29 thanks"
+    words = (TimedWord("expires", 0, 7, 0.2, 1.0, 0.9, 0), TimedWord("04/29", 8, 13, 1.8, 1.9, 0.9, 0),
+             TimedWord("thanks", 14, 20, 2.9, 3.4, 0.9, 0))
+    clip = Clip(ManifestEntry("u1", "acct-test-0001", "dev-test-0001", 0, "file:///x.wav", "en-US", "/m.jsonl", 1),
+                pcm16=pcm, sample_rate=sr, duration_s=len(pcm) / sr,
+                transcript=Transcript(text, words, (Segment(0.0, 4.0),), "en"),
+                text_redactions=(TextRedaction("CARD_EXPIRY", 0.9, "test", 8, 13, 8, 21),))
+    settings = AudioRedactionSettings(pad_before_s=0.30, pad_after_s=0.25, min_piece_s=0.12)
+    out, entities = redact_clip_pcm(clip, settings)
+    (entity,) = entities
+    assert entity.audio_end_s - entity.audio_start_s >= 4 * 0.12 + 0.30 + 0.25 - 1e-9
+    assert entity.audio_start_s <= 1.8 - 0.30 and entity.audio_end_s >= 1.9 + 0.25
+    assert out.shape == pcm.shape
+    untouched = ~redacted_mask([AudioInterval(entity.audio_start_s, entity.audio_end_s)], sr, len(pcm))
+    assert np.array_equal(out[untouched], pcm[untouched])

@@ -1,8 +1,9 @@
 """Map detected PII character spans to the stretch of audio that must be redacted.
 
 A span is placed through the words whose characters it overlaps (a half-word
-is still redacted), padded because ASR word times are approximate, and clamped
-to the clip. Word times the ASR could not give (end before start, zero length,
+is still redacted), widened when the ASR squeezed it into less time than its
+spoken pieces need (``min_piece_s``), padded because ASR word times are
+approximate, and clamped to the clip. Word times the ASR could not give (end before start, zero length,
 not finite) are repaired from the neighbouring words; a span whose words still
 have no usable time widens to the ASR segment(s) they belong to. When even that
 is impossible the span cannot be placed and :class:`AlignmentError` is raised,
@@ -134,6 +135,27 @@ def _validate_settings(duration_s: float, pad_before_s: float, pad_after_s: floa
             raise AlignmentError("padding is not usable")
 
 
+def spoken_pieces(text: str) -> int:
+    """A floor on how many spoken word-pieces a piece of transcript holds.
+
+    Each digit is spoken (at least one syllable); each run of letters is at
+    least one word. "04/29" -> 4, "4,111" -> 4, "Visa" -> 1.
+    """
+    pieces = 0
+    in_letters = False
+    for ch in text:
+        if ch.isdigit():
+            pieces += 1
+            in_letters = False
+        elif ch.isalpha():
+            if not in_letters:
+                pieces += 1
+            in_letters = True
+        else:
+            in_letters = False
+    return pieces
+
+
 def align_spans(
     spans: Sequence[PiiSpan],
     transcript: Transcript,
@@ -143,6 +165,7 @@ def align_spans(
     pad_after_s: float = 0.10,
     gap_fill_s: float = 0.0,
     allow_whole_clip: bool = False,
+    min_piece_s: float = 0.0,
 ) -> list[AlignedSpan]:
     """Place each detected span in the audio.
 
@@ -156,11 +179,19 @@ def align_spans(
         0 (default) turns this off.
     :param allow_whole_clip: when a span cannot be placed by words or
         segments, redact the whole clip (method ``"clip"``) instead of raising.
+    :param min_piece_s: before padding, a span's words cover at least this
+        many seconds per spoken piece of its text (each digit, each run of
+        letters; see :func:`spoken_pieces`): the ASR can squeeze a short value
+        ("04/29") into a sliver of time, and a bleep that short leaves most of
+        it audible. A shorter hull is widened equally on both sides. 0 (default)
+        turns this off.
     :return: one :class:`AlignedSpan` per span, in the order given.
     :raises AlignmentError: a span is out of the text's range, overlaps no
         word, or neither its words nor their segments have a usable time.
     """
     _validate_settings(duration_s, pad_before_s, pad_after_s, gap_fill_s)
+    if not (math.isfinite(min_piece_s) and min_piece_s >= 0.0):
+        raise AlignmentError("minimum length is not usable")
     words = transcript.words
     segments = transcript.segments
     word_times = _repair_word_times(words, segments)
@@ -173,8 +204,10 @@ def align_spans(
         ]
         if not covered:
             raise AlignmentError("span overlaps no word")
+        min_length_s = min_piece_s * spoken_pieces(transcript.text[span.char_start:span.char_end])
         interval = _interval_from_words(
-            covered, word_times, duration_s, pad_before_s, pad_after_s, gap_fill_s
+            covered, word_times, duration_s, pad_before_s, pad_after_s, gap_fill_s,
+            min_length_s=min_length_s,
         )
         method = METHOD_WORDS
         if interval is None:
@@ -198,13 +231,22 @@ def _interval_from_words(
     pad_before_s: float,
     pad_after_s: float,
     gap_fill_s: float,
+    *,
+    min_length_s: float = 0.0,
 ) -> Optional[AudioInterval]:
-    """The padded, clamped hull of the covered words' times; None if any has no time."""
+    """The padded, clamped hull of the covered words' times; None if any has no time.
+
+    A hull shorter than ``min_length_s`` is widened by the shortfall on both
+    sides before padding (the ASR collapsed the words; where exactly they
+    were is uncertain, so both ways).
+    """
     times = [word_times[i] for i in covered]
     if any(t is None for t in times):
         return None
     start = min(t.start_s for t in times if t is not None)
     end = max(t.end_s for t in times if t is not None)
+    if end - start < min_length_s:
+        start, end = min(start, end - min_length_s), max(end, start + min_length_s)
     padded_start = start - pad_before_s
     padded_end = end + pad_after_s
     if gap_fill_s > 0.0:

@@ -31,6 +31,9 @@ class AudioRedactionSettings:
     :param pad_before_s: added before each span; tiny.en word starts run late by a median
         0.21 s (90th percentile 0.36 s), measured on espeak number readings.
     :param pad_after_s: added after each span.
+    :param min_piece_s: a span's words cover at least this many seconds per spoken piece
+        (digit or run of letters) before padding: tiny.en can squeeze a short value such as
+        a card expiry into a sliver of time (``align_spans``).
     :param audio_format: ``flac`` or ``wav``.
     """
 
@@ -40,6 +43,7 @@ class AudioRedactionSettings:
     tone_level: object = "match"
     pad_before_s: float = 0.30
     pad_after_s: float = 0.25
+    min_piece_s: float = 0.12
     audio_format: str = "flac"
 
     def treatment_for(self, entity_type: str) -> str:
@@ -66,7 +70,8 @@ def redact_clip_pcm(clip: Clip, settings: AudioRedactionSettings
     assert clip.pcm16 is not None and clip.transcript is not None
     redactions = list(clip.text_redactions)
     aligned = align_spans([r.as_span() for r in redactions], clip.transcript, clip.duration_s,
-                          pad_before_s=settings.pad_before_s, pad_after_s=settings.pad_after_s)
+                          pad_before_s=settings.pad_before_s, pad_after_s=settings.pad_after_s,
+                          min_piece_s=settings.min_piece_s)
     pcm = settings.apply(clip.pcm16, clip.sample_rate,
                          [(a.interval, r.entity_type) for r, a in zip(redactions, aligned)])
     if len(pcm) != len(clip.pcm16):
