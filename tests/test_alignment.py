@@ -8,7 +8,10 @@ from typing import Sequence
 import pytest
 
 from schemas.records import AudioInterval, PiiSpan, Segment, TimedWord, Transcript
-from transforms.alignment import AlignedSpan, AlignmentError, align_spans, merge_intervals, spoken_pieces
+import numpy as np
+
+from transforms.alignment import (AlignedSpan, AlignmentError, EndAtPause, align_spans, merge_intervals,
+                                  spoken_pieces)
 
 NO_PAD = {"pad_before_s": 0.0, "pad_after_s": 0.0}
 
@@ -315,3 +318,112 @@ def test_unusable_minimum_length_raises(bad: float) -> None:
     transcript = make_transcript([("4111", 0.0, 0.4, 0)])
     with pytest.raises(AlignmentError):
         align_spans([span_of(transcript, "4111")], transcript, 1.0, min_piece_s=bad)
+
+
+# --- ending at the pause after the PII ---------------------------------------------------
+
+SR = 16000
+
+
+def speech_with_pauses(total_s: float, pauses: Sequence[tuple[float, float]], seed: int = 1) -> np.ndarray:
+    """Loud noise ("speech") everywhere except digital silence in the given (start, end) pauses."""
+    rng = np.random.default_rng(seed)
+    pcm = (rng.normal(size=int(total_s * SR)) * 6000.0).clip(-32768, 32767).astype(np.int16)
+    for start_s, end_s in pauses:
+        pcm[int(round(start_s * SR)):int(round(end_s * SR))] = 0
+    return pcm
+
+
+def end_of(words, pcm, needle: str, settings: EndAtPause = EndAtPause(), pad_after_s: float = 0.25) -> float:
+    transcript = make_transcript(words)
+    aligned = only(align_spans([span_of(transcript, needle)], transcript, len(pcm) / SR,
+                               pad_before_s=0.0, pad_after_s=pad_after_s, pcm=pcm, sample_rate=SR,
+                               end_at_pause=settings))
+    return aligned.interval.end_s
+
+
+def test_end_reaches_the_pause_when_the_asr_ends_the_words_early() -> None:
+    # The PII is spoken until 2.0 s, then a 0.2 s pause; the ASR ends it at 1.7 s.
+    pcm = speech_with_pauses(3.0, [(2.0, 2.2)])
+    words = [("card", 0.0, 0.9, 0), ("4111", 1.0, 1.7, 0), ("thanks", 2.3, 2.9, 0)]
+    end = end_of(words, pcm, "4111")
+    assert math.isclose(end, 2.0 + EndAtPause().guard_s, abs_tol=1e-6), "end is not at the pause"
+    assert end > 1.7 + 0.25  # the fixed pad would have stopped short of the PII's end
+
+
+def test_end_gives_the_next_word_back_when_the_asr_ends_the_words_late() -> None:
+    pcm = speech_with_pauses(3.0, [(2.0, 2.2)])
+    words = [("card", 0.0, 0.9, 0), ("4111", 1.0, 2.08, 0), ("thanks", 2.3, 2.9, 0)]
+    end = end_of(words, pcm, "4111")
+    assert math.isclose(end, 2.08 + EndAtPause().min_after_s, abs_tol=1e-6), "end is not the minimum after"
+    assert end < 2.2  # the next word, from 2.2 s, is not bleeped (the fixed pad would reach 2.33 s)
+
+
+def test_end_keeps_the_fixed_pad_when_there_is_no_pause() -> None:
+    pcm = speech_with_pauses(3.0, [])
+    words = [("card", 0.0, 0.9, 0), ("4111", 1.0, 1.7, 0), ("thanks", 1.8, 2.9, 0)]
+    assert math.isclose(end_of(words, pcm, "4111"), 1.7 + 0.25, abs_tol=1e-9), "fixed pad not kept"
+
+
+def test_a_short_dip_is_not_a_pause() -> None:
+    # 40 ms of silence (a stop closure) inside the PII is shorter than the 80 ms minimum.
+    pcm = speech_with_pauses(3.0, [(1.75, 1.79)])
+    words = [("card", 0.0, 0.9, 0), ("4111", 1.0, 1.7, 0), ("thanks", 2.3, 2.9, 0)]
+    assert math.isclose(end_of(words, pcm, "4111"), 1.7 + 0.25, abs_tol=1e-9), "dip taken for a pause"
+
+
+def test_a_pause_beyond_the_search_keeps_the_fixed_pad() -> None:
+    pcm = speech_with_pauses(3.0, [(2.5, 2.7)])
+    words = [("card", 0.0, 0.9, 0), ("4111", 1.0, 1.7, 0), ("thanks", 2.75, 2.9, 0)]
+    assert math.isclose(end_of(words, pcm, "4111"), 1.7 + 0.25, abs_tol=1e-9), "pause too far taken"
+
+
+def test_a_pause_before_the_search_window_is_ignored() -> None:
+    # A pause between digit groups well before the ASR end must not pull the end in.
+    pcm = speech_with_pauses(3.0, [(1.2, 1.4), (2.0, 2.2)])
+    words = [("card", 0.0, 0.9, 0), ("4111", 1.0, 1.7, 0), ("thanks", 2.3, 2.9, 0)]
+    assert end_of(words, pcm, "4111") >= 1.7 + EndAtPause().min_after_s
+
+
+def test_speech_running_to_the_end_of_the_clip_keeps_the_clamped_end() -> None:
+    pcm = speech_with_pauses(2.0, [])
+    words = [("card", 0.0, 0.9, 0), ("4111", 1.0, 1.9, 0)]
+    assert math.isclose(end_of(words, pcm, "4111"), 2.0, abs_tol=1e-9), "end not clamped to the clip"
+
+
+def test_trailing_silence_ends_the_redaction() -> None:
+    pcm = speech_with_pauses(3.0, [(2.0, 3.0)])
+    words = [("is", 0.0, 0.9, 0), ("4111", 1.0, 1.8, 0)]
+    assert math.isclose(end_of(words, pcm, "4111"), 2.0 + EndAtPause().guard_s, abs_tol=1e-6), "end not at silence"
+
+
+def test_the_start_is_untouched_by_the_end_search() -> None:
+    pcm = speech_with_pauses(3.0, [(2.0, 2.2)])
+    transcript = make_transcript([("card", 0.0, 0.9, 0), ("4111", 1.0, 1.7, 0), ("thanks", 2.3, 2.9, 0)])
+    aligned = only(align_spans([span_of(transcript, "4111")], transcript, 3.0, pad_before_s=0.3,
+                               pad_after_s=0.25, pcm=pcm, sample_rate=SR, end_at_pause=EndAtPause()))
+    assert math.isclose(aligned.interval.start_s, 0.7, abs_tol=1e-9), "start moved"
+
+
+def test_silent_clip_keeps_the_fixed_pad() -> None:
+    pcm = np.zeros(3 * SR, dtype=np.int16)
+    words = [("card", 0.0, 0.9, 0), ("4111", 1.0, 1.7, 0)]
+    assert math.isclose(end_of(words, pcm, "4111"), 1.7 + 0.25, abs_tol=1e-9), "fixed pad not kept"
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"end_at_pause": EndAtPause()},  # no audio
+        {"end_at_pause": EndAtPause(), "pcm": np.zeros(SR, dtype=np.float32), "sample_rate": SR},
+        {"end_at_pause": EndAtPause(), "pcm": np.zeros((2, SR), dtype=np.int16), "sample_rate": SR},
+        {"end_at_pause": EndAtPause(), "pcm": np.zeros(SR, dtype=np.int16), "sample_rate": 0},
+        {"end_at_pause": EndAtPause(min_pause_s=float("nan")), "pcm": np.zeros(SR, dtype=np.int16), "sample_rate": SR},
+        {"end_at_pause": EndAtPause(frame_s=0.0), "pcm": np.zeros(SR, dtype=np.int16), "sample_rate": SR},
+        {"end_at_pause": EndAtPause(min_after_s=0.7, max_after_s=0.6), "pcm": np.zeros(SR, dtype=np.int16), "sample_rate": SR},
+    ],
+)
+def test_unusable_pause_settings_or_audio_raise(kwargs) -> None:
+    transcript = make_transcript([("4111", 0.0, 0.4, 0)])
+    with pytest.raises(AlignmentError):
+        align_spans([span_of(transcript, "4111")], transcript, 1.0, **kwargs)

@@ -291,11 +291,36 @@ def test_redact_audio_stage_gives_a_squeezed_short_value_its_spoken_length() -> 
                 pcm16=pcm, sample_rate=sr, duration_s=len(pcm) / sr,
                 transcript=Transcript(text, words, (Segment(0.0, 4.0),), "en"),
                 text_redactions=(TextRedaction("CARD_EXPIRY", 0.9, "test", 8, 13, 8, 21),))
-    settings = AudioRedactionSettings(pad_before_s=0.30, pad_after_s=0.25, min_piece_s=0.12)
+    settings = AudioRedactionSettings(pad_before_s=0.30, pad_after_s=0.25, min_piece_s=0.12,
+                                      end_at_pause=None)
     out, entities = redact_clip_pcm(clip, settings)
     (entity,) = entities
     assert entity.audio_end_s - entity.audio_start_s >= 4 * 0.12 + 0.30 + 0.25 - 1e-9
     assert entity.audio_start_s <= 1.8 - 0.30 and entity.audio_end_s >= 1.9 + 0.25
+    assert out.shape == pcm.shape
+    untouched = ~redacted_mask([AudioInterval(entity.audio_start_s, entity.audio_end_s)], sr, len(pcm))
+    assert np.array_equal(out[untouched], pcm[untouched])
+
+
+def test_redact_audio_stage_ends_the_bleep_at_the_pause_and_leaves_the_next_word_alone() -> None:
+    from schemas.records import Clip, ManifestEntry, Segment, TimedWord, Transcript
+    from transforms.redact_audio import AudioRedactionSettings, redact_clip_pcm
+    from transforms.text_redaction import TextRedaction
+
+    sr = 16000
+    rng = np.random.default_rng(5)
+    pcm = (rng.normal(size=3 * sr) * 6000.0).clip(-32768, 32767).astype(np.int16)
+    pcm[int(2.0 * sr):int(2.2 * sr)] = 0  # the pause after the PII
+    text = "card 4111 thanks"
+    words = (TimedWord("card", 0, 4, 0.0, 0.9, 0.9, 0), TimedWord("4111", 5, 9, 1.0, 2.1, 0.9, 0),
+             TimedWord("thanks", 10, 16, 2.3, 2.9, 0.9, 0))
+    clip = Clip(ManifestEntry("u1", "acct-test-0001", "dev-test-0001", 0, "file:///x.wav", "en-US", "/m.jsonl", 1),
+                pcm16=pcm, sample_rate=sr, duration_s=3.0,
+                transcript=Transcript(text, words, (Segment(0.0, 3.0),), "en"),
+                text_redactions=(TextRedaction("CREDIT_CARD", 0.9, "test", 5, 9, 5, 18),))
+    out, (entity,) = redact_clip_pcm(clip, AudioRedactionSettings())
+    assert entity.audio_end_s < 2.2  # a fixed 0.25 s pad would have reached 2.35 s
+    assert entity.audio_end_s >= 2.1
     assert out.shape == pcm.shape
     untouched = ~redacted_mask([AudioInterval(entity.audio_start_s, entity.audio_end_s)], sr, len(pcm))
     assert np.array_equal(out[untouched], pcm[untouched])

@@ -10,11 +10,17 @@ is impossible the span cannot be placed and :class:`AlignmentError` is raised,
 so the pipeline dead-letters the clip rather than letting PII through.
 
 Measured on espeak-ng speech with faster-whisper tiny.en (34 digit runs, 3
-voices, 3 speeds): word starts lag the audio by a median 0.21 s (p90 0.36 s)
-and ends by up to 0.36 s, so the 0.15 s / 0.10 s default pads leave the onset
-of the first digit audible in most clips; the pipeline should configure
-larger pads (about 0.35 s before, 0.25 s after). Whisper leaves no gap between
-words in 32 of 34 cases, so ``gap_fill_s`` rarely helps and is off by default.
+voices, 3 speeds): word starts lag the audio by a median 0.21 s (p90 0.36 s),
+so the pipeline pads 0.30 s before each span. Measured again against
+espeak-ng's own word times on ``samples/eval`` (about 150 detected values,
+``benchmarks/espeak_words.py``): the first word of a value starts a median
+0.14 s (p90 0.36 s) before tiny.en says, with almost never a pause in front of
+it (median gap 14 ms), so the start keeps its fixed pad. The end is off both
+ways (0.39 s early to 0.27 s late, p5-p95) but a value is usually followed by
+a pause (median 0.14 s), so with :class:`EndAtPause` the end goes to that
+pause, found in the clip's own audio, rather than a fixed pad. Whisper leaves
+no gap between words in 32 of 34 cases, so ``gap_fill_s`` rarely helps and is
+off by default.
 
 Nothing here logs or raises text, offsets or times: error messages are fixed.
 """
@@ -24,6 +30,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence
+
+import numpy as np
 
 from schemas.records import AudioInterval, PiiSpan, Segment, TimedWord, Transcript
 
@@ -135,6 +143,83 @@ def _validate_settings(duration_s: float, pad_before_s: float, pad_after_s: floa
             raise AlignmentError("padding is not usable")
 
 
+@dataclass(frozen=True)
+class EndAtPause:
+    """End each word-placed redaction at the pause after the PII, not at a fixed pad.
+
+    ASR word ends are off both ways (tiny.en on espeak readings: from 0.39 s
+    early to 0.27 s late, 5th-95th percentile), while a spoken value is
+    usually followed by a pause before the next word (median 0.14 s). So the
+    end edge goes to the start of the first pause of at least ``min_pause_s``
+    that begins no earlier than ``search_before_s`` before the words' ASR end,
+    plus ``guard_s``; never less than ``min_after_s`` and never more than
+    ``max_after_s`` after the ASR end. With no such pause the fixed
+    ``pad_after_s`` is kept (fail safe). A pause is a run of frames at least
+    ``quiet_db`` below the clip's speech level (the mean power of frames
+    within 30 dB of its loudest).
+    """
+
+    min_pause_s: float = 0.08
+    search_before_s: float = 0.10
+    guard_s: float = 0.03
+    min_after_s: float = 0.05
+    max_after_s: float = 0.60
+    quiet_db: float = 30.0
+    frame_s: float = 0.010
+
+    def validate(self) -> None:
+        values = (self.min_pause_s, self.search_before_s, self.guard_s, self.min_after_s,
+                  self.max_after_s, self.quiet_db, self.frame_s)
+        if not all(math.isfinite(v) and v >= 0.0 for v in values):
+            raise AlignmentError("pause settings are not usable")
+        if self.frame_s <= 0.0 or self.min_after_s > self.max_after_s:
+            raise AlignmentError("pause settings are not usable")
+
+
+_FULL_SCALE = 32768.0
+_SILENT_DB = -120.0
+
+
+class _Pauses:
+    """The quiet frames of one clip."""
+
+    def __init__(self, pcm: np.ndarray, sample_rate: int, settings: EndAtPause) -> None:
+        if not isinstance(pcm, np.ndarray) or pcm.ndim != 1 or pcm.dtype != np.int16:
+            raise AlignmentError("audio must be 1-D int16 mono")
+        if not (isinstance(sample_rate, (int, np.integer)) and sample_rate > 0):
+            raise AlignmentError("sample rate is not usable")
+        self._seconds_per_frame = max(1, int(round(settings.frame_s * sample_rate))) / sample_rate
+        frame = max(1, int(round(settings.frame_s * sample_rate)))
+        count = len(pcm) // frame
+        x = pcm[: count * frame].astype(np.float64).reshape(count, frame) / _FULL_SCALE
+        power = np.mean(x * x, axis=1)
+        with np.errstate(divide="ignore"):
+            level = np.maximum(10.0 * np.log10(power), _SILENT_DB) if count else np.zeros(0)
+        self.quiet = np.zeros(count, dtype=bool)
+        if count and np.max(level) > _SILENT_DB:
+            active = level >= np.max(level) - 30.0
+            speech_db = 10.0 * np.log10(np.mean(power[active]))
+            self.quiet = level < speech_db - settings.quiet_db
+        self._min_frames = max(1, math.ceil(settings.min_pause_s / self._seconds_per_frame - 1e-9))
+
+    def first_pause_from(self, from_s: float, until_s: float) -> Optional[float]:
+        """Start (s) of the first quiet run of the minimum length beginning in [from_s, until_s]."""
+        first = max(0, math.ceil(from_s / self._seconds_per_frame - 1e-9))
+        index = first
+        while index < len(self.quiet) and index * self._seconds_per_frame <= until_s:
+            if not self.quiet[index]:
+                index += 1
+                continue
+            run_end = index
+            while run_end < len(self.quiet) and self.quiet[run_end]:
+                run_end += 1
+            # A run cut off by the end of the clip counts: the speech is over.
+            if run_end - index >= self._min_frames or run_end == len(self.quiet):
+                return index * self._seconds_per_frame
+            index = run_end
+        return None
+
+
 def spoken_pieces(text: str) -> int:
     """A floor on how many spoken word-pieces a piece of transcript holds.
 
@@ -166,6 +251,9 @@ def align_spans(
     gap_fill_s: float = 0.0,
     allow_whole_clip: bool = False,
     min_piece_s: float = 0.0,
+    pcm: Optional[np.ndarray] = None,
+    sample_rate: Optional[int] = None,
+    end_at_pause: Optional[EndAtPause] = None,
 ) -> list[AlignedSpan]:
     """Place each detected span in the audio.
 
@@ -185,6 +273,11 @@ def align_spans(
         ("04/29") into a sliver of time, and a bleep that short leaves most of
         it audible. A shorter hull is widened equally on both sides. 0 (default)
         turns this off.
+    :param pcm: the clip's int16 samples, needed with ``end_at_pause``.
+    :param sample_rate: samples per second of ``pcm``.
+    :param end_at_pause: end word-placed intervals at the pause after the
+        PII (:class:`EndAtPause`) instead of at ``pad_after_s``; None (default)
+        keeps the fixed pad.
     :return: one :class:`AlignedSpan` per span, in the order given.
     :raises AlignmentError: a span is out of the text's range, overlaps no
         word, or neither its words nor their segments have a usable time.
@@ -192,6 +285,12 @@ def align_spans(
     _validate_settings(duration_s, pad_before_s, pad_after_s, gap_fill_s)
     if not (math.isfinite(min_piece_s) and min_piece_s >= 0.0):
         raise AlignmentError("minimum length is not usable")
+    pauses: Optional[_Pauses] = None
+    if end_at_pause is not None:
+        end_at_pause.validate()
+        if pcm is None or sample_rate is None:
+            raise AlignmentError("ending at a pause needs the audio")
+        pauses = _Pauses(pcm, sample_rate, end_at_pause)
     words = transcript.words
     segments = transcript.segments
     word_times = _repair_word_times(words, segments)
@@ -207,7 +306,7 @@ def align_spans(
         min_length_s = min_piece_s * spoken_pieces(transcript.text[span.char_start:span.char_end])
         interval = _interval_from_words(
             covered, word_times, duration_s, pad_before_s, pad_after_s, gap_fill_s,
-            min_length_s=min_length_s,
+            min_length_s=min_length_s, pauses=pauses, end_at_pause=end_at_pause,
         )
         method = METHOD_WORDS
         if interval is None:
@@ -233,6 +332,8 @@ def _interval_from_words(
     gap_fill_s: float,
     *,
     min_length_s: float = 0.0,
+    pauses: Optional[_Pauses] = None,
+    end_at_pause: Optional[EndAtPause] = None,
 ) -> Optional[AudioInterval]:
     """The padded, clamped hull of the covered words' times; None if any has no time.
 
@@ -249,6 +350,12 @@ def _interval_from_words(
         start, end = min(start, end - min_length_s), max(end, start + min_length_s)
     padded_start = start - pad_before_s
     padded_end = end + pad_after_s
+    if pauses is not None and end_at_pause is not None:
+        pause_start = pauses.first_pause_from(end - end_at_pause.search_before_s,
+                                              end + end_at_pause.max_after_s)
+        if pause_start is not None:
+            padded_end = min(max(pause_start + end_at_pause.guard_s, end + end_at_pause.min_after_s),
+                             end + end_at_pause.max_after_s)
     if gap_fill_s > 0.0:
         previous = word_times[covered[0] - 1] if covered[0] > 0 else None
         following = word_times[covered[-1] + 1] if covered[-1] + 1 < len(word_times) else None

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence, Tuple
+from typing import Mapping, Optional, Sequence, Tuple
 
 import apache_beam as beam
 import numpy as np
 
 from schemas.records import AudioInterval, Clip, RedactedEntity
-from transforms.alignment import align_spans
+from transforms.alignment import EndAtPause, align_spans
 from transforms.audio import encode_pcm16
 from transforms.audio_redaction import redact_pcm_per_treatment
 from transforms.errors import ScrubError
@@ -34,6 +34,8 @@ class AudioRedactionSettings:
     :param min_piece_s: a span's words cover at least this many seconds per spoken piece
         (digit or run of letters) before padding: tiny.en can squeeze a short value such as
         a card expiry into a sliver of time (``align_spans``).
+    :param end_at_pause: end each redaction at the pause after the PII, found in the clip's
+        own audio, instead of ``pad_after_s`` (kept when there is no pause); None: fixed pad.
     :param audio_format: ``flac`` or ``wav``.
     """
 
@@ -44,6 +46,7 @@ class AudioRedactionSettings:
     pad_before_s: float = 0.30
     pad_after_s: float = 0.25
     min_piece_s: float = 0.12
+    end_at_pause: Optional[EndAtPause] = EndAtPause(max_after_s=0.60)
     audio_format: str = "flac"
 
     def treatment_for(self, entity_type: str) -> str:
@@ -71,7 +74,8 @@ def redact_clip_pcm(clip: Clip, settings: AudioRedactionSettings
     redactions = list(clip.text_redactions)
     aligned = align_spans([r.as_span() for r in redactions], clip.transcript, clip.duration_s,
                           pad_before_s=settings.pad_before_s, pad_after_s=settings.pad_after_s,
-                          min_piece_s=settings.min_piece_s)
+                          min_piece_s=settings.min_piece_s, pcm=clip.pcm16,
+                          sample_rate=clip.sample_rate, end_at_pause=settings.end_at_pause)
     pcm = settings.apply(clip.pcm16, clip.sample_rate,
                          [(a.interval, r.entity_type) for r, a in zip(redactions, aligned)])
     if len(pcm) != len(clip.pcm16):
