@@ -2,11 +2,11 @@
 
 Run from the repository root::
 
-    python benchmarks/audio_leak.py [--labels samples/eval/labels.jsonl] [--reuse-output]
+    python benchmarks/audio_leak.py [--manifest M --labels L] [--work-dir D] [--reuse-output] [--no-exact]
 
 1. The pipeline runs in-process (DirectRunner, default settings, re-listen audit
    on) on ``samples/eval/manifest.jsonl`` into ``benchmarks/.cache/audio_leak/``
-   (``--reuse-output`` skips this when a previous run's output is there).
+   (``--work-dir``; ``--reuse-output`` skips this when a previous run's output is there).
 2. Every written row's ``audio_redacted`` is decoded and transcribed again by a
    fresh faster-whisper tiny.en (int8, CPU, beam 5), independently of the
    pipeline's own model; every original clip is transcribed the same way, with
