@@ -9,8 +9,8 @@ import pytest
 
 from schemas.records import AudioInterval, PiiSpan, RedactedEntity, Segment, TimedWord, Transcript
 from transforms.alignment import AlignmentError
-from transforms.relisten import (AUDIT_RESIDUE, AuditSettings, audit_redaction, residue_entities,
-                                 silenced_time_s)
+from transforms.relisten import (AUDIT_RESIDUE, AuditSettings, audit_batch, audit_redaction,
+                                 residue_entities, silenced_time_s)
 
 DURATION_S = 10.0
 
@@ -143,3 +143,79 @@ def test_treatment_follows_the_heard_type() -> None:
     settings = AudioRedactionSettings(treatment="beep", treatment_by_entity={"PIN": "silence"})
     assert settings.treatment_for("PIN") == "silence"
     assert settings.treatment_for("PERSON") == "beep"
+
+
+class BatchScript:
+    """A batched ASR: clip ``i`` is heard with PII ``detections[i]`` times; clip ``fail_at`` cannot
+    be transcribed. Records which clips each round re-listened to."""
+
+    def __init__(self, detections: Sequence[int], fail_at: int = -1) -> None:
+        self.left = list(detections)
+        self.fail_at = fail_at
+        self.rounds: List[List[int]] = []
+
+    def relisten_many(self, pcms: Sequence[np.ndarray]) -> list:
+        # Each clip's PCM carries its index in sample 0 (see ``run_batch``).
+        indices = [int(pcm[0]) for pcm in pcms]
+        self.rounds.append(indices)
+        return [RuntimeError("asr") if i == self.fail_at else tagged(i) for i in indices]
+
+    def detect(self, text: str) -> List[PiiSpan]:
+        index = int(text.split("|")[0])
+        if self.left[index] <= 0:
+            return []
+        self.left[index] -= 1
+        return [DIGITS_SPAN]
+
+    @staticmethod
+    def redact_more(i: int, pcm: np.ndarray, heard) -> np.ndarray:
+        widened = pcm.copy()
+        widened[1] += 1
+        return widened
+
+
+def tagged(index: int) -> Transcript:
+    base = timed_transcript()
+    prefix = f"{index}|"
+    words = tuple(TimedWord(w.text, w.char_start + len(prefix), w.char_end + len(prefix), w.start_s,
+                            w.end_s) for w in base.words)
+    return Transcript(prefix + base.text, words, base.segments)
+
+
+def run_batch(script: BatchScript, clips: int, **settings: float) -> list:
+    pcms = [np.array([i, 0], dtype=np.int16) for i in range(clips)]
+    return audit_batch(pcms, [DURATION_S] * clips, script.relisten_many, script.detect,
+                       script.redact_more, AuditSettings(**settings))
+
+
+def test_a_batch_relistens_only_the_clips_still_under_audit_each_round() -> None:
+    script = BatchScript(detections=[0, 1, 2, 99])
+    outcomes = run_batch(script, 4, max_rounds=2)
+    assert script.rounds == [[0, 1, 2, 3], [1, 2, 3], [2, 3]]
+    assert [o.passed for o in outcomes] == [True, True, True, False]
+    assert [o.relistens for o in outcomes] == [1, 2, 3, 3]
+    assert [len(o.residues) for o in outcomes] == [0, 1, 2, 2]
+    # Each clip's widenings landed on its own samples only.
+    assert [int(o.pcm[1]) for o in outcomes] == [0, 1, 2, 2]
+    assert all(o.error is None for o in outcomes)
+
+
+def test_one_clip_failing_in_a_batch_fails_alone() -> None:
+    script = BatchScript(detections=[1, 0, 1], fail_at=1)
+    outcomes = run_batch(script, 3)
+    assert [o.passed for o in outcomes] == [True, False, True]
+    assert isinstance(outcomes[1].error, RuntimeError) and outcomes[1].relistens == 0
+
+
+def test_a_residue_that_cannot_be_placed_fails_only_its_clip() -> None:
+    script = BatchScript(detections=[1, 1])
+    untimed = {0}
+
+    def relisten_many(pcms):
+        heard = script.relisten_many(pcms)
+        return [Transcript(t.text, (), ()) if int(p[0]) in untimed else t for p, t in zip(pcms, heard)]
+
+    outcomes = audit_batch([np.array([i, 0], dtype=np.int16) for i in range(2)], [DURATION_S] * 2,
+                           relisten_many, script.detect, script.redact_more, AuditSettings())
+    assert isinstance(outcomes[0].error, AlignmentError) and not outcomes[0].passed
+    assert outcomes[1].passed and outcomes[1].error is None

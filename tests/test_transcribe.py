@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace as NS
 from typing import List
 
 import numpy as np
@@ -48,30 +47,43 @@ def test_packed_clips_each_get_their_own_keyword_and_no_other(whisper_model, thr
     assert sum(o.route == "packed" for o in outcomes) >= 2
 
 
-def test_packing_off_transcribes_clip_by_clip(whisper_model, three_clips):
-    outcomes = transcribe_batch(whisper_model, three_clips[:1], AsrSettings(beam_size=1, pack=False))
-    assert [o.route for o in outcomes] == ["solo"] and KEYWORDS[0] in outcomes[0].transcript.text.lower()
+def test_packing_off_gives_every_clip_its_own_window(whisper_model, three_clips):
+    outcomes = transcribe_batch(whisper_model, three_clips, AsrSettings(beam_size=1, pack=False))
+    assert [o.route for o in outcomes] == ["alone"] * 3
+    for own, outcome in enumerate(outcomes):
+        assert [KEYWORDS.index(k) for k in KEYWORDS if k in outcome.transcript.text.lower()] == [own]
 
 
-class FailingModel:
-    """Fails on any audio longer than ``max_s`` (so packed windows fail, short clips pass)."""
+def test_a_clip_longer_than_a_window_takes_the_long_form_path(whisper_model, three_clips):
+    settings = AsrSettings(beam_size=1, pack=True, pack_window_s=2.0)
+    outcomes = transcribe_batch(whisper_model, three_clips[:1], settings)
+    assert [o.route for o in outcomes] == ["long"]
+    assert KEYWORDS[0] in outcomes[0].transcript.text.lower()
 
-    def __init__(self, max_s: float) -> None:
-        self.max_s = max_s
 
-    def transcribe(self, audio, **_):  # noqa: ANN001 - faster-whisper's call shape
-        if len(audio) / 16000 > self.max_s:
+def test_empty_audio_is_an_empty_transcript(whisper_model):
+    outcomes = transcribe_batch(whisper_model, [np.zeros(0, np.int16)], AsrSettings(pack=True))
+    assert outcomes[0].transcript is not None and outcomes[0].transcript.words == ()
+
+
+def test_a_failed_window_retries_each_clip_alone_and_fails_only_the_bad_ones(
+        whisper_model, three_clips, monkeypatch):
+    import transforms.asr as asr
+
+    poisoned = len(three_clips[1])
+    real = asr._decode_windows
+
+    def decode(model, pcm_clips, plans, settings):  # fails any window holding clip 1
+        if any(len(pcm_clips[m]) == poisoned for plan in plans for m in plan.members):
             raise RuntimeError("boom")
-        word = NS(word=" ok", start=0.1, end=0.3, probability=0.9)
-        return iter([NS(start=0.0, end=0.4, words=[word])]), NS(language="en")
+        return real(model, pcm_clips, plans, settings)
 
-
-def test_a_failed_window_retries_each_clip_alone_and_fails_only_the_bad_ones():
-    clips = [np.zeros(16000 * 2, np.int16), np.zeros(16000 * 6, np.int16), np.zeros(16000 * 2, np.int16)]
-    outcomes = transcribe_batch(FailingModel(max_s=4.0), clips, AsrSettings(window_batch_size=1, pack=True))
+    monkeypatch.setattr(asr, "_decode_windows", decode)
+    outcomes = transcribe_batch(whisper_model, three_clips, AsrSettings(beam_size=1, pack=True))
     assert [o.transcript is not None for o in outcomes] == [True, False, True]
     assert isinstance(outcomes[1].error, RuntimeError)
-    assert all(o.route.startswith("fallback:") for o in outcomes)
+    assert all(o.route == "fallback:window_failed" for o in outcomes)
+    assert [KEYWORDS.index(k) for k in KEYWORDS if k in outcomes[2].transcript.text.lower()] == [2]
 
 
 def entry(index: int) -> ManifestEntry:

@@ -27,7 +27,7 @@ Nothing here logs or raises text, values or times: error messages are fixed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, List, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -67,14 +67,17 @@ class AuditOutcome:
 
     :param pcm: the redacted samples after every widening.
     :param residues: one entity per widened span, in the order found.
-    :param relistens: re-transcriptions done (at least 1).
+    :param relistens: re-transcriptions done (at least 1 unless the first one failed).
     :param passed: True when the last re-listen found no PII.
+    :param error: what failed the audit of this clip, if something raised
+        (``passed`` is then False).
     """
 
     pcm: np.ndarray
     residues: Tuple[RedactedEntity, ...]
     relistens: int
     passed: bool
+    error: Optional[BaseException] = None
 
 
 def residue_entities(spans: Sequence[PiiSpan], transcript: Transcript, duration_s: float,
@@ -123,9 +126,75 @@ def silenced_time_s(entities: Sequence[RedactedEntity]) -> float:
         AudioInterval(e.audio_start_s, e.audio_end_s) for e in entities))
 
 
+#: Re-transcribes many clips' 16-bit PCM at once; a clip that could not be
+#: transcribed gets the exception instead of a transcript.
+RelistenMany = Callable[[Sequence[np.ndarray]], Sequence[Union[Transcript, BaseException]]]
+#: Redacts more of clip ``i`` (its position in the batch) on top of its PCM.
+RedactMoreOf = Callable[[int, np.ndarray, Sequence[Tuple[AudioInterval, str]]], np.ndarray]
+
+
+def audit_batch(pcms: Sequence[np.ndarray], durations_s: Sequence[float],
+                relisten_many: RelistenMany, detect: Detect, redact_more: RedactMoreOf,
+                settings: AuditSettings) -> List[AuditOutcome]:
+    """Re-listen to many redacted clips together, round by round, widening each until clean.
+
+    Every round re-transcribes, in one call, the clips still under audit (so a
+    batching, packing ASR serves the whole batch); each clip then passes,
+    widens and goes to the next round, or fails, on its own. A clip whose
+    re-transcription, detection or widening raised gets an outcome with that
+    ``error`` and ``passed`` False; the other clips are unaffected.
+
+    :param pcms: each clip's redacted int16 samples.
+    :param durations_s: each clip's length.
+    :param relisten_many: transcribes a list of PCM arrays (the pipeline's ASR settings).
+    :param detect: the PII detector.
+    :param redact_more: redacts extra intervals of clip ``i`` on top of its PCM.
+    :param settings: rounds and padding.
+    :return: one outcome per clip, in input order.
+    """
+    current = list(pcms)
+    residues: List[List[RedactedEntity]] = [[] for _ in pcms]
+    relistens = [0] * len(pcms)
+    outcomes: List[Optional[AuditOutcome]] = [None] * len(pcms)
+
+    def finish(i: int, passed: bool, error: Optional[BaseException] = None) -> None:
+        outcomes[i] = AuditOutcome(current[i], tuple(residues[i]), relistens[i], passed, error)
+
+    active = list(range(len(pcms)))
+    while active:
+        heard = relisten_many([current[i] for i in active])
+        still_active: List[int] = []
+        for i, transcript in zip(active, heard):
+            if isinstance(transcript, BaseException):
+                finish(i, False, transcript)
+                continue
+            relistens[i] += 1
+            try:
+                spans = list(detect(transcript.text))
+                if not spans:
+                    finish(i, True)
+                    continue
+                widening = relistens[i]  # 1 for the first widening, 2 for the second, ...
+                if widening > settings.max_rounds:
+                    finish(i, False)
+                    continue
+                found = residue_entities(spans, transcript, durations_s[i],
+                                         settings.pad_before_s * widening,
+                                         settings.pad_after_s * widening)
+                current[i] = redact_more(i, current[i],
+                                         treated_residues(found, [s.entity_type for s in spans]))
+            except Exception as error:  # noqa: BLE001 - this clip fails closed; the batch goes on
+                finish(i, False, error)
+                continue
+            residues[i].extend(found)
+            still_active.append(i)
+        active = still_active
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
 def audit_redaction(pcm: np.ndarray, duration_s: float, relisten: Relisten, detect: Detect,
                     redact_more: RedactMore, settings: AuditSettings) -> AuditOutcome:
-    """Re-listen to redacted audio and widen the redaction until no PII is heard.
+    """Re-listen to one redacted clip and widen the redaction until no PII is heard.
 
     :param pcm: the redacted int16 samples.
     :param duration_s: the clip's length.
@@ -135,21 +204,17 @@ def audit_redaction(pcm: np.ndarray, duration_s: float, relisten: Relisten, dete
     :param settings: rounds and padding.
     :return: the final samples, residues and verdict; ``passed`` False means
         PII was still heard after ``settings.max_rounds`` widenings.
-    :raises AlignmentError: a residue cannot be placed in time (fail closed).
+    :raises AlignmentError: a residue cannot be placed in time (fail closed);
+        any error of ``relisten``, ``detect`` or ``redact_more`` propagates too.
     """
-    residues: List[RedactedEntity] = []
-    relistens = 0
-    while True:
-        transcript = relisten(pcm)
-        relistens += 1
-        spans = list(detect(transcript.text))
-        if not spans:
-            return AuditOutcome(pcm, tuple(residues), relistens, True)
-        widening = relistens  # 1 for the first widening, 2 for the second, ...
-        if widening > settings.max_rounds:
-            return AuditOutcome(pcm, tuple(residues), relistens, False)
-        found = residue_entities(spans, transcript, duration_s,
-                                 settings.pad_before_s * widening, settings.pad_after_s * widening)
-        pcm = redact_more(pcm, treated_residues(found, [s.entity_type for s in spans]))
-        residues.extend(found)
+    def relisten_one(batch: Sequence[np.ndarray]) -> List[Union[Transcript, BaseException]]:
+        try:
+            return [relisten(batch[0])]
+        except Exception as error:  # noqa: BLE001 - re-raised below, as the caller expects
+            return [error]
 
+    outcome = audit_batch([pcm], [duration_s], relisten_one, detect,
+                          lambda _, samples, heard: redact_more(samples, heard), settings)[0]
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome

@@ -1,9 +1,11 @@
 """Stage 3: transcribe clips with faster-whisper, word timestamps on.
 
-Short clips are packed several to a shared 30 s Whisper window and their words
-split back by time (``transforms/packing.py``, driven by
-``transforms.asr.transcribe_batch``); a clip whose split is not clear-cut is
-transcribed alone. The model is loaded once per worker process.
+Clips are batched (``BatchElements``) and handed to
+``transforms.asr.transcribe_batch``: short clips are packed several to a shared
+30 s Whisper window and their words split back by time (``transforms/packing.py``);
+a clip whose split is not clear-cut, or every clip when packing is off, gets a
+window of its own; the windows go through CTranslate2 several per forward pass.
+The model is loaded once per worker process.
 """
 
 from __future__ import annotations
@@ -17,11 +19,9 @@ from apache_beam.pvalue import TaggedOutput
 from apache_beam.utils.shared import Shared
 
 from schemas.records import Clip
-from transforms.asr import AsrSettings, ClipOutcome, load_model_for, transcribe_batch, transcribe_with
-from transforms.audio import pcm16_to_float
+from transforms.asr import AsrSettings, ClipOutcome, load_model_for, transcribe_batch
 from transforms.shared_models import ModelHolder, acquire_shared
-from transforms.stage import (DEAD_LETTER, MAIN, METRICS_NAMESPACE, ClipStageFn, dead_letter_for,
-                              replace, run_clip_stage)
+from transforms.stage import DEAD_LETTER, MAIN, METRICS_NAMESPACE, dead_letter_for, replace
 
 STAGE = "transcribe"
 
@@ -49,33 +49,12 @@ def with_transcript(clip: Clip, outcome: ClipOutcome, settings: AsrSettings) -> 
                    transcript_language=outcome.transcript.language, asr_model=settings.model_label)
 
 
-class TranscribeFn(ClipStageFn):
-    """One Whisper call per clip (``AsrSettings.pack`` off)."""
-
-    stage = STAGE
-
-    def __init__(self, settings: AsrSettings, shared_handle: Shared) -> None:
-        super().__init__()
-        self._settings = settings
-        self._shared_handle = shared_handle
-        self._model: Optional[ModelHolder] = None
-
-    def setup(self) -> None:
-        self._model = acquire_whisper(self._shared_handle, self._settings)
-
-    def process_clip(self, clip: Clip) -> Clip:
-        assert clip.pcm16 is not None and self._model is not None
-        transcript = transcribe_with(self._settings, self._model.value, pcm16_to_float(clip.pcm16))
-        return replace(clip, transcript=transcript, transcript_language=transcript.language,
-                       asr_model=self._settings.model_label)
-
-
 class MissingAudio(Exception):
     """A clip reached transcription without decoded PCM."""
 
 
 class TranscribeBatchFn(beam.DoFn):
-    """A batch of clips -> packed transcription; each clip passes or dead-letters alone.
+    """A batch of clips -> batched (and packed) transcription; each clip passes or dead-letters alone.
 
     Holds only the settings and the shared handle (picklable); the model is the
     worker process's shared instance.
@@ -147,13 +126,11 @@ class Transcribe(beam.PTransform):
         self._clips_per_batch = clips_per_batch
 
     def expand(self, clips: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
-        if not self._settings.pack:
-            return run_clip_stage(clips, TranscribeFn(self._settings, self._shared_handle))
         return (
             clips
             | "BatchClips" >> beam.BatchElements(min_batch_size=self._clips_per_batch,
                                                  max_batch_size=self._clips_per_batch)
-            | "TranscribePacked" >> beam.ParDo(
+            | "TranscribeBatch" >> beam.ParDo(
                 TranscribeBatchFn(self._settings, self._shared_handle)).with_outputs(
                     DEAD_LETTER, main=MAIN)
         )
