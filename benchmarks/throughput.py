@@ -4,7 +4,7 @@ Run from the repository root (outside CI; a few minutes on 2 cores)::
 
     python benchmarks/throughput.py                       # 1x corpus, naive + pipeline + quality
     python benchmarks/throughput.py --scales 1,2,4 --naive-scales 1   # linearity
-    python benchmarks/throughput.py --pack --pipeline-args "--asr-beam-size 2 --no-audit"
+    python benchmarks/throughput.py --pipeline-args "--no-audit"     # any pipeline flags
 
 The corpus is the committed evaluation clips (``samples/eval``, 205 clips, ~15.5 min of
 speech), repeated ``scale`` times under new utterance IDs. In one invocation it runs,
@@ -17,10 +17,11 @@ each side in its own child process (so peak RSS is that side's own):
     (extra flags with ``--pipeline-args``).
 
 and prints wall times, their ratio, audio seconds per wall second, per-stage time
-(Beam counters ``<stage>_ms``), peak RSS and model-load counts. ``--quality`` (on by
-default at 1x) scores the transcripts: word error rate against the corpus's known
-text and leak rate (``benchmarks/detection.py``'s ``evaluate``), clip by clip vs
-packed. Only aggregates are printed, never a transcript or a value.
+(Beam counters ``<stage>_ms``), peak RSS and model-load counts. Quality (at 1x,
+unless ``--no-quality``) scores the transcripts: word error rate against the
+corpus's known text and leak rate (``benchmarks/detection.py``'s ``evaluate``),
+clip by clip (naive) vs the pipeline's transcription with its settings and with
+``--no-asr-pack``. Only aggregates are printed, never a transcript or a value.
 
 WER normalisation: both sides go through our spoken-form normaliser
 (``transforms.pii.spoken_normaliser``: "fifty five" -> "55"), are lower-cased,
@@ -40,7 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
@@ -177,6 +178,8 @@ def run_pipeline(manifest: str, extra_args: Sequence[str]) -> Dict[str, Any]:
             "model_loads": {k: v for k, v in counters.items() if "load" in k},
             "routes": {k[len("transcribe_route_"):]: v for k, v in counters.items()
                        if k.startswith("transcribe_route_")},
+            "audit_routes": {k[len("audit_route_"):]: v for k, v in counters.items()
+                             if k.startswith("audit_route_")},
             "accounted": bool(summary.all_accounted_for), "peak_rss_mb": peak_rss_mb(),
             "asr": {"beam_size": config.asr.beam_size, "cpu_threads": config.asr.cpu_threads,
                     "pack": config.asr.pack, "window_batch_size": config.asr.window_batch_size}}
@@ -216,9 +219,12 @@ def edit_distance(ref: Sequence[str], hyp: Sequence[str]) -> int:
     return row[-1]
 
 
-def packed_transcripts(rows: Sequence[dict], extra: Sequence[str]) -> Dict[str, Any]:
+def pipeline_transcripts(rows: Sequence[dict], extra: Sequence[str]) -> Dict[str, Any]:
     """Transcribe the corpus the way the pipeline's Transcribe stage does (same settings,
-    same batches of ``DEFAULT_CLIPS_PER_BATCH`` clips in manifest order)."""
+    same batches of ``DEFAULT_CLIPS_PER_BATCH`` clips in manifest order).
+
+    ``foreign_words``: words (4+ letters) not in a clip's true text but in another
+    clip's of the same batch, the signature of a word split into the wrong clip."""
     from pipeline.options import parse_job_args
     from transforms.asr import load_model_for, transcribe_batch
     from transforms.audio import decode_to_pcm16
@@ -249,24 +255,24 @@ def packed_transcripts(rows: Sequence[dict], extra: Sequence[str]) -> Dict[str, 
     return {"texts": texts, "foreign_words": foreign, "routes": routes}
 
 
-def quality(rows: Sequence[dict], naive_texts: Dict[str, str], packed: Dict[str, Any]) -> List[List[str]]:
-    """WER and leak rows, clip by clip (naive) vs the pipeline's packed transcripts."""
-    from benchmarks.detection import CRITICAL_TYPES, evaluate
+def quality(rows: Sequence[dict], naive_texts: Dict[str, str],
+            variants: Sequence[Tuple[str, Dict[str, Any]]]) -> List[List[str]]:
+    """WER and leak rows: clip by clip (naive) and each of the pipeline's transcription variants."""
+    from benchmarks.detection import evaluate
     from transforms.pii import PiiDetector, load_pii_config
 
     config = load_pii_config(None)
     detector = PiiDetector(config)
     table_rows = []
-    for name, texts in (("clip by clip, beam 5 (naive)", naive_texts),
-                        ("pipeline (packed)", packed["texts"])):
+    words = sum(len(wer_tokens(r["text"])) for r in rows)
+    for name, texts, foreign in [("clip by clip, faster-whisper defaults (naive)", naive_texts, "-")] + [
+            (label, v["texts"], str(v["foreign_words"])) for label, v in variants]:
         errors = sum(edit_distance(wer_tokens(r["text"]), wer_tokens(texts[r["utterance_id"]])) for r in rows)
-        words = sum(len(wer_tokens(r["text"])) for r in rows)
         totals, _, _ = evaluate(detector, rows, texts, config.critical_entities)
         table_rows.append([
             name, f"{errors / words:.4f} ({errors}/{words})",
             f"{totals.leaked / max(totals.audible, 1):.4f} ({totals.leaked}/{totals.audible})",
-            f"{totals.critical_leaked}/{totals.critical_audible}",
-            str(packed["foreign_words"]) if texts is packed["texts"] else "-",
+            f"{totals.critical_leaked}/{totals.critical_audible}", foreign,
         ])
     return table_rows
 
@@ -299,15 +305,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--naive-scales", default="1", help="scales that also run the naive side")
     parser.add_argument("--no-quality", action="store_true", help="skip WER / leak scoring")
     parser.add_argument("--pipeline-args", default="", help="extra pipeline flags, space separated")
-    parser.add_argument("--pack", action="store_true",
-                        help="pass --asr-pack (packed windows) to the pipeline side")
     parser.add_argument("--child", choices=("naive", "pipeline"), help=argparse.SUPPRESS)
     parser.add_argument("--manifest", help=argparse.SUPPRESS)
     parser.add_argument("--transcripts-out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     extra = args.pipeline_args.split()
-    if args.pack:
-        extra.append("--asr-pack")
     if args.child == "naive":
         print(json.dumps(run_naive(args.manifest, args.transcripts_out)))
         return 0
@@ -342,7 +344,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         total_ms = pipe["wall_s"] * 1000
         stage_rows.append([f"{scale}x pipeline"] + [f"{k} {v / 1000:.1f}s ({v / total_ms:.0%})"
                                                     for k, v in pipe["stages_ms"].items()]
-                          + [f"routes {pipe['routes']}", f"asr {pipe['asr']}", f"accounted {pipe['accounted']}"])
+                          + [f"routes {pipe['routes']}", f"audit routes {pipe['audit_routes']}",
+                             f"asr {pipe['asr']}", f"accounted {pipe['accounted']}"])
         print(f"done {scale}x", file=sys.stderr, flush=True)
     print(table(["corpus", "side", "clips", "audio s", "wall s", "audio s / wall s", "peak RSS MB",
                  "model loads", "wall / naive"], speed_rows))
@@ -356,10 +359,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         with open(naive_texts_path, encoding="utf-8") as handle:
             by_copy = json.load(handle)
         naive_texts = {r["utterance_id"]: by_copy[r["utterance_id"] + "_0"] for r in rows}
-        packed = packed_transcripts(rows, extra)
-        print(f"\nQuality on samples/eval ({len(rows)} clips; routes {packed['routes']}):\n")
+        variants = [("pipeline, its settings", pipeline_transcripts(rows, extra)),
+                    ("pipeline, --no-asr-pack", pipeline_transcripts(rows, extra + ["--no-asr-pack"]))]
+        print(f"\nQuality on samples/eval ({len(rows)} clips; routes: "
+              + "; ".join(f"{label} {v['routes']}" for label, v in variants) + "):\n")
         print(table(["transcripts", "WER", "leak rate (leaked/audible)", "banking+gov leaked/audible",
-                     "foreign words"], quality(rows, naive_texts, packed)))
+                     "foreign words"], quality(rows, naive_texts, variants)))
     return 0
 
 

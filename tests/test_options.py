@@ -18,10 +18,10 @@ def test_job_flags_are_ours_and_the_rest_goes_to_beam():
     assert config.asr.temperature_fallback is False
     config, _ = parse_job_args(["--manifest", "m", "--output", "o", "--asr-temperature-fallback"])
     assert config.asr.temperature_fallback is True
-    assert config.asr.pack is False
-    config, _ = parse_job_args(["--manifest", "m", "--output", "o", "--asr-pack",
+    assert config.asr.pack is True
+    config, _ = parse_job_args(["--manifest", "m", "--output", "o", "--no-asr-pack",
                                 "--asr-window-batch-size", "1"])
-    assert (config.asr.pack, config.asr.window_batch_size) == (True, 1)
+    assert (config.asr.pack, config.asr.window_batch_size) == (False, 1)
 
 
 @pytest.mark.parametrize("bad", [

@@ -63,9 +63,7 @@ class AsrSettings:
     # sampling (CTranslate2 offers no seed), so the same clip could come out
     # differently on every run or runner, and so could its redaction.
     temperature_fallback: bool = False
-    # Off by default: on the eval corpus packing raised the leak rate (clip by
-    # clip 0/149, packed beam 5 5/146, beam 2 9/136) and WER; see benchmarks/README.md.
-    pack: bool = False
+    pack: bool = True
     pack_window_s: float = 28.0
     pack_gap_s: float = 1.0
     pack_max_clips: int = 12

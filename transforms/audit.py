@@ -78,6 +78,8 @@ class AuditRedactionFn(beam.DoFn):
     def _relisten_many(self, pcms: Sequence[np.ndarray]) -> List[Union[Transcript, BaseException]]:
         assert self._whisper is not None
         outcomes = transcribe_batch(self._whisper.value, pcms, self._asr)
+        for outcome in outcomes:  # route names are a fixed vocabulary (see ClipOutcome)
+            Metrics.counter(METRICS_NAMESPACE, f"{STAGE}_route_{outcome.route.replace(':', '_')}").inc()
         return [o.transcript if o.transcript is not None
                 else (o.error if o.error is not None else AuditFailed("re-transcription failed"))
                 for o in outcomes]
