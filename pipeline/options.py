@@ -78,6 +78,10 @@ def build_arg_parser() -> argparse.ArgumentParser:
     asr.add_argument("--asr-beam-size", type=int, default=5, help="beam width; 1 = greedy (default 5)")
     asr.add_argument("--asr-cpu-threads", type=int, default=0,
                      help="threads per model, 0 = CTranslate2 default")
+    asr.add_argument("--asr-workers", type=int, default=1,
+                     help="model replicas that may run at once per process (default 1; more "
+                          "only helps with several runner threads, e.g. --direct_running_mode "
+                          "multi_threading --direct_num_workers 2)")
     asr.add_argument("--asr-pack", action=argparse.BooleanOptionalAction, default=True,
                      help="pack several short clips into one shared Whisper window (default on; "
                           "--no-asr-pack gives every clip a window of its own: slower, and a "
@@ -146,6 +150,8 @@ def parse_job_args(argv: Optional[Sequence[str]]) -> Tuple[JobConfig, List[str]]
         raise SystemExit("--asr-beam-size must be at least 1")
     if args.asr_window_batch_size < 1:
         raise SystemExit("--asr-window-batch-size must be at least 1")
+    if args.asr_workers < 1:
+        raise SystemExit("--asr-workers must be at least 1")
     if args.max_audio_mb <= 0 or args.max_duration_s <= 0:
         raise SystemExit("--max-audio-mb and --max-duration-s must be positive")
     if args.pad_before_ms < 0 or args.pad_after_ms < 0:
@@ -157,7 +163,7 @@ def parse_job_args(argv: Optional[Sequence[str]]) -> Tuple[JobConfig, List[str]]
         output=args.output.rstrip("/") or "/",
         asr=AsrSettings(model=args.asr_model, device=args.asr_device,
                         compute_type=args.asr_compute_type, beam_size=args.asr_beam_size,
-                        cpu_threads=args.asr_cpu_threads,
+                        cpu_threads=args.asr_cpu_threads, workers=args.asr_workers,
                         temperature_fallback=args.asr_temperature_fallback,
                         pack=args.asr_pack, window_batch_size=args.asr_window_batch_size),
         spacy_model=args.spacy_model,

@@ -39,6 +39,9 @@ class AsrSettings:
     :param compute_type: CTranslate2 compute type, e.g. ``int8``, ``float16``.
     :param beam_size: beam width; 1 is greedy decoding.
     :param cpu_threads: intra-op threads per model (0 = CTranslate2's default).
+    :param workers: model replicas that may run at once (CTranslate2 ``inter_threads``):
+        more than 1 only helps when several threads call the model, e.g. the
+        DirectRunner's ``multi_threading`` mode with ``direct_num_workers`` > 1.
     :param language: language code passed to Whisper (English-only models need ``en``).
     :param vad_filter: drop non-speech with Silero VAD before decoding.
     :param pack: transcribe several short clips in one shared window
@@ -57,6 +60,7 @@ class AsrSettings:
     compute_type: str = "int8"
     beam_size: int = 5
     cpu_threads: int = 0
+    workers: int = 1
     language: str = "en"
     vad_filter: bool = False
     # Off by default: faster-whisper's fallback re-decodes hard clips by random
@@ -104,7 +108,7 @@ def resolve_model_path(model: str) -> str:
 
 
 def load_whisper_model(model: str = BUNDLED_MODEL, device: str = "cpu",
-                       compute_type: str = "int8", cpu_threads: int = 0) -> Any:
+                       compute_type: str = "int8", cpu_threads: int = 0, workers: int = 1) -> Any:
     """Load a faster-whisper model from local files only.
 
     :param model: see :class:`AsrSettings`.
@@ -113,13 +117,13 @@ def load_whisper_model(model: str = BUNDLED_MODEL, device: str = "cpu",
     from faster_whisper import WhisperModel
 
     return WhisperModel(resolve_model_path(model), device=device, compute_type=compute_type,
-                        cpu_threads=cpu_threads, local_files_only=True)
+                        cpu_threads=cpu_threads, num_workers=workers, local_files_only=True)
 
 
 def load_model_for(settings: AsrSettings) -> Any:
     """Load the model an :class:`AsrSettings` names."""
     return load_whisper_model(settings.model, settings.device, settings.compute_type,
-                              settings.cpu_threads)
+                              settings.cpu_threads, settings.workers)
 
 
 def build_transcript(segments: Iterable[Any], language: str) -> Transcript:
