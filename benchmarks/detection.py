@@ -2,12 +2,17 @@
 
 Run from the repository root::
 
-    python benchmarks/detection.py [--labels samples/eval/labels.jsonl] [--split dev|heldout|all]
+    python benchmarks/detection.py [--labels samples/eval/labels.jsonl] [--transcripts texts.json]
 
 Each clip of the labelled corpus is transcribed once with faster-whisper tiny.en
 (int8, CPU; cached in ``benchmarks/.cache/transcripts.json``, so reruns take
 seconds). Both detectors then run on the same transcripts. Only aggregates are
 printed, as markdown tables: never a transcript or a value.
+
+``--transcripts FILE`` scores another ASR output of the same clips instead: a JSON
+map ``utterance_id -> transcript`` (for example what the pipeline's batched or
+packed transcription wrote); nothing is transcribed then, and only the clips the
+map names are scored ("audible" is judged on those transcripts).
 
 Definitions
 -----------
@@ -102,6 +107,16 @@ def load_labels(path: str) -> List[dict]:
     """Read the labelled corpus (one JSON object per line)."""
     with open(path, encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
+
+
+def load_transcripts(path: str, rows: Sequence[dict]) -> Tuple[List[dict], Dict[str, str]]:
+    """Read a JSON map ``utterance_id -> transcript``; returns the rows it covers and their texts."""
+    with open(path, encoding="utf-8") as handle:
+        raw = json.load(handle)
+    if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+        raise SystemExit("--transcripts must be a JSON object mapping utterance ids to transcripts")
+    covered = [row for row in rows if row["utterance_id"] in raw]
+    return covered, {row["utterance_id"]: raw[row["utterance_id"]] for row in covered}
 
 
 def transcribe_all(rows: Sequence[dict], corpus_dir: str) -> Dict[str, str]:
@@ -447,12 +462,21 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--labels", default=os.path.join(ROOT, "samples", "eval", "labels.jsonl"))
+    parser.add_argument(
+        "--transcripts", default=None,
+        help="JSON map utterance_id -> transcript to score instead of transcribing the clips",
+    )
     parser.add_argument("--pii-config", default=None, help="PII YAML (default: the one shipped in transforms/pii)")
     parser.add_argument("--no-vanilla", action="store_true", help="skip the out-of-the-box Presidio baseline")
     args = parser.parse_args(argv)
 
     rows = load_labels(args.labels)
-    texts = transcribe_all(rows, os.path.dirname(os.path.abspath(args.labels)))
+    if args.transcripts:
+        rows, texts = load_transcripts(args.transcripts, rows)
+        source = f"transcripts {os.path.basename(args.transcripts)}"
+    else:
+        texts = transcribe_all(rows, os.path.dirname(os.path.abspath(args.labels)))
+        source = f"ASR {MODEL} int8"
     config = load_pii_config(args.pii_config)
     detectors = [("voicescrub", PiiDetector(config))]
     if not args.no_vanilla:
@@ -470,7 +494,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             summary.append([cells[0], split] + cells[1:])
             if split == "all":
                 per_entity[name] = per_type
-    print(f"## PII detection on {os.path.relpath(args.labels, ROOT)} ({len(rows)} clips, ASR {MODEL} int8)\n")
+    print(f"## PII detection on {os.path.relpath(args.labels, ROOT)} ({len(rows)} clips, {source})\n")
     print(table(header, summary))
     print("\n## Per entity (all splits): recall = found/audible, precision = correct/spans\n")
     names = [n for n, _ in detectors]
