@@ -61,6 +61,18 @@ class DigitRunPolicy:
     :param value_statement_words: a run of at least ``min_digits_near_code`` digits right after
         one of these that ends a statement ("... is 574.") is the shape of a code being given
         and is redacted unless harmless (as for short runs); empty turns it off.
+    :param clip_banking_min_digits: clip-level banking mode: once a transcript carries banking
+        context anywhere, every run (or glued word) of at least this many digits, and every run
+        dictated in ``min_dictated_pieces`` pieces, is redacted unless it is an amount of money,
+        and so is a month-and-year form with a year in ``expiry_years``; 0 turns the mode off.
+    :param banking_sound_alikes: what tiny.en writes for banking words ("bim" for "PIN", "a count"
+        for "account", "see me" for "CVV"): one word or several, matched exactly; banking context
+        like ``banking_context_words``.
+    :param expiry_years: ``(first, last)`` two-digit years of a card expiry ("nine slash thirty
+        one"), for the month-and-year forms of the clip-level banking mode.
+    :param letter_prefixed_min_digits: a word of letters then at least this many digits ("N0548",
+        "BIM-2-0-2-2": a code glued to a misheard context word) is judged as a short run outside
+        banking context; 0 turns it off.
     """
 
     min_digits: int = 6
@@ -80,6 +92,10 @@ class DigitRunPolicy:
     time_cue_words: frozenset = frozenset()
     min_digits_near_code: int = 0
     value_statement_words: frozenset = frozenset()
+    clip_banking_min_digits: int = 0
+    banking_sound_alikes: Tuple[str, ...] = ()
+    expiry_years: Tuple[int, int] = (20, 39)
+    letter_prefixed_min_digits: int = 0
 
 
 @dataclass(frozen=True)
@@ -138,6 +154,15 @@ def _words(raw: Any, field: str) -> frozenset:
     if not isinstance(raw, list):
         raise PiiConfigError(f"'{field}' must be a list")
     return frozenset(str(w).lower() for w in raw)
+
+
+def _year_range(raw: Any) -> Tuple[int, int]:
+    if not isinstance(raw, list) or len(raw) != 2 or not all(isinstance(y, int) for y in raw):
+        raise PiiConfigError("'expiry_years' must be a list of two two-digit years")
+    first, last = raw
+    if not 0 <= first <= last <= 99:
+        raise PiiConfigError("'expiry_years' must be two two-digit years, first <= last")
+    return first, last
 
 
 def _freeze(value: Any) -> Any:
@@ -208,10 +233,18 @@ def config_from_dict(raw: Mapping[str, Any], spacy_model: Optional[str] = None) 
         time_cue_words=_words(policy_raw.get("time_cue_words"), "time_cue_words"),
         min_digits_near_code=int(policy_raw.get("min_digits_near_code", 0)),
         value_statement_words=_words(policy_raw.get("value_statement_words"), "value_statement_words"),
+        clip_banking_min_digits=int(policy_raw.get("clip_banking_min_digits", 0)),
+        banking_sound_alikes=tuple(
+            sorted(" ".join(w.split()) for w in _words(policy_raw.get("banking_sound_alikes"), "banking_sound_alikes"))
+        ),
+        expiry_years=_year_range(policy_raw.get("expiry_years", [20, 39])),
+        letter_prefixed_min_digits=int(policy_raw.get("letter_prefixed_min_digits", 0)),
     )
     if policy.min_digits < 1 or policy.min_digits_in_banking_context < 1:
         raise PiiConfigError("'digit_run_failsafe' digit counts must be positive")
-    if min(policy.short_run_digits, policy.min_dictated_pieces, policy.cluster_gap_words, policy.min_digits_near_code) < 0:
+    tiers = (policy.short_run_digits, policy.min_dictated_pieces, policy.cluster_gap_words, policy.min_digits_near_code,
+             policy.clip_banking_min_digits, policy.letter_prefixed_min_digits)
+    if min(tiers) < 0:
         raise PiiConfigError("'digit_run_failsafe' tiers must be 0 (off) or positive")
     recognizers = raw.get("recognizers") or []
     if not isinstance(recognizers, list):

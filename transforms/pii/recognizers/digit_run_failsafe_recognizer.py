@@ -43,7 +43,24 @@ normalised transcript (spoken digits already joined into one run):
    "... is 574, go ahead", not "what is 574?") is judged as a short run: it is the
    shape of a code being given.
 
-5. A specific recognizer that claims the same words wins; the detector drops the
+5. Clip-level banking mode (``clip_banking_min_digits``, default 3): banking context
+   leaks exactly when the ASR damages the words a specific pattern needs ("a count
+   number 914", "my visa to near a 1 slash 30", "card ending" heard as anything), so
+   once a transcript carries banking context *anywhere* -- a banking word, a fuzzy or
+   phrase match as above, or one of ``banking_sound_alikes`` ("bim" for PIN, "see me"
+   for CVV, "firing" for expiring) -- every run or glued word of at least
+   ``clip_banking_min_digits`` digits, and every run dictated in ``min_dictated_pieces``
+   pieces, is redacted unless it is an amount of money ("$40", "50 pounds"); so is a
+   month and a two-digit year in ``expiry_years`` ("9 31", "September 31", "5 slash
+   32"). PII-free requests (timers, sums, tracks, years) carry no banking words and
+   are judged by rules 1-4 only.
+
+6. Outside banking context, a code glued to a misheard context word ("N0548",
+   "BIM-2-0-2-2": letters then ``letter_prefixed_min_digits`` digits, default 4) is
+   judged as a short run, and a run read out one digit at a time in three pieces or
+   more ("in 1-0-8-8") is never taken for a year or a time of day.
+
+7. A specific recognizer that claims the same words wins; the detector drops the
    fail-safe span then, so only unclaimed runs keep the ``DIGIT_SEQUENCE`` type.
 
 Digits glued to letters are read too: a word such as "021AD5960" or
@@ -76,6 +93,12 @@ _AMOUNT_WORDS = frozenset(
     {"dollar", "dollars", "bucks", "cents", "pound", "pounds", "euro", "euros", "percent", "%", "$", "£", "€"}
 )
 _CURRENCY = ("$", "£", "€")
+_MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+)
+#: Letters then digits, with dashes or dots between ("N0548", "BIM-2-0-2-2").
+_LETTER_PREFIXED = re.compile(r"[A-Za-z]+[\-.]?\d(?:[\d\-.]*\d)?")
 
 Word = Tuple[int, int, str]
 
@@ -126,6 +149,14 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         self._runs: Dict[int, DigitRun] = {}
         self._phrases = tuple(p.replace(" ", "") for p in policy.banking_context_phrases)
         self._fuzzy_words = tuple(sorted(policy.fuzzy_banking_words))
+        self._sound_alikes = tuple(tuple(p.split()) for p in policy.banking_sound_alikes)
+        first, last = policy.expiry_years
+        months = "|".join(_MONTHS)
+        # A month (name or 1-12) and a two-digit year, as separate runs: "9 31", "September, 31", "5 / 32".
+        self._month_year = re.compile(
+            rf"(?i)(?<![\w$£€.,])(?:{months}|0?[1-9]|1[0-2])(?:\s*[,/]\s*|\s+)(?:20)?(\d\d)(?![\w%])"
+        )
+        self._expiry_years = range(first, last + 1)
         super().__init__(
             supported_entities=[DIGIT_SEQUENCE],
             name="DigitRunFailsafeRecognizer",
@@ -154,6 +185,9 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         """
         words = [(m.start(), m.end(), m.group().lower().strip(_STRIP)) for m in _WORD.finditer(text)]
         banking_at = self._banking_positions(words)
+        # Clip-level banking mode: strong with a banking word, weak (times, dates and quantities
+        # still harmless) when only a sound-alike ("see me", "bim") stands for one.
+        clip_banking = self._clip_banking(words, banking_at)
         results: List[RecognizerResult] = []
         fragments: List[Tuple[int, int, int, int]] = []  # (word index, start, end, digits) of short banking-context runs
         codes: List[int] = []  # word indexes of the runs redacted on their own merit
@@ -165,7 +199,8 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
             dictated = self._dictated(run.start(), run.end())
             stated = self._ends_statement(text, words, index, run.end())
             verdict = self.classify(
-                words, run.start(), run.end(), dictated=dictated, banking_at=banking_at, stated=stated
+                words, run.start(), run.end(), dictated=dictated, banking_at=banking_at, stated=stated,
+                clip_banking=clip_banking, spelled=self._spelled(run.start(), run.end()),
             )
             if verdict is not None:
                 results.append(self._result(run.start(), run.end(), verdict))
@@ -176,24 +211,30 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
                 fragments.append((index, run.start(), run.end(), run.end() - run.start()))
             else:
                 fragments.append((index, -1, -1, 0))  # an amount or a harmless run breaks a cluster
-        results.extend(self._clusters(words, fragments, banking_at))
+        results.extend(self._clusters(words, fragments, banking_at, clip_banking))
         for index, (word_start, word_end, word) in enumerate(words):
             core = text[word_start:word_end].strip(_STRIP)
             if not core or not re.search(r"[A-Za-z]", core):
                 continue
             n_digits = sum(ch.isdigit() for ch in core)
             offset = text.index(core, word_start)
-            if n_digits < self.policy.min_digits_in_banking_context:
+            in_clip = clip_banking and n_digits >= self.policy.clip_banking_min_digits
+            if n_digits < self.policy.min_digits_in_banking_context and not in_clip:
                 if n_digits and n_digits >= (self.policy.min_digits_near_code or n_digits + 1):
                     spared.append((index, offset, offset + len(core), n_digits))
                 continue
-            verdict = self.classify(words, offset, offset + len(core), n_digits=n_digits, glued=True, banking_at=banking_at)
+            verdict = self.classify(
+                words, offset, offset + len(core), n_digits=n_digits, glued=True, banking_at=banking_at,
+                clip_banking=clip_banking, prefixed=bool(_LETTER_PREFIXED.fullmatch(core)),
+            )
             if verdict is not None:
                 results.append(self._result(offset, offset + len(core), verdict))
                 codes.append(index)
             else:
                 spared.append((index, offset, offset + len(core), n_digits))
         results.extend(self._near_codes(words, codes, spared))
+        if clip_banking == "strong":
+            results.extend(self._month_years(text, words))
         return results
 
     def classify(
@@ -206,6 +247,9 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         glued: bool = False,
         banking_at: Optional[Sequence[int]] = None,
         stated: bool = False,
+        clip_banking: str = "",
+        prefixed: bool = False,
+        spelled: int = 0,
     ) -> Optional[float]:
         """Decide one run: its score if it must be redacted, ``None`` if it may be heard.
 
@@ -218,6 +262,12 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         :param banking_at: word indexes that are banking context (computed when omitted).
         :param stated: the run is the value of a statement ("... is 574."): with at least
             ``min_digits_near_code`` digits it is judged as a short run.
+        :param clip_banking: the transcript carries banking context somewhere (clip-level mode):
+            ``"strong"`` (only an amount is harmless), ``"weak"`` (only a sound-alike of a banking
+            word: times of day, years in a date phrase and quantities stay harmless) or ``""``.
+        :param prefixed: glued digits that follow letters ("N0548"): judged as a short run.
+        :param spelled: pieces of a single digit the run was spoken in: with three or more
+            ("1-0-8-8") it is never a year or a time of day.
         """
         policy = self.policy
         n_digits = end - start if n_digits is None else n_digits
@@ -234,10 +284,24 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
                 return None
             if n_digits >= policy.min_digits_in_banking_context or was_dictated:
                 return self.SCORE_IN_BANKING_CONTEXT
-            return None
+            if not clip_banking:
+                return None
+        if clip_banking and policy.clip_banking_min_digits:
+            if self._is_amount(words, index):
+                return None
+            if not (n_digits >= policy.clip_banking_min_digits or was_dictated):
+                return None
+            if clip_banking == "weak":
+                digits = words[index][2]
+                if any(w in policy.harmless_following_words for w in after[:2]):
+                    return None
+                if self._is_year(digits, before) or self._is_clock_time(digits, before, after):
+                    return None
+            return self.SCORE
+        short_prefixed = prefixed and policy.letter_prefixed_min_digits and n_digits >= policy.letter_prefixed_min_digits
         if n_digits >= policy.min_digits:
             tier = "long"
-        elif not glued and policy.short_run_digits and n_digits >= policy.short_run_digits:
+        elif (not glued or short_prefixed) and policy.short_run_digits and n_digits >= policy.short_run_digits:
             tier = "short"
         elif not glued and was_dictated:
             tier = "short"
@@ -253,7 +317,8 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
             return None
         if tier == "short":
             digits = words[index][2]
-            if self._is_year(digits, before) or self._is_clock_time(digits, before, after):
+            # Read out in three or more pieces ("in 1-0-8-8"), a run is a code, not a year or a time.
+            if spelled < 3 and (self._is_year(digits, before) or self._is_clock_time(digits, before, after)):
                 return None
             if n_digits >= 3 and dictated <= 1 and digits.endswith("00") and digits.isdigit():
                 return None  # a round number said as a number: a quantity
@@ -301,6 +366,23 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
             results.append(self._result(start, end, self.SCORE))
         return results
 
+    def _month_years(self, text: str, words: List[Word]) -> List[RecognizerResult]:
+        """Month-and-year forms of a card expiry, in a clip with banking context ("9 31", "May 32")."""
+        results: List[RecognizerResult] = []
+        for match in self._month_year.finditer(text):
+            if int(match.group(1)) not in self._expiry_years:
+                continue
+            index = self._word_index(words, match.start(1))
+            if index is not None and (self._is_amount(words, index) or words[index + 1 : index + 2] and
+                                      words[index + 1][2] in self.policy.harmless_following_words):
+                continue
+            results.append(self._result(match.start(), match.end(), self.SCORE))
+        return results
+
+    def _spelled(self, start: int, end: int) -> int:
+        run = self._runs.get(start)
+        return sum(1 for g in run.groups if g == 1) if run is not None and run.norm_end == end else 0
+
     def _dictated(self, start: int, end: int) -> int:
         run = self._runs.get(start)
         return run.dictated if run is not None and run.norm_end == end else 0
@@ -347,6 +429,27 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
                 found.extend((i, i + 1))
         return sorted(set(found))
 
+    def _clip_banking(self, words: List[Word], banking_at: Sequence[int]) -> str:
+        """``"strong"`` (a banking word), ``"weak"`` (only a sound-alike of one) or ``""`` (neither).
+
+        A sound-alike is weaker evidence than a banking word: it puts the clip in banking mode
+        but does not lower the bar of the runs around it (rule 2).
+        """
+        if not self.policy.clip_banking_min_digits:
+            return ""
+        if banking_at:
+            return "strong"
+        if self._sound_alikes and any(self._sound_alike_length(words, i) for i in range(len(words))):
+            return "weak"
+        return ""
+
+    def _sound_alike_length(self, words: List[Word], i: int) -> int:
+        """How many words from ``i`` spell one of ``banking_sound_alikes`` (0: none)."""
+        for phrase in self._sound_alikes:
+            if tuple(w for _, _, w in words[i : i + len(phrase)]) == phrase:
+                return len(phrase)
+        return 0
+
     def _is_banking(self, word: str) -> bool:
         vocabulary = self.policy.banking_context_words
         if word in vocabulary or word.split("'")[0] in vocabulary:
@@ -366,7 +469,11 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         return False
 
     def _clusters(
-        self, words: List[Word], fragments: List[Tuple[int, int, int, int]], banking_at: Sequence[int]
+        self,
+        words: List[Word],
+        fragments: List[Tuple[int, int, int, int]],
+        banking_at: Sequence[int],
+        clip_banking: str = "",
     ) -> List[RecognizerResult]:
         """Fragments of one number the ASR broke apart, in banking context, redacted together."""
         gap = self.policy.cluster_gap_words
@@ -379,7 +486,8 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         def flush() -> None:
             bar = self.policy.min_digits_in_banking_context
             # Only worth a span when a piece is too short to be redacted on its own.
-            if len(cluster) >= 2 and sum(f[3] for f in cluster) >= bar and min(f[3] for f in cluster) < bar:
+            alone = min(bar, self.policy.clip_banking_min_digits) if clip_banking else bar
+            if len(cluster) >= 2 and sum(f[3] for f in cluster) >= bar and min(f[3] for f in cluster) < alone:
                 results.append(self._result(cluster[0][1], cluster[-1][2], self.SCORE_CLUSTER))
 
         for fragment in fragments:
