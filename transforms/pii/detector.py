@@ -150,7 +150,7 @@ class PiiDetector:
         return all(w in self.config.person_deny_words or any(ch.isdigit() for ch in w) for w in words)
 
     def _trim_person(self, text: str, span: PiiSpan) -> PiiSpan:
-        """Take numbers and command words off the edges of a PERSON span
+        """Take numbers and command words off the edges of a PERSON span and cut it at a number
         ("Nathan Berso 8" -> "Nathan Berso", "Add Dana Quill" -> "Dana Quill")."""
         if span.entity_type != "PERSON":
             return span
@@ -160,10 +160,12 @@ class PiiDetector:
         def core(word: Tuple[int, int]) -> str:
             return text[word[0] : word[1]].strip(_EDGE_PUNCTUATION)
 
-        while words and _is_number(core(words[-1])):
-            words.pop()
         while words and _is_number(core(words[0])):
             words.pop(0)
+        # A name ends where a number starts: "Naomi Dubois 2 6 5 Triple 5" (a phone number spaCy
+        # took into the name, the ASR's "Triple" inside it) is "Naomi Dubois".
+        first_number = next((i for i, w in enumerate(words) if _is_number(core(w))), len(words))
+        words = words[:first_number]
         # A command word at the edge is not part of the name; a span with a number inside, or
         # made only of command words, is dropped later (_is_denied_person): left as it is.
         deny = self.config.person_deny_words
