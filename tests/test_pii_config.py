@@ -31,6 +31,14 @@ def test_new_tiers_default_off() -> None:
     assert policy.short_run_digits == 0 and policy.min_dictated_pieces == 0 and policy.cluster_gap_words == 0
     assert policy.banking_context_phrases == () and policy.fuzzy_banking_words == frozenset()
     assert policy.min_digits_near_code == 0 and policy.value_statement_words == frozenset()
+    assert policy.clip_banking_min_digits == 0 and policy.banking_sound_alikes == ()
+    assert policy.letter_prefixed_min_digits == 0 and policy.expiry_years == (20, 39)
+
+
+def test_clip_banking_mode_shipped_on() -> None:
+    policy = load_pii_config().digit_run_policy
+    assert policy.clip_banking_min_digits == 3 and policy.expiry_years == (20, 39)
+    assert "a count" in policy.banking_sound_alikes and policy.letter_prefixed_min_digits == 4
 
 
 def test_spacy_model_override() -> None:
@@ -60,6 +68,10 @@ def test_other_file(tmp_path) -> None:
         {"entities": ["PIN"], "digit_run_failsafe": {"min_digits_near_code": -1}},
         {"entities": ["PIN"], "digit_run_failsafe": {"value_statement_words": "is"}},
         {"entities": ["PIN"], "digit_run_failsafe": {"banking_context_phrases": "card ending"}},
+        {"entities": ["PIN"], "digit_run_failsafe": {"clip_banking_min_digits": -1}},
+        {"entities": ["PIN"], "digit_run_failsafe": {"expiry_years": [39, 20]}},
+        {"entities": ["PIN"], "digit_run_failsafe": {"expiry_years": 30}},
+        {"entities": ["PIN"], "digit_run_failsafe": {"banking_sound_alikes": "bim"}},
         [],
     ],
 )

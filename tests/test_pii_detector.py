@@ -416,3 +416,80 @@ def test_street_type_sound_alikes(word: str, expected: bool) -> None:
     from transforms.pii.recognizers import SpokenStreetAddressRecognizer
 
     assert SpokenStreetAddressRecognizer().sounds_like_street_type(word) is expected
+
+
+# Clip-level banking mode and ASR-damaged context (fake values). Each value leaked once a
+# specific pattern lost its context word to the ASR; the vectors keep the damaged wording.
+CLIP_BANKING = [
+    # a banking word anywhere in the clip: 3+ digits are redacted whatever the ASR did to the slot
+    ("Transfer $300 to a count number 627.", 1, [(DIGIT_SEQUENCE, "627")]),
+    ("It's asking for the free digit code, it's 6.2x3, go ahead.", 1, [(DIGIT_SEQUENCE, "6.2x3")]),
+    # expiry years in the 2030s, as month/year runs or a month name
+    ("My visa runs out 1 slash 36 and the code is 207.", 2, [("CARD_EXPIRY", "1 slash 36"), ("CARD_CVV", "207")]),
+    ("The card expires 7, 33.", 1, [("CARD_EXPIRY", "7, 33")]),
+    ("My card expires in October 34.", 1, [("CARD_EXPIRY", "October 34")]),
+    # only a sound-alike of a banking word ("see me" for CVV)
+    ("I see me being 519.", 1, [(DIGIT_SEQUENCE, "519")]),
+    # a code glued to a misheard context word, and a code spelled digit by digit after "in"
+    ("Can't change my current BIM-4-0-7-1.", 1, [(DIGIT_SEQUENCE, "BIM-4-0-7-1")]),
+    ("Use the current map N0392, please.", 1, [(DIGIT_SEQUENCE, "N0392")]),
+    ("You can't pretend in 2-0-6-4, please.", 1, [(DIGIT_SEQUENCE, "2-0-6-4")]),
+    # names, dates and credentials whose slot words the ASR damaged
+    ("Call Dana Quill to say hi.", 1, [("PERSON", "Dana Quill")]),
+    ("Call Dana your sister on 0 7 7 0 0 9 0 0 1 2 3", 2, [("PERSON", "Dana"), ("PHONE_NUMBER", "0 7 7 0 0 9 0 0 1 2 3")]),
+    ("Save a new contact, Dana Quill 0 7 7 0 0 9 0 0 1 2 3", 2,
+     [("PERSON", "Dana Quill"), ("PHONE_NUMBER", "0 7 7 0 0 9 0 0 1 2 3")]),
+    ("Payman Quill 40 pounds please.", 1, [("PERSON", "Payman Quill")]),
+    ("Sign in at our Quill Seminar.", 1, [("USERNAME", "our Quill Seminar")]),
+    ("so pass where the Lemon 4 2 tiger.", 1, [("PASSWORD", "Lemon 4 2 tiger")]),
+    ("My mate on birth in March 1971.", 1, [("DATE_OF_BIRTH", "March 1971")]),
+]
+
+
+@pytest.mark.parametrize("text, expected_count, spans", CLIP_BANKING)
+def test_clip_banking_mode_and_damaged_context(detector: PiiDetector, text: str, expected_count: int, spans) -> None:
+    found = detector.detect(text)
+    assert len(found) == expected_count
+    assert _got(found) == _expected(text, spans)
+
+
+# Must not fire: PII-free requests (no banking word), money in a banking clip, a sound-alike
+# of a banking word next to a time, and the command words of the new name slots.
+CLIP_BANKING_NEAR_MISSES = [
+    "Set a timer for 25 minutes.",
+    "What is 345 plus 12?",
+    "Play track 12.",
+    "Set the oven to 350 degrees.",
+    "Play the top 40 hits from 1985.",
+    "How many days until the end of 2031?",
+    "Pay the electric bill on the 5th of May 2026.",
+    "Pay my card bill of $250.",
+    "Transfer 50 pounds to savings.",
+    "My card was charged 15 dollars and 250 pounds.",
+    "Count down from 100.",
+    "Put it in the bin at 630.",
+    "Come and see me at 1130.",
+    "Call the office at 1130.",
+    "Call Mom on speaker.",
+    "Add a new contact.",
+    "Sign in with Google.",
+]
+
+
+@pytest.mark.parametrize("text", CLIP_BANKING_NEAR_MISSES)
+def test_clip_banking_near_misses(detector: PiiDetector, text: str) -> None:
+    assert len(detector.detect(text)) == 0
+
+
+def test_clip_banking_mode_can_be_turned_off() -> None:
+    from dataclasses import replace
+
+    from transforms.pii.recognizers import DigitRunFailsafeRecognizer
+    from transforms.pii.spoken_normaliser import normalise
+
+    policy = load_pii_config().digit_run_policy
+    on = DigitRunFailsafeRecognizer(policy)
+    off = DigitRunFailsafeRecognizer(replace(policy, clip_banking_min_digits=0))
+    normalised = normalise("Transfer $300 to a count number 627.")
+    assert len(on.bind(normalised).analyze(normalised.text, [DIGIT_SEQUENCE])) == 1
+    assert len(off.bind(normalised).analyze(normalised.text, [DIGIT_SEQUENCE])) == 0
