@@ -20,6 +20,10 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import json
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
@@ -108,10 +112,15 @@ class _Engine:
         return pcm, list(self._events)
 
 
-def _synth_in_fresh_engine(job: Tuple[str, str, int]) -> Tuple[int, np.ndarray, List[Tuple[int, int, int, int]]]:
+def _child_main() -> int:
+    """Synthesise one job (JSON on stdin) in this fresh process; write events and PCM to stdout."""
+    job = json.loads(sys.stdin.read())
     engine = _Engine()
-    pcm, events = engine.synth(*job)
-    return engine.sample_rate, pcm, events
+    pcm, events = engine.synth(job["text"], job["voice"], int(job["speed"]))
+    header = json.dumps({"rate": engine.sample_rate, "events": events, "samples": int(len(pcm))})
+    sys.stdout.buffer.write(header.encode("utf-8") + b"\n" + pcm.astype("<i2").tobytes())
+    sys.stdout.buffer.flush()
+    return 0
 
 
 class EspeakTimer:
@@ -119,22 +128,34 @@ class EspeakTimer:
 
     A second synthesis in the same engine comes out a few ms off the command
     line's (state carries over, and re-initialising hangs), so every text is
-    synthesised by a fresh engine in a child process of its own.
+    synthesised by a fresh engine in a child process of its own: this module
+    run as a script (a fresh interpreter, not a fork: forking a process that has
+    run the pipeline, with Beam's and gRPC's threads, can hang).
     """
 
     def __init__(self) -> None:
-        import multiprocessing
-
-        self._pool = multiprocessing.get_context("fork").Pool(1, maxtasksperchild=1)
         self.sample_rate = 0
 
     def close(self) -> None:
-        self._pool.close()
-        self._pool.join()
+        """Nothing to release (kept so callers can close it either way)."""
+
+    def _run_child(self, text: str, voice: str, speed: int) -> Tuple[int, np.ndarray, list]:
+        job = json.dumps({"text": text, "voice": voice, "speed": int(speed)})
+        done = subprocess.run([sys.executable, os.path.abspath(__file__)], input=job.encode("utf-8"),
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False,
+                              timeout=120)
+        if done.returncode != 0 or b"\n" not in done.stdout:
+            raise RuntimeError("espeak-ng synthesis failed")
+        header, _, raw = done.stdout.partition(b"\n")
+        meta = json.loads(header.decode("utf-8"))
+        pcm = np.frombuffer(raw, dtype="<i2").astype(np.int16)
+        if len(pcm) != meta["samples"]:
+            raise RuntimeError("espeak-ng synthesis was cut short")
+        return int(meta["rate"]), pcm, [tuple(e) for e in meta["events"]]
 
     def synth(self, text: str, voice: str, speed: int) -> Tuple[np.ndarray, List[SpokenWord]]:
         """The int16 PCM at ``self.sample_rate`` and the words with their sound's times."""
-        rate, pcm, events = self._pool.apply(_synth_in_fresh_engine, ((text, voice, int(speed)),))
+        rate, pcm, events = self._run_child(text, voice, int(speed))
         self.sample_rate = rate
         # Character positions are 1-based, in characters (the text is decoded as UTF-8).
         starts = [(pos - 1, pos - 1 + length, sample) for kind, pos, length, sample in events
@@ -197,3 +218,7 @@ def offset_s(synth_pcm: np.ndarray, synth_rate: int, clip_pcm: np.ndarray, clip_
         if r > best[1]:
             best = (shift * _FRAME_S, r)
     return best
+
+
+if __name__ == "__main__":
+    sys.exit(_child_main())
