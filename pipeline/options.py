@@ -86,8 +86,8 @@ def build_arg_parser() -> argparse.ArgumentParser:
                      help="pack several short clips into one shared Whisper window (default on; "
                           "--no-asr-pack gives every clip a window of its own: slower, and a "
                           "clip's words then never depend on which clips it was batched with)")
-    asr.add_argument("--asr-window-batch-size", type=int, default=8,
-                     help="Whisper windows per CTranslate2 batch (default 8; 1 = one at a time)")
+    asr.add_argument("--asr-window-batch-size", type=int, default=4,
+                     help="Whisper windows per CTranslate2 batch (default 4; 1 = one at a time)")
     asr.add_argument("--asr-temperature-fallback", action="store_true",
                      help="re-decode hard windows by random sampling (faster-whisper's default); "
                           "off: transcripts, and so redactions, then differ from run to run")

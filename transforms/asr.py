@@ -53,6 +53,11 @@ class AsrSettings:
         (faster-whisper's batched pipeline); 1 decodes window by window.
     :param pack_rounds: packing attempts for a clip whose split was ambiguous,
         before it is transcribed alone.
+    :param timestamp_tokens: let Whisper write timestamp tokens while decoding a
+        window (it then closes a segment at each pause). Off for the first
+        transcription: fewer words lost (WER 0.285 against 0.304 on the
+        evaluation corpus). The re-listen audit turns it on (see
+        ``transforms/audit.py``).
     """
 
     model: str = BUNDLED_MODEL
@@ -71,8 +76,12 @@ class AsrSettings:
     pack_window_s: float = 28.0
     pack_gap_s: float = 1.0
     pack_max_clips: int = 12
-    window_batch_size: int = 8
+    # 4: as fast as 8 or 16 on 2 cores (CPU GEMMs are already full), and each
+    # window in a batch holds its beams' cross-attention cache (~90 MB at beam 5):
+    # peak RSS 695 MB at 4 against 960 MB at 8 (96 clips, benchmarks/README.md).
+    window_batch_size: int = 4
     pack_rounds: int = 2
+    timestamp_tokens: bool = False
 
     @property
     def packing(self) -> PackingSettings:
@@ -312,11 +321,8 @@ def _decode_windows(model: Any, pcm_clips: Sequence[np.ndarray], plans: Sequence
     names its window by ``seek`` (the window's start in frames), so a word can
     only ever be split among the clips of the window it was heard in.
 
-    Decoding runs without timestamp tokens (word times come from the
-    cross-attention alignment either way): on the evaluation corpus it gave
-    fewer words lost and fewer repetition loops (WER 0.285 packed / 0.290
-    alone, against 0.304 packed with timestamp tokens and 0.306 for
-    faster-whisper's defaults clip by clip).
+    Word times come from the cross-attention alignment whether or not the
+    decoder writes timestamp tokens (``settings.timestamp_tokens``).
     """
     from faster_whisper import BatchedInferencePipeline
 
@@ -333,7 +339,7 @@ def _decode_windows(model: Any, pcm_clips: Sequence[np.ndarray], plans: Sequence
         language=settings.language,
         beam_size=settings.beam_size,
         word_timestamps=True,
-        without_timestamps=True,
+        without_timestamps=not settings.timestamp_tokens,
         clip_timestamps=spans,
         batch_size=settings.window_batch_size,
         log_progress=False,
