@@ -44,6 +44,10 @@ word's sound from its WORD events, trimmed of silence. Then:
 
 *Clean speech (exact)*: the sound of the words that overlap no labelled value
 (audible or not). *Silenced (exact)* = time of it inside a redacted interval.
+*Never bleeped*: a still recoverable value with no redacted interval touching
+its words' sound: the pipeline's transcript missed it (ASR) or detection did,
+even when the redacted text does not show it (the ASR dropped the words). The
+other still recoverable values were bleeped, too little: audio leaks proper.
 *PII sound left audible*: for each audible value that has some redaction on
 it, the sound of its words outside every redacted interval; a value counts as
 partly audible when more than 30 ms of it is outside (a direct view of bleep
@@ -171,12 +175,19 @@ def non_pii_speech(original: dict, pii_evidence: Sequence[Tuple[int, int]]) -> L
     ])
 
 
-def exact_figures(t: Counter, timer, label: dict, audible: Sequence[dict],
-                  redacted: Sequence[Interval]) -> None:
-    """Add one clip's exact clean-speech and PII-coverage figures to ``t``."""
+def bleeped_at_all(words, value: dict, redacted: Sequence[Interval]) -> bool:
+    """Whether any redacted interval touches the sound of the value's words."""
     from espeak_words import words_overlapping
 
-    _, words = timer.synth(label["text"], label["voice"], int(label["speed"]))
+    spoken = [(w.start_s, w.end_s) for w in words_overlapping(words, [(value["start"], value["end"])])]
+    return overlap_s(spoken, redacted) > 0.0
+
+
+def exact_figures(t: Counter, words, label: dict, audible: Sequence[dict],
+                  redacted: Sequence[Interval]) -> None:
+    """Add one clip's exact clean-speech and PII-coverage figures to ``t`` (``words``: espeak's)."""
+    from espeak_words import words_overlapping
+
     labelled = words_overlapping(words, [(p["start"], p["end"]) for p in label["pii"]])
     clean = merged([(w.start_s, w.end_s) for w in words if w not in labelled])
     t["exact_clean_s"] += sum(e - s for s, e in clean)
@@ -250,6 +261,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if label.get("pii_free") and row["audit_rounds"] and row["audit_rounds"] > 1:
             audit["pii_free_widened"] += 1
         scrubbed = transcriber.transcript(row["audio_redacted"])
+        redacted = [(e["audio_start_s"], e["audio_end_s"]) for e in row["pii_entities"]]
+        spoken = None
+        if timer is not None and label.get("voice") and label.get("text"):
+            spoken = timer.synth(label["text"], label["voice"], int(label["speed"]))[1]
         for p, _ in audible:
             t["audible"] += 1
             if evidence(p["entity_type"], p["value"], scrubbed["text"]) is not None:
@@ -259,13 +274,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 # audio was never bleeped there (a recall miss, not an alignment one).
                 if evidence(p["entity_type"], p["value"], row["transcript_redacted"]) is not None:
                     t["leaked_undetected"] += 1
+                if spoken is not None and not bleeped_at_all(spoken, p, redacted):
+                    t["leaked_unbleeped"] += 1
         clean = non_pii_speech(original, [ev for _, ev in audible])
-        redacted = [(e["audio_start_s"], e["audio_end_s"]) for e in row["pii_entities"]]
         t["non_pii_speech_s"] += sum(e - s for s, e in clean)
         t["silenced_s"] += overlap_s(clean, redacted)
         t["redacted_s"] += sum(e - s for s, e in merged(redacted))
-        if timer is not None and label.get("voice") and label.get("text"):
-            exact_figures(t, timer, label, [p for p, _ in audible], redacted)
+        if spoken is not None:
+            exact_figures(t, spoken, label, [p for p, _ in audible], redacted)
     transcriber.save()
     if timer is not None:
         timer.close()
@@ -288,10 +304,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print("Exact, from espeak-ng's own word times:\n")
         print(table(
             ["split", "clean speech (s)", "of it silenced (target <= 10 %)",
+             "still recoverable values never bleeped (ASR or detection miss)",
+             "still recoverable values bleeped (audio leak proper)",
              "audible values bleeped", "of them > 30 ms of a word left audible",
              "PII sound left audible (s)"],
             [[s, f"{totals[s]['exact_clean_s']:.1f}",
               percent(totals[s]["exact_silenced_s"], totals[s]["exact_clean_s"]),
+              str(totals[s]["leaked_unbleeped"]),
+              str(totals[s]["leaked"] - totals[s]["leaked_unbleeped"]),
               str(totals[s]["exact_bleeped"]), str(totals[s]["exact_partly_audible"]),
               f"{totals[s]['exact_pii_audible_s']:.2f}"] for s in splits]))
     print()
