@@ -44,10 +44,11 @@ word's sound from its WORD events, trimmed of silence. Then:
 
 *Clean speech (exact)*: the sound of the words that overlap no labelled value
 (audible or not). *Silenced (exact)* = time of it inside a redacted interval.
-*Never bleeped*: a still recoverable value with no redacted interval touching
-its words' sound: the pipeline's transcript missed it (ASR) or detection did,
-even when the redacted text does not show it (the ASR dropped the words). The
-other still recoverable values were bleeped, too little: audio leaks proper.
+*Missed*: a still recoverable value that the redacted text still shows, or
+with no redacted interval touching its words' sound (the pipeline's ASR
+dropped the words, so the text cannot show it): a transcription or detection
+miss. The other still recoverable values were detected and bleeped, too
+little: audio leaks proper.
 *PII sound left audible*: for each audible value that has some redaction on
 it, the sound of its words outside every redacted interval; a value counts as
 partly audible when more than 30 ms of it is outside (a direct view of bleep
@@ -272,9 +273,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 leaked_types[p["entity_type"]] += 1
                 # Still readable in the redacted text too: detection missed it, so the
                 # audio was never bleeped there (a recall miss, not an alignment one).
-                if evidence(p["entity_type"], p["value"], row["transcript_redacted"]) is not None:
+                in_text = evidence(p["entity_type"], p["value"], row["transcript_redacted"]) is not None
+                if in_text:
                     t["leaked_undetected"] += 1
-                if spoken is not None and not bleeped_at_all(spoken, p, redacted):
+                if spoken is not None and (in_text or not bleeped_at_all(spoken, p, redacted)):
                     t["leaked_unbleeped"] += 1
         clean = non_pii_speech(original, [ev for _, ev in audible])
         t["non_pii_speech_s"] += sum(e - s for s, e in clean)
@@ -304,7 +306,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print("Exact, from espeak-ng's own word times:\n")
         print(table(
             ["split", "clean speech (s)", "of it silenced (target <= 10 %)",
-             "still recoverable values never bleeped (ASR or detection miss)",
+             "still recoverable, missed (in the redacted text, or never bleeped)",
              "still recoverable values bleeped (audio leak proper)",
              "audible values bleeped", "of them > 30 ms of a word left audible",
              "PII sound left audible (s)"],
