@@ -73,6 +73,10 @@ class DigitRunPolicy:
     :param letter_prefixed_min_digits: a word of letters then at least this many digits ("N0548",
         "BIM-2-0-2-2": a code glued to a misheard context word) is judged as a short run outside
         banking context; 0 turns it off.
+    :param money_list_min_pieces: in a clip with banking context, this many short amounts in a
+        row ("£29, £37": only a comma or a space between them) are a dictated number the ASR
+        wrote as money, redacted with the short numbers next to them; 0 turns it off.
+    :param money_list_max_digits: the most digits of one such short amount.
     """
 
     min_digits: int = 6
@@ -96,6 +100,8 @@ class DigitRunPolicy:
     banking_sound_alikes: Tuple[str, ...] = ()
     expiry_years: Tuple[int, int] = (20, 39)
     letter_prefixed_min_digits: int = 0
+    money_list_min_pieces: int = 0
+    money_list_max_digits: int = 2
 
 
 @dataclass(frozen=True)
@@ -239,13 +245,19 @@ def config_from_dict(raw: Mapping[str, Any], spacy_model: Optional[str] = None) 
         ),
         expiry_years=_year_range(policy_raw.get("expiry_years", [20, 39])),
         letter_prefixed_min_digits=int(policy_raw.get("letter_prefixed_min_digits", 0)),
+        money_list_min_pieces=int(policy_raw.get("money_list_min_pieces", 0)),
+        money_list_max_digits=int(policy_raw.get("money_list_max_digits", 2)),
     )
     if policy.min_digits < 1 or policy.min_digits_in_banking_context < 1:
         raise PiiConfigError("'digit_run_failsafe' digit counts must be positive")
     tiers = (policy.short_run_digits, policy.min_dictated_pieces, policy.cluster_gap_words, policy.min_digits_near_code,
-             policy.clip_banking_min_digits, policy.letter_prefixed_min_digits)
+             policy.clip_banking_min_digits, policy.letter_prefixed_min_digits, policy.money_list_min_pieces)
     if min(tiers) < 0:
         raise PiiConfigError("'digit_run_failsafe' tiers must be 0 (off) or positive")
+    if policy.money_list_min_pieces == 1:
+        raise PiiConfigError("'money_list_min_pieces' must be 0 (off) or at least 2: one amount is a payment")
+    if policy.money_list_max_digits < 1:
+        raise PiiConfigError("'money_list_max_digits' must be positive")
     recognizers = raw.get("recognizers") or []
     if not isinstance(recognizers, list):
         raise PiiConfigError("'recognizers' must be a list")

@@ -233,6 +233,8 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
             else:
                 spared.append((index, offset, offset + len(core), n_digits))
         results.extend(self._near_codes(words, codes, spared))
+        if clip_banking:
+            results.extend(self._money_lists(text, words))
         if clip_banking == "strong":
             results.extend(self._month_years(text, words))
         return results
@@ -364,6 +366,66 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
             if any(w in policy.harmless_following_words for _, _, w in words[index + 1 : index + 3]):
                 continue
             results.append(self._result(start, end, self.SCORE))
+        return results
+
+    def _money_piece(self, text: str, words: List[Word], i: int) -> Optional[Tuple[int, int, int, bool]]:
+        """A short "amount" or number at word ``i`` of a list: ``(last word index, start, end, is money)``.
+
+        Money: a currency sign then 1 to ``money_list_max_digits`` digits ("£29"), or such digits
+        then an amount word ("29 pounds"). Otherwise a bare short number or short digits glued
+        after letters ("code06", a context word the ASR glued to the first pair).
+        """
+        limit = self.policy.money_list_max_digits
+        start, end, word = words[i]
+        core = text[start:end].strip(_STRIP)
+        if not core:
+            return None
+        offset = text.index(core, start)
+        match = re.fullmatch(rf"[$£€](\d{{1,{limit}}})", core)
+        if match:
+            return i, offset, offset + len(core), True
+        if re.fullmatch(rf"\d{{1,{limit}}}", core):
+            if i + 1 < len(words) and words[i + 1][2] in _AMOUNT_WORDS and words[i + 1][2] not in ("percent", "%"):
+                return i + 1, offset, words[i + 1][1], True
+            if any(w in self.policy.harmless_following_words for _, _, w in words[i + 1 : i + 3]):
+                return None
+            return i, offset, offset + len(core), False
+        glued = re.fullmatch(rf"[A-Za-z]+[\-.]?(\d{{1,{limit}}})", core)
+        if glued:
+            return i, offset + glued.start(1), offset + len(core), False
+        return None
+
+    def _money_lists(self, text: str, words: List[Word]) -> List[RecognizerResult]:
+        """Dictated numbers the ASR wrote as money, in a clip with banking context.
+
+        Two or more short amounts in a row ("£29, £37", "$28, £6, £5": 1 to
+        ``money_list_max_digits`` digits each, nothing but a comma or a space between them,
+        no "and", no word) are the pairs of a sort code or an account number read out, not
+        payments: a real payment is one amount, several are joined by "and" or carry pence.
+        The short numbers adjacent to such a list ("code06, £29, £37") belong to it.
+        """
+        policy = self.policy
+        if not policy.money_list_min_pieces:
+            return []
+        results: List[RecognizerResult] = []
+        i = 0
+        while i < len(words):
+            pieces = []
+            j = i
+            while j < len(words):
+                piece = self._money_piece(text, words, j)
+                if piece is None:
+                    break
+                pieces.append(piece)
+                last_raw = text[words[piece[0]][0] : words[piece[0]][1]]
+                j = piece[0] + 1
+                if not re.search(r"[\d\w],?$", last_raw):
+                    break  # a full stop, a question mark or a dash closes the list
+            if sum(1 for p in pieces if p[3]) >= policy.money_list_min_pieces:
+                results.append(self._result(pieces[0][1], pieces[-1][2], self.SCORE_IN_BANKING_CONTEXT))
+                i = j
+            else:
+                i += 1
         return results
 
     def _month_years(self, text: str, words: List[Word]) -> List[RecognizerResult]:
