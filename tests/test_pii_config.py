@@ -33,12 +33,14 @@ def test_new_tiers_default_off() -> None:
     assert policy.min_digits_near_code == 0 and policy.value_statement_words == frozenset()
     assert policy.clip_banking_min_digits == 0 and policy.banking_sound_alikes == ()
     assert policy.letter_prefixed_min_digits == 0 and policy.expiry_years == (20, 39)
+    assert policy.money_list_min_pieces == 0 and policy.money_list_max_digits == 2
 
 
 def test_clip_banking_mode_shipped_on() -> None:
     policy = load_pii_config().digit_run_policy
     assert policy.clip_banking_min_digits == 3 and policy.expiry_years == (20, 39)
     assert "a count" in policy.banking_sound_alikes and policy.letter_prefixed_min_digits == 4
+    assert policy.money_list_min_pieces == 2 and policy.money_list_max_digits == 2
 
 
 def test_spacy_model_override() -> None:
@@ -72,6 +74,9 @@ def test_other_file(tmp_path) -> None:
         {"entities": ["PIN"], "digit_run_failsafe": {"expiry_years": [39, 20]}},
         {"entities": ["PIN"], "digit_run_failsafe": {"expiry_years": 30}},
         {"entities": ["PIN"], "digit_run_failsafe": {"banking_sound_alikes": "bim"}},
+        {"entities": ["PIN"], "digit_run_failsafe": {"money_list_min_pieces": 1}},
+        {"entities": ["PIN"], "digit_run_failsafe": {"money_list_min_pieces": -2}},
+        {"entities": ["PIN"], "digit_run_failsafe": {"money_list_max_digits": 0}},
         [],
     ],
 )

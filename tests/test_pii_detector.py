@@ -443,6 +443,13 @@ CLIP_BANKING = [
     ("Sign in at our Quill Seminar.", 1, [("USERNAME", "our Quill Seminar")]),
     ("so pass where the Lemon 4 2 tiger.", 1, [("PASSWORD", "Lemon 4 2 tiger")]),
     ("My mate on birth in March 1971.", 1, [("DATE_OF_BIRTH", "March 1971")]),
+    # "birth" heard as "worth", "expiry date" as "estimated", the digit "to" before a spoken
+    # symbol inside a password, a handle split by a spoken separator after "username"
+    ("Mate of worth the 14th of May, 1962.", 1, [("DATE_OF_BIRTH", "the 14th of May, 1962")]),
+    ("the estimated 731.", 1, [(DIGIT_SEQUENCE, "731")]),
+    ("Password, Rivet to hash maple.", 1, [("PASSWORD", "Rivet to hash maple")]),
+    ("Log me in, password rivet to hash maple", 1, [("PASSWORD", "rivet to hash maple")]),
+    ("Log me in, username or underscore Quill, thanks.", 1, [("USERNAME", "or underscore Quill")]),
 ]
 
 
@@ -473,6 +480,11 @@ CLIP_BANKING_NEAR_MISSES = [
     "Call Mom on speaker.",
     "Add a new contact.",
     "Sign in with Google.",
+    "What is the estimated arrival at 530?",
+    "The estimated time is 45 minutes.",
+    "How many days until the end on 2031?",
+    "What is it worth in 1990 dollars?",
+    "Change my username and password.",
 ]
 
 
@@ -491,5 +503,61 @@ def test_clip_banking_mode_can_be_turned_off() -> None:
     on = DigitRunFailsafeRecognizer(policy)
     off = DigitRunFailsafeRecognizer(replace(policy, clip_banking_min_digits=0))
     normalised = normalise("Transfer $300 to a count number 627.")
+    assert len(on.bind(normalised).analyze(normalised.text, [DIGIT_SEQUENCE])) == 1
+    assert len(off.bind(normalised).analyze(normalised.text, [DIGIT_SEQUENCE])) == 0
+
+
+# Dictated numbers the ASR wrote as money (fake values): in a clip with banking context, two or
+# more short amounts in a row (1-2 digits each, only a comma or a space between them) are the
+# pairs of a sort code or an account number, not payments; short numbers next to them belong.
+MONEY_LISTS = [
+    ("My sort code is £29, £37, £41.", 1, [(DIGIT_SEQUENCE, "£29, £37, £41")]),
+    ("It is over £50, sort code06, £29, £37, please.", 1, [(DIGIT_SEQUENCE, "code06, £29, £37")]),
+    ("The account number is $28, £6, £5.", 1, [(DIGIT_SEQUENCE, "$28, £6, £5")]),
+    ("Sort code 29 pounds, 37 pounds, 41 pounds.", 1, [(DIGIT_SEQUENCE, "29 pounds, 37 pounds, 41 pounds")]),
+    ("Use my card, £4 £7, thanks.", 1, [(DIGIT_SEQUENCE, "£4 £7")]),
+    ("Sort code 06, £29, £37.", 1, [(DIGIT_SEQUENCE, "06, £29, £37")]),
+]
+
+
+@pytest.mark.parametrize("text, expected_count, spans", MONEY_LISTS)
+def test_money_lists_in_banking_clips_are_dictated_numbers(
+    detector: PiiDetector, text: str, expected_count: int, spans
+) -> None:
+    found = detector.detect(text)
+    assert len(found) == expected_count
+    assert _got(found) == _expected(text, spans)
+
+
+# Must stay money: one amount is a payment; amounts joined by "and" or a word are several
+# payments (decided: "Pay £29 and £37 to the gas company" is two real payments, kept); amounts
+# with pence are prices; a list of amounts with no banking word anywhere is a shopping sum.
+MONEY_LIST_NEAR_MISSES = [
+    "Send £20 to Sam's account.",
+    "Transfer 50 pounds to savings.",
+    "Pay £29 and £37 to the gas company from my account.",
+    "Pay £29 to the gas company and £37 to the water company from my card.",
+    "Pay £29.50, £37.20 from my card.",
+    "Split the bill: £12, £15, £8.",
+    "Transfer £250, then check my account.",
+    "Pay my card bill of $25 by the 5th.",
+]
+
+
+@pytest.mark.parametrize("text", MONEY_LIST_NEAR_MISSES)
+def test_money_list_near_misses(detector: PiiDetector, text: str) -> None:
+    assert [s.entity_type for s in detector.detect(text) if s.entity_type == DIGIT_SEQUENCE] == []
+
+
+def test_money_lists_can_be_turned_off() -> None:
+    from dataclasses import replace
+
+    from transforms.pii.recognizers import DigitRunFailsafeRecognizer
+    from transforms.pii.spoken_normaliser import normalise
+
+    policy = load_pii_config().digit_run_policy
+    on = DigitRunFailsafeRecognizer(policy)
+    off = DigitRunFailsafeRecognizer(replace(policy, money_list_min_pieces=0))
+    normalised = normalise("My sort code is £29, £37, £41.")
     assert len(on.bind(normalised).analyze(normalised.text, [DIGIT_SEQUENCE])) == 1
     assert len(off.bind(normalised).analyze(normalised.text, [DIGIT_SEQUENCE])) == 0
