@@ -5,7 +5,7 @@ the encoder's work on padding. Several clips laid end to end with digital
 silence between them share one window; each word the ASR returns is then given
 back to the clip whose time range holds the middle of the word.
 
-Plain Python and numpy, no Beam, no model: ``transforms/transcribe.py`` drives it.
+Plain Python and numpy, no Beam, no model: ``transforms.asr.transcribe_batch`` drives it.
 
 Safety first: a word of one clip must never land in another clip's transcript
 (its PII would be missed by the right clip's audio redaction). Whenever the
