@@ -130,5 +130,7 @@ def test_uncovered_speech_is_the_longest_voiced_stretch_with_no_word_near_it():
     # Words only over the first second: the second stretch, less the words' reach, is bare.
     bare = uncovered_speech_s(pcm, [w(" a", 0.1, 0.6)])
     assert 1.9 <= bare <= 2.0
+    # Known non-speech (a redaction's tone) needs no words.
+    assert uncovered_speech_s(pcm, [w(" a", 0.1, 0.6)], not_speech=[(1.5, 3.5)]) == 0.0
     assert uncovered_speech_s(np.zeros(16000, np.int16), []) == 0.0
     assert uncovered_speech_s(np.zeros(0, np.int16), []) == 0.0

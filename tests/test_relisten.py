@@ -153,11 +153,13 @@ class BatchScript:
         self.left = list(detections)
         self.fail_at = fail_at
         self.rounds: List[List[int]] = []
+        self.redacted_counts: List[List[int]] = []
 
-    def relisten_many(self, pcms: Sequence[np.ndarray]) -> list:
+    def relisten_many(self, pcms: Sequence[np.ndarray], redacted=None) -> list:
         # Each clip's PCM carries its index in sample 0 (see ``run_batch``).
         indices = [int(pcm[0]) for pcm in pcms]
         self.rounds.append(indices)
+        self.redacted_counts.append([len(r) for r in redacted or [()] * len(pcms)])
         return [RuntimeError("asr") if i == self.fail_at else tagged(i) for i in indices]
 
     def detect(self, text: str) -> List[PiiSpan]:
@@ -184,7 +186,8 @@ def tagged(index: int) -> Transcript:
 
 def run_batch(script: BatchScript, clips: int, **settings: float) -> list:
     pcms = [np.array([i, 0], dtype=np.int16) for i in range(clips)]
-    return audit_batch(pcms, [DURATION_S] * clips, script.relisten_many, script.detect,
+    first = [[AudioInterval(0.5, 0.9)] for _ in range(clips)]
+    return audit_batch(pcms, [DURATION_S] * clips, first, script.relisten_many, script.detect,
                        script.redact_more, AuditSettings(**settings))
 
 
@@ -192,6 +195,8 @@ def test_a_batch_relistens_only_the_clips_still_under_audit_each_round() -> None
     script = BatchScript(detections=[0, 1, 2, 99])
     outcomes = run_batch(script, 4, max_rounds=2)
     assert script.rounds == [[0, 1, 2, 3], [1, 2, 3], [2, 3]]
+    # Every re-listen is told what is redaction so far: the first interval plus each widening.
+    assert script.redacted_counts == [[1, 1, 1, 1], [2, 2, 2], [3, 3]]
     assert [o.passed for o in outcomes] == [True, True, True, False]
     assert [o.relistens for o in outcomes] == [1, 2, 3, 3]
     assert [len(o.residues) for o in outcomes] == [0, 1, 2, 2]
@@ -211,11 +216,12 @@ def test_a_residue_that_cannot_be_placed_fails_only_its_clip() -> None:
     script = BatchScript(detections=[1, 1])
     untimed = {0}
 
-    def relisten_many(pcms):
-        heard = script.relisten_many(pcms)
+    def relisten_many(pcms, redacted):
+        heard = script.relisten_many(pcms, redacted)
         return [Transcript(t.text, (), ()) if int(p[0]) in untimed else t for p, t in zip(pcms, heard)]
 
     outcomes = audit_batch([np.array([i, 0], dtype=np.int16) for i in range(2)], [DURATION_S] * 2,
-                           relisten_many, script.detect, script.redact_more, AuditSettings())
+                           [(), ()], relisten_many, script.detect, script.redact_more,
+                           AuditSettings())
     assert isinstance(outcomes[0].error, AlignmentError) and not outcomes[0].passed
     assert outcomes[1].passed and outcomes[1].error is None

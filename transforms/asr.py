@@ -406,8 +406,9 @@ def _transcribe_alone(model: Any, pcm_clips: Sequence[np.ndarray], members: Sequ
                 transcript_from_clip_words(split[0].words, language), route=routes[member])
 
 
-def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray],
-                     settings: AsrSettings) -> List[ClipOutcome]:
+def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray], settings: AsrSettings,
+                     not_speech: Optional[Sequence[Sequence[Tuple[float, float]]]] = None,
+                     ) -> List[ClipOutcome]:
     """Transcribe many clips: short ones packed into shared windows, all windows batched.
 
     Each clip's outcome is independent. With ``settings.pack`` on, short clips
@@ -420,6 +421,8 @@ def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray],
     that fails by itself gets an error.
 
     :param pcm_clips: 16 kHz mono int16 PCM per clip.
+    :param not_speech: per clip, ``(start_s, end_s)`` stretches that hold no
+        speech, so need no words (the audit passes the redacted intervals).
     :returns: one :class:`ClipOutcome` per clip, in input order.
     """
     outcomes: List[Optional[ClipOutcome]] = [None] * len(pcm_clips)
@@ -451,7 +454,8 @@ def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray],
             for member, clip_words in zip(plan.members, split):
                 if clip_words.ambiguous:
                     last_reason[member] = clip_words.reason
-                elif (uncovered_speech_s(pcm_clips[member], clip_words.words)
+                elif (uncovered_speech_s(pcm_clips[member], clip_words.words,
+                                         not_speech[member] if not_speech is not None else ())
                       > settings.packing.uncovered_speech_s):
                     last_reason[member] = "uncovered"
                 else:

@@ -19,7 +19,7 @@ from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 from apache_beam.utils.shared import Shared
 
-from schemas.records import Clip, Transcript
+from schemas.records import AudioInterval, Clip, Transcript
 from transforms.alignment import AlignmentError
 from transforms.asr import AsrSettings, transcribe_batch
 from transforms.audio import encode_pcm16
@@ -88,9 +88,13 @@ class AuditRedactionFn(beam.DoFn):
             self._detector = acquire_detector(self._detector_handle, self._pii_config_path,
                                               self._spacy_model)
 
-    def _relisten_many(self, pcms: Sequence[np.ndarray]) -> List[Union[Transcript, BaseException]]:
+    def _relisten_many(self, pcms: Sequence[np.ndarray],
+                       redacted: Sequence[Sequence[AudioInterval]],
+                       ) -> List[Union[Transcript, BaseException]]:
         assert self._whisper is not None
-        outcomes = transcribe_batch(self._whisper.value, pcms, self._asr)
+        # The tone (or silence) is no speech: a packed clip need not have words there.
+        not_speech = [[(i.start_s, i.end_s) for i in intervals] for intervals in redacted]
+        outcomes = transcribe_batch(self._whisper.value, pcms, self._asr, not_speech)
         for outcome in outcomes:  # route names are a fixed vocabulary (see ClipOutcome)
             Metrics.counter(METRICS_NAMESPACE, f"{STAGE}_route_{outcome.route.replace(':', '_')}").inc()
         return [o.transcript if o.transcript is not None
@@ -121,6 +125,8 @@ class AuditRedactionFn(beam.DoFn):
         if heard:
             outcomes = audit_batch(
                 [clip.redacted_pcm16 for clip in heard], [clip.duration_s for clip in heard],
+                [[AudioInterval(e.audio_start_s, e.audio_end_s) for e in clip.entities]
+                 for clip in heard],
                 self._relisten_many, self._detect,
                 lambda i, pcm, more: self._redaction.apply(pcm, heard[i].sample_rate, more),
                 self._audit)

@@ -249,7 +249,8 @@ VOICE_RANGE_DB = 35.0
 WORD_REACH_S = 0.4
 
 
-def uncovered_speech_s(pcm: np.ndarray, words: Sequence[WindowWord]) -> float:
+def uncovered_speech_s(pcm: np.ndarray, words: Sequence[WindowWord],
+                       not_speech: Sequence[Tuple[float, float]] = ()) -> float:
     """Longest run of speech frames in ``pcm`` with no word within ``WORD_REACH_S``.
 
     A packed window can come back with a clip only partly transcribed (Whisper
@@ -259,6 +260,8 @@ def uncovered_speech_s(pcm: np.ndarray, words: Sequence[WindowWord]) -> float:
 
     :param pcm: the clip's 16 kHz int16 samples.
     :param words: the clip's words, times relative to the clip.
+    :param not_speech: ``(start_s, end_s)`` stretches known to hold no speech
+        (a redaction's tone is loud but has nothing to transcribe).
     :return: seconds (0 when every speech frame is near a word).
     """
     frame = int(VOICE_FRAME_S * SAMPLE_RATE)
@@ -268,6 +271,8 @@ def uncovered_speech_s(pcm: np.ndarray, words: Sequence[WindowWord]) -> float:
     frames = pcm[:count * frame].astype(np.float64).reshape(count, frame) / 32768.0
     rms_db = 10.0 * np.log10(np.mean(frames ** 2, axis=1) + 1e-12)
     voiced = rms_db > max(float(rms_db.max()) - VOICE_RANGE_DB, -50.0)
+    for start_s, end_s in not_speech:
+        voiced[max(int(start_s / VOICE_FRAME_S), 0):max(int(np.ceil(end_s / VOICE_FRAME_S)), 0)] = False
     covered = np.zeros(count, dtype=bool)
     for word in words:
         first = max(int((word.start_s - WORD_REACH_S) / VOICE_FRAME_S), 0)

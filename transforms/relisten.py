@@ -126,15 +126,18 @@ def silenced_time_s(entities: Sequence[RedactedEntity]) -> float:
         AudioInterval(e.audio_start_s, e.audio_end_s) for e in entities))
 
 
-#: Re-transcribes many clips' 16-bit PCM at once; a clip that could not be
+#: Re-transcribes many clips' 16-bit PCM at once, given each clip's redacted
+#: intervals (tone or silence: no speech there); a clip that could not be
 #: transcribed gets the exception instead of a transcript.
-RelistenMany = Callable[[Sequence[np.ndarray]], Sequence[Union[Transcript, BaseException]]]
+RelistenMany = Callable[[Sequence[np.ndarray], Sequence[Sequence[AudioInterval]]],
+                        Sequence[Union[Transcript, BaseException]]]
 #: Redacts more of clip ``i`` (its position in the batch) on top of its PCM.
 RedactMoreOf = Callable[[int, np.ndarray, Sequence[Tuple[AudioInterval, str]]], np.ndarray]
 
 
 def audit_batch(pcms: Sequence[np.ndarray], durations_s: Sequence[float],
-                relisten_many: RelistenMany, detect: Detect, redact_more: RedactMoreOf,
+                redacted: Sequence[Sequence[AudioInterval]], relisten_many: RelistenMany,
+                detect: Detect, redact_more: RedactMoreOf,
                 settings: AuditSettings) -> List[AuditOutcome]:
     """Re-listen to many redacted clips together, round by round, widening each until clean.
 
@@ -146,6 +149,8 @@ def audit_batch(pcms: Sequence[np.ndarray], durations_s: Sequence[float],
 
     :param pcms: each clip's redacted int16 samples.
     :param durations_s: each clip's length.
+    :param redacted: each clip's redacted intervals so far; the audit's own
+        widenings are added as it goes, and every re-listen is told them.
     :param relisten_many: transcribes a list of PCM arrays (the pipeline's ASR settings).
     :param detect: the PII detector.
     :param redact_more: redacts extra intervals of clip ``i`` on top of its PCM.
@@ -153,6 +158,7 @@ def audit_batch(pcms: Sequence[np.ndarray], durations_s: Sequence[float],
     :return: one outcome per clip, in input order.
     """
     current = list(pcms)
+    silenced: List[List[AudioInterval]] = [list(intervals) for intervals in redacted]
     residues: List[List[RedactedEntity]] = [[] for _ in pcms]
     relistens = [0] * len(pcms)
     outcomes: List[Optional[AuditOutcome]] = [None] * len(pcms)
@@ -162,7 +168,7 @@ def audit_batch(pcms: Sequence[np.ndarray], durations_s: Sequence[float],
 
     active = list(range(len(pcms)))
     while active:
-        heard = relisten_many([current[i] for i in active])
+        heard = relisten_many([current[i] for i in active], [silenced[i] for i in active])
         still_active: List[int] = []
         for i, transcript in zip(active, heard):
             if isinstance(transcript, BaseException):
@@ -187,6 +193,7 @@ def audit_batch(pcms: Sequence[np.ndarray], durations_s: Sequence[float],
                 finish(i, False, error)
                 continue
             residues[i].extend(found)
+            silenced[i].extend(AudioInterval(r.audio_start_s, r.audio_end_s) for r in found)
             still_active.append(i)
         active = still_active
     return [outcome for outcome in outcomes if outcome is not None]
@@ -207,13 +214,14 @@ def audit_redaction(pcm: np.ndarray, duration_s: float, relisten: Relisten, dete
     :raises AlignmentError: a residue cannot be placed in time (fail closed);
         any error of ``relisten``, ``detect`` or ``redact_more`` propagates too.
     """
-    def relisten_one(batch: Sequence[np.ndarray]) -> List[Union[Transcript, BaseException]]:
+    def relisten_one(batch: Sequence[np.ndarray], _: Sequence[Sequence[AudioInterval]]
+                     ) -> List[Union[Transcript, BaseException]]:
         try:
             return [relisten(batch[0])]
         except Exception as error:  # noqa: BLE001 - re-raised below, as the caller expects
             return [error]
 
-    outcome = audit_batch([pcm], [duration_s], relisten_one, detect,
+    outcome = audit_batch([pcm], [duration_s], [()], relisten_one, detect,
                           lambda _, samples, heard: redact_more(samples, heard), settings)[0]
     if outcome.error is not None:
         raise outcome.error
