@@ -203,3 +203,16 @@ def test_a_clip_with_nothing_redacted_is_not_heard_twice(whisper_model, pii_dete
     clip, = out["clips"]
     assert (clip.audit_passed, clip.audit_rounds, clip.redacted_pcm16) == (True, 0, None)
     assert clip.audio_redacted == clean.audio_redacted
+
+
+class BrokenWhisper:
+    """A model object that cannot transcribe anything."""
+
+
+def test_a_re_listen_that_fails_dead_letters_the_clip_and_the_job_goes_on(narrow_clip, pii_detector,
+                                                                        tmp_path) -> None:
+    out = run_audit(narrow_clip, str(tmp_path), BrokenWhisper(), pii_detector, max_rounds=2)
+    assert out["clips"] == []
+    dead, = out["dead"]
+    assert (dead.stage, dead.utterance_id) == ("audit", "u1")
+    assert dead.error_type == "AttributeError"

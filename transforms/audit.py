@@ -29,7 +29,7 @@ from transforms.redact_audio import AudioRedactionSettings
 from transforms.relisten import AuditOutcome, AuditSettings, audit_batch
 from transforms.shared_models import ModelHolder
 from transforms.stage import DEAD_LETTER, MAIN, METRICS_NAMESPACE, dead_letter_for, replace
-from transforms.transcribe import acquire_whisper
+from transforms.transcribe import acquire_whisper, count_route
 
 STAGE = "audit"
 
@@ -94,9 +94,12 @@ class AuditRedactionFn(beam.DoFn):
         assert self._whisper is not None
         # The tone (or silence) is no speech: a packed clip need not have words there.
         not_speech = [[(i.start_s, i.end_s) for i in intervals] for intervals in redacted]
-        outcomes = transcribe_batch(self._whisper.value, pcms, self._asr, not_speech)
-        for outcome in outcomes:  # route names are a fixed vocabulary (see ClipOutcome)
-            Metrics.counter(METRICS_NAMESPACE, f"{STAGE}_route_{outcome.route.replace(':', '_')}").inc()
+        try:
+            outcomes = transcribe_batch(self._whisper.value, pcms, self._asr, not_speech)
+        except Exception as error:  # noqa: BLE001 - fail closed: every clip of the call fails
+            return [error for _ in pcms]
+        for outcome in outcomes:
+            count_route(STAGE, outcome)
         return [o.transcript if o.transcript is not None
                 else (o.error if o.error is not None else AuditFailed("re-transcription failed"))
                 for o in outcomes]

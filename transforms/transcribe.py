@@ -42,6 +42,15 @@ def acquire_whisper(handle: Shared, settings: AsrSettings) -> ModelHolder:
                           lambda: load_model_for(settings))
 
 
+def count_route(stage: str, outcome: ClipOutcome) -> None:
+    """Count how a clip was transcribed, as ``<stage>_route_<route>``.
+
+    Route names are a fixed vocabulary (see :class:`transforms.asr.ClipOutcome`),
+    never anything from the audio.
+    """
+    Metrics.counter(METRICS_NAMESPACE, f"{stage}_route_{outcome.route.replace(':', '_')}").inc()
+
+
 def with_transcript(clip: Clip, outcome: ClipOutcome, settings: AsrSettings) -> Clip:
     """``clip`` with the transcript fields an outcome filled."""
     assert outcome.transcript is not None
@@ -99,8 +108,7 @@ class TranscribeBatchFn(beam.DoFn):
 
     def _emit(self, clips: Sequence[Clip], outcomes: Sequence[ClipOutcome]) -> Iterator[Any]:
         for clip, outcome in zip(clips, outcomes):
-            # Route names are a fixed vocabulary (packed, solo, fallback:<reason>).
-            Metrics.counter(METRICS_NAMESPACE, f"{STAGE}_route_{outcome.route.replace(':', '_')}").inc()
+            count_route(STAGE, outcome)
             if outcome.transcript is None:
                 self._failed.inc()
                 error = outcome.error if outcome.error is not None else MissingAudio()
