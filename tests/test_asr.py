@@ -1,7 +1,6 @@
 from types import SimpleNamespace as NS
 
 import numpy as np
-import pytest
 from faster_whisper import decode_audio
 
 from transforms.asr import AsrSettings, BUNDLED_MODEL, build_transcript, transcribe

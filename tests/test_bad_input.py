@@ -9,7 +9,6 @@ with the right stage, and the output must follow the declared schema.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 

@@ -18,7 +18,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from tests.conftest import REPO, SAMPLE_MANIFEST, read_jsonl
+from tests.conftest import REPO, SAMPLE_MANIFEST
 from transforms.audio import decode_exact_pcm16, decode_to_pcm16
 from transforms.manifest import resolve_audio_uri
 from transforms.pii.spoken_normaliser import normalise

@@ -14,7 +14,7 @@ import pytest
 
 from pipeline.keys import main as keys_main
 from pipeline.run import run
-from tests.conftest import SAMPLES, read_jsonl
+from tests.conftest import SAMPLES
 
 ACCOUNT = "acct-pseudo-77120934"
 

@@ -12,7 +12,6 @@ from datetime import datetime, timezone
 import apache_beam as beam
 import numpy as np
 import pyarrow.parquet as pq
-import pytest
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to, is_empty
 from apache_beam.utils.shared import Shared

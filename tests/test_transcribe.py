@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from schemas.records import Clip, ManifestEntry
-from transforms.asr import AsrSettings, ClipOutcome, transcribe_batch
+from transforms.asr import AsrSettings, transcribe_batch
 from transforms.audio import decode_to_pcm16
 
 # Distinctive words a tiny model hears reliably; each clip says exactly one.
