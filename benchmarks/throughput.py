@@ -4,7 +4,7 @@ Run from the repository root (outside CI; a few minutes on 2 cores)::
 
     python benchmarks/throughput.py                       # 1x corpus, naive + pipeline + quality
     python benchmarks/throughput.py --scales 1,2,4 --naive-scales 1   # linearity
-    python benchmarks/throughput.py --pipeline-args "--no-audit"     # any pipeline flags
+    python benchmarks/throughput.py --pipeline-args="--no-audit"     # any pipeline flags (note the =)
 
 The corpus is the committed evaluation clips (``samples/eval``, 205 clips, ~15.5 min of
 speech), repeated ``scale`` times under new utterance IDs. In one invocation it runs,
