@@ -79,10 +79,11 @@ from functools import lru_cache
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import regex as re
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from transforms.pii.config import DIGIT_SEQUENCE, DigitRunPolicy
+from transforms.pii.recognizers.results import attributed_result
 from transforms.pii.spoken_normaliser import DigitRun, NormalisedText
 
 _RUN = re.compile(r"(?<![\w$£€])\d+(?![\w%])")
@@ -568,14 +569,4 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         return results
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:
-        return RecognizerResult(
-            entity_type=DIGIT_SEQUENCE,
-            start=start,
-            end=end,
-            score=score,
-            analysis_explanation=AnalysisExplanation(recognizer=self.name, original_score=score),
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            },
-        )
+        return attributed_result(self, DIGIT_SEQUENCE, start, end, score)

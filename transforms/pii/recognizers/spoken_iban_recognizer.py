@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import List, Optional
 
 import regex as re
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from transforms.pii.recognizers.results import attributed_result
 
 #: IBAN length per country (ISO 13616), for the countries our users bank in and their neighbours.
 IBAN_LENGTHS = {
@@ -87,17 +89,5 @@ class SpokenIbanRecognizer(EntityRecognizer):
                 score = 0.3
             if score == 0.0:
                 continue
-            results.append(
-                RecognizerResult(
-                    entity_type="IBAN_CODE",
-                    start=match.start(),
-                    end=end,
-                    score=score,
-                    analysis_explanation=AnalysisExplanation(recognizer=self.name, original_score=score),
-                    recognition_metadata={
-                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                    },
-                )
-            )
+            results.append(attributed_result(self, "IBAN_CODE", match.start(), end, score))
         return results

@@ -27,8 +27,10 @@ from __future__ import annotations
 from typing import FrozenSet, Iterable, List, Optional
 
 import regex as re
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from transforms.pii.recognizers.results import attributed_result
 
 _CANDIDATE = re.compile(
     r"(?i)(?<![\w.,])(?P<number>\d{1,5}|\d{1,3},\d{3})(?:st|nd|rd|th)?"
@@ -153,14 +155,4 @@ class SpokenStreetAddressRecognizer(EntityRecognizer):
         return any(w in self.CONTEXT_WORDS for w in before[-self.CONTEXT_WINDOW :])
 
     def _result(self, start: int, end: int) -> RecognizerResult:
-        return RecognizerResult(
-            entity_type="STREET_ADDRESS",
-            start=start,
-            end=end,
-            score=self.SCORE,
-            analysis_explanation=AnalysisExplanation(recognizer=self.name, original_score=self.SCORE),
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            },
-        )
+        return attributed_result(self, "STREET_ADDRESS", start, end, self.SCORE)
