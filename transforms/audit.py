@@ -28,7 +28,8 @@ from transforms.errors import ScrubError
 from transforms.redact_audio import AudioRedactionSettings
 from transforms.relisten import AuditOutcome, AuditSettings, audit_batch
 from transforms.shared_models import ModelHolder
-from transforms.stage import DEAD_LETTER, MAIN, METRICS_NAMESPACE, dead_letter_for, replace
+from transforms.stage import (DEAD_LETTER, METRICS_NAMESPACE, dead_letter_for, replace,
+                              run_batched_stage)
 from transforms.transcribe import acquire_whisper, count_route
 
 STAGE = "audit"
@@ -194,10 +195,5 @@ class AuditRedaction(beam.PTransform):
         self._clips_per_batch = clips_per_batch
 
     def expand(self, clips: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
-        return (
-            clips
-            | "BatchClips" >> beam.BatchElements(min_batch_size=self._clips_per_batch,
-                                                 max_batch_size=self._clips_per_batch)
-            | "AuditBatch" >> beam.ParDo(AuditRedactionFn(*self._args)).with_outputs(
-                DEAD_LETTER, main=MAIN)
-        )
+        return run_batched_stage(clips, "AuditBatch", AuditRedactionFn(*self._args),
+                                 self._clips_per_batch)

@@ -73,3 +73,18 @@ def run_clip_stage(pcoll: beam.PCollection, fn: ClipStageFn,
                    *side_inputs: Any) -> beam.pvalue.DoOutputsTuple:
     """Apply a clip stage, returning ``result.clips`` and ``result[DEAD_LETTER]``."""
     return pcoll | beam.ParDo(fn, *side_inputs).with_outputs(DEAD_LETTER, main=MAIN)
+
+
+def run_batched_stage(pcoll: beam.PCollection, label: str, fn: beam.DoFn,
+                      clips_per_batch: int) -> beam.pvalue.DoOutputsTuple:
+    """Batch clips (``clips_per_batch`` per call) and apply a batch DoFn that emits
+    clips and ``DEAD_LETTER``s, like :func:`run_clip_stage`.
+
+    :param label: the ParDo step's name.
+    """
+    return (
+        pcoll
+        | "BatchClips" >> beam.BatchElements(min_batch_size=clips_per_batch,
+                                             max_batch_size=clips_per_batch)
+        | label >> beam.ParDo(fn).with_outputs(DEAD_LETTER, main=MAIN)
+    )

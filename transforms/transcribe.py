@@ -21,7 +21,8 @@ from apache_beam.utils.shared import Shared
 from schemas.records import Clip
 from transforms.asr import AsrSettings, ClipOutcome, load_model_for, transcribe_batch
 from transforms.shared_models import ModelHolder, acquire_shared
-from transforms.stage import DEAD_LETTER, MAIN, METRICS_NAMESPACE, dead_letter_for, replace
+from transforms.stage import (DEAD_LETTER, METRICS_NAMESPACE, dead_letter_for, replace,
+                              run_batched_stage)
 
 STAGE = "transcribe"
 
@@ -134,11 +135,6 @@ class Transcribe(beam.PTransform):
         self._clips_per_batch = clips_per_batch
 
     def expand(self, clips: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
-        return (
-            clips
-            | "BatchClips" >> beam.BatchElements(min_batch_size=self._clips_per_batch,
-                                                 max_batch_size=self._clips_per_batch)
-            | "TranscribeBatch" >> beam.ParDo(
-                TranscribeBatchFn(self._settings, self._shared_handle)).with_outputs(
-                    DEAD_LETTER, main=MAIN)
-        )
+        return run_batched_stage(clips, "TranscribeBatch",
+                                 TranscribeBatchFn(self._settings, self._shared_handle),
+                                 self._clips_per_batch)
