@@ -77,7 +77,8 @@ def build_pipeline(p: beam.Pipeline, config: JobConfig, run_tag: str) -> None:
     audited, audit_stages = audio_redacted, ()
     if config.audit:
         audited = audio_redacted.clips | "AuditRedaction" >> AuditRedaction(
-            AuditSettings(max_rounds=config.audit_max_rounds), redaction,
+            AuditSettings(max_rounds=config.audit_max_rounds,
+                          relisten_beam_size=config.audit_beam_size), redaction,
             config.asr, whisper_handle, config.pii_config, config.spacy_model, detector_handle)
         audit_stages = (audited,)
     rows = audited.clips | "Pseudonymise" >> Pseudonymise(pseudonyms, ready_epochs)

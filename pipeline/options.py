@@ -45,6 +45,7 @@ class JobConfig:
     pipeline_version: str = __version__
     audit: bool = True
     audit_max_rounds: int = 2
+    audit_beam_size: int = 1
 
     def __repr__(self) -> str:  # keep paths and key locations out of logs
         return "JobConfig(...)"
@@ -76,12 +77,13 @@ def build_arg_parser() -> argparse.ArgumentParser:
     asr.add_argument("--asr-compute-type", default="int8",
                      help="CTranslate2 compute type (default int8)")
     asr.add_argument("--asr-beam-size", type=int, default=5, help="beam width; 1 = greedy (default 5)")
-    asr.add_argument("--asr-cpu-threads", type=int, default=0,
-                     help="threads per model, 0 = CTranslate2 default")
-    asr.add_argument("--asr-workers", type=int, default=1,
-                     help="model replicas that may run at once per process (default 1; more "
-                          "only helps with several runner threads, e.g. --direct_running_mode "
-                          "multi_threading --direct_num_workers 2)")
+    asr.add_argument("--asr-cpu-threads", type=int, default=1,
+                     help="threads per model replica (default 1; 0 = CTranslate2's default)")
+    asr.add_argument("--asr-workers", type=int, default=0,
+                     help="model replicas per process, each decoding its own batch of windows "
+                          "at once (default 0 = one per usable CPU core, 1 on a GPU). Use 1 "
+                          "where the runner already starts one process per core (Dataflow's "
+                          "default, DirectRunner multi_processing)")
     asr.add_argument("--asr-pack", action=argparse.BooleanOptionalAction, default=True,
                      help="pack several short clips into one shared Whisper window (default on; "
                           "--no-asr-pack gives every clip a window of its own: slower, and a "
@@ -116,6 +118,10 @@ def build_arg_parser() -> argparse.ArgumentParser:
     audio.add_argument("--audit-max-rounds", type=int, default=2,
                        help="widenings the audit may make before a clip still leaking PII is "
                             "dead-lettered (default 2)")
+    audio.add_argument("--audit-beam-size", type=int, default=1,
+                       help="beam width of the audit's re-listen (default 1, greedy: as many "
+                            "residues heard as at beam 5 on the evaluation corpus, in less than "
+                            "half the time)")
 
     keys = parser.add_argument_group("pseudonyms")
     keys.add_argument("--keyring", default="./keyring",
@@ -150,12 +156,14 @@ def parse_job_args(argv: Optional[Sequence[str]]) -> Tuple[JobConfig, List[str]]
         raise SystemExit("--asr-beam-size must be at least 1")
     if args.asr_window_batch_size < 1:
         raise SystemExit("--asr-window-batch-size must be at least 1")
-    if args.asr_workers < 1:
-        raise SystemExit("--asr-workers must be at least 1")
+    if args.asr_workers < 0 or args.asr_cpu_threads < 0:
+        raise SystemExit("--asr-workers and --asr-cpu-threads must be 0 (auto) or more")
     if args.max_audio_mb <= 0 or args.max_duration_s <= 0:
         raise SystemExit("--max-audio-mb and --max-duration-s must be positive")
     if args.pad_before_ms < 0 or args.pad_after_ms < 0:
         raise SystemExit("padding must not be negative")
+    if args.audit_beam_size < 1:
+        raise SystemExit("--audit-beam-size must be at least 1")
     if args.audit_max_rounds < 0:
         raise SystemExit("--audit-max-rounds must not be negative")
     config = JobConfig(
@@ -183,6 +191,7 @@ def parse_job_args(argv: Optional[Sequence[str]]) -> Tuple[JobConfig, List[str]]
         output_shards=args.output_shards,
         audit=args.audit,
         audit_max_rounds=args.audit_max_rounds,
+        audit_beam_size=args.audit_beam_size,
     )
     return config, beam_args
 

@@ -32,9 +32,10 @@ def sample_manifest() -> List[Dict]:
 
 @pytest.fixture(scope="session")
 def whisper_model():
-    from transforms.asr import load_whisper_model
+    from transforms.asr import AsrSettings, load_model_for
 
-    return load_whisper_model()
+    # As the pipeline loads it: one single-thread replica per core.
+    return load_model_for(AsrSettings())
 
 
 @pytest.fixture(scope="session")

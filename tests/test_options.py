@@ -25,7 +25,7 @@ def test_job_flags_are_ours_and_the_rest_goes_to_beam():
 
 
 @pytest.mark.parametrize("bad", [
-    ["--output-shards", "0"], ["--asr-beam-size", "0"], ["--asr-window-batch-size", "0"], ["--asr-workers", "0"], ["--beep-level", "loud"],
+    ["--output-shards", "0"], ["--asr-beam-size", "0"], ["--asr-window-batch-size", "0"], ["--asr-workers", "-1"], ["--beep-level", "loud"],
     ["--beep-level", "3"], ["--pad-after-ms", "-1"], ["--audio-format", "mp3"],
     ["--pseudonym-period", "year"],
 ])

@@ -21,11 +21,14 @@ def w(text: str, start: float, end: float, segment: int = 0) -> WindowWord:
 @pytest.mark.parametrize("durations, expected_groups", [
     ([3.0] * 7, [(0, 1, 2, 3, 4, 5, 6)]),              # 7*3 + 6 gaps = 27 s: one window
     ([3.0] * 8, [(0, 1, 2, 3, 4, 5, 6), (7,)]),        # the 8th would make 31 s
-    ([5.0, 40.0, 5.0], [(0,), (1,), (2,)]),            # a long clip goes alone, order kept
+    ([5.0, 40.0, 5.0], [(0, 2), (1,)]),                # a long clip goes alone
     ([1.0] * 14, [tuple(range(12)), (12, 13)]),        # max_clips bounds a window
+    # First-fit decreasing: in arrival order these need three windows
+    # (20, 9+1+8+1+7, 6); longest first they fill two (20+1+7, 9+1+8+1+6).
+    ([20.0, 9.0, 8.0, 7.0, 6.0], [(0, 3), (1, 2, 4)]),
     ([], []),
 ])
-def test_plan_windows_groups_in_order_within_limits(durations, expected_groups):
+def test_plan_windows_fills_few_windows_within_limits(durations, expected_groups):
     plans = plan_windows(durations, SETTINGS)
     assert [plan.members for plan in plans] == expected_groups
     for plan in plans:

@@ -61,6 +61,40 @@ def test_a_clip_longer_than_a_window_takes_the_long_form_path(whisper_model, thr
     assert KEYWORDS[0] in outcomes[0].transcript.text.lower()
 
 
+def test_replicas_decode_at_once_and_give_the_same_transcripts_as_one(whisper_model, three_clips):
+    # Two windows per CTranslate2 batch and one clip per window: with two
+    # streams the batches run side by side, and each window's words must not
+    # depend on that (the pipeline's rows would differ between machines).
+    def words(workers: int):
+        settings = AsrSettings(beam_size=2, pack=False, window_batch_size=2, workers=workers)
+        return [[(w.text, w.start_s, w.end_s) for w in o.transcript.words]
+                for o in transcribe_batch(whisper_model, three_clips, settings)]
+
+    one, two = words(1), words(2)
+    assert all(clip for clip in one)
+    assert one == two
+
+
+def test_tasks_run_side_by_side_in_order_and_keep_their_own_errors():
+    import threading
+
+    from transforms.asr import _run_tasks
+
+    both_started = threading.Barrier(2, timeout=10)
+
+    def meet(value):
+        both_started.wait()  # only passes if the two tasks run at the same time
+        return value
+
+    def fail():
+        raise ValueError("fixed text")
+
+    results = _run_tasks([lambda: meet(1), lambda: meet(2), fail, lambda: 4], streams=2)
+    assert results[:2] == [1, 2] and results[3] == 4
+    assert isinstance(results[2], ValueError)
+    assert _run_tasks([lambda: 5, fail], streams=1)[0] == 5
+
+
 def test_empty_audio_is_an_empty_transcript(whisper_model):
     outcomes = transcribe_batch(whisper_model, [np.zeros(0, np.int16)], AsrSettings(pack=True))
     assert outcomes[0].transcript is not None and outcomes[0].transcript.words == ()

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, TypeVar, Union
 
 import numpy as np
 
@@ -39,10 +40,11 @@ class AsrSettings:
     :param device: ``cpu``, ``cuda`` or ``auto``.
     :param compute_type: CTranslate2 compute type, e.g. ``int8``, ``float16``.
     :param beam_size: beam width; 1 is greedy decoding.
-    :param cpu_threads: intra-op threads per model (0 = CTranslate2's default).
-    :param workers: model replicas that may run at once (CTranslate2 ``inter_threads``):
-        more than 1 only helps when several threads call the model, e.g. the
-        DirectRunner's ``multi_threading`` mode with ``direct_num_workers`` > 1.
+    :param cpu_threads: intra-op threads per model replica (0 = CTranslate2's default).
+    :param workers: model replicas per process (CTranslate2 ``inter_threads``), and
+        so the CTranslate2 batches of one ``transcribe_batch`` call decoded at
+        once, each from a thread of its own; 0 (default) = one per usable CPU
+        core (one on a GPU). See :attr:`replicas`.
     :param language: language code passed to Whisper (English-only models need ``en``).
     :param vad_filter: drop non-speech with Silero VAD before decoding.
     :param pack: transcribe several short clips in one shared window
@@ -65,8 +67,13 @@ class AsrSettings:
     device: str = "cpu"
     compute_type: str = "int8"
     beam_size: int = 5
-    cpu_threads: int = 0
-    workers: int = 1
+    # One thread per replica and one replica per core, rather than one replica
+    # using every core: Whisper's decoder runs many small steps that a second
+    # thread barely speeds up, so two single-thread replicas decode two batches
+    # in less time than one two-thread replica decodes them in turn
+    # (benchmarks/README.md).
+    cpu_threads: int = 1
+    workers: int = 0
     language: str = "en"
     vad_filter: bool = False
     # Off by default: faster-whisper's fallback re-decodes hard clips by random
@@ -83,6 +90,19 @@ class AsrSettings:
     window_batch_size: int = 4
     pack_rounds: int = 2
     timestamp_tokens: bool = False
+
+    @property
+    def replicas(self) -> int:
+        """Model replicas (and decoding threads) per process: ``workers``, or when
+        0 one per CPU core this process may use (one on a GPU)."""
+        if self.workers > 0:
+            return self.workers
+        if self.device == "cuda":
+            return 1
+        try:
+            return max(len(os.sched_getaffinity(0)), 1)
+        except AttributeError:  # not on Linux
+            return max(os.cpu_count() or 1, 1)
 
     @property
     def packing(self) -> PackingSettings:
@@ -133,7 +153,7 @@ def load_whisper_model(model: str = BUNDLED_MODEL, device: str = "cpu",
 def load_model_for(settings: AsrSettings) -> Any:
     """Load the model an :class:`AsrSettings` names."""
     return load_whisper_model(settings.model, settings.device, settings.compute_type,
-                              settings.cpu_threads, settings.workers)
+                              settings.cpu_threads, settings.replicas)
 
 
 def build_transcript(segments: Iterable[Any], language: str) -> Transcript:
@@ -371,11 +391,43 @@ def _alone_plan(index: int, pcm: np.ndarray) -> WindowPlan:
     return WindowPlan((index,), (0.0,), (len(pcm) / SAMPLE_RATE,))
 
 
-def _transcribe_long(model: Any, pcm: np.ndarray, settings: AsrSettings) -> ClipOutcome:
-    try:
-        return ClipOutcome(transcribe_with(settings, model, pcm), route="long")
-    except Exception as error:  # noqa: BLE001 - the caller dead-letters this clip alone
-        return ClipOutcome(None, error=error, route="long")
+_T = TypeVar("_T")
+
+
+def _run_tasks(tasks: Sequence[Callable[[], _T]], streams: int) -> List[Union[_T, Exception]]:
+    """Run every task, ``streams`` at a time (each on a thread of its own when more
+    than one), in order; a task that raises gives its exception instead of a result.
+
+    CTranslate2 releases the GIL while it encodes and decodes, and a model with
+    ``streams`` replicas runs that many calls at once, so the threads really do
+    decode side by side. Results do not depend on ``streams``: each task decodes
+    the same windows in the same CTranslate2 batch either way.
+    """
+    def guarded(task: Callable[[], _T]) -> Union[_T, Exception]:
+        try:
+            return task()
+        except Exception as error:  # noqa: BLE001 - the caller fails only this task's clips
+            return error
+
+    if streams <= 1 or len(tasks) <= 1:
+        return [guarded(task) for task in tasks]
+    with ThreadPoolExecutor(max_workers=min(streams, len(tasks))) as pool:
+        return list(pool.map(guarded, tasks))
+
+
+#: One CTranslate2 batch's result: each window's split and the language, or what it raised.
+_BatchResult = Union[Tuple[List[List[ClipWords]], str], Exception]
+
+
+def _decode_in_batches(model: Any, pcm_clips: Sequence[np.ndarray], plans: Sequence[WindowPlan],
+                       settings: AsrSettings) -> List[Tuple[List[WindowPlan], _BatchResult]]:
+    """Decode ``plans`` in CTranslate2 batches of ``window_batch_size`` windows,
+    ``settings.replicas`` batches at once; each batch with its result or error."""
+    step = max(settings.window_batch_size, 1)
+    batches = [list(plans[first:first + step]) for first in range(0, len(plans), step)]
+    results = _run_tasks([lambda batch=batch: _decode_windows(model, pcm_clips, batch, settings)
+                          for batch in batches], settings.replicas)
+    return list(zip(batches, results))
 
 
 def _transcribe_alone(model: Any, pcm_clips: Sequence[np.ndarray], members: Sequence[int],
@@ -387,23 +439,23 @@ def _transcribe_alone(model: Any, pcm_clips: Sequence[np.ndarray], members: Sequ
     the window returns is the clip's. If a batch fails, its clips are decoded
     one window at a time, so that only a clip that fails by itself gets an error.
     """
-    step = max(settings.window_batch_size, 1)
-    for first in range(0, len(members), step):
-        chunk = list(members[first:first + step])
-        plans = [_alone_plan(m, pcm_clips[m]) for m in chunk]
-        try:
-            splits, language = _decode_windows(model, pcm_clips, plans, settings)
-        except Exception as error:  # noqa: BLE001 - narrow the failure down to single clips
+    plans = [_alone_plan(m, pcm_clips[m]) for m in members]
+    retry: List[int] = []
+    for batch, result in _decode_in_batches(model, pcm_clips, plans, settings):
+        chunk = [plan.members[0] for plan in batch]
+        if isinstance(result, Exception):
             if len(chunk) == 1:
-                outcomes[chunk[0]] = ClipOutcome(None, error=error, route=routes[chunk[0]])
-                continue
-            for member in chunk:
-                _transcribe_alone(model, pcm_clips, [member], routes,
-                                  dataclasses.replace(settings, window_batch_size=1), outcomes)
+                outcomes[chunk[0]] = ClipOutcome(None, error=result, route=routes[chunk[0]])
+            else:  # narrow the failure down to single clips
+                retry.extend(chunk)
             continue
+        splits, language = result
         for member, split in zip(chunk, splits):
             outcomes[member] = ClipOutcome(
                 transcript_from_clip_words(split[0].words, language), route=routes[member])
+    if retry:
+        _transcribe_alone(model, pcm_clips, retry, routes,
+                          dataclasses.replace(settings, window_batch_size=1), outcomes)
 
 
 def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray], settings: AsrSettings,
@@ -428,9 +480,10 @@ def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray], settings: AsrS
     outcomes: List[Optional[ClipOutcome]] = [None] * len(pcm_clips)
     window_s = settings.packing.max_window_s
     short: List[int] = []
+    long: List[int] = []
     for index, pcm in enumerate(pcm_clips):
         if len(pcm) / SAMPLE_RATE > window_s:
-            outcomes[index] = _transcribe_long(model, pcm, settings)
+            long.append(index)
         elif len(pcm) == 0:
             outcomes[index] = ClipOutcome(Transcript(text="", words=(), segments=(),
                                                      language=settings.language), route="alone")
@@ -445,23 +498,30 @@ def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray], settings: AsrS
                  for plan in plans if not plan.solo]
         if not plans:
             break
-        try:
-            splits, language = _decode_windows(model, pcm_clips, plans, settings)
-        except Exception:  # noqa: BLE001 - retry each clip; only those failing alone dead-letter
-            splits, language = ([[ClipWords((), ambiguous=True, reason="window_failed")
-                                  for _ in plan.members] for plan in plans], settings.language)
-        for plan, split in zip(plans, splits):
-            for member, clip_words in zip(plan.members, split):
-                if clip_words.ambiguous:
-                    last_reason[member] = clip_words.reason
-                elif (uncovered_speech_s(pcm_clips[member], clip_words.words,
-                                         not_speech[member] if not_speech is not None else ())
-                      > settings.packing.uncovered_speech_s):
-                    last_reason[member] = "uncovered"
-                else:
-                    outcomes[member] = ClipOutcome(
-                        transcript_from_clip_words(clip_words.words, language), route="packed")
+        for batch, result in _decode_in_batches(model, pcm_clips, plans, settings):
+            if isinstance(result, Exception):  # retry each clip; only those failing alone dead-letter
+                for plan in batch:
+                    for member in plan.members:
+                        last_reason[member] = "window_failed"
+                continue
+            splits, language = result
+            for plan, split in zip(batch, splits):
+                for member, clip_words in zip(plan.members, split):
+                    if clip_words.ambiguous:
+                        last_reason[member] = clip_words.reason
+                    elif (uncovered_speech_s(pcm_clips[member], clip_words.words,
+                                             not_speech[member] if not_speech is not None else ())
+                          > settings.packing.uncovered_speech_s):
+                        last_reason[member] = "uncovered"
+                    else:
+                        outcomes[member] = ClipOutcome(
+                            transcript_from_clip_words(clip_words.words, language), route="packed")
         pending = [i for i in pending if outcomes[i] is None]
     routes = {m: ("fallback:" + last_reason[m]) if m in last_reason else "alone" for m in pending}
     _transcribe_alone(model, pcm_clips, pending, routes, settings, outcomes)
+    for index, result in zip(long, _run_tasks(
+            [lambda pcm=pcm_clips[i]: transcribe_with(settings, model, pcm) for i in long],
+            settings.replicas)):
+        outcomes[index] = (ClipOutcome(None, error=result, route="long")
+                           if isinstance(result, Exception) else ClipOutcome(result, route="long"))
     return [outcome for outcome in outcomes if outcome is not None]

@@ -44,8 +44,9 @@ class AuditFailed(ScrubError):
 DEFAULT_CLIPS_PER_BATCH = 48
 
 
-def relisten_settings(asr: AsrSettings) -> AsrSettings:
-    """The pipeline's ASR settings as the audit uses them: with timestamp tokens.
+def relisten_settings(asr: AsrSettings, beam_size: int) -> AsrSettings:
+    """The pipeline's ASR settings as the audit uses them: with timestamp tokens,
+    at the audit's own beam width.
 
     Scrubbed clips packed together (tone where the PII was) split cleanly far
     more often when Whisper closes a segment at each pause: on the 138 redacted
@@ -53,7 +54,7 @@ def relisten_settings(asr: AsrSettings) -> AsrSettings:
     (the rest each cost a window of their own), and the re-listen heard more
     of what was left around the tones.
     """
-    return dataclasses.replace(asr, timestamp_tokens=True)
+    return dataclasses.replace(asr, timestamp_tokens=True, beam_size=beam_size)
 
 
 class AuditRedactionFn(beam.DoFn):
@@ -68,7 +69,7 @@ class AuditRedactionFn(beam.DoFn):
                  spacy_model: Optional[str], detector_handle: Shared) -> None:
         self._audit = audit
         self._redaction = redaction
-        self._asr = relisten_settings(asr)
+        self._asr = relisten_settings(asr, audit.relisten_beam_size)
         self._whisper_handle = whisper_handle
         self._pii_config_path = pii_config_path
         self._spacy_model = spacy_model

@@ -100,39 +100,46 @@ class ClipWords:
 
 
 def plan_windows(durations_s: Sequence[float], settings: PackingSettings) -> List[WindowPlan]:
-    """Group clips, in order, into windows of at most ``max_window_s``.
+    """Group clips into as few windows of at most ``max_window_s`` as first-fit can.
 
+    Clips are placed longest first, each into the first window it still fits
+    (first-fit decreasing): every window costs a full 30 s encoder pass and a
+    decoder whose every step attends to all 30 s, so the fewer windows the
+    faster, and taking clips in arrival order left about a clip's length empty
+    at the end of most windows. Within a window, clips keep their input order.
     A clip longer than a window goes alone (faster-whisper handles long audio
     in 30 s chunks itself).
 
     :param durations_s: each clip's length in seconds.
     """
-    plans: List[WindowPlan] = []
-    members: List[int] = []
-    starts: List[float] = []
-    lengths: List[float] = []
-    cursor = 0.0
-
-    def flush() -> None:
-        nonlocal members, starts, lengths, cursor
-        if members:
-            plans.append(WindowPlan(tuple(members), tuple(starts), tuple(lengths)))
-        members, starts, lengths, cursor = [], [], [], 0.0
-
-    for index, duration in enumerate(durations_s):
+    groups: List[List[int]] = []
+    filled: List[float] = []  # each group's length: its clips plus the gaps between them
+    alone: List[int] = []
+    for index in sorted(range(len(durations_s)), key=lambda i: (-durations_s[i], i)):
+        duration = float(durations_s[index])
         if duration > settings.max_window_s:
-            flush()
-            plans.append(WindowPlan((index,), (0.0,), (float(duration),)))
+            alone.append(index)
             continue
-        start = cursor + (settings.gap_s if members else 0.0)
-        if members and (start + duration > settings.max_window_s or len(members) >= settings.max_clips):
-            flush()
-            start = 0.0
-        members.append(index)
-        starts.append(start)
-        lengths.append(float(duration))
-        cursor = start + duration
-    flush()
+        for group_index, group in enumerate(groups):
+            if (len(group) < settings.max_clips
+                    and filled[group_index] + settings.gap_s + duration <= settings.max_window_s):
+                group.append(index)
+                filled[group_index] += settings.gap_s + duration
+                break
+        else:
+            groups.append([index])
+            filled.append(duration)
+    groups.extend([index] for index in alone)
+    plans: List[WindowPlan] = []
+    for group in sorted(groups, key=min):
+        members = sorted(group)
+        starts: List[float] = []
+        cursor = 0.0
+        for member in members:
+            starts.append(cursor)
+            cursor += float(durations_s[member]) + settings.gap_s
+        plans.append(WindowPlan(tuple(members), tuple(starts),
+                                tuple(float(durations_s[m]) for m in members)))
     return plans
 
 

@@ -34,7 +34,7 @@ DEFAULT_CLIPS_PER_BATCH = 48
 
 def whisper_tag(settings: AsrSettings) -> str:
     """Models with the same weights, device and precision are one shared instance."""
-    return f"whisper|{settings.model}|{settings.device}|{settings.compute_type}|{settings.cpu_threads}|{settings.workers}"
+    return f"whisper|{settings.model}|{settings.device}|{settings.compute_type}|{settings.cpu_threads}|{settings.replicas}"
 
 
 def acquire_whisper(handle: Shared, settings: AsrSettings) -> ModelHolder:
