@@ -74,6 +74,12 @@ def build_corpus(folder: str, scale: int) -> str:
     return path
 
 
+def cpu_s() -> float:
+    """CPU seconds (user + system) this process has used so far, all its threads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def peak_rss_mb() -> float:
     """Peak resident memory of this process and its finished children, MB (Linux KiB units)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -95,7 +101,7 @@ def run_naive(manifest: str, transcripts_out: Optional[str]) -> Dict[str, Any]:
     from transforms.pii.config import load_pii_config
 
     entries = load_rows(manifest)
-    started = time.perf_counter()
+    started, cpu_at_start = time.perf_counter(), cpu_s()
     model = WhisperModel(resolve_model_path(BUNDLED_MODEL), device="cpu", compute_type="int8",
                          local_files_only=True)
     spacy_model = load_pii_config(None).spacy_model
@@ -125,7 +131,7 @@ def run_naive(manifest: str, transcripts_out: Optional[str]) -> Dict[str, Any]:
             json.dump(texts, handle)
     return {"wall_s": wall, "load_s": loaded - started, "audio_s": audio_s,
             "stages_ms": {"decode+transcribe": asr_s * 1000, "presidio": presidio_s * 1000},
-            "model_loads": 1, "peak_rss_mb": peak_rss_mb(), "clips": len(entries)}
+            "model_loads": 1, "peak_rss_mb": peak_rss_mb(), "cpu_s": cpu_s() - cpu_at_start, "clips": len(entries)}
 
 
 def _time_stages() -> None:
@@ -165,7 +171,7 @@ def run_pipeline(manifest: str, extra_args: Sequence[str]) -> Dict[str, Any]:
     config, beam_args = parse_job_args(argv)
     options = PipelineOptions(beam_args)
     options.view_as(SetupOptions).save_main_session = False
-    started = time.perf_counter()
+    started, cpu_at_start = time.perf_counter(), cpu_s()
     p = beam.Pipeline(options=options)
     build_pipeline(p, config, run_tag_for([manifest]))
     result = p.run()
@@ -181,6 +187,7 @@ def run_pipeline(manifest: str, extra_args: Sequence[str]) -> Dict[str, Any]:
             "audit_routes": {k[len("audit_route_"):]: v for k, v in counters.items()
                              if k.startswith("audit_route_")},
             "accounted": bool(summary.all_accounted_for), "peak_rss_mb": peak_rss_mb(),
+            "cpu_s": cpu_s() - cpu_at_start,
             "asr": {"beam_size": config.asr.beam_size, "cpu_threads": config.asr.cpu_threads,
                     "pack": config.asr.pack, "window_batch_size": config.asr.window_batch_size}}
 
@@ -294,6 +301,11 @@ def machine() -> str:
             f"load average at start {load:.1f}")
 
 
+def busy(side: Dict[str, Any]) -> str:
+    """CPU seconds of a side and how many cores that kept busy on average."""
+    return f"{side['cpu_s']:.0f} ({side['cpu_s'] / side['wall_s']:.2f})"
+
+
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     return "\n".join(lines + ["| " + " | ".join(str(c) for c in row) + " |" for row in rows])
@@ -336,19 +348,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if naive:
             speed_rows.append([f"{scale}x", "naive", naive["clips"], f"{naive['audio_s']:.0f}",
                                f"{naive['wall_s']:.1f}", f"{naive['audio_s'] / naive['wall_s']:.1f}",
-                               f"{naive['peak_rss_mb']:.0f}", "whisper 1, presidio 1", "1.000"])
+                               busy(naive), f"{naive['peak_rss_mb']:.0f}", "whisper 1, presidio 1", "1.000"])
             stage_rows.append([f"{scale}x naive"] + [f"{k} {v / 1000:.1f}s" for k, v in naive["stages_ms"].items()])
         loads = ", ".join(f"{k} {v}" for k, v in sorted(pipe["model_loads"].items()))
         speed_rows.append([f"{scale}x", "pipeline", 205 * scale, f"{audio:.0f}", f"{pipe['wall_s']:.1f}",
-                           f"{audio / pipe['wall_s']:.1f}", f"{pipe['peak_rss_mb']:.0f}", loads, ratio])
+                           f"{audio / pipe['wall_s']:.1f}", busy(pipe), f"{pipe['peak_rss_mb']:.0f}", loads, ratio])
         total_ms = pipe["wall_s"] * 1000
         stage_rows.append([f"{scale}x pipeline"] + [f"{k} {v / 1000:.1f}s ({v / total_ms:.0%})"
                                                     for k, v in pipe["stages_ms"].items()]
                           + [f"routes {pipe['routes']}", f"audit routes {pipe['audit_routes']}",
                              f"asr {pipe['asr']}", f"accounted {pipe['accounted']}"])
         print(f"done {scale}x", file=sys.stderr, flush=True)
-    print(table(["corpus", "side", "clips", "audio s", "wall s", "audio s / wall s", "peak RSS MB",
-                 "model loads", "wall / naive"], speed_rows))
+    print(table(["corpus", "side", "clips", "audio s", "wall s", "audio s / wall s", "CPU s (cores busy)",
+                 "peak RSS MB", "model loads", "wall / naive"], speed_rows))
     print("\nPer-stage time (Beam counters `<stage>_ms`; stage time summed over clips, % of wall):\n")
     for row in stage_rows:
         print("- " + "; ".join(str(c) for c in row))

@@ -120,6 +120,48 @@ def test_a_failed_window_retries_each_clip_alone_and_fails_only_the_bad_ones(
     assert [KEYWORDS.index(k) for k in KEYWORDS if k in outcomes[2].transcript.text.lower()] == [2]
 
 
+def test_looped_flags_repetition_and_spares_ordinary_requests():
+    from transforms.asr import looped
+
+    assert looped(" ".join(["N"] * 41))
+    assert looped("the the the the the the the the the the the the the the the the")
+    assert not looped("")
+    assert not looped("set a timer for twenty five minutes and remind me to call mum at six")
+    assert not looped("1 2 3 4 5 6 7 8 9 0")
+
+
+@pytest.mark.parametrize("loop_everywhere", [False, True])
+def test_a_looping_clip_is_decoded_again_and_fails_if_it_still_loops(
+        whisper_model, three_clips, monkeypatch, loop_everywhere):
+    import dataclasses
+
+    import transforms.asr as asr
+    from transforms.packing import WindowWord
+
+    looping = len(three_clips[1])
+    real = asr._decode_windows
+
+    def decode(model, pcm_clips, plans, settings):
+        splits, language = real(model, pcm_clips, plans, settings)
+        for plan, split in zip(plans, splits):
+            for position, member in enumerate(plan.members):
+                shared = len(plan.members) > 1
+                if len(pcm_clips[member]) == looping and (shared or loop_everywhere):
+                    words = tuple(WindowWord(" N", 0.1 * k, 0.1 * k + 0.05, 0.5, 0) for k in range(30))
+                    split[position] = dataclasses.replace(split[position], words=words)
+        return splits, language
+
+    monkeypatch.setattr(asr, "_decode_windows", decode)
+    outcomes = transcribe_batch(whisper_model, three_clips, AsrSettings(beam_size=1, pack=True))
+    assert outcomes[1].route == "fallback:looped"
+    if loop_everywhere:  # a window of its own loops too: fail closed
+        assert outcomes[1].transcript is None and isinstance(outcomes[1].error, asr.AsrError)
+    else:
+        assert outcomes[1].transcript is not None and not asr.looped(outcomes[1].transcript.text)
+        assert KEYWORDS[1] in outcomes[1].transcript.text.lower()
+    assert all(o.transcript is not None for o in (outcomes[0], outcomes[2]))
+
+
 def entry(index: int) -> ManifestEntry:
     return ManifestEntry(utterance_id=f"u{index}", account_id="a", device_id="d", recorded_at_us=0,
                          audio_uri=f"/x/{index}.wav", locale="en-US", manifest="m.jsonl", line=index)
