@@ -43,6 +43,14 @@ def test_clip_banking_mode_shipped_on() -> None:
     assert policy.money_list_min_pieces == 2 and policy.money_list_max_digits == 2
 
 
+def test_iban_prefix_shipped_on_and_default_off() -> None:
+    shipped = load_pii_config().iban_prefix
+    assert shipped.enabled and shipped.gap_words == 3
+    assert {"iban", "iber", "iman", "ibm", "i began"} <= set(shipped.cue_words)
+    assert {"DIGIT_SEQUENCE", "PHONE_NUMBER"} <= shipped.span_types
+    assert not config_from_dict({"entities": ["PIN"]}).iban_prefix.enabled
+
+
 def test_spacy_model_override() -> None:
     assert load_pii_config(spacy_model="other_model").spacy_model == "other_model"
 
@@ -77,6 +85,11 @@ def test_other_file(tmp_path) -> None:
         {"entities": ["PIN"], "digit_run_failsafe": {"money_list_min_pieces": 1}},
         {"entities": ["PIN"], "digit_run_failsafe": {"money_list_min_pieces": -2}},
         {"entities": ["PIN"], "digit_run_failsafe": {"money_list_max_digits": 0}},
+        {"entities": ["PIN"], "iban_prefix": ["iban"]},
+        {"entities": ["PIN"], "iban_prefix": {"cue_words": "iban"}},
+        {"entities": ["PIN"], "iban_prefix": {"span_types": "DIGIT_SEQUENCE"}},
+        {"entities": ["PIN"], "iban_prefix": {"gap_words": -1}},
+        {"entities": ["PIN"], "iban_prefix": {"enabled": "yes"}},
         [],
     ],
 )

@@ -105,6 +105,26 @@ class DigitRunPolicy:
 
 
 @dataclass(frozen=True)
+class IbanPrefixPolicy:
+    """The IBAN prefix step (see ``transforms/pii/iban_prefix.py`` and ``pii_config.yaml``).
+
+    :param cue_words: words or space-separated phrases, lowercase, that name an IBAN ("iban",
+        and how tiny.en writes it: "iber", "iman", "ibm", "i began"); a clip with one of them
+        takes a country-code-shaped word right before a banking span as an IBAN prefix.
+    :param span_types: banking span types widened over an IBAN prefix (and then typed
+        ``IBAN_CODE``) besides ``IBAN_CODE`` itself.
+    :param gap_words: how many plain words between a country code and the span are taken as
+        the bank code heard as words ("keeping the age"); 0 takes none.
+    :param enabled: False turns the step off.
+    """
+
+    cue_words: Tuple[str, ...] = ()
+    span_types: frozenset = frozenset()
+    gap_words: int = 3
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
 class ContextSettings:
     """Presidio's lemma context enhancer settings.
 
@@ -139,6 +159,7 @@ class PiiConfig:
     :param recognizers: custom pattern recognizers, in Presidio's recognizer-registry dict format.
     :param person_deny_words: words spaCy's small model mistakes for names at the start of a
         command ("Convert", "Email"); a PERSON span made only of these is dropped.
+    :param iban_prefix: how banking spans are widened over a spoken IBAN prefix.
     """
 
     entities: Tuple[str, ...]
@@ -152,6 +173,34 @@ class PiiConfig:
     digit_run_policy: DigitRunPolicy = DigitRunPolicy()
     recognizers: Tuple[Mapping[str, Any], ...] = ()
     person_deny_words: frozenset = frozenset()
+    iban_prefix: IbanPrefixPolicy = IbanPrefixPolicy()
+
+
+def _iban_prefix(raw: Any) -> IbanPrefixPolicy:
+    if raw is None:
+        return IbanPrefixPolicy(enabled=False)
+    if not isinstance(raw, Mapping):
+        raise PiiConfigError("'iban_prefix' must be a mapping")
+    gap_words = raw.get("gap_words", 3)
+    if not isinstance(gap_words, int) or isinstance(gap_words, bool) or gap_words < 0:
+        raise PiiConfigError("'iban_prefix.gap_words' must be 0 or a positive integer")
+    enabled = raw.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise PiiConfigError("'iban_prefix.enabled' must be true or false")
+    return IbanPrefixPolicy(
+        cue_words=tuple(sorted(" ".join(w.split()) for w in _words(raw.get("cue_words"), "iban_prefix.cue_words"))),
+        span_types=frozenset(str(e) for e in _list(raw.get("span_types"), "iban_prefix.span_types")),
+        gap_words=gap_words,
+        enabled=enabled,
+    )
+
+
+def _list(raw: Any, field: str) -> list:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise PiiConfigError(f"'{field}' must be a list")
+    return raw
 
 
 def _words(raw: Any, field: str) -> frozenset:
@@ -276,6 +325,7 @@ def config_from_dict(raw: Mapping[str, Any], spacy_model: Optional[str] = None) 
         digit_run_policy=policy,
         recognizers=tuple(_freeze(d) for d in recognizers),
         person_deny_words=_words(raw.get("person_deny_words"), "person_deny_words"),
+        iban_prefix=_iban_prefix(raw.get("iban_prefix")),
     )
 
 

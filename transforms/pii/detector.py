@@ -17,6 +17,7 @@ from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 from schemas.records import PiiSpan
 from transforms.pii.config import DIGIT_SEQUENCE, PiiConfig, thaw
 from transforms.pii.context_enhancer import NearestContextEnhancer
+from transforms.pii.iban_prefix import IbanPrefixExtender
 from transforms.pii.recognizers import (
     DigitRunFailsafeRecognizer,
     SpokenCreditCardRecognizer,
@@ -95,6 +96,7 @@ class PiiDetector:
         self._priority = {entity: rank for rank, entity in enumerate(config.type_priority)}
         context = config.context
         self._failsafe = DigitRunFailsafeRecognizer(config.digit_run_policy, supported_language=config.language)
+        self._iban_prefix = IbanPrefixExtender(config.iban_prefix)
         self._analyzer = AnalyzerEngine(
             registry=build_registry(config),
             nlp_engine=_build_nlp_engine(config),
@@ -116,6 +118,8 @@ class PiiDetector:
         :param text: the transcript (``Transcript.text``).
         :return: spans on ``text`` offsets, snapped to whole words, sorted by position;
             spans of different types may overlap (the caller merges them).
+            A banking span right after a spoken IBAN prefix ("DB64, K-W-H-L") is widened
+            over it and typed ``IBAN_CODE`` (see :mod:`transforms.pii.iban_prefix`).
         """
         if not text or not text.strip():
             return []
@@ -130,6 +134,8 @@ class PiiDetector:
         spans = [self._to_span(normalised, result) for result in results if result.end > result.start]
         spans = [self._trim_person(text, s) for s in spans]
         spans = [s for s in spans if not self._is_denied_person(text, s)]
+        # The country code and bank code of a dictated IBAN, written apart from its digits.
+        spans = self._iban_prefix.extend(text, spans)
         return sorted(self._resolve(spans), key=lambda s: (s.char_start, s.char_end, s.entity_type))
 
     def contains_critical_pii(self, spans: Iterable[PiiSpan]) -> bool:

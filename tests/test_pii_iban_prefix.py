@@ -1,0 +1,143 @@
+"""The IBAN prefix step: a banking span is widened back over the country code, check digits
+and bank code the ASR wrote apart from the IBAN's digits (transforms/pii/iban_prefix.py).
+
+All vectors are synthetic, in the shapes tiny.en writes a dictated IBAN. Assertions compare
+types and offsets only, so a failure never prints a value.
+"""
+
+from __future__ import annotations
+
+from typing import List, Sequence
+
+import pytest
+
+from schemas.records import PiiSpan
+from transforms.pii import DIGIT_SEQUENCE, PiiDetector, load_pii_config
+from transforms.pii.config import IbanPrefixPolicy
+from transforms.pii.iban_prefix import IbanPrefixExtender, extend_iban_prefixes
+
+
+@pytest.fixture(scope="module")
+def detector() -> PiiDetector:
+    return PiiDetector(load_pii_config())
+
+
+@pytest.fixture(scope="module")
+def policy() -> IbanPrefixPolicy:
+    return load_pii_config().iban_prefix
+
+
+def _covering(spans: Sequence[PiiSpan], start: int, end: int) -> List[PiiSpan]:
+    return [s for s in spans if s.char_start <= start and end <= s.char_end]
+
+
+# (transcript, the prefix's first words, the IBAN's last words, the word right before the prefix)
+WIDENED = [
+    ("My Iman is DB64, K-W-H-L 8083 1473 3495 43", "DB64", "43", "is"),
+    ("I'm a gb96, ckyr 2517 2578 1337 16", "gb96", "16", "a"),
+    ("IBM DB19, F-C-C-F, 6230 4923 6606 88", "DB19", "88", "IBM"),
+    ("Transfer to IBM D15, 7516 1250 1108 5156 1", "D15", "5156 1", "IBM"),
+    # tiny.en said the prefix twice around the cue word: both copies go, the first "IBM" stays.
+    ("My IBM E6 1, IBM E6 8991 0549 0251 5852 62", "E6 1", "62", "IBM"),
+    ("Transfer to IBM DB60, 0470 1496 1209 53", "DB60", "53", "IBM"),
+    # No cue word, but a real country code glued to its check digits; "and" is the bank code.
+    ("Send 50 euros to gb6i and 4417 8821 3365 76", "gb6i", "76", "to"),
+    # "I began" is how tiny.en heard "IBAN"; the bank code heard as words.
+    ("that I began in NLL 70, keeping the age 79, 88, 56, 66, 77.", "NLL 70", "77", "in"),
+    ("My IBAN is G B 64, R D W K, 5968 3665 7641 15", "G B 64", "15", "is"),
+    ("IBAN G B 69, J C P R, 6278 3642 6495 49", "G B 69", "49", "IBAN"),
+    ("My IBAN is DB 6412 3456 7890 12", "DB", "12", "is"),
+    ("My name is Gb61, RBWK 5968 3657 6411 5", "Gb61", "6411 5", "is"),
+    ("I'm an EB-19, FCCF 623-0, 4923-66-0-6, 8-8.", "EB-19", "8-8", "an"),
+    ("Iber DB43. HUCR, 5874, 2854, 6475, 65", "DB43", "65", "Iber"),
+    # A bank code spelled with dashes, no country code and no cue word.
+    ("Send it to the music sign, K-C-B-R, 6278, 3 6 4 2, 6 4 9 5 4 9", "K-C-B-R", "6 4 9 5 4 9", "sign"),
+]
+
+
+@pytest.mark.parametrize("text, prefix, last, before", WIDENED)
+def test_span_covers_the_iban_prefix(detector: PiiDetector, text: str, prefix: str, last: str, before: str) -> None:
+    found = detector.detect(text)
+    start = text.index(prefix)
+    end = text.rindex(last) + len(last)
+    covering = _covering(found, start, end)
+    assert len(covering) == 1
+    assert covering[0].entity_type == "IBAN_CODE"
+    assert covering[0].char_start == start
+    before_at = text.rindex(before, 0, start)
+    assert not _covering(found, before_at, before_at + len(before))
+
+
+# (transcript, first words of the banking value, its last words): nothing before them is taken.
+NOT_WIDENED = [
+    ("send it to my mum, 4417 8821", "4417", "8821"),
+    ("transfer 50 euros to Mark 4417 8821 3365", "4417", "3365"),
+    ("transfer 50 euros to Mark, IBAN 4417 8821 3365 7788", "4417", "7788"),
+    ("My IBAN is 4417 8821 3365 7788", "4417", "7788"),
+    ("IBM is 4417 8821 3365 76", "4417", "76"),
+    ("after the G20 summit call 07700 900123", "07700", "900123"),
+    # A cue word in the clip, but "call" starts another value: the G20 is not the bank code.
+    ("My IBAN is ready. After the G20 summit call 07700 900123", "07700", "900123"),
+    # Four capitals alone (a bank's name) with no IBAN in the clip.
+    ("HSBC 4417 8821 3365", "4417", "3365"),
+    # A question between the letters and the digits.
+    ("Was it DB64? 4417 8821 3365 7788", "4417", "7788"),
+]
+
+
+@pytest.mark.parametrize("text, first, last", NOT_WIDENED)
+def test_ordinary_words_are_not_taken(detector: PiiDetector, text: str, first: str, last: str) -> None:
+    found = detector.detect(text)
+    start = text.index(first)
+    end = text.rindex(last) + len(last)
+    assert _covering(found, start, end)
+    assert all(s.char_start >= start or s.char_end <= start for s in found if s.char_end > start)
+    assert not any(s.recognizer.endswith("+IbanPrefix") for s in found)
+
+
+@pytest.mark.parametrize("text", ["The G20 summit is on 4 July.", "Play track B12 on repeat."])
+def test_no_banking_span_no_change(detector: PiiDetector, text: str) -> None:
+    assert not any(s.entity_type == "IBAN_CODE" for s in detector.detect(text))
+
+
+def test_offsets_exact_and_other_spans_kept(policy: IbanPrefixPolicy) -> None:
+    text = "Call Dana on 0770 0900 123, IBM DB64, K-W-H-L, 8083 1473 3495 43"
+    digits = text.index("8083")
+    spans = [
+        PiiSpan("PERSON", text.index("Dana"), text.index("Dana") + 4, 0.85, "SpacyRecognizer"),
+        PiiSpan("PHONE_NUMBER", text.index("0770"), text.index("123") + 3, 0.75, "SpokenPhoneRecognizer"),
+        PiiSpan(DIGIT_SEQUENCE, digits, len(text), 0.6, "DigitRunFailsafeRecognizer"),
+    ]
+    out = extend_iban_prefixes(text, spans, policy)
+    assert out[:2] == spans[:2]
+    assert (out[2].entity_type, out[2].char_start, out[2].char_end) == ("IBAN_CODE", text.index("DB64"), len(text))
+    assert out[2].score == 0.6 and out[2].recognizer == "DigitRunFailsafeRecognizer+IbanPrefix"
+
+
+def test_span_types_and_switch(policy: IbanPrefixPolicy) -> None:
+    text = "IBAN DB64, 8083 1473 3495 43"
+    digits = text.index("8083")
+    person = [PiiSpan("PERSON", digits, len(text), 0.85, "SpacyRecognizer")]
+    assert extend_iban_prefixes(text, person, policy) == person  # not a banking type
+    iban = [PiiSpan("IBAN_CODE", digits, len(text), 0.6, "SpokenIbanDigitsRecognizer")]
+    assert extend_iban_prefixes(text, iban, policy)[0].char_start == text.index("DB64")
+    off = IbanPrefixPolicy(cue_words=policy.cue_words, span_types=policy.span_types, enabled=False)
+    assert IbanPrefixExtender(off).extend(text, iban) == iban
+    no_gap = IbanPrefixPolicy(cue_words=policy.cue_words, span_types=policy.span_types, gap_words=0)
+    gapped = "IBAN NLL 70, keeping the age 79 88 56 66 77"
+    start = gapped.index("79")
+    digit_span = [PiiSpan(DIGIT_SEQUENCE, start, len(gapped), 0.6, "DigitRunFailsafeRecognizer")]
+    assert IbanPrefixExtender(no_gap).extend(gapped, digit_span) == digit_span
+    assert IbanPrefixExtender(policy).extend(gapped, digit_span)[0].char_start == gapped.index("NLL")
+
+
+def test_span_at_the_start_is_left_alone(policy: IbanPrefixPolicy) -> None:
+    text = "8083 1473 3495 43 is my IBAN"
+    spans = [PiiSpan(DIGIT_SEQUENCE, 0, text.index(" is"), 0.6, "DigitRunFailsafeRecognizer")]
+    assert extend_iban_prefixes(text, spans, policy) == spans
+
+
+def test_detected_prefix_is_critical(detector: PiiDetector) -> None:
+    found = detector.detect("that I began in NLL 70, keeping the age 79, 88, 56, 66, 77.")
+    assert detector.contains_critical_pii(found)
+    assert {s.entity_type for s in found} == {"IBAN_CODE"}
