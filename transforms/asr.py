@@ -445,10 +445,20 @@ _BatchResult = Union[Tuple[List[List[ClipWords]], str], Exception]
 
 def _decode_in_batches(model: Any, pcm_clips: Sequence[np.ndarray], plans: Sequence[WindowPlan],
                        settings: AsrSettings) -> List[Tuple[List[WindowPlan], _BatchResult]]:
-    """Decode ``plans`` in CTranslate2 batches of ``window_batch_size`` windows,
-    ``settings.replicas`` batches at once; each batch with its result or error."""
+    """Decode ``plans`` in CTranslate2 batches of at most ``window_batch_size`` windows,
+    ``settings.replicas`` batches at once; each batch with its result or error.
+
+    The batches are of near-equal size and, while windows last, a multiple of
+    the replicas in number, so that no replica idles while another decodes a
+    batch: two windows go one to each replica, and 9 windows on two replicas
+    go as 2+2+3+2 rather than 4+4+1.
+    """
     step = max(settings.window_batch_size, 1)
-    batches = [list(plans[first:first + step]) for first in range(0, len(plans), step)]
+    replicas = max(settings.replicas, 1)
+    needed = -(-len(plans) // step)
+    count = min(len(plans), -(-needed // replicas) * replicas)
+    bounds = [round(k * len(plans) / count) for k in range(count + 1)] if count else [0]
+    batches = [list(plans[bounds[k]:bounds[k + 1]]) for k in range(count)]
     results = _run_tasks([lambda batch=batch: _decode_windows(model, pcm_clips, batch, settings)
                           for batch in batches], settings.replicas)
     return list(zip(batches, results))
