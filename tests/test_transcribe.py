@@ -130,9 +130,9 @@ def test_looped_flags_repetition_and_spares_ordinary_requests():
     assert not looped("1 2 3 4 5 6 7 8 9 0")
 
 
-@pytest.mark.parametrize("loop_everywhere", [False, True])
+@pytest.mark.parametrize("loops_when", ["shared", "greedy", "always"])
 def test_a_looping_clip_is_decoded_again_and_fails_if_it_still_loops(
-        whisper_model, three_clips, monkeypatch, loop_everywhere):
+        whisper_model, three_clips, monkeypatch, loops_when):
     import dataclasses
 
     import transforms.asr as asr
@@ -140,13 +140,17 @@ def test_a_looping_clip_is_decoded_again_and_fails_if_it_still_loops(
 
     looping = len(three_clips[1])
     real = asr._decode_windows
+    beams = []
 
     def decode(model, pcm_clips, plans, settings):
         splits, language = real(model, pcm_clips, plans, settings)
         for plan, split in zip(plans, splits):
             for position, member in enumerate(plan.members):
-                shared = len(plan.members) > 1
-                if len(pcm_clips[member]) == looping and (shared or loop_everywhere):
+                if len(pcm_clips[member]) != looping:
+                    continue
+                beams.append(settings.beam_size)
+                if (len(plan.members) > 1 or loops_when == "always"
+                        or (loops_when == "greedy" and settings.beam_size == 1)):
                     words = tuple(WindowWord(" N", 0.1 * k, 0.1 * k + 0.05, 0.5, 0) for k in range(30))
                     split[position] = dataclasses.replace(split[position], words=words)
         return splits, language
@@ -154,11 +158,13 @@ def test_a_looping_clip_is_decoded_again_and_fails_if_it_still_loops(
     monkeypatch.setattr(asr, "_decode_windows", decode)
     outcomes = transcribe_batch(whisper_model, three_clips, AsrSettings(beam_size=1, pack=True))
     assert outcomes[1].route == "fallback:looped"
-    if loop_everywhere:  # a window of its own loops too: fail closed
+    if loops_when == "always":  # a window of its own loops too, even at beam 5: fail closed
         assert outcomes[1].transcript is None and isinstance(outcomes[1].error, asr.AsrError)
     else:
         assert outcomes[1].transcript is not None and not asr.looped(outcomes[1].transcript.text)
         assert KEYWORDS[1] in outcomes[1].transcript.text.lower()
+    # Shared window, then alone greedy, then (if that looped) alone at the retry beam.
+    assert beams == ([1, 1] if loops_when == "shared" else [1, 1, asr.LOOP_RETRY_BEAM_SIZE])
     assert all(o.transcript is not None for o in (outcomes[0], outcomes[2]))
 
 

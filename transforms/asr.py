@@ -306,6 +306,8 @@ class ClipOutcome:
 #: audio with the code unbleeped. On the evaluation corpora the highest ratio
 #: of a sound transcript is 1.75; the one loop seen scored 6.2.
 LOOP_COMPRESSION_RATIO = 2.4
+#: Beam width of the last try for a clip that looped alone at a narrower beam.
+LOOP_RETRY_BEAM_SIZE = 5
 
 
 def looped(text: str) -> bool:
@@ -472,9 +474,13 @@ def _transcribe_alone(model: Any, pcm_clips: Sequence[np.ndarray], members: Sequ
     A clip alone in its window has no neighbour to lose words to, so every word
     the window returns is the clip's. If a batch fails, its clips are decoded
     one window at a time, so that only a clip that fails by itself gets an error.
+    A clip whose words loop is decoded once more at beam ``LOOP_RETRY_BEAM_SIZE``
+    if it was decoded with a narrower beam (the audit's greedy re-listen), and
+    fails if it still loops.
     """
     plans = [_alone_plan(m, pcm_clips[m]) for m in members]
     retry: List[int] = []
+    wider: List[int] = []
     for batch, result in _decode_in_batches(model, pcm_clips, plans, settings):
         chunk = [plan.members[0] for plan in batch]
         if isinstance(result, Exception):
@@ -485,11 +491,17 @@ def _transcribe_alone(model: Any, pcm_clips: Sequence[np.ndarray], members: Sequ
             continue
         splits, language = result
         for member, split in zip(chunk, splits):
-            outcomes[member] = _own_window_outcome(
-                transcript_from_clip_words(split[0].words, language), routes[member])
+            transcript = transcript_from_clip_words(split[0].words, language)
+            if looped(transcript.text) and settings.beam_size < LOOP_RETRY_BEAM_SIZE:
+                wider.append(member)
+            else:
+                outcomes[member] = _own_window_outcome(transcript, routes[member])
     if retry:
         _transcribe_alone(model, pcm_clips, retry, routes,
                           dataclasses.replace(settings, window_batch_size=1), outcomes)
+    if wider:  # greedy decoding loops far more often than beam search: one more try
+        _transcribe_alone(model, pcm_clips, wider, routes,
+                          dataclasses.replace(settings, beam_size=LOOP_RETRY_BEAM_SIZE), outcomes)
 
 
 def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray], settings: AsrSettings,
