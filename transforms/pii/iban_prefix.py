@@ -45,10 +45,10 @@ import regex as re
 from schemas.records import PiiSpan
 from transforms.pii.config import IbanPrefixPolicy
 from transforms.pii.recognizers.spoken_iban_recognizer import IBAN_LENGTHS
+from transforms.pii.spoken_normaliser import word_cores
 
 IBAN_CODE = "IBAN_CODE"
 
-_EDGE_PUNCTUATION = ".,;:!?\"'()[]{}"
 #: Characters between two words that end an IBAN prefix (a question, a clause break).
 _BREAKS = frozenset("?!;:")
 #: Letters glued to check digits: "DB64", "gb6i", "EB-19", "D15".
@@ -83,19 +83,7 @@ class _Word:
 
 
 def _words(text: str) -> List[_Word]:
-    words: List[_Word] = []
-    previous_end = 0
-    for match in re.finditer(r"\S+", text):
-        start, end = match.start(), match.end()
-        while start < end and text[start] in _EDGE_PUNCTUATION:
-            start += 1
-        while end > start and text[end - 1] in _EDGE_PUNCTUATION:
-            end -= 1
-        if start == end:
-            continue
-        words.append(_Word(start, end, text[start:end], text[previous_end:start]))
-        previous_end = end
-    return words
+    return [_Word(start, end, text[start:end], gap) for start, end, gap in word_cores(text)]
 
 
 def _joinable(gap: str) -> bool:

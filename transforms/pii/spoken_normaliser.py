@@ -148,8 +148,11 @@ class _Replacement:
     groups: Tuple[int, ...] = ()  # digits per spoken piece (see DigitRun.groups)
 
 
-def _tokenise(text: str) -> List[_Token]:
-    tokens: List[_Token] = []
+def word_cores(text: str) -> List[Tuple[int, int, str]]:
+    """Each whitespace-separated word of ``text`` without its edge punctuation, as
+    ``(start, end, gap_before)``: offsets of the core in ``text`` and the original
+    characters between the previous core and this one. Punctuation-only words are skipped."""
+    cores: List[Tuple[int, int, str]] = []
     previous_end = 0
     for match in _TOKEN.finditer(text):
         start, end = match.start(), match.end()
@@ -159,10 +162,14 @@ def _tokenise(text: str) -> List[_Token]:
             end -= 1
         if start == end:
             continue
-        core = text[start:end]
-        tokens.append(_Token(start, end, core, core.lower(), text[previous_end:start]))
+        cores.append((start, end, text[previous_end:start]))
         previous_end = end
-    return tokens
+    return cores
+
+
+def _tokenise(text: str) -> List[_Token]:
+    return [_Token(start, end, text[start:end], text[start:end].lower(), gap)
+            for start, end, gap in word_cores(text)]
 
 
 def _is_number_word(low: str) -> bool:
