@@ -84,14 +84,15 @@ MODEL = "bundled:tiny.en"
 Interval = Tuple[float, float]
 
 
-def run_pipeline(manifest: str, work_dir: str) -> float:
-    """Run the whole pipeline on ``manifest`` into ``work_dir``; return its wall time."""
+def run_pipeline(manifest: str, work_dir: str, extra_args: Sequence[str] = ()) -> float:
+    """Run the whole pipeline on ``manifest`` into ``work_dir`` (``extra_args``: more
+    pipeline flags); return its wall time."""
     from pipeline.run import run
 
     shutil.rmtree(work_dir, ignore_errors=True)
     started = time.monotonic()
     run(["--manifest", manifest, "--output", os.path.join(work_dir, "output"),
-         "--keyring", os.path.join(work_dir, "keyring")])
+         "--keyring", os.path.join(work_dir, "keyring")] + list(extra_args))
     return time.monotonic() - started
 
 
@@ -218,6 +219,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         help="use the pipeline output of a previous run when there is one")
     parser.add_argument("--no-exact", dest="exact", action="store_false",
                         help="skip the exact (espeak-ng word time) figures")
+    parser.add_argument("--pipeline-args", default="",
+                        help="extra pipeline flags, space separated (note the =: --pipeline-args=--pad-before-ms 250)")
     parser.add_argument("--work-dir", default=WORK_DIR,
                         help="where the pipeline writes its output (default: benchmarks/.cache/audio_leak)")
     args = parser.parse_args(argv)
@@ -225,7 +228,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     pipeline_s: Optional[float] = None
     if not (args.reuse_output and os.path.isdir(os.path.join(work_dir, "output", "utterances"))):
-        pipeline_s = run_pipeline(args.manifest, work_dir)
+        pipeline_s = run_pipeline(args.manifest, work_dir, args.pipeline_args.split())
     rows, dead = read_output(work_dir)
     timer = None
     if args.exact:
