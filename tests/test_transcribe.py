@@ -95,6 +95,31 @@ def test_tasks_run_side_by_side_in_order_and_keep_their_own_errors():
     assert _run_tasks([lambda: 5, fail], streams=1)[0] == 5
 
 
+@pytest.mark.parametrize("loops_at_beam_5", [False, True])
+def test_a_long_clip_that_loops_greedy_is_decoded_at_beam_5_then_fails_if_it_still_loops(
+        whisper_model, three_clips, monkeypatch, loops_at_beam_5):
+    import transforms.asr as asr
+    from schemas.records import Transcript
+
+    real = asr.transcribe_with
+    beams = []
+
+    def transcribe_with(settings, model, audio):
+        beams.append(settings.beam_size)
+        if settings.beam_size == 1 or loops_at_beam_5:
+            return Transcript(text=" ".join(["N"] * 30), words=(), segments=(), language="en")
+        return real(settings, model, audio)
+
+    monkeypatch.setattr(asr, "transcribe_with", transcribe_with)
+    outcomes = transcribe_batch(whisper_model, three_clips[:1],
+                                AsrSettings(beam_size=1, pack=True, pack_window_s=2.0))
+    assert beams == [1, asr.LOOP_RETRY_BEAM_SIZE] and outcomes[0].route == "long"
+    if loops_at_beam_5:
+        assert outcomes[0].transcript is None and isinstance(outcomes[0].error, asr.AsrError)
+    else:
+        assert KEYWORDS[0] in outcomes[0].transcript.text.lower()
+
+
 def test_empty_audio_is_an_empty_transcript(whisper_model):
     outcomes = transcribe_batch(whisper_model, [np.zeros(0, np.int16)], AsrSettings(pack=True))
     assert outcomes[0].transcript is not None and outcomes[0].transcript.words == ()

@@ -306,7 +306,7 @@ class ClipOutcome:
 #: audio with the code unbleeped. On the evaluation corpora the highest ratio
 #: of a sound transcript is 1.75; the one loop seen scored 6.2.
 LOOP_COMPRESSION_RATIO = 2.4
-#: Beam width of the last try for a clip that looped alone at a narrower beam.
+#: Beam width of the last try for a clip that looped on its own at a narrower beam.
 LOOP_RETRY_BEAM_SIZE = 5
 
 
@@ -314,6 +314,21 @@ def looped(text: str) -> bool:
     """Whether ``text`` repeats itself like a decoding loop (see ``LOOP_COMPRESSION_RATIO``)."""
     raw = text.encode("utf-8")
     return bool(raw) and len(raw) / len(zlib.compress(raw)) > LOOP_COMPRESSION_RATIO
+
+
+def _retry_wider(transcript: Transcript, settings: AsrSettings) -> bool:
+    """Whether a clip decoded on its own looped at a beam narrower than the retry beam
+    (greedy decoding, as in the audit's re-listen, loops far more often than beam search)."""
+    return settings.beam_size < LOOP_RETRY_BEAM_SIZE and looped(transcript.text)
+
+
+def _wider(settings: AsrSettings) -> AsrSettings:
+    return dataclasses.replace(settings, beam_size=LOOP_RETRY_BEAM_SIZE)
+
+
+def _decode_long(settings: AsrSettings, model: Any, pcm: np.ndarray) -> Transcript:
+    transcript = transcribe_with(settings, model, pcm)
+    return transcribe_with(_wider(settings), model, pcm) if _retry_wider(transcript, settings) else transcript
 
 
 def _own_window_outcome(transcript: Transcript, route: str) -> ClipOutcome:
@@ -426,8 +441,8 @@ def _run_tasks(tasks: Sequence[Callable[[], _T]], streams: int) -> List[Union[_T
 
     CTranslate2 releases the GIL while it encodes and decodes, and a model with
     ``streams`` replicas runs that many calls at once, so the threads really do
-    decode side by side. Results do not depend on ``streams``: each task decodes
-    the same windows in the same CTranslate2 batch either way.
+    decode side by side. Results do not depend on ``streams``: a window's words do
+    not depend on which batch or thread decoded it (``tests/test_transcribe.py``).
     """
     def guarded(task: Callable[[], _T]) -> Union[_T, Exception]:
         try:
@@ -475,8 +490,8 @@ def _transcribe_alone(model: Any, pcm_clips: Sequence[np.ndarray], members: Sequ
     the window returns is the clip's. If a batch fails, its clips are decoded
     one window at a time, so that only a clip that fails by itself gets an error.
     A clip whose words loop is decoded once more at beam ``LOOP_RETRY_BEAM_SIZE``
-    if it was decoded with a narrower beam (the audit's greedy re-listen), and
-    fails if it still loops.
+    if it was decoded with a narrower beam (:func:`_retry_wider`), and fails if
+    it still loops.
     """
     plans = [_alone_plan(m, pcm_clips[m]) for m in members]
     retry: List[int] = []
@@ -492,16 +507,15 @@ def _transcribe_alone(model: Any, pcm_clips: Sequence[np.ndarray], members: Sequ
         splits, language = result
         for member, split in zip(chunk, splits):
             transcript = transcript_from_clip_words(split[0].words, language)
-            if looped(transcript.text) and settings.beam_size < LOOP_RETRY_BEAM_SIZE:
+            if _retry_wider(transcript, settings):
                 wider.append(member)
             else:
                 outcomes[member] = _own_window_outcome(transcript, routes[member])
     if retry:
         _transcribe_alone(model, pcm_clips, retry, routes,
                           dataclasses.replace(settings, window_batch_size=1), outcomes)
-    if wider:  # greedy decoding loops far more often than beam search: one more try
-        _transcribe_alone(model, pcm_clips, wider, routes,
-                          dataclasses.replace(settings, beam_size=LOOP_RETRY_BEAM_SIZE), outcomes)
+    if wider:
+        _transcribe_alone(model, pcm_clips, wider, routes, _wider(settings), outcomes)
 
 
 def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray], settings: AsrSettings,
@@ -570,7 +584,7 @@ def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray], settings: AsrS
     routes = {m: ("fallback:" + last_reason[m]) if m in last_reason else "alone" for m in pending}
     _transcribe_alone(model, pcm_clips, pending, routes, settings, outcomes)
     for index, result in zip(long, _run_tasks(
-            [lambda pcm=pcm_clips[i]: transcribe_with(settings, model, pcm) for i in long],
+            [lambda pcm=pcm_clips[i]: _decode_long(settings, model, pcm) for i in long],
             settings.replicas)):
         outcomes[index] = (ClipOutcome(None, error=result, route="long")
                            if isinstance(result, Exception) else _own_window_outcome(result, "long"))
