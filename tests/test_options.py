@@ -24,8 +24,24 @@ def test_job_flags_are_ours_and_the_rest_goes_to_beam():
     assert (config.asr.pack, config.asr.window_batch_size) == (False, 1)
 
 
+def test_asr_threads_default_to_one_single_thread_replica_per_core_and_the_audit_to_greedy():
+    import os
+
+    from transforms.audit import relisten_settings
+
+    config, _ = parse_job_args(["--manifest", "m", "--output", "o"])
+    assert (config.asr.workers, config.asr.cpu_threads) == (0, 1)
+    assert config.asr.replicas == len(os.sched_getaffinity(0))
+    relisten = relisten_settings(config.asr, config.audit_beam_size)
+    assert (relisten.beam_size, relisten.timestamp_tokens, config.asr.beam_size) == (1, True, 5)
+    config, _ = parse_job_args(["--manifest", "m", "--output", "o", "--asr-workers", "3",
+                                "--asr-cpu-threads", "2", "--audit-beam-size", "5"])
+    assert (config.asr.replicas, config.asr.cpu_threads, config.audit_beam_size) == (3, 2, 5)
+
+
 @pytest.mark.parametrize("bad", [
-    ["--output-shards", "0"], ["--asr-beam-size", "0"], ["--asr-window-batch-size", "0"], ["--asr-workers", "-1"], ["--beep-level", "loud"],
+    ["--output-shards", "0"], ["--asr-beam-size", "0"], ["--asr-window-batch-size", "0"],
+    ["--asr-workers", "-1"], ["--asr-cpu-threads", "-1"], ["--audit-beam-size", "0"], ["--beep-level", "loud"],
     ["--beep-level", "3"], ["--pad-after-ms", "-1"], ["--audio-format", "mp3"],
     ["--pseudonym-period", "year"],
 ])
