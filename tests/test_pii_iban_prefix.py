@@ -14,7 +14,7 @@ import pytest
 from schemas.records import PiiSpan
 from transforms.pii import DIGIT_SEQUENCE, PiiDetector, load_pii_config
 from transforms.pii.config import IbanPrefixPolicy
-from transforms.pii.iban_prefix import IbanPrefixExtender, extend_iban_prefixes
+from transforms.pii.iban_prefix import IbanPrefixExtender
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +108,7 @@ def test_offsets_exact_and_other_spans_kept(policy: IbanPrefixPolicy) -> None:
         PiiSpan("PHONE_NUMBER", text.index("0770"), text.index("123") + 3, 0.75, "SpokenPhoneRecognizer"),
         PiiSpan(DIGIT_SEQUENCE, digits, len(text), 0.6, "DigitRunFailsafeRecognizer"),
     ]
-    out = extend_iban_prefixes(text, spans, policy)
+    out = IbanPrefixExtender(policy).extend(text, spans)
     assert out[:2] == spans[:2]
     assert (out[2].entity_type, out[2].char_start, out[2].char_end) == ("IBAN_CODE", text.index("DB64"), len(text))
     assert out[2].score == 0.6 and out[2].recognizer == "DigitRunFailsafeRecognizer+IbanPrefix"
@@ -118,9 +118,9 @@ def test_span_types_and_switch(policy: IbanPrefixPolicy) -> None:
     text = "IBAN DB64, 8083 1473 3495 43"
     digits = text.index("8083")
     person = [PiiSpan("PERSON", digits, len(text), 0.85, "SpacyRecognizer")]
-    assert extend_iban_prefixes(text, person, policy) == person  # not a banking type
+    assert IbanPrefixExtender(policy).extend(text, person) == person  # not a banking type
     iban = [PiiSpan("IBAN_CODE", digits, len(text), 0.6, "SpokenIbanDigitsRecognizer")]
-    assert extend_iban_prefixes(text, iban, policy)[0].char_start == text.index("DB64")
+    assert IbanPrefixExtender(policy).extend(text, iban)[0].char_start == text.index("DB64")
     off = IbanPrefixPolicy(cue_words=policy.cue_words, span_types=policy.span_types, enabled=False)
     assert IbanPrefixExtender(off).extend(text, iban) == iban
     no_gap = IbanPrefixPolicy(cue_words=policy.cue_words, span_types=policy.span_types, gap_words=0)
@@ -134,7 +134,7 @@ def test_span_types_and_switch(policy: IbanPrefixPolicy) -> None:
 def test_span_at_the_start_is_left_alone(policy: IbanPrefixPolicy) -> None:
     text = "8083 1473 3495 43 is my IBAN"
     spans = [PiiSpan(DIGIT_SEQUENCE, 0, text.index(" is"), 0.6, "DigitRunFailsafeRecognizer")]
-    assert extend_iban_prefixes(text, spans, policy) == spans
+    assert IbanPrefixExtender(policy).extend(text, spans) == spans
 
 
 def test_detected_prefix_is_critical(detector: PiiDetector) -> None:

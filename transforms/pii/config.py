@@ -188,7 +188,7 @@ def _iban_prefix(raw: Any) -> IbanPrefixPolicy:
     if not isinstance(enabled, bool):
         raise PiiConfigError("'iban_prefix.enabled' must be true or false")
     return IbanPrefixPolicy(
-        cue_words=tuple(sorted(" ".join(w.split()) for w in _words(raw.get("cue_words"), "iban_prefix.cue_words"))),
+        cue_words=_phrases(raw.get("cue_words"), "iban_prefix.cue_words"),
         span_types=frozenset(str(e) for e in _list(raw.get("span_types"), "iban_prefix.span_types")),
         gap_words=gap_words,
         enabled=enabled,
@@ -209,6 +209,11 @@ def _words(raw: Any, field: str) -> frozenset:
     if not isinstance(raw, list):
         raise PiiConfigError(f"'{field}' must be a list")
     return frozenset(str(w).lower() for w in raw)
+
+
+def _phrases(raw: Any, field: str) -> Tuple[str, ...]:
+    """Lower-case words or phrases, inner whitespace collapsed to one space, sorted."""
+    return tuple(sorted(" ".join(w.split()) for w in _words(raw, field)))
 
 
 def _year_range(raw: Any) -> Tuple[int, int]:
@@ -289,9 +294,7 @@ def config_from_dict(raw: Mapping[str, Any], spacy_model: Optional[str] = None) 
         min_digits_near_code=int(policy_raw.get("min_digits_near_code", 0)),
         value_statement_words=_words(policy_raw.get("value_statement_words"), "value_statement_words"),
         clip_banking_min_digits=int(policy_raw.get("clip_banking_min_digits", 0)),
-        banking_sound_alikes=tuple(
-            sorted(" ".join(w.split()) for w in _words(policy_raw.get("banking_sound_alikes"), "banking_sound_alikes"))
-        ),
+        banking_sound_alikes=_phrases(policy_raw.get("banking_sound_alikes"), "banking_sound_alikes"),
         expiry_years=_year_range(policy_raw.get("expiry_years", [20, 39])),
         letter_prefixed_min_digits=int(policy_raw.get("letter_prefixed_min_digits", 0)),
         money_list_min_pieces=int(policy_raw.get("money_list_min_pieces", 0)),

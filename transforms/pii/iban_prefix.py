@@ -38,7 +38,7 @@ Plain Python on :class:`~schemas.records.PiiSpan` values; no Presidio.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import regex as re
 
@@ -254,7 +254,3 @@ class IbanPrefixExtender:
             return run >= 3
         return False
 
-
-def extend_iban_prefixes(text: str, spans: Iterable[PiiSpan], policy: IbanPrefixPolicy) -> List[PiiSpan]:
-    """Shortcut for :meth:`IbanPrefixExtender.extend` with a one-off extender."""
-    return IbanPrefixExtender(policy).extend(text, list(spans))
