@@ -137,3 +137,17 @@ def test_uncovered_speech_is_the_longest_voiced_stretch_with_no_word_near_it():
     assert uncovered_speech_s(pcm, [w(" a", 0.1, 0.6)], not_speech=[(1.5, 3.5)]) == 0.0
     assert uncovered_speech_s(np.zeros(16000, np.int16), []) == 0.0
     assert uncovered_speech_s(np.zeros(0, np.int16), []) == 0.0
+
+
+def test_pauses_between_untranscribed_words_do_not_hide_a_missing_stretch():
+    # Five 0.5 s words with 0.12 s pauses, then the one word Whisper returned (a packed
+    # window once gave a 3.7 s sort-code request back as "I"): the pauses must not cut
+    # 3 s of missing speech into pieces that each look short enough to accept.
+    gap = np.zeros(int(0.12 * 16000), np.int16)
+    pcm = np.concatenate([np.concatenate([_speech(0.5), gap]) for _ in range(6)])
+    missing = uncovered_speech_s(pcm, [w(" I", 3.2, 3.6)])
+    assert missing >= 2.0
+    assert missing > PackingSettings().uncovered_speech_s
+    # Every word heard: nothing is missing, whatever the pauses.
+    every = [w(" x", 0.62 * i, 0.62 * i + 0.5) for i in range(6)]
+    assert uncovered_speech_s(pcm, every) == 0.0

@@ -440,6 +440,7 @@ CLIP_BANKING = [
     ("Save a new contact, Dana Quill 0 7 7 0 0 9 0 0 1 2 3", 2,
      [("PERSON", "Dana Quill"), ("PHONE_NUMBER", "0 7 7 0 0 9 0 0 1 2 3")]),
     ("Payman Quill 40 pounds please.", 1, [("PERSON", "Payman Quill")]),
+    ("Send 40 dollars to manual Quill for dinner.", 1, [("PERSON", "manual Quill")]),
     ("Sign in at our Quill Seminar.", 1, [("USERNAME", "our Quill Seminar")]),
     ("so pass where the Lemon 4 2 tiger.", 1, [("PASSWORD", "Lemon 4 2 tiger")]),
     ("My mate on birth in March 1971.", 1, [("DATE_OF_BIRTH", "March 1971")]),
@@ -450,6 +451,14 @@ CLIP_BANKING = [
     ("Password, Rivet to hash maple.", 1, [("PASSWORD", "Rivet to hash maple")]),
     ("Log me in, password rivet to hash maple", 1, [("PASSWORD", "rivet to hash maple")]),
     ("Log me in, username or underscore Quill, thanks.", 1, [("USERNAME", "or underscore Quill")]),
+    # a security code the ASR cut to two digits ("triple six" as "3, 6"), a handle split at its
+    # initial, a password glued to its keyword with hyphens
+    ("Security code, 3, 6, please finish the payment.", 1, [("CARD_CVV", "3, 6")]),
+    ("Log me in, username v. Quill, thanks.", 1, [("USERNAME", "v. Quill")]),
+    ("Log me in, password-rivet-harbor-free-8.", 1, [("PASSWORD", "password-rivet-harbor-free-8")]),
+    # "three" heard as "free" after the digit homophone "for", "five" as "fine" in a dictated number
+    ("The password is maple for free hash garden.", 1, [("PASSWORD", "maple for free hash garden")]),
+    ("Save a new contact, 715, fine, fine, fine, 018.", 1, [("PHONE_NUMBER", "715, fine, fine, fine, 018")]),
 ]
 
 
@@ -485,6 +494,14 @@ CLIP_BANKING_NEAR_MISSES = [
     "How many days until the end on 2031?",
     "What is it worth in 1990 dollars?",
     "Change my username and password.",
+    # the new short-code, initial-and-surname and glued-password slots
+    "The security code has 3 digits.",
+    "I typed the security code 3 times.",
+    "Username I forgot, sorry.",
+    "Is my account password-protected?",
+    "Send me a password-reset email.",
+    "Send 40 dollars to my Mom for dinner.",
+    "Transfer 100 pounds to joint Savings for the trip.",
 ]
 
 

@@ -26,6 +26,8 @@ DIGIT_VECTORS = [
     ("my pin is for 4 3 2", ["4432"]),
     ("one ate two", ["182"]),
     ("seven won three", ["713"]),
+    ("715, fine, fine, fine, 018", ["715555018"]),
+    ("my pin is free 4 5 6", ["3456"]),
     ("call 555 1234? yes", ["5551234"]),
     ("077-0-0-0-9-0-0-", ["077000900"]),  # the ASR looped and stopped on a dash
 ]
@@ -38,6 +40,9 @@ NEAR_MISSES = [
     ("Oh well, I'm going to bed", []),
     ("play track 4 to me", ["4"]),
     ("I won the race", []),
+    ("I'm fine, thanks", []),
+    ("parking is free 24 hours a day", ["24"]),
+    ("buy one get one free", ["1", "1"]),
     ("I ate 2 apples", ["2"]),
     ("the 4th of July", []),
     ("it costs $25", []),
