@@ -20,7 +20,7 @@ import pytest
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.utils.shared import Shared
 
-from schemas.records import AudioInterval, Clip, ManifestEntry, RedactedEntity
+from schemas.records import AudioInterval, Clip, ManifestEntry, RedactedEntity, Transcript
 from transforms.asr import AsrSettings, transcribe
 from transforms.audio import decode_exact_pcm16, decode_to_pcm16, encode_pcm16, pcm16_to_float
 from transforms.audio_redaction import redact_pcm
@@ -197,12 +197,49 @@ def test_a_clip_with_nothing_redacted_is_not_heard_twice(whisper_model, pii_dete
     pcm = (np.random.default_rng(5).normal(0, 3000, RATE * 2)).astype(np.int16)
     entry = ManifestEntry("u2", "acct", "dev", 0, "mem://clean.wav", "en-US", "m.jsonl", 2)
     clean = Clip(entry=entry, sample_rate=RATE, duration_s=2.0,
+                 transcript=Transcript("Set a timer.", (), (), "en"),
                  audio_redacted=encode_pcm16(pcm, RATE, "flac"), audio_format="flac",
-                 entities=(), redacted_pcm16=pcm, transcript_redacted="set a timer")
+                 entities=(), redacted_pcm16=pcm, transcript_redacted="Set a timer.")
     out = run_audit(clean, str(tmp_path), whisper_model, pii_detector, max_rounds=2)
     clip, = out["clips"]
     assert (clip.audit_passed, clip.audit_rounds, clip.redacted_pcm16) == (True, 0, None)
     assert clip.audio_redacted == clean.audio_redacted
+
+
+def _unredacted(pcm: np.ndarray, uid: str, first_transcript: str) -> Clip:
+    """A clip in which detection found nothing: its scrubbed audio is the original."""
+    entry = ManifestEntry(uid, "acct", "dev", 0, f"mem://{uid}.wav", "en-US", "m.jsonl", 3)
+    return Clip(entry=entry, sample_rate=RATE, duration_s=len(pcm) / RATE,
+                transcript=Transcript(first_transcript, (), (), "en"),
+                audio_redacted=encode_pcm16(pcm, RATE, "flac"), audio_format="flac",
+                entities=(), redacted_pcm16=pcm, transcript_redacted=first_transcript)
+
+
+def test_a_card_the_first_transcript_garbled_is_caught_by_a_second_listen(
+        spoken_card, whisper_model, pii_detector, tmp_path) -> None:
+    # The first listen kept the request's words but lost the digits (as tiny.en did with
+    # "card ending in 2398" -> "card ending into 3 I need"), so nothing was redacted.
+    # The words still ask for a value: the audit hears the clip again and finds the card.
+    garbled = "My card number is for I said a fine. Thank you."
+    assert pii_detector.detect(garbled) == [] and pii_detector.asks_for_value(garbled)
+    out = run_audit(_unredacted(spoken_card, "u3", garbled), str(tmp_path), whisper_model,
+                    pii_detector, max_rounds=2)
+    assert out["clips"] == []
+    dead, = out["dead"]
+    assert (dead.stage, dead.error_type, dead.utterance_id) == ("audit", "MissedByFirstListen", "u3")
+
+
+def test_a_second_listen_that_hears_no_pii_passes_the_clip_unchanged(
+        whisper_model, pii_detector, tmp_path) -> None:
+    pcm = (np.random.default_rng(7).normal(0, 3000, RATE * 2)).astype(np.int16)
+    asks = "What's the balance on my account?"
+    assert pii_detector.detect(asks) == [] and pii_detector.asks_for_value(asks)
+    clip_in = _unredacted(pcm, "u4", asks)
+    out = run_audit(clip_in, str(tmp_path), whisper_model, pii_detector, max_rounds=2)
+    assert out["dead"] == []
+    clip, = out["clips"]
+    assert (clip.audit_passed, clip.audit_rounds, clip.entities) == (True, 1, ())
+    assert clip.audio_redacted == clip_in.audio_redacted
 
 
 class BrokenWhisper:

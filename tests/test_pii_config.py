@@ -51,6 +51,14 @@ def test_iban_prefix_shipped_on_and_default_off() -> None:
     assert not config_from_dict({"entities": ["PIN"]}).iban_prefix.enabled
 
 
+def test_second_listen_shipped_on_and_default_off() -> None:
+    shipped = load_pii_config().second_listen
+    assert shipped.enabled and shipped.banking_context
+    assert {"username", "user name", "password", "log me in"} <= set(shipped.cue_words)
+    assert not config_from_dict({"entities": ["PIN"]}).second_listen.enabled
+    assert not config_from_dict({"entities": ["PIN"], "second_listen": {"enabled": False}}).second_listen.enabled
+
+
 def test_spacy_model_override() -> None:
     assert load_pii_config(spacy_model="other_model").spacy_model == "other_model"
 
@@ -90,6 +98,9 @@ def test_other_file(tmp_path) -> None:
         {"entities": ["PIN"], "iban_prefix": {"span_types": "DIGIT_SEQUENCE"}},
         {"entities": ["PIN"], "iban_prefix": {"gap_words": -1}},
         {"entities": ["PIN"], "iban_prefix": {"enabled": "yes"}},
+        {"entities": ["PIN"], "second_listen": ["password"]},
+        {"entities": ["PIN"], "second_listen": {"cue_words": "password"}},
+        {"entities": ["PIN"], "second_listen": {"banking_context": "yes"}},
         [],
     ],
 )

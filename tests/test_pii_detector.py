@@ -510,6 +510,35 @@ def test_clip_banking_near_misses(detector: PiiDetector, text: str) -> None:
     assert len(detector.detect(text)) == 0
 
 
+# Second-listen cue (PiiDetector.asks_for_value): the request's words survive even where
+# the ASR garbled the value; PII-free requests without them are never heard twice.
+ASKS_FOR_VALUE = [
+    ("Lock the debit card ending into 3 I need.", True),    # banking word
+    ("I see me being.", True),                               # banking sound-alike ("CVV")
+    ("Log me in, user name and not time.", True),            # a cue phrase, any spacing
+    ("Save a new contact.", True),
+    ("Set a timer for 25 minutes.", False),
+    ("Play the top 40 hits from 1985.", False),
+    ("What's the weather in Paris?", False),
+    ("Count down from ten.", False),                         # a banking word in a not-banking phrase
+    ("", False),
+]
+
+
+@pytest.mark.parametrize("text, expected", ASKS_FOR_VALUE)
+def test_asks_for_value(detector: PiiDetector, text: str, expected: bool) -> None:
+    assert detector.asks_for_value(text) is expected
+
+
+def test_asks_for_value_is_off_without_the_config_section() -> None:
+    from dataclasses import replace
+
+    from transforms.pii.config import SecondListenPolicy
+
+    off = PiiDetector(replace(load_pii_config(), second_listen=SecondListenPolicy()))
+    assert not off.asks_for_value("Lock the debit card ending into 3 I need.")
+
+
 def test_clip_banking_mode_can_be_turned_off() -> None:
     from dataclasses import replace
 

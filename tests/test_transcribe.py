@@ -193,6 +193,38 @@ def test_a_looping_clip_is_decoded_again_and_fails_if_it_still_loops(
     assert all(o.transcript is not None for o in (outcomes[0], outcomes[2]))
 
 
+def test_a_greedy_decode_that_stops_short_is_decoded_again_at_the_retry_beam(
+        whisper_model, three_clips, monkeypatch):
+    import dataclasses
+
+    import transforms.asr as asr
+
+    short = len(three_clips[1])
+    real = asr._decode_windows
+    tries = []
+
+    def decode(model, pcm_clips, plans, settings):
+        splits, language = real(model, pcm_clips, plans, settings)
+        for plan, split in zip(plans, splits):
+            for position, member in enumerate(plan.members):
+                if len(pcm_clips[member]) != short:
+                    continue
+                tries.append((settings.beam_size, settings.timestamp_tokens))
+                if settings.beam_size == 1:  # the window ended after the clip's first word
+                    split[position] = dataclasses.replace(split[position], words=split[position].words[:1])
+        return splits, language
+
+    monkeypatch.setattr(asr, "_decode_windows", decode)
+    outcomes = transcribe_batch(whisper_model, three_clips,
+                                AsrSettings(beam_size=1, pack=True, timestamp_tokens=True))
+    # Shared window (speech left without words), alone greedy (the same), then alone at the
+    # retry beam without timestamp tokens, which hears the whole clip.
+    assert outcomes[1].route == "fallback:uncovered"
+    assert tries == [(1, True), (1, True), (asr.LOOP_RETRY_BEAM_SIZE, False)]
+    assert outcomes[1].transcript is not None and KEYWORDS[1] in outcomes[1].transcript.text.lower()
+    assert all(o.transcript is not None for o in (outcomes[0], outcomes[2]))
+
+
 def entry(index: int) -> ManifestEntry:
     return ManifestEntry(utterance_id=f"u{index}", account_id="a", device_id="d", recorded_at_us=0,
                          audio_uri=f"/x/{index}.wav", locale="en-US", manifest="m.jsonl", line=index)

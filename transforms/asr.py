@@ -316,19 +316,35 @@ def looped(text: str) -> bool:
     return bool(raw) and len(raw) / len(zlib.compress(raw)) > LOOP_COMPRESSION_RATIO
 
 
-def _retry_wider(transcript: Transcript, settings: AsrSettings) -> bool:
-    """Whether a clip decoded on its own looped at a beam narrower than the retry beam
-    (greedy decoding, as in the audit's re-listen, loops far more often than beam search)."""
-    return settings.beam_size < LOOP_RETRY_BEAM_SIZE and looped(transcript.text)
+def _retry_wider(transcript: Transcript, settings: AsrSettings, pcm: np.ndarray,
+                 not_speech: Sequence[Tuple[float, float]] = ()) -> bool:
+    """Whether a clip decoded on its own at a beam narrower than the retry beam looped
+    or stopped early, leaving more than ``packing.uncovered_speech_s`` of its speech
+    without words. Greedy decoding, as in the audit's re-listen, does both far more
+    often than beam search: a 16-digit card read out came back from a greedy
+    re-listen as its first two digits."""
+    if settings.beam_size >= LOOP_RETRY_BEAM_SIZE:
+        return False
+    if looped(transcript.text):
+        return True
+    words = [WindowWord(w.text, w.start_s, w.end_s, w.probability, w.segment) for w in transcript.words]
+    return uncovered_speech_s(pcm, words, not_speech) > settings.packing.uncovered_speech_s
 
 
 def _wider(settings: AsrSettings) -> AsrSettings:
-    return dataclasses.replace(settings, beam_size=LOOP_RETRY_BEAM_SIZE)
+    """The last try for a clip alone: beam search, and no timestamp tokens. With them,
+    Whisper may close a segment and end the window there ("My card number is 45" for
+    a clip reading out sixteen digits, at beam 1 and beam 5 alike); they only help to
+    split packed windows, and a clip alone needs no split."""
+    return dataclasses.replace(settings, beam_size=LOOP_RETRY_BEAM_SIZE, timestamp_tokens=False)
 
 
-def _decode_long(settings: AsrSettings, model: Any, pcm: np.ndarray) -> Transcript:
+def _decode_long(settings: AsrSettings, model: Any, pcm: np.ndarray,
+                 not_speech: Sequence[Tuple[float, float]] = ()) -> Transcript:
     transcript = transcribe_with(settings, model, pcm)
-    return transcribe_with(_wider(settings), model, pcm) if _retry_wider(transcript, settings) else transcript
+    if _retry_wider(transcript, settings, pcm, not_speech):
+        return transcribe_with(_wider(settings), model, pcm)
+    return transcript
 
 
 def _own_window_outcome(transcript: Transcript, route: str) -> ClipOutcome:
@@ -483,15 +499,16 @@ def _decode_in_batches(model: Any, pcm_clips: Sequence[np.ndarray], plans: Seque
 
 def _transcribe_alone(model: Any, pcm_clips: Sequence[np.ndarray], members: Sequence[int],
                       routes: Dict[int, str], settings: AsrSettings,
-                      outcomes: List[Optional[ClipOutcome]]) -> None:
+                      outcomes: List[Optional[ClipOutcome]],
+                      not_speech: Optional[Sequence[Sequence[Tuple[float, float]]]] = None) -> None:
     """Give each clip in ``members`` a window of its own, decoded in CTranslate2 batches.
 
     A clip alone in its window has no neighbour to lose words to, so every word
     the window returns is the clip's. If a batch fails, its clips are decoded
     one window at a time, so that only a clip that fails by itself gets an error.
-    A clip whose words loop is decoded once more at beam ``LOOP_RETRY_BEAM_SIZE``
-    if it was decoded with a narrower beam (:func:`_retry_wider`), and fails if
-    it still loops.
+    A clip whose words loop, or stop short of its speech, is decoded once more at
+    beam ``LOOP_RETRY_BEAM_SIZE`` if it was decoded with a narrower beam
+    (:func:`_retry_wider`), and fails if it still loops.
     """
     plans = [_alone_plan(m, pcm_clips[m]) for m in members]
     retry: List[int] = []
@@ -507,15 +524,16 @@ def _transcribe_alone(model: Any, pcm_clips: Sequence[np.ndarray], members: Sequ
         splits, language = result
         for member, split in zip(chunk, splits):
             transcript = transcript_from_clip_words(split[0].words, language)
-            if _retry_wider(transcript, settings):
+            if _retry_wider(transcript, settings, pcm_clips[member],
+                            not_speech[member] if not_speech is not None else ()):
                 wider.append(member)
             else:
                 outcomes[member] = _own_window_outcome(transcript, routes[member])
     if retry:
         _transcribe_alone(model, pcm_clips, retry, routes,
-                          dataclasses.replace(settings, window_batch_size=1), outcomes)
+                          dataclasses.replace(settings, window_batch_size=1), outcomes, not_speech)
     if wider:
-        _transcribe_alone(model, pcm_clips, wider, routes, _wider(settings), outcomes)
+        _transcribe_alone(model, pcm_clips, wider, routes, _wider(settings), outcomes, not_speech)
 
 
 def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray], settings: AsrSettings,
@@ -582,9 +600,10 @@ def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray], settings: AsrS
                             outcomes[member] = ClipOutcome(transcript, route="packed")
         pending = [i for i in pending if outcomes[i] is None]
     routes = {m: ("fallback:" + last_reason[m]) if m in last_reason else "alone" for m in pending}
-    _transcribe_alone(model, pcm_clips, pending, routes, settings, outcomes)
+    _transcribe_alone(model, pcm_clips, pending, routes, settings, outcomes, not_speech)
     for index, result in zip(long, _run_tasks(
-            [lambda pcm=pcm_clips[i]: _decode_long(settings, model, pcm) for i in long],
+            [lambda pcm=pcm_clips[i], quiet=(not_speech[i] if not_speech is not None else ()):
+             _decode_long(settings, model, pcm, quiet) for i in long],
             settings.replicas)):
         outcomes[index] = (ClipOutcome(None, error=result, route="long")
                            if isinstance(result, Exception) else _own_window_outcome(result, "long"))

@@ -5,6 +5,10 @@ pipeline's own Whisper model and PII detector (the same shared instances the
 transcribe and detect stages use, so nothing is loaded twice). Clips are
 audited in batches, so their re-transcriptions are packed and batched exactly
 like the first transcription (``transforms.asr.transcribe_batch``).
+
+Clips with nothing redacted are let through unheard, except those whose
+transcript still asks for a value (``PiiDetector.asks_for_value``): they get a
+second listen, and PII heard there dead-letters them (``MissedByFirstListen``).
 """
 
 from __future__ import annotations
@@ -37,6 +41,14 @@ STAGE = "audit"
 
 class AuditFailed(ScrubError):
     """PII was still heard in the scrubbed audio after the last widening."""
+
+
+class MissedByFirstListen(ScrubError):
+    """A second listen heard PII in a clip whose first transcript showed none.
+
+    The clip's transcript missed the value (its text may carry the value as the
+    ASR garbled it), so neither its text nor its audio can be released.
+    """
 
 
 #: Clips audited together: their re-transcriptions share packed windows and
@@ -81,6 +93,8 @@ class AuditRedactionFn(beam.DoFn):
         self._batch_ms = Metrics.counter(METRICS_NAMESPACE, f"{STAGE}_ms")
         self._widened = Metrics.counter(METRICS_NAMESPACE, "audit_widened")
         self._unchanged = Metrics.counter(METRICS_NAMESPACE, "audit_nothing_redacted")
+        self._second_listen = Metrics.counter(METRICS_NAMESPACE, "audit_second_listen")
+        self._second_listen_found = Metrics.counter(METRICS_NAMESPACE, "audit_second_listen_found")
 
     def start_bundle(self) -> None:
         # Acquired here rather than in ``setup`` so load counters are reported
@@ -106,6 +120,10 @@ class AuditRedactionFn(beam.DoFn):
                 else (o.error if o.error is not None else AuditFailed("re-transcription failed"))
                 for o in outcomes]
 
+    def _asks_for_value(self, clip: Clip) -> bool:
+        assert self._detector is not None
+        return clip.transcript is not None and self._detector.value.asks_for_value(clip.transcript.text)
+
     def _detect(self, text: str):  # -> List[PiiSpan]
         assert self._detector is not None
         return self._detector.value.detect(text)
@@ -117,15 +135,20 @@ class AuditRedactionFn(beam.DoFn):
         for clip in batch:
             if clip.redacted_pcm16 is None or clip.audio_redacted is None:
                 yield self._dead(clip, AuditFailed("clip reached the audit without redacted audio"))
-            elif not clip.entities:
-                # Nothing was redacted: the scrubbed audio is sample for sample the
-                # audio the transcribe and detect stages already heard and found
-                # clean. Hearing it again would repeat that listen at the cost of a
-                # second transcription of every PII-free clip.
+            elif not clip.entities and not self._asks_for_value(clip):
+                # Nothing was redacted and nothing was asked for: the scrubbed audio is
+                # sample for sample the audio the transcribe and detect stages already
+                # heard and found clean. Hearing it again would cost a second
+                # transcription of every PII-free clip.
                 self._unchanged.inc()
                 self._passed.inc()
                 yield replace(clip, redacted_pcm16=None, audit_passed=True, audit_rounds=0)
             else:
+                if not clip.entities:
+                    # The transcript asks for a value that detection did not find: the
+                    # ASR may have garbled it. A second listen, packed with other clips
+                    # this time, is a second opinion (PiiDetector.asks_for_value).
+                    self._second_listen.inc()
                 heard.append(clip)
         if heard:
             outcomes = audit_batch(
@@ -133,7 +156,7 @@ class AuditRedactionFn(beam.DoFn):
                 [[AudioInterval(e.audio_start_s, e.audio_end_s) for e in clip.entities]
                  for clip in heard],
                 self._relisten_many, self._detect,
-                lambda i, pcm, more: self._redaction.apply(pcm, heard[i].sample_rate, more),
+                lambda i, pcm, more: self._redact_more(heard[i], pcm, more),
                 self._audit)
             for clip, outcome in zip(heard, outcomes):
                 try:
@@ -144,6 +167,14 @@ class AuditRedactionFn(beam.DoFn):
                 self._passed.inc()
                 yield result
         self._batch_ms.inc(int((time.perf_counter() - started) * 1000))
+
+    def _redact_more(self, clip: Clip, pcm: np.ndarray, more):  # more: [(AudioInterval, entity type)]
+        if not clip.entities:
+            # Heard on a second listen only: the first transcript missed this PII, so its
+            # text cannot be trusted either. Stop here; the clip is dead-lettered.
+            self._second_listen_found.inc()
+            raise MissedByFirstListen("a second listen heard PII that the clip's transcript missed")
+        return self._redaction.apply(pcm, clip.sample_rate, more)
 
     def _dead(self, clip: Clip, error: BaseException) -> TaggedOutput:
         self._failed.inc()

@@ -125,6 +125,29 @@ class IbanPrefixPolicy:
 
 
 @dataclass(frozen=True)
+class SecondListenPolicy:
+    """Which clips the audit hears again although nothing was found in them.
+
+    tiny.en garbles exactly the value a request dictates ("card ending in 2398"
+    heard as "card ending into 3 I need"): the request's words survive, the value
+    does not, detection finds nothing, and the clip would go out unbleeped. A
+    clip whose transcript still asks for a value (banking context as the digit-run
+    fail-safe reads it, or one of ``cue_words``) while nothing was detected is
+    heard once more by the audit; PII found there dead-letters it, because its
+    transcript missed the value.
+
+    :param enabled: off: clips with nothing redacted are never heard twice.
+    :param banking_context: banking context anywhere in the transcript is a cue.
+    :param cue_words: words or phrases (lower case, whole words) that ask for a
+        value outside banking: credentials, contacts, addresses, birth dates.
+    """
+
+    enabled: bool = False
+    banking_context: bool = True
+    cue_words: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ContextSettings:
     """Presidio's lemma context enhancer settings.
 
@@ -160,6 +183,7 @@ class PiiConfig:
     :param person_deny_words: words spaCy's small model mistakes for names at the start of a
         command ("Convert", "Email"); a PERSON span made only of these is dropped.
     :param iban_prefix: how banking spans are widened over a spoken IBAN prefix.
+    :param second_listen: which clips with nothing found the audit hears again.
     """
 
     entities: Tuple[str, ...]
@@ -174,6 +198,20 @@ class PiiConfig:
     recognizers: Tuple[Mapping[str, Any], ...] = ()
     person_deny_words: frozenset = frozenset()
     iban_prefix: IbanPrefixPolicy = IbanPrefixPolicy()
+    second_listen: SecondListenPolicy = SecondListenPolicy()
+
+
+def _second_listen(raw: Any) -> SecondListenPolicy:
+    """The ``second_listen`` section; absent means off."""
+    if raw is None:
+        return SecondListenPolicy()
+    if not isinstance(raw, Mapping):
+        raise PiiConfigError("'second_listen' must be a mapping")
+    enabled, banking = raw.get("enabled", True), raw.get("banking_context", True)
+    if not isinstance(enabled, bool) or not isinstance(banking, bool):
+        raise PiiConfigError("'second_listen' enabled and banking_context must be true or false")
+    return SecondListenPolicy(enabled=enabled, banking_context=banking,
+                              cue_words=_phrases(raw.get("cue_words"), "second_listen.cue_words"))
 
 
 def _iban_prefix(raw: Any) -> IbanPrefixPolicy:
@@ -329,6 +367,7 @@ def config_from_dict(raw: Mapping[str, Any], spacy_model: Optional[str] = None) 
         recognizers=tuple(_freeze(d) for d in recognizers),
         person_deny_words=_words(raw.get("person_deny_words"), "person_deny_words"),
         iban_prefix=_iban_prefix(raw.get("iban_prefix")),
+        second_listen=_second_listen(raw.get("second_listen")),
     )
 
 

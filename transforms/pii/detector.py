@@ -97,6 +97,11 @@ class PiiDetector:
         context = config.context
         self._failsafe = DigitRunFailsafeRecognizer(config.digit_run_policy, supported_language=config.language)
         self._iban_prefix = IbanPrefixExtender(config.iban_prefix)
+        cues = config.second_listen.cue_words
+        # Whole words, any whitespace between the words of a phrase ("user  name").
+        self._cue_words = (re.compile(r"(?i)(?<![\w'])(?:" + "|".join(
+            r"\s+".join(re.escape(w) for w in cue.split()) for cue in cues) + r")(?![\w'])")
+            if cues else None)
         self._analyzer = AnalyzerEngine(
             registry=build_registry(config),
             nlp_engine=_build_nlp_engine(config),
@@ -137,6 +142,23 @@ class PiiDetector:
         # The country code and bank code of a dictated IBAN, written apart from its digits.
         spans = self._iban_prefix.extend(text, spans)
         return sorted(self._resolve(spans), key=lambda s: (s.char_start, s.char_end, s.entity_type))
+
+    def asks_for_value(self, text: str) -> bool:
+        """Whether a transcript reads like a request that gives a value (the second-listen cue).
+
+        True when the PII config's ``second_listen`` section is on and the
+        transcript carries banking context or one of its cue words; the audit
+        hears such a clip again when nothing was found in it (see
+        :class:`transforms.pii.config.SecondListenPolicy`).
+
+        :param text: the transcript (``Transcript.text``).
+        """
+        policy = self.config.second_listen
+        if not policy.enabled or not text or not text.strip():
+            return False
+        if policy.banking_context and self._failsafe.has_banking_context(normalise(text).text):
+            return True
+        return bool(self._cue_words is not None and self._cue_words.search(text))
 
     def contains_critical_pii(self, spans: Iterable[PiiSpan]) -> bool:
         """Whether any span is a banking or government ID.

@@ -479,6 +479,17 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         cues = self.policy.time_cue_words
         return bool((before[-1:] and before[-1] in cues) or any(w in cues for w in after[:2]))
 
+    def has_banking_context(self, text: str) -> bool:
+        """Whether ``text`` (a normalised transcript) carries banking context anywhere.
+
+        A banking word, one a single edit away, a banking phrase, or one of
+        ``banking_sound_alikes``: what rules 2 and 5 read as banking context.
+        """
+        words = [(m.start(), m.end(), m.group().lower().strip(_STRIP)) for m in _WORD.finditer(text)]
+        if self._banking_positions(words):
+            return True
+        return any(self._sound_alike_length(words, i) for i in range(len(words)))
+
     def _banking_positions(self, words: List[Word]) -> List[int]:
         """Indexes of the words that are banking context (exact, one edit away, or half of a phrase)."""
         found: List[int] = []
