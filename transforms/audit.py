@@ -8,7 +8,9 @@ like the first transcription (``transforms.asr.transcribe_batch``).
 
 Clips with nothing redacted are let through unheard, except those whose
 transcript still asks for a value (``PiiDetector.asks_for_value``): they get a
-second listen, and PII heard there dead-letters them (``MissedByFirstListen``).
+second listen: packed with the other clips like every re-listen, then alone
+(:func:`second_listen_settings`). PII heard in either dead-letters them
+(``MissedByFirstListen``).
 """
 
 from __future__ import annotations
@@ -69,6 +71,18 @@ def relisten_settings(asr: AsrSettings, beam_size: int) -> AsrSettings:
     return dataclasses.replace(asr, timestamp_tokens=True, beam_size=beam_size)
 
 
+def second_listen_settings(asr: AsrSettings) -> AsrSettings:
+    """How a clip with nothing found is heard alone, after the audit's packed re-listen:
+    the first pass's own decoding, in a window of its own.
+
+    The first pass heard the clip packed with others. Two other views each catch
+    values the other misses: on the unseen corpus of seed 313131, the packed greedy
+    re-listen alone dead-lettered one clip with an audible value that an alone
+    beam-5 listen passed, and the alone listen one that the packed listen passed.
+    """
+    return dataclasses.replace(asr, pack=False, timestamp_tokens=False)
+
+
 class AuditRedactionFn(beam.DoFn):
     """A batch of clips with redacted audio -> the same clips audited, or dead letters.
 
@@ -82,6 +96,7 @@ class AuditRedactionFn(beam.DoFn):
         self._audit = audit
         self._redaction = redaction
         self._asr = relisten_settings(asr, audit.relisten_beam_size)
+        self._second_asr = second_listen_settings(asr)
         self._whisper_handle = whisper_handle
         self._pii_config_path = pii_config_path
         self._spacy_model = spacy_model
@@ -107,11 +122,21 @@ class AuditRedactionFn(beam.DoFn):
     def _relisten_many(self, pcms: Sequence[np.ndarray],
                        redacted: Sequence[Sequence[AudioInterval]],
                        ) -> List[Union[Transcript, BaseException]]:
+        return self._transcribe_many(self._asr, pcms, redacted)
+
+    def _second_listen_many(self, pcms: Sequence[np.ndarray],
+                            redacted: Sequence[Sequence[AudioInterval]],
+                            ) -> List[Union[Transcript, BaseException]]:
+        return self._transcribe_many(self._second_asr, pcms, redacted)
+
+    def _transcribe_many(self, settings: AsrSettings, pcms: Sequence[np.ndarray],
+                         redacted: Sequence[Sequence[AudioInterval]],
+                         ) -> List[Union[Transcript, BaseException]]:
         assert self._whisper is not None
         # The tone (or silence) is no speech: a packed clip need not have words there.
         not_speech = [[(i.start_s, i.end_s) for i in intervals] for intervals in redacted]
         try:
-            outcomes = transcribe_batch(self._whisper.value, pcms, self._asr, not_speech)
+            outcomes = transcribe_batch(self._whisper.value, pcms, settings, not_speech)
         except Exception as error:  # noqa: BLE001 - fail closed: every clip of the call fails
             return [error for _ in pcms]
         for outcome in outcomes:
@@ -121,8 +146,10 @@ class AuditRedactionFn(beam.DoFn):
                 for o in outcomes]
 
     def _asks_for_value(self, clip: Clip) -> bool:
+        # Only called for clips with nothing redacted, whose redacted transcript is the
+        # transcript itself (the clear one is dropped after audio redaction).
         assert self._detector is not None
-        return clip.transcript is not None and self._detector.value.asks_for_value(clip.transcript.text)
+        return bool(clip.transcript_redacted) and self._detector.value.asks_for_value(clip.transcript_redacted)
 
     def _detect(self, text: str):  # -> List[PiiSpan]
         assert self._detector is not None
@@ -131,11 +158,19 @@ class AuditRedactionFn(beam.DoFn):
     # Left unannotated: Beam would read annotations as element type hints.
     def process(self, batch):  # type: ignore[no-untyped-def]
         started = time.perf_counter()
-        heard: List[Clip] = []
+        redacted: List[Clip] = []
+        second: List[Clip] = []
         for clip in batch:
             if clip.redacted_pcm16 is None or clip.audio_redacted is None:
                 yield self._dead(clip, AuditFailed("clip reached the audit without redacted audio"))
-            elif not clip.entities and not self._asks_for_value(clip):
+            elif clip.entities:
+                redacted.append(clip)
+            elif self._asks_for_value(clip):
+                # The transcript asks for a value that detection did not find: the ASR may
+                # have garbled it. Hearing it again, differently, is a second opinion.
+                self._second_listen.inc()
+                second.append(clip)
+            else:
                 # Nothing was redacted and nothing was asked for: the scrubbed audio is
                 # sample for sample the audio the transcribe and detect stages already
                 # heard and found clean. Hearing it again would cost a second
@@ -143,30 +178,38 @@ class AuditRedactionFn(beam.DoFn):
                 self._unchanged.inc()
                 self._passed.inc()
                 yield replace(clip, redacted_pcm16=None, audit_passed=True, audit_rounds=0)
-            else:
-                if not clip.entities:
-                    # The transcript asks for a value that detection did not find: the
-                    # ASR may have garbled it. A second listen, packed with other clips
-                    # this time, is a second opinion (PiiDetector.asks_for_value).
-                    self._second_listen.inc()
-                heard.append(clip)
-        if heard:
-            outcomes = audit_batch(
-                [clip.redacted_pcm16 for clip in heard], [clip.duration_s for clip in heard],
-                [[AudioInterval(e.audio_start_s, e.audio_end_s) for e in clip.entities]
-                 for clip in heard],
-                self._relisten_many, self._detect,
-                lambda i, pcm, more: self._redact_more(heard[i], pcm, more),
-                self._audit)
-            for clip, outcome in zip(heard, outcomes):
-                try:
-                    result = self._audited(clip, outcome)
-                except Exception as error:  # noqa: BLE001 - fail closed, this clip only
-                    yield self._dead(clip, error)
-                    continue
-                self._passed.inc()
-                yield result
+        # Round one: every clip heard packed and greedy, the second-listen clips among the
+        # redacted ones (nearly free: they share windows). Then the second-listen clips that
+        # passed are heard once more, alone: two views differ from the first pass in
+        # different ways, and each caught values the other missed.
+        alone: List[Clip] = []
+        for clip, outcome in zip(redacted + second, self._audit_batch(redacted + second, self._relisten_many)):
+            if not clip.entities and outcome.passed and outcome.error is None:
+                alone.append(clip)
+                continue
+            yield self._result(clip, outcome)
+        for clip, outcome in zip(alone, self._audit_batch(alone, self._second_listen_many)):
+            yield self._result(clip, outcome, earlier_relistens=1)
         self._batch_ms.inc(int((time.perf_counter() - started) * 1000))
+
+    def _audit_batch(self, clips: Sequence[Clip], relisten):  # -> List[AuditOutcome]
+        if not clips:
+            return []
+        return audit_batch(
+            [clip.redacted_pcm16 for clip in clips], [clip.duration_s for clip in clips],
+            [[AudioInterval(e.audio_start_s, e.audio_end_s) for e in clip.entities] for clip in clips],
+            relisten, self._detect,
+            lambda i, pcm, more: self._redact_more(clips[i], pcm, more),
+            self._audit)
+
+    def _result(self, clip: Clip, outcome: AuditOutcome,
+                earlier_relistens: int = 0):  # -> Clip or TaggedOutput
+        try:
+            result = self._audited(clip, outcome, earlier_relistens)
+        except Exception as error:  # noqa: BLE001 - fail closed, this clip only
+            return self._dead(clip, error)
+        self._passed.inc()
+        return result
 
     def _redact_more(self, clip: Clip, pcm: np.ndarray, more):  # more: [(AudioInterval, entity type)]
         if not clip.entities:
@@ -180,7 +223,7 @@ class AuditRedactionFn(beam.DoFn):
         self._failed.inc()
         return TaggedOutput(DEAD_LETTER, dead_letter_for(clip.entry, STAGE, error))
 
-    def _audited(self, clip: Clip, outcome: AuditOutcome) -> Clip:
+    def _audited(self, clip: Clip, outcome: AuditOutcome, earlier_relistens: int = 0) -> Clip:
         if isinstance(outcome.error, AlignmentError):
             raise AuditFailed("PII heard in the scrubbed audio cannot be placed in time")
         if outcome.error is not None:
@@ -199,7 +242,8 @@ class AuditRedactionFn(beam.DoFn):
         # flagged critical rather than risk under-flagging it.
         return replace(clip, audio_redacted=audio, entities=clip.entities + outcome.residues,
                        contains_critical_pii=clip.contains_critical_pii or bool(outcome.residues),
-                       redacted_pcm16=None, audit_passed=True, audit_rounds=outcome.relistens)
+                       redacted_pcm16=None, audit_passed=True,
+                       audit_rounds=earlier_relistens + outcome.relistens)
 
 
 class AuditRedaction(beam.PTransform):
