@@ -261,9 +261,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             continue
         row = written[uid]
         t["clips"] += 1
-        audit["widened" if row["audit_rounds"] and row["audit_rounds"] > 1 else "clean"] += 1
-        if label.get("pii_free") and row["audit_rounds"] and row["audit_rounds"] > 1:
+        widened = any(e["entity_type"] == "AUDIT_RESIDUE" for e in row["pii_entities"])
+        audit["widened" if widened else "clean"] += 1
+        if label.get("pii_free") and widened:
             audit["pii_free_widened"] += 1
+        if not row["pii_entities"] and row["audit_rounds"]:
+            audit["second_listen_passed"] += 1
         scrubbed = transcriber.transcript(row["audio_redacted"])
         redacted = [(e["audio_start_s"], e["audio_end_s"]) for e in row["pii_entities"]]
         spoken = None
@@ -325,10 +328,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 [[stage, str(n)] for stage, n in sorted(stages.items())] or [["(none)", "0"]]))
     print()
     print(table(["audit", "clips"],
-                [["clean at first re-listen", str(audit["clean"])],
+                [["clean at first re-listen, or nothing to hear", str(audit["clean"])],
                  ["widened by the audit", str(audit["widened"])],
+                 ["nothing found, heard twice more (second listen), passed", str(audit["second_listen_passed"])],
                  ["PII-free clips widened (false alarms)", str(audit["pii_free_widened"])],
                  ["dead-lettered by the audit", str(len(audit_dead))],
+                 ["of them: second listen heard PII the first transcript missed",
+                  str(sum(1 for d in dead if d["stage"] == "audit" and d["error_type"] == "MissedByFirstListen"))],
                  ["PII-free clips dead-lettered by the audit",
                   str(sum(1 for u in audit_dead if labels.get(u, {}).get("pii_free")))],
                  ["audible values in dead-lettered clips (never released)",
