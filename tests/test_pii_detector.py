@@ -517,6 +517,8 @@ ASKS_FOR_VALUE = [
     ("I see me being.", True),                               # banking sound-alike ("CVV")
     ("Log me in, user name and not time.", True),            # a cue phrase, any spacing
     ("Save a new contact.", True),
+    ("I live at $8,353.", True),                             # an address slot whose value became money
+    ("Sign in at 8.00.", True),
     ("Set a timer for 25 minutes.", False),
     ("Play the top 40 hits from 1985.", False),
     ("What's the weather in Paris?", False),

@@ -28,6 +28,7 @@ DIGIT_VECTORS = [
     ("seven won three", ["713"]),
     ("715, fine, fine, fine, 018", ["715555018"]),
     ("my pin is free 4 5 6", ["3456"]),
+    ("my pin in for 4 3 2", ["4432"]),
     ("call 555 1234? yes", ["5551234"]),
     ("077-0-0-0-9-0-0-", ["077000900"]),  # the ASR looped and stopped on a dash
 ]
@@ -43,6 +44,8 @@ NEAR_MISSES = [
     ("I'm fine, thanks", []),
     ("parking is free 24 hours a day", ["24"]),
     ("buy one get one free", ["1", "1"]),
+    ("log in to 3 accounts", ["3"]),
+    ("in for 2 days", ["2"]),
     ("I ate 2 apples", ["2"]),
     ("the 4th of July", []),
     ("it costs $25", []),

@@ -43,9 +43,11 @@ RUN_JOINER_WORDS = frozenset({"dash", "hyphen", "slash"})
 #: "fine" and "free" / "tree" are tiny.en's five and three in a dictated run ("715, fine, fine, 018").
 DIGIT_HOMOPHONES = {"oh": "0", "o": "0", "to": "2", "too": "2", "for": "4", "fore": "4", "ate": "8", "won": "1",
                     "fine": "5", "free": "3", "tree": "3"}
-#: Words after which a homophone may open a digit run ("my pin is for 4 3 2").
+#: Words after which a homophone may open a digit run ("my pin is for 4 3 2"); "in" is how
+#: tiny.en often writes a fast "is" ("my pin in for 4 3 2").
 RUN_LEAD_INS = frozenset(
-    {"is", "was", "number", "code", "digits", "account", "card", "routing", "pin", "it's", "its", "are", "be", "number's"}
+    {"is", "in", "was", "number", "code", "digits", "account", "card", "routing", "pin", "it's", "its", "are", "be",
+     "number's"}
 )
 #: Top-level domains accepted at the end of a spoken e-mail address.
 EMAIL_TLDS = frozenset(
