@@ -444,6 +444,7 @@ CLIP_BANKING = [
     ("Sign in at our Quill Seminar.", 1, [("USERNAME", "our Quill Seminar")]),
     ("so pass where the Lemon 4 2 tiger.", 1, [("PASSWORD", "Lemon 4 2 tiger")]),
     ("My mate on birth in March 1971.", 1, [("DATE_OF_BIRTH", "March 1971")]),
+    ("And my date on birth of 1973.", 1, [("DATE_OF_BIRTH", "1973")]),
     # "birth" heard as "worth", "expiry date" as "estimated", the digit "to" before a spoken
     # symbol inside a password, a handle split by a spoken separator after "username"
     ("Mate of worth the 14th of May, 1962.", 1, [("DATE_OF_BIRTH", "the 14th of May, 1962")]),
@@ -502,6 +503,8 @@ CLIP_BANKING_NEAR_MISSES = [
     "Send me a password-reset email.",
     "Send 40 dollars to my Mom for dinner.",
     "Transfer 100 pounds to joint Savings for the trip.",
+    "Tell me about the birth of jazz.",
+    "What is it worth in 1990 dollars?",
 ]
 
 
