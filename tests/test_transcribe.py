@@ -155,32 +155,43 @@ def test_looped_flags_repetition_and_spares_ordinary_requests():
     assert not looped("1 2 3 4 5 6 7 8 9 0")
 
 
-@pytest.mark.parametrize("loops_when", ["shared", "greedy", "always"])
-def test_a_looping_clip_is_decoded_again_and_fails_if_it_still_loops(
-        whisper_model, three_clips, monkeypatch, loops_when):
+def _tamper_with_clip(monkeypatch, clip_samples: int, tamper) -> list:
+    """Make every window decode hand the clip of ``clip_samples`` samples through
+    ``tamper(words, shared, settings) -> words`` (``shared``: other clips in its window);
+    return the list of ``settings`` of the decodes that held it, filled as they happen."""
     import dataclasses
 
     import transforms.asr as asr
-    from transforms.packing import WindowWord
 
-    looping = len(three_clips[1])
     real = asr._decode_windows
-    beams = []
+    decodes = []
 
     def decode(model, pcm_clips, plans, settings):
         splits, language = real(model, pcm_clips, plans, settings)
         for plan, split in zip(plans, splits):
             for position, member in enumerate(plan.members):
-                if len(pcm_clips[member]) != looping:
-                    continue
-                beams.append(settings.beam_size)
-                if (len(plan.members) > 1 or loops_when == "always"
-                        or (loops_when == "greedy" and settings.beam_size == 1)):
-                    words = tuple(WindowWord(" N", 0.1 * k, 0.1 * k + 0.05, 0.5, 0) for k in range(30))
+                if len(pcm_clips[member]) == clip_samples:
+                    decodes.append(settings)
+                    words = tamper(split[position].words, len(plan.members) > 1, settings)
                     split[position] = dataclasses.replace(split[position], words=words)
         return splits, language
 
     monkeypatch.setattr(asr, "_decode_windows", decode)
+    return decodes
+
+
+@pytest.mark.parametrize("loops_when", ["shared", "greedy", "always"])
+def test_a_looping_clip_is_decoded_again_and_fails_if_it_still_loops(
+        whisper_model, three_clips, monkeypatch, loops_when):
+    import transforms.asr as asr
+    from transforms.packing import WindowWord
+
+    def loop(words, shared, settings):
+        if shared or loops_when == "always" or (loops_when == "greedy" and settings.beam_size == 1):
+            return tuple(WindowWord(" N", 0.1 * k, 0.1 * k + 0.05, 0.5, 0) for k in range(30))
+        return words
+
+    decodes = _tamper_with_clip(monkeypatch, len(three_clips[1]), loop)
     outcomes = transcribe_batch(whisper_model, three_clips, AsrSettings(beam_size=1, pack=True))
     assert outcomes[1].route == "fallback:looped"
     if loops_when == "always":  # a window of its own loops too, even at beam 5: fail closed
@@ -189,38 +200,26 @@ def test_a_looping_clip_is_decoded_again_and_fails_if_it_still_loops(
         assert outcomes[1].transcript is not None and not asr.looped(outcomes[1].transcript.text)
         assert KEYWORDS[1] in outcomes[1].transcript.text.lower()
     # Shared window, then alone greedy, then (if that looped) alone at the retry beam.
+    beams = [settings.beam_size for settings in decodes]
     assert beams == ([1, 1] if loops_when == "shared" else [1, 1, asr.LOOP_RETRY_BEAM_SIZE])
     assert all(o.transcript is not None for o in (outcomes[0], outcomes[2]))
 
 
 def test_a_greedy_decode_that_stops_short_is_decoded_again_at_the_retry_beam(
         whisper_model, three_clips, monkeypatch):
-    import dataclasses
-
     import transforms.asr as asr
 
-    short = len(three_clips[1])
-    real = asr._decode_windows
-    tries = []
+    def stop_after_the_first_word(words, shared, settings):
+        return words[:1] if settings.beam_size == 1 else words
 
-    def decode(model, pcm_clips, plans, settings):
-        splits, language = real(model, pcm_clips, plans, settings)
-        for plan, split in zip(plans, splits):
-            for position, member in enumerate(plan.members):
-                if len(pcm_clips[member]) != short:
-                    continue
-                tries.append((settings.beam_size, settings.timestamp_tokens))
-                if settings.beam_size == 1:  # the window ended after the clip's first word
-                    split[position] = dataclasses.replace(split[position], words=split[position].words[:1])
-        return splits, language
-
-    monkeypatch.setattr(asr, "_decode_windows", decode)
+    decodes = _tamper_with_clip(monkeypatch, len(three_clips[1]), stop_after_the_first_word)
     outcomes = transcribe_batch(whisper_model, three_clips,
                                 AsrSettings(beam_size=1, pack=True, timestamp_tokens=True))
     # Shared window (speech left without words), alone greedy (the same), then alone at the
     # retry beam without timestamp tokens, which hears the whole clip.
     assert outcomes[1].route == "fallback:uncovered"
-    assert tries == [(1, True), (1, True), (asr.LOOP_RETRY_BEAM_SIZE, False)]
+    assert [(d.beam_size, d.timestamp_tokens) for d in decodes] == [
+        (1, True), (1, True), (asr.LOOP_RETRY_BEAM_SIZE, False)]
     assert outcomes[1].transcript is not None and KEYWORDS[1] in outcomes[1].transcript.text.lower()
     assert all(o.transcript is not None for o in (outcomes[0], outcomes[2]))
 
