@@ -77,8 +77,8 @@ def second_listen_settings(asr: AsrSettings) -> AsrSettings:
 
     The first pass heard the clip packed with others. Two other views each catch
     values the other misses: on the unseen corpus of seed 313131, the packed greedy
-    re-listen alone dead-lettered one clip with an audible value that an alone
-    beam-5 listen passed, and the alone listen one that the packed listen passed.
+    re-listen, used on its own, dead-lettered one clip with an audible value that an
+    alone beam-5 listen passed, and the alone listen one that the packed one passed.
     """
     return dataclasses.replace(asr, pack=False, timestamp_tokens=False)
 

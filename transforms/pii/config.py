@@ -133,8 +133,8 @@ class SecondListenPolicy:
     does not, detection finds nothing, and the clip would go out unbleeped. A
     clip whose transcript still asks for a value (banking context as the digit-run
     fail-safe reads it, or one of ``cue_words``) while nothing was detected is
-    heard once more by the audit; PII found there dead-letters it, because its
-    transcript missed the value.
+    heard twice more by the audit, packed with other clips and then alone; PII
+    found in either dead-letters it, because its transcript missed the value.
 
     :param enabled: off: clips with nothing redacted are never heard twice.
     :param banking_context: banking context anywhere in the transcript is a cue.

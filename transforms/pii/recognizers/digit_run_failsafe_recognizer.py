@@ -134,6 +134,11 @@ def _is_counting(digits: str) -> bool:
     return len(steps) == 1 and ((steps == {1} and digits[0] == "1") or (steps == {-1} and digits[-1] == "1"))
 
 
+def _words(text: str) -> List[Word]:
+    """``(start, end, lower-case word without edge punctuation)`` for each word of ``text``."""
+    return [(m.start(), m.end(), m.group().lower().strip(_STRIP)) for m in _WORD.finditer(text)]
+
+
 class DigitRunFailsafeRecognizer(EntityRecognizer):
     """Redacts any digit run that is not clearly harmless (see the module docstring)."""
 
@@ -184,7 +189,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         :param entities: requested entity types.
         :param nlp_artifacts: unused (the rule looks at plain words).
         """
-        words = [(m.start(), m.end(), m.group().lower().strip(_STRIP)) for m in _WORD.finditer(text)]
+        words = _words(text)
         banking_at = self._banking_positions(words)
         # Clip-level banking mode: strong with a banking word, weak (times, dates and quantities
         # still harmless) when only a sound-alike ("see me", "bim") stands for one.
@@ -485,10 +490,8 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         A banking word, one a single edit away, a banking phrase, or one of
         ``banking_sound_alikes``: what rules 2 and 5 read as banking context.
         """
-        words = [(m.start(), m.end(), m.group().lower().strip(_STRIP)) for m in _WORD.finditer(text)]
-        if self._banking_positions(words):
-            return True
-        return any(self._sound_alike_length(words, i) for i in range(len(words)))
+        words = _words(text)
+        return bool(self._banking_positions(words)) or self._has_sound_alike(words)
 
     def _banking_positions(self, words: List[Word]) -> List[int]:
         """Indexes of the words that are banking context (exact, one edit away, or half of a phrase)."""
@@ -513,9 +516,12 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
             return ""
         if banking_at:
             return "strong"
-        if self._sound_alikes and any(self._sound_alike_length(words, i) for i in range(len(words))):
+        if self._has_sound_alike(words):
             return "weak"
         return ""
+
+    def _has_sound_alike(self, words: List[Word]) -> bool:
+        return bool(self._sound_alikes) and any(self._sound_alike_length(words, i) for i in range(len(words)))
 
     def _sound_alike_length(self, words: List[Word], i: int) -> int:
         """How many words from ``i`` spell one of ``banking_sound_alikes`` (0: none)."""
