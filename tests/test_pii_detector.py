@@ -33,6 +33,15 @@ def _got(found: Sequence[PiiSpan]) -> List[Tuple[str, int, int]]:
     return sorted(((s.entity_type, s.char_start, s.char_end) for s in found), key=lambda s: (s[1], s[2], s[0]))
 
 
+def _assert_finds(detector: PiiDetector, text: str, expected_count: int,
+                  spans: Sequence[Tuple[str, str]]) -> List[PiiSpan]:
+    """The detector finds exactly ``spans`` in ``text`` (types and offsets; no value is printed)."""
+    found = detector.detect(text)
+    assert len(found) == expected_count
+    assert _got(found) == _expected(text, spans)
+    return found
+
+
 POSITIVE = [
     # cards
     ("My card number is 4111 1111 1111 1111.", 1, [("CREDIT_CARD", "4111 1111 1111 1111")]),
@@ -136,9 +145,7 @@ POSITIVE = [
 
 @pytest.mark.parametrize("text, expected_count, spans", POSITIVE)
 def test_recognizers_find_spoken_pii(detector: PiiDetector, text: str, expected_count: int, spans) -> None:
-    found = detector.detect(text)
-    assert len(found) == expected_count
-    assert _got(found) == _expected(text, spans)
+    _assert_finds(detector, text, expected_count, spans)
 
 
 HARMLESS = [
@@ -312,9 +319,7 @@ FAILSAFE = [
 
 @pytest.mark.parametrize("text, expected_count, spans", FAILSAFE)
 def test_failsafe_tiers(detector: PiiDetector, text: str, expected_count: int, spans) -> None:
-    found = detector.detect(text)
-    assert len(found) == expected_count
-    assert _got(found) == _expected(text, spans)
+    found = _assert_finds(detector, text, expected_count, spans)
     assert detector.contains_critical_pii(found) is (expected_count > 0)
 
 
@@ -465,9 +470,7 @@ CLIP_BANKING = [
 
 @pytest.mark.parametrize("text, expected_count, spans", CLIP_BANKING)
 def test_clip_banking_mode_and_damaged_context(detector: PiiDetector, text: str, expected_count: int, spans) -> None:
-    found = detector.detect(text)
-    assert len(found) == expected_count
-    assert _got(found) == _expected(text, spans)
+    _assert_finds(detector, text, expected_count, spans)
 
 
 # Must not fire: PII-free requests (no banking word), money in a banking clip, a sound-alike
@@ -575,9 +578,7 @@ MONEY_LISTS = [
 def test_money_lists_in_banking_clips_are_dictated_numbers(
     detector: PiiDetector, text: str, expected_count: int, spans
 ) -> None:
-    found = detector.detect(text)
-    assert len(found) == expected_count
-    assert _got(found) == _expected(text, spans)
+    _assert_finds(detector, text, expected_count, spans)
 
 
 # Must stay money: one amount is a payment; amounts joined by "and" or a word are several
