@@ -446,6 +446,8 @@ CLIP_BANKING = [
      [("PERSON", "Dana Quill"), ("PHONE_NUMBER", "0 7 7 0 0 9 0 0 1 2 3")]),
     ("Payman Quill 40 pounds please.", 1, [("PERSON", "Payman Quill")]),
     ("Send 40 dollars to manual Quill for dinner.", 1, [("PERSON", "manual Quill")]),
+    # spaCy's small model tags only the surname here: the first name before it joins the span
+    ("Add Hector Delgado and pay on my account", 1, [("PERSON", "Hector Delgado")]),
     ("Sign in at our Quill Seminar.", 1, [("USERNAME", "our Quill Seminar")]),
     ("so pass where the Lemon 4 2 tiger.", 1, [("PASSWORD", "Lemon 4 2 tiger")]),
     ("My mate on birth in March 1971.", 1, [("DATE_OF_BIRTH", "March 1971")]),

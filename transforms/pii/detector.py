@@ -84,6 +84,10 @@ def build_registry(config: PiiConfig) -> RecognizerRegistry:
     return registry
 
 
+#: A word that can be part of a name: capitalised letters, an apostrophe or a hyphen inside.
+_NAME_WORD = re.compile(r"[A-Z][a-z]+(?:['\-][A-Za-z]+)?")
+
+
 class PiiDetector:
     """Detects PII in transcripts as they were spoken.
 
@@ -202,7 +206,19 @@ class PiiDetector:
                 words.pop()
             while words and core(words[0]).lower() in deny:
                 words.pop(0)
-        if not words or (words[0][0], words[-1][1]) == (span.char_start, span.char_end):
+        if not words:
+            return span
+        # spaCy's small model often tags only the surname ("Add Hector [Delgado]"): capitalised
+        # words right before the span, up to two, neither command words nor closing a clause
+        # ("Password, [Rivet]"), are the rest of the name.
+        before = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[: words[0][0]])]
+        for _ in range(2):
+            if not before or not _NAME_WORD.fullmatch(text[before[-1][0] : before[-1][1]]):
+                break
+            if core(before[-1]).lower() in deny:
+                break
+            words.insert(0, before.pop())
+        if (words[0][0], words[-1][1]) == (span.char_start, span.char_end):
             return span
         start, end = snap_to_words(text, words[0][0], words[-1][1])
         return PiiSpan(span.entity_type, start, end, span.score, span.recognizer)
