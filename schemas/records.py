@@ -168,5 +168,8 @@ class Clip:
     audio_format: str = ""
     entities: Tuple[RedactedEntity, ...] = field(default=(), repr=False)
     redacted_pcm16: Optional[Any] = field(default=None, repr=False)  # kept for the audit only
+    # The ASR's confidence in the transcript's least certain word (1.0 with no words), kept
+    # for the audit's second listen after the transcript itself is dropped.
+    lowest_word_probability: float = 1.0
     audit_passed: Optional[bool] = None  # None: not audited (--no-audit)
     audit_rounds: int = 0  # re-transcriptions the audit did

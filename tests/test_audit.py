@@ -8,6 +8,7 @@ put in a failure message.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import shutil
@@ -203,6 +204,16 @@ def test_a_clip_with_nothing_redacted_is_not_heard_twice(whisper_model, pii_dete
     clip, = out["clips"]
     assert (clip.audit_passed, clip.audit_rounds, clip.redacted_pcm16) == (True, 0, None)
     assert clip.audio_redacted == clean.audio_redacted
+
+
+def test_a_clip_with_a_doubted_word_gets_a_second_listen(whisper_model, pii_detector, tmp_path) -> None:
+    pcm = (np.random.default_rng(9).normal(0, 3000, RATE * 2)).astype(np.int16)
+    plain = "Set a timer."
+    assert not pii_detector.asks_for_value(plain)
+    doubted = dataclasses.replace(_unredacted(pcm, "u5", plain), lowest_word_probability=0.05)
+    out = run_audit(doubted, str(tmp_path), whisper_model, pii_detector, max_rounds=2)
+    clip, = out["clips"]
+    assert (clip.audit_passed, clip.audit_rounds, clip.entities) == (True, 2, ())
 
 
 def _unredacted(pcm: np.ndarray, uid: str, first_transcript: str) -> Clip:

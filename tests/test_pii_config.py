@@ -55,6 +55,7 @@ def test_second_listen_shipped_on_and_default_off() -> None:
     shipped = load_pii_config().second_listen
     assert shipped.enabled and shipped.banking_context
     assert {"username", "user name", "password", "log me in"} <= set(shipped.cue_words)
+    assert shipped.word_probability_below == 0.2
     assert not config_from_dict({"entities": ["PIN"]}).second_listen.enabled
     assert not config_from_dict({"entities": ["PIN"], "second_listen": {"enabled": False}}).second_listen.enabled
 
@@ -101,6 +102,8 @@ def test_other_file(tmp_path) -> None:
         {"entities": ["PIN"], "second_listen": ["password"]},
         {"entities": ["PIN"], "second_listen": {"cue_words": "password"}},
         {"entities": ["PIN"], "second_listen": {"banking_context": "yes"}},
+        {"entities": ["PIN"], "second_listen": {"word_probability_below": 1.5}},
+        {"entities": ["PIN"], "second_listen": {"word_probability_below": "low"}},
         [],
     ],
 )

@@ -136,7 +136,7 @@ def synthetic_clip():
     tokens = text.split(" ")
     words, cursor = [], 0
     for i, token in enumerate(tokens):
-        words.append(TimedWord(token, cursor, cursor + len(token), 0.5 * i, 0.5 * i + 0.4, 0.9, 0))
+        words.append(TimedWord(token, cursor, cursor + len(token), 0.5 * i, 0.5 * i + 0.4, 0.9 - 0.1 * (i == 2), 0))
         cursor += len(token) + 1
     transcript = Transcript(text, tuple(words), (Segment(0.0, 3.5),), "en")
     rng = np.random.default_rng(3)
@@ -162,10 +162,11 @@ def test_redact_text_and_audio_replace_the_span_everywhere():
                     np.array_equal(pcm[:start], clip.pcm16[:start]),
                     np.array_equal(pcm[end:], clip.pcm16[end:]),
                     not np.array_equal(pcm[start:end], clip.pcm16[start:end]),
-                    c.pcm16 is None and c.transcript is None and c.spans == ())
+                    c.pcm16 is None and c.transcript is None and c.spans == (),
+                    round(c.lowest_word_probability, 3))  # kept for the audit's second listen
 
         assert_that(audio.clips | beam.Map(check),
-                    equal_to([("my pin is [PIN] thanks", True, True, True, True, True)]))
+                    equal_to([("my pin is [PIN] thanks", True, True, True, True, True, 0.8)]))
 
 
 def test_redact_audio_dead_letters_a_span_it_cannot_place():

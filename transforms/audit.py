@@ -7,7 +7,8 @@ audited in batches, so their re-transcriptions are packed and batched exactly
 like the first transcription (``transforms.asr.transcribe_batch``).
 
 Clips with nothing redacted are let through unheard, except those whose
-transcript still asks for a value (``PiiDetector.asks_for_value``): they get a
+transcript still asks for a value or holds a word the ASR doubted
+(``PiiDetector.wants_second_listen``): they get a
 second listen: packed with the other clips like every re-listen, then alone
 (:func:`second_listen_settings`). PII heard in either dead-letters them
 (``MissedByFirstListen``).
@@ -145,11 +146,12 @@ class AuditRedactionFn(beam.DoFn):
                 else (o.error if o.error is not None else AuditFailed("re-transcription failed"))
                 for o in outcomes]
 
-    def _asks_for_value(self, clip: Clip) -> bool:
+    def _wants_second_listen(self, clip: Clip) -> bool:
         # Only called for clips with nothing redacted, whose redacted transcript is the
         # transcript itself (the clear one is dropped after audio redaction).
         assert self._detector is not None
-        return bool(clip.transcript_redacted) and self._detector.value.asks_for_value(clip.transcript_redacted)
+        return self._detector.value.wants_second_listen(clip.transcript_redacted or "",
+                                                        clip.lowest_word_probability)
 
     def _detect(self, text: str):  # -> List[PiiSpan]
         assert self._detector is not None
@@ -165,9 +167,10 @@ class AuditRedactionFn(beam.DoFn):
                 yield self._dead(clip, AuditFailed("clip reached the audit without redacted audio"))
             elif clip.entities:
                 redacted.append(clip)
-            elif self._asks_for_value(clip):
-                # The transcript asks for a value that detection did not find: the ASR may
-                # have garbled it. Hearing it again, differently, is a second opinion.
+            elif self._wants_second_listen(clip):
+                # The transcript asks for a value that detection did not find, or the ASR
+                # doubted a word: it may have garbled a value. Hearing it again, differently,
+                # is a second opinion.
                 self._second_listen.inc()
                 second.append(clip)
             else:

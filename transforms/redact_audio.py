@@ -108,9 +108,11 @@ class RedactAudioFn(ClipStageFn):
         # From here on only redacted material travels: the clear transcript,
         # the clear PCM and the raw spans are dropped. The redacted PCM stays
         # for the re-listen audit, which drops it.
+        assert clip.transcript is not None
         return replace(clip, audio_redacted=audio, audio_format=self._settings.audio_format,
                        entities=entities, pcm16=None, transcript=None, spans=(),
-                       redacted_pcm16=pcm)
+                       redacted_pcm16=pcm,
+                       lowest_word_probability=min((w.probability for w in clip.transcript.words), default=1.0))
 
 
 class RedactAudio(beam.PTransform):

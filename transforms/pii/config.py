@@ -136,15 +136,21 @@ class SecondListenPolicy:
     heard twice more by the audit, packed with other clips and then alone; PII
     found in either dead-letters it, because its transcript missed the value.
 
+    A clip whose least confident word the ASR scored under
+    ``word_probability_below`` is heard again too: a garbled value leaves words
+    the ASR doubts even where no cue survived.
+
     :param enabled: off: clips with nothing redacted are never heard twice.
     :param banking_context: banking context anywhere in the transcript is a cue.
     :param cue_words: words or phrases (lower case, whole words) that ask for a
         value outside banking: credentials, contacts, addresses, birth dates.
+    :param word_probability_below: a word scored under this is a cue; 0 turns it off.
     """
 
     enabled: bool = False
     banking_context: bool = True
     cue_words: Tuple[str, ...] = ()
+    word_probability_below: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -210,8 +216,12 @@ def _second_listen(raw: Any) -> SecondListenPolicy:
     enabled, banking = raw.get("enabled", True), raw.get("banking_context", True)
     if not isinstance(enabled, bool) or not isinstance(banking, bool):
         raise PiiConfigError("'second_listen' enabled and banking_context must be true or false")
+    below = raw.get("word_probability_below", 0.0)
+    if isinstance(below, bool) or not isinstance(below, (int, float)) or not 0.0 <= float(below) <= 1.0:
+        raise PiiConfigError("'second_listen' word_probability_below must be a number in [0, 1]")
     return SecondListenPolicy(enabled=enabled, banking_context=banking,
-                              cue_words=_phrases(raw.get("cue_words"), "second_listen.cue_words"))
+                              cue_words=_phrases(raw.get("cue_words"), "second_listen.cue_words"),
+                              word_probability_below=float(below))
 
 
 def _iban_prefix(raw: Any) -> IbanPrefixPolicy:
