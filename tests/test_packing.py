@@ -129,7 +129,7 @@ def _speech(seconds: float, rate: int = 16000) -> np.ndarray:
 
 def test_uncovered_speech_is_the_longest_voiced_stretch_with_no_word_near_it():
     pcm = np.concatenate([_speech(1.0), np.zeros(8000, np.int16), _speech(2.0)])  # speech 0-1 s, 1.5-3.5 s
-    assert uncovered_speech_s(pcm, [w(" a", 0.1, 0.6), w(" b", 1.6, 3.4)]) == 0.0
+    assert uncovered_speech_s(pcm, [w(" a", 0.1, 0.6), w(" 1234", 1.6, 3.4)]) == 0.0
     # Words only over the first second: the second stretch, less the words' reach, is bare.
     bare = uncovered_speech_s(pcm, [w(" a", 0.1, 0.6)])
     assert 1.9 <= bare <= 2.0
@@ -137,6 +137,15 @@ def test_uncovered_speech_is_the_longest_voiced_stretch_with_no_word_near_it():
     assert uncovered_speech_s(pcm, [w(" a", 0.1, 0.6)], not_speech=[(1.5, 3.5)]) == 0.0
     assert uncovered_speech_s(np.zeros(16000, np.int16), []) == 0.0
     assert uncovered_speech_s(np.zeros(0, np.int16), []) == 0.0
+
+
+def test_a_word_stretched_over_the_clip_covers_only_what_it_can_take_to_say():
+    # A 7 s request came back from a packed window as one short word spanning it all.
+    pcm = _speech(7.0)
+    stretched = uncovered_speech_s(pcm, [w(" $9.", 0.0, 7.0)])
+    assert stretched > 5.0
+    # A long number written as one token may take that long: 16 digits, 7 s.
+    assert uncovered_speech_s(pcm, [w(" 4111111111111111", 0.0, 7.0)]) == 0.0
 
 
 def test_pauses_between_untranscribed_words_do_not_hide_a_missing_stretch():

@@ -542,9 +542,8 @@ def test_asks_for_value(detector: PiiDetector, text: str, expected: bool) -> Non
 
 def test_a_doubted_word_asks_for_a_second_listen_too(detector: PiiDetector) -> None:
     below = detector.config.second_listen.word_probability_below
-    assert detector.wants_second_listen("Set a timer for 25 minutes.", below / 2)
-    assert not detector.wants_second_listen("Set a timer for 25 minutes.", min(1.0, below + 0.1))
-    assert detector.wants_second_listen("Lock the debit card ending into 3 I need.", 1.0)
+    assert detector.doubts(below / 2)
+    assert not detector.doubts(min(1.0, below + 0.1))
 
 
 def test_asks_for_value_is_off_without_the_config_section() -> None:
@@ -554,7 +553,7 @@ def test_asks_for_value_is_off_without_the_config_section() -> None:
 
     off = PiiDetector(replace(load_pii_config(), second_listen=SecondListenPolicy()))
     assert not off.asks_for_value("Lock the debit card ending into 3 I need.")
-    assert not off.wants_second_listen("Lock the debit card ending into 3 I need.", 0.0)
+    assert not off.doubts(0.0)
 
 
 def test_clip_banking_mode_can_be_turned_off() -> None:

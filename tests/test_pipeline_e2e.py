@@ -234,8 +234,8 @@ def test_every_written_clip_passed_the_relisten_audit(sample_run, pii_detector):
             relistened += 1
         else:
             # Nothing redacted: heard twice more (packed, then alone) when the transcript still
-            # asks for a value (or the ASR doubted a word: not in the row), else never.
-            assert row["audit_rounds"] in (0, 2)
+            # asks for a value, once (packed) when the ASR doubted a word (not in the row), else never.
+            assert row["audit_rounds"] in (0, 1, 2)
             if pii_detector.asks_for_value(row["transcript_redacted"]):
                 assert row["audit_rounds"] == 2
     assert relistened >= 8

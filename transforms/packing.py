@@ -20,6 +20,8 @@ from typing import Any, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from transforms.alignment import spoken_pieces
+
 SAMPLE_RATE = 16000
 
 
@@ -254,6 +256,11 @@ VOICE_FRAME_S = 0.02
 VOICE_RANGE_DB = 35.0
 #: Slack around each word's times (word times are approximate and lag).
 WORD_REACH_S = 0.4
+#: Most speech one word can account for, per spoken piece (each digit, each run of
+#: letters; :func:`transforms.alignment.spoken_pieces`). Whisper stretches a word it could
+#: not place across the audio it skipped: a 7 s IBAN request came back from a packed
+#: window as the one word "$9." spanning the whole clip, which then looked covered.
+WORD_S_PER_PIECE = 0.6
 
 
 def uncovered_speech_s(pcm: np.ndarray, words: Sequence[WindowWord],
@@ -268,7 +275,8 @@ def uncovered_speech_s(pcm: np.ndarray, words: Sequence[WindowWord],
     A stretch runs from one word's reach to the next; the speech in it is
     summed, so the short pauses between spoken words do not cut it into
     harmless-looking pieces (3 s of untranscribed words with a dip every
-    0.6 s is 3 s missing, not 0.6 s).
+    0.6 s is 3 s missing, not 0.6 s). A word reaches no further than
+    ``WORD_S_PER_PIECE`` per spoken piece from its start.
 
     :param pcm: the clip's 16 kHz int16 samples.
     :param words: the clip's words, times relative to the clip.
@@ -287,8 +295,10 @@ def uncovered_speech_s(pcm: np.ndarray, words: Sequence[WindowWord],
         voiced[max(int(start_s / VOICE_FRAME_S), 0):max(int(np.ceil(end_s / VOICE_FRAME_S)), 0)] = False
     covered = np.zeros(count, dtype=bool)
     for word in words:
+        # A word stretched over more time than it can take to say covers only its start.
+        end_s = min(word.end_s, word.start_s + WORD_S_PER_PIECE * max(1, spoken_pieces(word.text)))
         first = max(int((word.start_s - WORD_REACH_S) / VOICE_FRAME_S), 0)
-        last = min(int(np.ceil((word.end_s + WORD_REACH_S) / VOICE_FRAME_S)), count)
+        last = min(int(np.ceil((end_s + WORD_REACH_S) / VOICE_FRAME_S)), count)
         covered[first:last] = True
     longest = run = 0
     for is_covered, is_voiced in zip(covered, voiced):

@@ -147,19 +147,14 @@ class PiiDetector:
         spans = self._iban_prefix.extend(text, spans)
         return sorted(self._resolve(spans), key=lambda s: (s.char_start, s.char_end, s.entity_type))
 
-    def wants_second_listen(self, text: str, lowest_word_probability: float = 1.0) -> bool:
-        """Whether the audit should hear again a clip in which nothing was found.
+    def doubts(self, lowest_word_probability: float) -> bool:
+        """Whether the ASR doubted a word enough for the audit to hear a clip with nothing
+        found again (``second_listen.word_probability_below``; off with the section).
 
-        Its transcript asks for a value (:meth:`asks_for_value`), or the ASR doubted
-        one of its words (probability under ``second_listen.word_probability_below``).
-
-        :param text: the transcript.
         :param lowest_word_probability: the ASR's probability for its least certain word.
         """
         policy = self.config.second_listen
-        if not policy.enabled:
-            return False
-        return lowest_word_probability < policy.word_probability_below or self.asks_for_value(text)
+        return policy.enabled and lowest_word_probability < policy.word_probability_below
 
     def asks_for_value(self, text: str) -> bool:
         """Whether a transcript reads like a request that gives a value (the second-listen cue).
