@@ -206,15 +206,22 @@ def test_a_clip_with_nothing_redacted_is_not_heard_twice(whisper_model, pii_dete
     assert clip.audio_redacted == clean.audio_redacted
 
 
-def test_a_clip_with_a_doubted_word_gets_a_second_listen(whisper_model, pii_detector, tmp_path) -> None:
+def test_a_clip_with_a_doubted_word_gets_a_second_listen_when_turned_on(
+        whisper_model, pii_detector, tmp_path) -> None:
+    from transforms.pii import PiiDetector
+
     pcm = (np.random.default_rng(9).normal(0, 3000, RATE * 2)).astype(np.int16)
     plain = "Set a timer."
     assert not pii_detector.asks_for_value(plain)
     doubted = dataclasses.replace(_unredacted(pcm, "u5", plain), lowest_word_probability=0.05)
-    out = run_audit(doubted, str(tmp_path), whisper_model, pii_detector, max_rounds=2)
-    clip, = out["clips"]
-    # Heard once more, packed with the other clips (no alone view: no value was asked for).
-    assert (clip.audit_passed, clip.audit_rounds, clip.entities) == (True, 1, ())
+    config = pii_detector.config
+    on = PiiDetector(dataclasses.replace(
+        config, second_listen=dataclasses.replace(config.second_listen, word_probability_below=0.2)))
+    for detector, rounds, folder in ((pii_detector, 0, "shipped"), (on, 1, "on")):
+        out = run_audit(doubted, str(tmp_path / folder), whisper_model, detector, max_rounds=2)
+        clip, = out["clips"]
+        # Off as shipped; on, heard once more, packed (no alone view: no value was asked for).
+        assert (clip.audit_passed, clip.audit_rounds, clip.entities) == (True, rounds, ())
 
 
 def _unredacted(pcm: np.ndarray, uid: str, first_transcript: str) -> Clip:

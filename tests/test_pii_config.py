@@ -55,7 +55,7 @@ def test_second_listen_shipped_on_and_default_off() -> None:
     shipped = load_pii_config().second_listen
     assert shipped.enabled and shipped.banking_context
     assert {"username", "user name", "password", "log me in"} <= set(shipped.cue_words)
-    assert shipped.word_probability_below == 0.2
+    assert shipped.word_probability_below == 0.0  # the doubted-word listen is opt-in
     assert not config_from_dict({"entities": ["PIN"]}).second_listen.enabled
     assert not config_from_dict({"entities": ["PIN"], "second_listen": {"enabled": False}}).second_listen.enabled
 

@@ -540,10 +540,14 @@ def test_asks_for_value(detector: PiiDetector, text: str, expected: bool) -> Non
     assert detector.asks_for_value(text) is expected
 
 
-def test_a_doubted_word_asks_for_a_second_listen_too(detector: PiiDetector) -> None:
-    below = detector.config.second_listen.word_probability_below
-    assert detector.doubts(below / 2)
-    assert not detector.doubts(min(1.0, below + 0.1))
+def test_a_doubted_word_asks_for_a_second_listen_when_turned_on() -> None:
+    from dataclasses import replace
+
+    config = load_pii_config()
+    assert not PiiDetector(config).doubts(0.01)  # off as shipped
+    on = PiiDetector(replace(config, second_listen=replace(config.second_listen, word_probability_below=0.2)))
+    assert on.doubts(0.1)
+    assert not on.doubts(0.3)
 
 
 def test_asks_for_value_is_off_without_the_config_section() -> None:
