@@ -148,8 +148,8 @@ class AuditRedactionFn(beam.DoFn):
 
     def _second_listen_views(self, clip: Clip) -> int:
         """How many more times to hear a clip with nothing redacted: 2 (packed, then alone)
-        when its transcript asks for a value, 1 (packed, nearly free) when the ASR only
-        doubted a word, else 0. Its redacted transcript is the transcript itself (the
+        when its transcript asks for a value, 1 (packed with the others) when the ASR only
+        doubted a word (opt-in), else 0. Its redacted transcript is the transcript itself (the
         clear one is dropped after audio redaction)."""
         assert self._detector is not None
         detector = self._detector.value

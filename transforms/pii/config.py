@@ -136,9 +136,9 @@ class SecondListenPolicy:
     heard twice more by the audit, packed with other clips and then alone; PII
     found in either dead-letters it, because its transcript missed the value.
 
-    A clip whose least confident word the ASR scored under
-    ``word_probability_below`` is heard again too: a garbled value leaves words
-    the ASR doubts even where no cue survived.
+    Opt-in: a clip whose least confident word the ASR scored under
+    ``word_probability_below`` is heard once more too, packed with the others: a
+    garbled value leaves words the ASR doubts even where no cue survived.
 
     :param enabled: off: clips with nothing redacted are never heard twice.
     :param banking_context: banking context anywhere in the transcript is a cue.
