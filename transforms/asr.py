@@ -500,7 +500,7 @@ def _decode_in_batches(model: Any, pcm_clips: Sequence[np.ndarray], plans: Seque
 def _transcribe_alone(model: Any, pcm_clips: Sequence[np.ndarray], members: Sequence[int],
                       routes: Dict[int, str], settings: AsrSettings,
                       outcomes: List[Optional[ClipOutcome]],
-                      not_speech: Optional[Sequence[Sequence[Tuple[float, float]]]] = None) -> None:
+                      not_speech: Sequence[Sequence[Tuple[float, float]]]) -> None:
     """Give each clip in ``members`` a window of its own, decoded in CTranslate2 batches.
 
     A clip alone in its window has no neighbour to lose words to, so every word
@@ -524,8 +524,7 @@ def _transcribe_alone(model: Any, pcm_clips: Sequence[np.ndarray], members: Sequ
         splits, language = result
         for member, split in zip(chunk, splits):
             transcript = transcript_from_clip_words(split[0].words, language)
-            if _retry_wider(transcript, settings, pcm_clips[member],
-                            not_speech[member] if not_speech is not None else ()):
+            if _retry_wider(transcript, settings, pcm_clips[member], not_speech[member]):
                 wider.append(member)
             else:
                 outcomes[member] = _own_window_outcome(transcript, routes[member])
@@ -557,6 +556,8 @@ def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray], settings: AsrS
     :returns: one :class:`ClipOutcome` per clip, in input order.
     """
     outcomes: List[Optional[ClipOutcome]] = [None] * len(pcm_clips)
+    if not_speech is None:
+        not_speech = [()] * len(pcm_clips)
     window_s = settings.packing.max_window_s
     short: List[int] = []
     long: List[int] = []
@@ -589,7 +590,7 @@ def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray], settings: AsrS
                     if clip_words.ambiguous:
                         last_reason[member] = clip_words.reason
                     elif (uncovered_speech_s(pcm_clips[member], clip_words.words,
-                                             not_speech[member] if not_speech is not None else ())
+                                             not_speech[member])
                           > settings.packing.uncovered_speech_s):
                         last_reason[member] = "uncovered"
                     else:
@@ -602,8 +603,8 @@ def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray], settings: AsrS
     routes = {m: ("fallback:" + last_reason[m]) if m in last_reason else "alone" for m in pending}
     _transcribe_alone(model, pcm_clips, pending, routes, settings, outcomes, not_speech)
     for index, result in zip(long, _run_tasks(
-            [lambda pcm=pcm_clips[i], quiet=(not_speech[i] if not_speech is not None else ()):
-             _decode_long(settings, model, pcm, quiet) for i in long],
+            [lambda pcm=pcm_clips[i], quiet=not_speech[i]: _decode_long(settings, model, pcm, quiet)
+             for i in long],
             settings.replicas)):
         outcomes[index] = (ClipOutcome(None, error=result, route="long")
                            if isinstance(result, Exception) else _own_window_outcome(result, "long"))

@@ -120,16 +120,6 @@ class AuditRedactionFn(beam.DoFn):
             self._detector = acquire_detector(self._detector_handle, self._pii_config_path,
                                               self._spacy_model)
 
-    def _relisten_many(self, pcms: Sequence[np.ndarray],
-                       redacted: Sequence[Sequence[AudioInterval]],
-                       ) -> List[Union[Transcript, BaseException]]:
-        return self._transcribe_many(self._asr, pcms, redacted)
-
-    def _second_listen_many(self, pcms: Sequence[np.ndarray],
-                            redacted: Sequence[Sequence[AudioInterval]],
-                            ) -> List[Union[Transcript, BaseException]]:
-        return self._transcribe_many(self._second_asr, pcms, redacted)
-
     def _transcribe_many(self, settings: AsrSettings, pcms: Sequence[np.ndarray],
                          redacted: Sequence[Sequence[AudioInterval]],
                          ) -> List[Union[Transcript, BaseException]]:
@@ -199,22 +189,23 @@ class AuditRedactionFn(beam.DoFn):
         alone: List[Clip] = []
         also_alone = [False] * len(redacted) + asks
         heard = redacted + second
-        for clip, outcome, more in zip(heard, self._audit_batch(heard, self._relisten_many), also_alone):
+        for clip, outcome, more in zip(heard, self._audit_batch(heard, self._asr), also_alone):
             if more and outcome.passed and outcome.error is None:
                 alone.append(clip)
                 continue
             yield self._result(clip, outcome)
-        for clip, outcome in zip(alone, self._audit_batch(alone, self._second_listen_many)):
+        for clip, outcome in zip(alone, self._audit_batch(alone, self._second_asr)):
             yield self._result(clip, outcome, earlier_relistens=1)
         self._batch_ms.inc(int((time.perf_counter() - started) * 1000))
 
-    def _audit_batch(self, clips: Sequence[Clip], relisten):  # -> List[AuditOutcome]
+    def _audit_batch(self, clips: Sequence[Clip], settings: AsrSettings):  # -> List[AuditOutcome]
+        """Audit ``clips`` together, each re-listen decoded with ``settings``."""
         if not clips:
             return []
         return audit_batch(
             [clip.redacted_pcm16 for clip in clips], [clip.duration_s for clip in clips],
             [[AudioInterval(e.audio_start_s, e.audio_end_s) for e in clip.entities] for clip in clips],
-            relisten, self._detect,
+            lambda pcms, redacted: self._transcribe_many(settings, pcms, redacted), self._detect,
             lambda i, pcm, more: self._redact_more(clips[i], pcm, more),
             self._audit)
 
