@@ -3,14 +3,15 @@
 Run from the repository root::
 
     python benchmarks/audio_leak.py [--manifest M --labels L] [--work-dir D] [--reuse-output] [--no-exact]
+                                    [--pipeline-args=...] [--listener-model MODEL]
 
 1. The pipeline runs in-process (DirectRunner, default settings, re-listen audit
    on) on ``samples/eval/manifest.jsonl`` into ``benchmarks/.cache/audio_leak/``
    (``--work-dir``; ``--reuse-output`` skips this when a previous run's output is there).
 2. Every written row's ``audio_redacted`` is decoded and transcribed again by a
-   fresh faster-whisper tiny.en (int8, CPU, beam 5), independently of the
-   pipeline's own model; every original clip is transcribed the same way, with
-   word times. Both are cached by content in ``benchmarks/.cache/audio_leak.json``.
+   fresh faster-whisper tiny.en (int8, CPU, beam 5; ``--listener-model`` for
+   another model), independently of the pipeline's own model; every original
+   clip is transcribed the same way, with word times. Both are cached by content in ``benchmarks/.cache/audio_leak.json``.
 
 Only aggregates are printed, as markdown tables: never a transcript or a value.
 
@@ -111,10 +112,12 @@ def read_output(work_dir: str) -> Tuple[List[dict], List[dict]]:
 
 
 class Transcriber:
-    """A fresh tiny.en (beam 5) with a content-addressed cache of texts and word times."""
+    """A fresh Whisper model (tiny.en unless told otherwise; beam 5) with a
+    content-addressed cache of texts and word times."""
 
-    def __init__(self, cache_path: str) -> None:
+    def __init__(self, cache_path: str, model: str = MODEL) -> None:
         self._cache_path = cache_path
+        self._model_name = model
         self._cache: Dict[str, dict] = {}
         if os.path.exists(cache_path):
             with open(cache_path, encoding="utf-8") as handle:
@@ -124,13 +127,13 @@ class Transcriber:
 
     def transcript(self, audio_bytes: bytes) -> dict:
         """``{"text": ..., "words": [[start, end, char_start, char_end], ...]}``."""
-        key = MODEL + ":beam5:" + hashlib.sha256(audio_bytes).hexdigest()
+        key = self._model_name + ":beam5:" + hashlib.sha256(audio_bytes).hexdigest()
         if key not in self._cache:
             from transforms.asr import load_whisper_model, transcribe
             from transforms.audio import decode_to_pcm16, pcm16_to_float
 
             if self._model is None:
-                self._model = load_whisper_model(MODEL, cpu_threads=2)
+                self._model = load_whisper_model(self._model_name, cpu_threads=2)
             pcm = decode_to_pcm16(audio_bytes, max_duration_s=600.0)
             result = transcribe(self._model, pcm16_to_float(pcm), beam_size=5)
             self._cache[key] = {
@@ -223,6 +226,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         help="extra pipeline flags, space separated (note the =: --pipeline-args=--pad-before-ms 250)")
     parser.add_argument("--work-dir", default=WORK_DIR,
                         help="where the pipeline writes its output (default: benchmarks/.cache/audio_leak)")
+    parser.add_argument("--listener-model", default=MODEL,
+                        help="the Whisper model that re-transcribes the original and scrubbed clips "
+                             "(default: the bundled tiny.en; give the pipeline's own --asr-model "
+                             "to listen with a larger one)")
     args = parser.parse_args(argv)
     work_dir = args.work_dir
 
@@ -238,7 +245,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     corpus_dir = os.path.dirname(os.path.abspath(args.labels))
     written = {row["utterance_id"]: row for row in rows}
     audit_dead = {d["utterance_id"] for d in dead if d["stage"] == "audit"}
-    transcriber = Transcriber(TRANSCRIPT_CACHE)
+    transcriber = Transcriber(TRANSCRIPT_CACHE, args.listener_model)
 
     # Per split: audible, leaked, audible-in-dead-lettered, non-PII speech s, silenced s.
     totals: Dict[str, Counter] = {}
@@ -346,6 +353,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print()
     if pipeline_s is not None:
         print(f"Pipeline wall time: {pipeline_s:.0f} s for {len(labels)} clips on this machine.")
+    print(f"Listener: {args.listener_model} (beam 5), for the original and the scrubbed clips.")
     print("Command: `python benchmarks/audio_leak.py` (from the repository root; "
           "`--reuse-output` skips the pipeline run).")
     return 0

@@ -467,6 +467,19 @@ CLIP_BANKING = [
     # "three" heard as "free" after the digit homophone "for", "five" as "fine" in a dictated number
     ("The password is maple for free hash garden.", 1, [("PASSWORD", "maple for free hash garden")]),
     ("Save a new contact, 715, fine, fine, fine, 018.", 1, [("PHONE_NUMBER", "715, fine, fine, fine, 018")]),
+    # a whole past date with its birth cue garbled away, a year left after an expiry word whose
+    # month was garbled, a street type glued to the name, a house number in an address slot
+    ("My worst date is the 10th on August 1992.", 1, [("DATE_OF_BIRTH", "the 10th on August 1992")]),
+    ("I'm on the list, mate of the 26th of December 1973.", 1, [("DATE_OF_BIRTH", "the 26th of December 1973")]),
+    ("So that's March 3rd, 1985 then.", 1, [("DATE_OF_BIRTH", "March 3rd, 1985")]),
+    ("The expiry made the mode 31.", 1, [("CARD_EXPIRY", "31")]),
+    ("Update my address to 713 birchway.", 1, [("STREET_ADDRESS", "713 birchway")]),
+    ("My new address is 713 birch, thanks.", 1, [("STREET_ADDRESS", "713 birch")]),
+    # a digit homophone joined to the run by a spoken separator ("oh two slash thirty"), "CVV is"
+    # heard as "seemingly"
+    ("Card 51538154 and the next fire mode to slash 30", 2,
+     [(DIGIT_SEQUENCE, "51538154"), ("CARD_EXPIRY", "to slash 30")]),
+    ("The seemingly seven forty-nine, please finish the payment.", 1, [(DIGIT_SEQUENCE, "seven forty-nine")]),
 ]
 
 
@@ -510,6 +523,16 @@ CLIP_BANKING_NEAR_MISSES = [
     "Transfer 100 pounds to joint Savings for the trip.",
     "Tell me about the birth of jazz.",
     "What is it worth in 1990 dollars?",
+    # the past-date, expiry-number and address-slot rules
+    "Book a table for the 3rd of March 2027.",
+    "What happened on the 4th of July 1776?",
+    "Who won the world cup in 1986?",
+    "My card expires in 3 days.",
+    "The offer expires at 5 percent.",
+    "I live at the end of the road.",
+    "Ride the subway for 3 stops.",
+    "Go to slash 30 of the list.",
+    "The train is seemingly 20 minutes late.",
 ]
 
 

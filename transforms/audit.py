@@ -149,7 +149,9 @@ class AuditRedactionFn(beam.DoFn):
 
     def _detect(self, text: str):  # -> List[PiiSpan]
         assert self._detector is not None
-        return self._detector.value.detect(text)
+        # A re-listen hears the tone over a redacted value as stray words ("My PIN is
+        # [tone]" -> "My PIN is stuck"): the detector reads it as such (see ``relisten``).
+        return self._detector.value.detect(text, relisten=True)
 
     # Left unannotated: Beam would read annotations as element type hints.
     def process(self, batch):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
@@ -154,6 +154,28 @@ class SecondListenPolicy:
 
 
 @dataclass(frozen=True)
+class ValueSlotPolicy:
+    """The value-slot fail-safe (see ``transforms/pii/value_slot.py``).
+
+    :param cues: ``(phrase, entity_type)`` pairs, phrases lower case: a cue that asks for a
+        value of that type ("security code" -> ``CARD_CVV``).
+    :param links: words that join a cue to the value it is given ("is", "to", "in").
+    :param max_words: the most words a slot takes.
+    :param score: the score of a slot span (the detector's threshold or more).
+    :param word_value_types: types whose values are words ("sunset carbon 59"); a slot of any
+        other type must hold something number-like.
+    :param enabled: off: no slot is ever redacted.
+    """
+
+    cues: Tuple[Tuple[str, str], ...] = ()
+    links: frozenset = frozenset()
+    word_value_types: frozenset = frozenset()
+    max_words: int = 8
+    score: float = 0.4
+    enabled: bool = False
+
+
+@dataclass(frozen=True)
 class ContextSettings:
     """Presidio's lemma context enhancer settings.
 
@@ -190,6 +212,7 @@ class PiiConfig:
         command ("Convert", "Email"); a PERSON span made only of these is dropped.
     :param iban_prefix: how banking spans are widened over a spoken IBAN prefix.
     :param second_listen: which clips with nothing found the audit hears again.
+    :param value_slots: which words after a value's cue are redacted when no value was found there.
     """
 
     entities: Tuple[str, ...]
@@ -205,6 +228,35 @@ class PiiConfig:
     person_deny_words: frozenset = frozenset()
     iban_prefix: IbanPrefixPolicy = IbanPrefixPolicy()
     second_listen: SecondListenPolicy = SecondListenPolicy()
+    value_slots: ValueSlotPolicy = ValueSlotPolicy()
+
+
+def _value_slots(raw: Any, entities: Sequence[str]) -> ValueSlotPolicy:
+    """The ``value_slots`` section; absent means off."""
+    if raw is None:
+        return ValueSlotPolicy()
+    if not isinstance(raw, Mapping):
+        raise PiiConfigError("'value_slots' must be a mapping")
+    enabled = raw.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise PiiConfigError("'value_slots.enabled' must be true or false")
+    max_words = raw.get("max_words", 8)
+    if not isinstance(max_words, int) or isinstance(max_words, bool) or max_words < 1:
+        raise PiiConfigError("'value_slots.max_words' must be a positive integer")
+    score = raw.get("score", 0.4)
+    if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0.0 < float(score) <= 1.0:
+        raise PiiConfigError("'value_slots.score' must be a number in (0, 1]")
+    cues_raw = raw.get("cues")
+    if not isinstance(cues_raw, Mapping) or not cues_raw:
+        raise PiiConfigError("'value_slots.cues' must map entity types to lists of cue phrases")
+    # Cues of a type the config does not detect are left out, as its recognizers are: narrowing
+    # ``entities`` narrows the slots too.
+    cues = [(phrase, str(entity_type)) for entity_type, phrases in cues_raw.items()
+            for phrase in _phrases(phrases, "value_slots.cues") if str(entity_type) in entities]
+    word_value_types = frozenset(str(e) for e in _list(raw.get("word_value_types"), "value_slots.word_value_types"))
+    return ValueSlotPolicy(cues=tuple(sorted(cues)), links=_words(raw.get("links"), "value_slots.links"),
+                           word_value_types=word_value_types, max_words=max_words, score=float(score),
+                           enabled=enabled)
 
 
 def _second_listen(raw: Any) -> SecondListenPolicy:
@@ -378,6 +430,7 @@ def config_from_dict(raw: Mapping[str, Any], spacy_model: Optional[str] = None) 
         person_deny_words=_words(raw.get("person_deny_words"), "person_deny_words"),
         iban_prefix=_iban_prefix(raw.get("iban_prefix")),
         second_listen=_second_listen(raw.get("second_listen")),
+        value_slots=_value_slots(raw.get("value_slots"), [str(e) for e in entities]),
     )
 
 

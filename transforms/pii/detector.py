@@ -25,6 +25,7 @@ from transforms.pii.recognizers import (
     SpokenStreetAddressRecognizer,
 )
 from transforms.pii.spoken_normaliser import SCALE_WORDS, TEEN_WORDS, TENS_WORDS, UNIT_WORDS, NormalisedText, normalise
+from transforms.pii.value_slot import ValueSlots
 
 _EDGE_PUNCTUATION = ".,;:!?\"'()[]{}"
 #: spaCy's small model tags "Convert five" as a name; a number word is trimmed like a numeral.
@@ -101,6 +102,7 @@ class PiiDetector:
         context = config.context
         self._failsafe = DigitRunFailsafeRecognizer(config.digit_run_policy, supported_language=config.language)
         self._iban_prefix = IbanPrefixExtender(config.iban_prefix)
+        self._value_slots = ValueSlots(config.value_slots)
         cues = config.second_listen.cue_words
         # Whole words, any whitespace between the words of a phrase ("user  name").
         self._cue_words = (re.compile(r"(?i)(?<![\w'])(?:" + "|".join(
@@ -121,10 +123,15 @@ class PiiDetector:
             ),
         )
 
-    def detect(self, text: str) -> List[PiiSpan]:
+    def detect(self, text: str, *, relisten: bool = False) -> List[PiiSpan]:
         """Find PII spans in a transcript.
 
         :param text: the transcript (``Transcript.text``).
+        :param relisten: ``text`` is the audit's re-transcription of scrubbed audio, where
+            Whisper writes the tone as stray words: the words after a value's cue are then not
+            redacted for want of a value (:mod:`transforms.pii.value_slot`), and a name spaCy
+            found with no capital letter ("reset my bin", "nx nx") is not taken, since Whisper
+            capitalises the names it hears.
         :return: spans on ``text`` offsets, snapped to whole words, sorted by position;
             spans of different types may overlap (the caller merges them).
             A banking span right after a spoken IBAN prefix ("DB64, K-W-H-L") is widened
@@ -143,9 +150,14 @@ class PiiDetector:
         spans = [self._to_span(normalised, result) for result in results if result.end > result.start]
         spans = [self._trim_person(text, s) for s in spans]
         spans = [s for s in spans if not self._is_denied_person(text, s)]
+        if relisten:
+            spans = [s for s in spans if not _lower_case_spacy_name(text, s)]
         # The country code and bank code of a dictated IBAN, written apart from its digits.
         spans = self._iban_prefix.extend(text, spans)
-        return sorted(self._resolve(spans), key=lambda s: (s.char_start, s.char_end, s.entity_type))
+        spans = self._resolve(spans)
+        if not relisten:
+            spans += self._value_slots.unfilled(text, spans)
+        return sorted(spans, key=lambda s: (s.char_start, s.char_end, s.entity_type))
 
     def doubts(self, lowest_word_probability: float) -> bool:
         """Whether the ASR doubted a word enough for the audit to hear a clip with nothing
@@ -263,6 +275,12 @@ class PiiDetector:
                 continue
             kept.append(span)
         return kept
+
+
+def _lower_case_spacy_name(text: str, span: PiiSpan) -> bool:
+    """A PERSON span from spaCy's NER without one capital letter ("bin", "f**k nx")."""
+    return (span.entity_type == "PERSON" and span.recognizer == SpacyRecognizer.__name__
+            and not any(ch.isupper() for ch in text[span.char_start:span.char_end]))
 
 
 def _is_number(word: str) -> bool:

@@ -234,7 +234,10 @@ def _resolve_homophones(tokens: Sequence[_Token]) -> None:
         left_digit = left is not None and left.kind in ("N", "W")
         right_digit = right is not None and right.kind in ("N", "W", "R")
         chain = tokens[i : j + 1]
-        if left_digit and right_digit:
+        # A spoken separator between the chain and a digit ("mode to slash 30" for "oh two
+        # slash thirty") says the chain is part of the run.
+        joined_right = right_digit and j + 1 < len(tokens) and tokens[j + 1].kind == "J"
+        if (left_digit and right_digit) or joined_right:
             accept = True
         elif all(t.low in ("oh", "o") for t in chain) and (left_digit or right_digit):
             # "oh" is rarely anything but zero next to a digit ("five oh two", "two two oh").

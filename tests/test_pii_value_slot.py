@@ -1,0 +1,150 @@
+"""The value-slot fail-safe: the words after a value's cue are redacted when no value was found
+there (transforms/pii/value_slot.py).
+
+All vectors are synthetic, in the shapes tiny.en writes a garbled dictated value. Assertions
+compare types and offsets only, so a failure never prints a value.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import List, Tuple
+
+import pytest
+
+from schemas.records import PiiSpan
+from transforms.pii import PiiDetector, load_pii_config
+from transforms.pii.config import PiiConfigError, ValueSlotPolicy, load_pii_config as load
+from transforms.pii.value_slot import RECOGNIZER, ValueSlots
+
+
+@pytest.fixture(scope="module")
+def detector() -> PiiDetector:
+    return PiiDetector(load_pii_config())
+
+
+@pytest.fixture(scope="module")
+def slots() -> ValueSlots:
+    return ValueSlots(load_pii_config().value_slots)
+
+
+def _where(text: str, piece: str) -> Tuple[int, int]:
+    start = text.index(piece)
+    return start, start + len(piece)
+
+
+def _typed_offsets(spans: List[PiiSpan]) -> List[Tuple[str, int, int]]:
+    return [(s.entity_type, s.char_start, s.char_end) for s in spans]
+
+
+# (transcript, the slot's type, the words redacted)
+SLOTS = [
+    ("My username in El Novec 64.", "USERNAME", "El Novec 64"),
+    ("The password in sunset, carbon 59.", "PASSWORD", "sunset, carbon 59"),
+    ("The security code on the Mac is O9-3.", "CARD_CVV", "the Mac is O9-3"),
+    ("Security code of six eight.", "CARD_CVV", "six eight"),
+    ("Change my current PIN to free free 8-5.", "PIN", "free free 8-5"),
+    ("Freeze my card ending in ninety seven, please.", "CARD_LAST4", "ninety seven"),
+    ("Lock the debit card ending into 3 I need.", "CARD_LAST4", "3 I need"),
+    ("My mate on birth is March 5, 93.", "DATE_OF_BIRTH", "March 5, 93"),
+    ("My mailing address is a behind-the-free orchard now, and who?", "STREET_ADDRESS",
+     "a behind-the-free orchard now"),
+    ("I live at 56th, 4th or 9th.", "STREET_ADDRESS", "56th, 4th or 9th"),
+    ("The pin number is 8 or 9, 7.", "PIN", "8 or 9, 7"),
+    # at most max_words (8) words
+    ("I live at 7200 and 7900 and I seek a more present.", "STREET_ADDRESS", "7200 and 7900 and I seek a more"),
+]
+
+
+@pytest.mark.parametrize("text, entity_type, piece", SLOTS)
+def test_unfilled_slot_is_redacted(detector: PiiDetector, text: str, entity_type: str, piece: str) -> None:
+    found = detector.detect(text)
+    assert _typed_offsets(found) == [(entity_type, *_where(text, piece))]
+    assert found[0].recognizer == RECOGNIZER
+
+
+# Questions about a value, requests naming one without giving it, counts, and talk about
+# other things: no slot.
+NO_SLOT = [
+    "What's my sort code?",
+    "Change my username and password.",
+    "My password isn't working.",
+    "I forgot my PIN, can you reset it?",
+    "Tell me about the birth of jazz.",
+    "What's the address of the nearest bank?",
+    "Remind me to update my address.",
+    "When does my card expire?",
+    "My card expires in 3 days.",
+    "My phone number is on the account.",
+    "What is the routing number for Chase?",
+    "My birthday is coming up in May.",
+    "Is my email address verified?",
+    "Turn on the pin light.",
+    "My email is not working.",
+    "I live at the end of the road.",
+]
+
+
+@pytest.mark.parametrize("text", NO_SLOT)
+def test_no_slot(detector: PiiDetector, text: str) -> None:
+    assert detector.detect(text) == []
+
+
+def test_a_found_value_fills_the_slot(detector: PiiDetector) -> None:
+    text = "My PIN is 4 4 2 1 and the security code is 3 6 1."
+    found = detector.detect(text)
+    assert [s.entity_type for s in found] == ["PIN", "CARD_CVV"]
+    assert all(s.recognizer != RECOGNIZER for s in found)
+
+
+def test_the_audit_detects_without_slots(detector: PiiDetector) -> None:
+    """A re-listen hears the tone after a cue as stray words: those are no value still heard."""
+    text = "My username in El Novec 64."
+    assert len(detector.detect(text)) == 1
+    assert detector.detect(text, relisten=True) == []
+
+
+def test_slot_stops_at_the_next_cue(slots: ValueSlots) -> None:
+    text = "Log me in, username is Quill hash, password is marble 7 7."
+    found = slots.unfilled(text, [])
+    assert _typed_offsets(found) == [("USERNAME", *_where(text, "Quill hash")),
+                                     ("PASSWORD", *_where(text, "marble 7 7"))]
+
+
+def test_off_finds_nothing() -> None:
+    policy = dataclasses.replace(load_pii_config().value_slots, enabled=False)
+    assert ValueSlots(policy).unfilled("My username in El Novec 64.", []) == []
+    assert ValueSlots(ValueSlotPolicy()).unfilled("My username in El Novec 64.", []) == []
+
+
+@pytest.mark.parametrize("section, message", [
+    ("value_slots: [1]", "must be a mapping"),
+    ("value_slots: {cues: {}}", "cues"),
+    ("value_slots: {cues: {PIN: pin}}", "must be a list"),
+    ("value_slots: {max_words: 0, cues: {PIN: [pin]}}", "max_words"),
+    ("value_slots: {score: 2, cues: {PIN: [pin]}}", "score"),
+    ("value_slots: {enabled: 1, cues: {PIN: [pin]}}", "enabled"),
+])
+def test_bad_section_is_refused(tmp_path, section: str, message: str) -> None:
+    path = tmp_path / "pii.yaml"
+    path.write_text("entities: [PIN]\n" + section + "\n")
+    with pytest.raises(PiiConfigError, match=message):
+        load(str(path))
+
+
+def test_cues_of_types_not_detected_are_left_out(tmp_path) -> None:
+    path = tmp_path / "pii.yaml"
+    path.write_text("entities: [PIN]\nvalue_slots: {cues: {PIN: [pin], USERNAME: [username]}}\n")
+    policy = load(str(path)).value_slots
+    assert policy.cues == (("pin", "PIN"),)
+
+
+@pytest.mark.parametrize("text, first_pass, relisten", [
+    ("Reset my bin", 1, 0),                # the tone after "pin" heard as a word spaCy calls a name
+    ("You say me, Robin Humber", 1, 1),    # capitalised: still a name
+    ("Pay Chloe hardly 50 pounds.", 1, 1),  # the payee rule, not spaCy: still a name
+])
+def test_relisten_drops_lower_case_spacy_names(detector: PiiDetector, text: str, first_pass: int,
+                                                relisten: int) -> None:
+    assert len([s for s in detector.detect(text) if s.entity_type == "PERSON"]) == first_pass
+    assert len([s for s in detector.detect(text, relisten=True) if s.entity_type == "PERSON"]) == relisten
