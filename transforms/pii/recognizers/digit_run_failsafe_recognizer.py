@@ -98,8 +98,10 @@ _MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 )
-#: Letters then digits, with dashes or dots between ("N0548", "BIM-2-0-2-2").
-_LETTER_PREFIXED = re.compile(r"[A-Za-z]+[\-.]?\d(?:[\d\-.]*\d)?")
+#: Letters then digits, with dashes or dots between ("N0548", "BIM-2-0-2-2", "C-V-V-5-5-0").
+_LETTER_PREFIXED = re.compile(r"[A-Za-z]+(?:[\-.][A-Za-z]+)*[\-.]?\d(?:[\d\-.]*\d)?")
+#: The letters of a letter-prefixed word: "C-V-V-V-5-5-0" -> "C-V-V-V".
+_LETTER_PREFIX = re.compile(r"[A-Za-z]+(?:[\-.][A-Za-z]+)*")
 
 Word = Tuple[int, int, str]
 
@@ -134,6 +136,11 @@ def _is_counting(digits: str) -> bool:
     return len(steps) == 1 and ((steps == {1} and digits[0] == "1") or (steps == {-1} and digits[-1] == "1"))
 
 
+def _squeeze(letters: str) -> str:
+    """Runs of one letter made one: "cvvv" and "cvv" are both "cv"."""
+    return re.sub(r"(.)\1+", r"\1", letters)
+
+
 def _words(text: str) -> List[Word]:
     """``(start, end, lower-case word without edge punctuation)`` for each word of ``text``."""
     return [(m.start(), m.end(), m.group().lower().strip(_STRIP)) for m in _WORD.finditer(text)]
@@ -156,6 +163,8 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         self._phrases = tuple(p.replace(" ", "") for p in policy.banking_context_phrases)
         self._fuzzy_words = tuple(sorted(policy.fuzzy_banking_words))
         self._sound_alikes = tuple(tuple(p.split()) for p in policy.banking_sound_alikes)
+        self._squeezed_acronyms = frozenset(
+            _squeeze(w) for w in policy.banking_context_words if w.isalpha() and len(w) <= 4)
         first, last = policy.expiry_years
         months = "|".join(_MONTHS)
         # A month (name or 1-12) and a two-digit year, as separate runs: "9 31", "September, 31", "5 / 32".
@@ -534,6 +543,11 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         vocabulary = self.policy.banking_context_words
         if word in vocabulary or word.split("'")[0] in vocabulary:
             return True
+        if _LETTER_PREFIXED.fullmatch(word):
+            # A banking acronym spelled out and glued to its value, a letter maybe doubled
+            # ("C-V-V-V-5-5-0" for "C V V 5 5 0"): the letters are the context word.
+            letters = re.sub(r"[^a-z]", "", _LETTER_PREFIX.match(word).group().lower())
+            return letters in vocabulary or _squeeze(letters) in self._squeezed_acronyms
         if len(word) >= 5 and word.isalpha():
             return any(edit_distance(word, known, 1) <= 1 for known in self._fuzzy_words)
         return False
