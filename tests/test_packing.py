@@ -148,6 +148,19 @@ def test_a_word_stretched_over_the_clip_covers_only_what_it_can_take_to_say():
     assert uncovered_speech_s(pcm, [w(" 4111111111111111", 0.0, 7.0)]) == 0.0
 
 
+def test_a_stretched_word_reaches_no_further_than_it_can_take_to_say():
+    # 4.6 s of speech with a pause at 2.3-2.6 s; a packed window dropped the words before
+    # the pause and spread what was left over the clip, one short word stretched over 2.3 s.
+    # Its reach must not cover the dropped words.
+    pcm = np.concatenate([_speech(2.3), np.zeros(int(0.3 * 16000), np.int16), _speech(2.0)])
+    heard = [w(" I", 0.0, 0.24), w(" want", 0.24, 1.12), w(" to", 1.12, 3.46), w(" check", 3.46, 3.64),
+             w(" my", 3.64, 4.08), w(" balance.", 4.08, 4.56)]
+    assert uncovered_speech_s(pcm, heard) > PackingSettings().uncovered_speech_s
+    # The same words at times they can take: nothing is missing.
+    said = [w(t, 0.75 * i, 0.75 * i + 0.55) for i, t in enumerate([" I", " want", " to", " check", " my", " balance."])]
+    assert uncovered_speech_s(pcm, said) == 0.0
+
+
 def test_pauses_between_untranscribed_words_do_not_hide_a_missing_stretch():
     # Five 0.5 s words with 0.12 s pauses, then the one word Whisper returned (a packed
     # window once gave a 3.7 s sort-code request back as "I"): the pauses must not cut

@@ -275,8 +275,10 @@ def uncovered_speech_s(pcm: np.ndarray, words: Sequence[WindowWord],
     A stretch runs from one word's reach to the next; the speech in it is
     summed, so the short pauses between spoken words do not cut it into
     harmless-looking pieces (3 s of untranscribed words with a dip every
-    0.6 s is 3 s missing, not 0.6 s). A word reaches no further than
-    ``WORD_S_PER_PIECE`` per spoken piece from its start.
+    0.6 s is 3 s missing, not 0.6 s). A word reaches ``WORD_REACH_S`` either
+    side of its times, but a word lasting longer than ``WORD_S_PER_PIECE`` per
+    spoken piece (stretched over speech the ASR dropped) reaches only that far
+    from its start.
 
     :param pcm: the clip's 16 kHz int16 samples.
     :param words: the clip's words, times relative to the clip.
@@ -295,10 +297,15 @@ def uncovered_speech_s(pcm: np.ndarray, words: Sequence[WindowWord],
         voiced[max(int(start_s / VOICE_FRAME_S), 0):max(int(np.ceil(end_s / VOICE_FRAME_S)), 0)] = False
     covered = np.zeros(count, dtype=bool)
     for word in words:
-        # A word stretched over more time than it can take to say covers only its start.
-        end_s = min(word.end_s, word.start_s + WORD_S_PER_PIECE * max(1, spoken_pieces(word.text)))
+        # A word stretched over more time than it can take to say covers only its start, and
+        # reaches no further: its end is not to be trusted. A packed window once gave "Hi, this
+        # is Kevin Quinn. I want to check my balance." back as "I want to check my balance."
+        # with "to" stretched over 2.3 s of the dropped words, and the reach of the stretched
+        # words left only 0.72 s of them uncovered.
+        said_by_s = word.start_s + WORD_S_PER_PIECE * max(1, spoken_pieces(word.text))
+        reach_end_s = word.end_s + WORD_REACH_S if word.end_s <= said_by_s else said_by_s
         first = max(int((word.start_s - WORD_REACH_S) / VOICE_FRAME_S), 0)
-        last = min(int(np.ceil((end_s + WORD_REACH_S) / VOICE_FRAME_S)), count)
+        last = min(int(np.ceil(reach_end_s / VOICE_FRAME_S)), count)
         covered[first:last] = True
     longest = run = 0
     for is_covered, is_voiced in zip(covered, voiced):
