@@ -229,6 +229,20 @@ HARMLESS = [
     "Remind me in 120 minutes, please.",
     "It was 7, I think.",
     "Change the password for 2 accounts.",
+    # a value's cue with no value given after it opens no value slot (transforms/pii/value_slot.py)
+    "What's my sort code?",
+    "Change my username and password.",
+    "My password isn't working.",
+    "I forgot my PIN, can you reset it?",
+    "What's the address of the nearest bank?",
+    "Remind me to update my address.",
+    "When does my card expire?",
+    "My phone number is on the account.",
+    "What is the routing number for Chase?",
+    "My birthday is coming up in May.",
+    "Is my email address verified?",
+    "Turn on the pin light.",
+    "My email is not working.",
 ]
 
 
@@ -531,7 +545,6 @@ CLIP_BANKING_NEAR_MISSES = [
     "Who won the world cup in 1986?",
     "My card expires in 3 days.",
     "The offer expires at 5 percent.",
-    "I live at the end of the road.",
     "Ride the subway for 3 stops.",
     "Go to slash 30 of the list.",
     "The train is seemingly 20 minutes late.",

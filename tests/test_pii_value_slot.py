@@ -63,31 +63,8 @@ def test_unfilled_slot_is_redacted(detector: PiiDetector, text: str, entity_type
     assert found[0].recognizer == RECOGNIZER
 
 
-# Questions about a value, requests naming one without giving it, counts, and talk about
-# other things: no slot.
-NO_SLOT = [
-    "What's my sort code?",
-    "Change my username and password.",
-    "My password isn't working.",
-    "I forgot my PIN, can you reset it?",
-    "Tell me about the birth of jazz.",
-    "What's the address of the nearest bank?",
-    "Remind me to update my address.",
-    "When does my card expire?",
-    "My card expires in 3 days.",
-    "My phone number is on the account.",
-    "What is the routing number for Chase?",
-    "My birthday is coming up in May.",
-    "Is my email address verified?",
-    "Turn on the pin light.",
-    "My email is not working.",
-    "I live at the end of the road.",
-]
-
-
-@pytest.mark.parametrize("text", NO_SLOT)
-def test_no_slot(detector: PiiDetector, text: str) -> None:
-    assert detector.detect(text) == []
+# Questions about a value, requests naming one without giving it, counts and talk about other
+# things open no slot: see HARMLESS in test_pii_detector.py.
 
 
 def test_a_found_value_fills_the_slot(detector: PiiDetector) -> None:
