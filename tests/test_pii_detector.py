@@ -243,6 +243,7 @@ HARMLESS = [
     "Is my email address verified?",
     "Turn on the pin light.",
     "My email is not working.",
+    "Change my username not my password.",
 ]
 
 

@@ -51,6 +51,8 @@ SLOTS = [
      "a behind-the-free orchard now"),
     ("I live at 56th, 4th or 9th.", "STREET_ADDRESS", "56th, 4th or 9th"),
     ("The pin number is 8 or 9, 7.", "PIN", "8 or 9, 7"),
+    # a handle dictated straight after the cue, "dot" written "not"
+    ("Log me in, username victim not heartly, thanks.", "USERNAME", "victim not heartly"),
     # at most max_words (8) words
     ("I live at 7200 and 7900 and I seek a more present.", "STREET_ADDRESS", "7200 and 7900 and I seek a more"),
 ]

@@ -13,14 +13,17 @@ A *value slot* is the stretch right after a cue phrase that is being filled:
 
 * the cue is followed by a link word ("is", "to", "in", "of", "at", "on", ...: how a
   value is given, and how tiny.en writes a fast "is"), or straight by something
-  number-like ("Security code 4 4 4", "I live at 7200 ...");
+  number-like ("Security code 4 4 4", "I live at 7200 ..."), or, for a value made of
+  words, straight by a handle dictated with a spoken separator ("username victim not
+  heartly": tiny.en writes "dot" as "not");
 * it runs to the end of the clause (".", "?", "!", ";"), to the next cue, to a comma
   before a closing word ("..., please"), or ``max_words`` words, whichever comes first;
 * it holds at least one word that is not a function word and no count or amount
   ("expires in 3 days"); a slot for a number (all types but ``word_value_types``:
   usernames, passwords, e-mail and street addresses) holds something number-like, and a
-  slot for a word value something that looks like one: a number, a capitalised word, or a
-  word with a dot, dash, underscore or "@" inside ("My email is not working" stays).
+  slot for a word value something that looks like one: a number, a capitalised word, a
+  word with a dot, dash, underscore or "@" inside, or two words joined by a spoken
+  separator ("My email is not working" and "my username not my password" stay).
 
 When no detected span touches the stretch from the cue to the slot's end, the slot
 becomes a span of the cue's entity type: the value is taken to be whatever the ASR
@@ -89,18 +92,22 @@ class ValueSlots:
             next_cue = cue_matches[index + 1].start() if index + 1 < len(cue_matches) else len(text)
             phrase = " ".join(match.group(0).lower().split())
             # A cue that ends in a link word ("live at", "birth is") is linked already.
+            entity_type = self._types[phrase]
             slot = self._slot(text, cores, match.end(), next_cue,
-                              linked=phrase.split()[-1] in self._policy.links)
+                              linked=phrase.split()[-1] in self._policy.links,
+                              handle=entity_type in self._policy.word_value_types)
             if slot is None:
                 continue
             start, end = slot
-            entity_type = self._types[phrase]
             slot_words = [w.strip(",.;:!?") for w in text[start:end].split()]
             if any(w.lower() in _UNITS for w in slot_words):
                 continue  # a count or an amount ("expires in 3 days")
-            looks_like_value = (_word_value_like if entity_type in self._policy.word_value_types
-                                else _number_like)
-            if not any(looks_like_value(w) for w in slot_words):
+            if entity_type in self._policy.word_value_types:
+                looks_like_value = (any(_word_value_like(w) for w in slot_words)
+                                    or _dictated_handle([w.lower() for w in slot_words]))
+            else:
+                looks_like_value = any(_number_like(w) for w in slot_words)
+            if not looks_like_value:
                 continue  # "my birthday is coming up", "my email is not working"
             if any(s.char_start < end and s.char_end > match.start() for s in list(spans) + found):
                 continue  # the value was found (or another slot took these words)
@@ -108,8 +115,12 @@ class ValueSlots:
         return found
 
     def _slot(self, text: str, cores: Sequence[Tuple[int, int, str]], cue_end: int,
-              next_cue: int, linked: bool) -> Optional[Tuple[int, int]]:
-        """The slot's character range after a cue ending at ``cue_end``, or None."""
+              next_cue: int, linked: bool, handle: bool) -> Optional[Tuple[int, int]]:
+        """The slot's character range after a cue ending at ``cue_end``, or None.
+
+        :param handle: the value is made of words: a slot straight after the cue is taken
+            when it is dictated with a spoken separator ("username victim not heartly").
+        """
         following = [c for c in cores if c[0] >= cue_end and c[0] < next_cue]
         if not following or _ends_clause(following[0][2]):
             return None  # "What's my sort code?": nothing is given
@@ -118,7 +129,8 @@ class ValueSlots:
             following = following[1:]
             if not following or _ends_clause(following[0][2]):
                 return None
-        elif not linked and not _number_like(first):
+        elif not linked and not _number_like(first) and not (handle and _dictated_handle(
+                [text[c[0]:c[1]].lower() for c in following[:self._policy.max_words]])):
             return None  # "Change my username and password": no value is being given
         words: List[Tuple[int, int]] = []
         for start, end, gap in following:
@@ -132,6 +144,18 @@ class ValueSlots:
         if not content:
             return None
         return words[0][0], words[-1][1]
+
+
+#: How a handle's separators are said, and how tiny.en writes "dot" ("victim not heartly").
+_SPOKEN_SEPARATORS = frozenset("dot not underscore dash hyphen".split())
+
+
+def _dictated_handle(words: Sequence[str]) -> bool:
+    """A spoken separator between two words that carry something ("victim not heartly"),
+    not "... not my password"."""
+    return any(word in _SPOKEN_SEPARATORS and words[i - 1] not in _FUNCTION_WORDS
+               and words[i + 1] not in _FUNCTION_WORDS
+               for i, word in enumerate(words[1:-1], start=1))
 
 
 def _ends_clause(gap: str) -> bool:
