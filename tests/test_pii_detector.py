@@ -495,6 +495,8 @@ CLIP_BANKING = [
     ("Card 51538154 and the next fire mode to slash 30", 2,
      [(DIGIT_SEQUENCE, "51538154"), ("CARD_EXPIRY", "to slash 30")]),
     ("The seemingly seven forty-nine, please finish the payment.", 1, [(DIGIT_SEQUENCE, "seven forty-nine")]),
+    # a surname right before the amount of a payment, the first name garbled ("Fatima" as "faxing a")
+    ("Pay faxing a Castillo 50 pounds.", 1, [("PERSON", "Castillo")]),
     # "C V V 5 5 0" spelled out and glued into one word, a letter doubled
     ("My C-V-V-V-5-5-0. Please finish the payment.", 1, [(DIGIT_SEQUENCE, "C-V-V-V-5-5-0")]),
 ]
@@ -550,6 +552,8 @@ CLIP_BANKING_NEAR_MISSES = [
     "Go to slash 30 of the list.",
     "The train is seemingly 20 minutes late.",
     "Sing the A-B-C-1-2-3 song.",
+    "Pay my Visa 50 dollars.",
+    "Pay the electric bill, 50 dollars.",
 ]
 
 
