@@ -76,6 +76,23 @@ def test_a_found_value_fills_the_slot(detector: PiiDetector) -> None:
     assert all(s.recognizer != RECOGNIZER for s in found)
 
 
+@pytest.mark.parametrize("text, entity_type, piece", [
+    # the first word of a password found, the rest written as words no recognizer reads
+    ("My password is harder to fix hash copper.", "PASSWORD", "harder to fix hash copper"),
+    # ... up to a closing word
+    ("My password is harder to fix hash copper and that's it.", "PASSWORD", "harder to fix hash copper"),
+])
+def test_a_word_value_found_in_part_takes_its_slot(detector: PiiDetector, text: str, entity_type: str,
+                                                    piece: str) -> None:
+    assert _typed_offsets(detector.detect(text)) == [(entity_type, *_where(text, piece))]
+
+
+def test_widening_stops_at_the_next_value(detector: PiiDetector) -> None:
+    text = "My username is Quill hash and my PIN is 4 4 2 1."
+    assert _typed_offsets(detector.detect(text)) == [("USERNAME", *_where(text, "Quill hash")),
+                                                     ("PIN", *_where(text, "4 4 2 1"))]
+
+
 def test_the_audit_detects_without_slots(detector: PiiDetector) -> None:
     """A re-listen hears the tone after a cue as stray words: those are no value still heard."""
     text = "My username in El Novec 64."
@@ -85,15 +102,15 @@ def test_the_audit_detects_without_slots(detector: PiiDetector) -> None:
 
 def test_slot_stops_at_the_next_cue(slots: ValueSlots) -> None:
     text = "Log me in, username is Quill hash, password is marble 7 7."
-    found = slots.unfilled(text, [])
+    found = slots.complete(text, [])
     assert _typed_offsets(found) == [("USERNAME", *_where(text, "Quill hash")),
                                      ("PASSWORD", *_where(text, "marble 7 7"))]
 
 
 def test_off_finds_nothing() -> None:
     policy = dataclasses.replace(load_pii_config().value_slots, enabled=False)
-    assert ValueSlots(policy).unfilled("My username in El Novec 64.", []) == []
-    assert ValueSlots(ValueSlotPolicy()).unfilled("My username in El Novec 64.", []) == []
+    assert ValueSlots(policy).complete("My username in El Novec 64.", []) == []
+    assert ValueSlots(ValueSlotPolicy()).complete("My username in El Novec 64.", []) == []
 
 
 @pytest.mark.parametrize("section, message", [

@@ -156,7 +156,7 @@ class PiiDetector:
         spans = self._iban_prefix.extend(text, spans)
         spans = self._resolve(spans)
         if not relisten:
-            spans += self._value_slots.unfilled(text, spans)
+            spans = self._value_slots.complete(text, spans)
         return sorted(spans, key=lambda s: (s.char_start, s.char_end, s.entity_type))
 
     def doubts(self, lowest_word_probability: float) -> bool:

@@ -76,15 +76,21 @@ class ValueSlots:
             r"\s+".join(re.escape(w) for w in phrase.split()) for phrase, _ in cues) + r")(?![\w'])")
             if policy.enabled and cues else None)
 
-    def unfilled(self, text: str, spans: Sequence[PiiSpan]) -> List[PiiSpan]:
-        """Spans for the value slots in ``text`` that no span in ``spans`` touches.
+    def complete(self, text: str, spans: Sequence[PiiSpan]) -> List[PiiSpan]:
+        """``spans`` with every value slot of ``text`` accounted for.
+
+        A slot no span touches becomes a span of its cue's type. A word value (``word_value_types``)
+        found only in part inside its slot ("My password is [harder] to fix hash copper") is
+        widened over the rest of the slot, up to the next span or a closing word ("and",
+        "please"): the ASR wrote the other words of the value as words no recognizer reads.
 
         :param text: the transcript.
         :param spans: what the detector found (offsets into ``text``).
-        :return: one span per unfilled slot, typed by its cue, in text order.
+        :return: the spans, some widened, and one span per unfilled slot.
         """
+        spans = list(spans)
         if self._cue is None or not text:
-            return []
+            return spans
         cores = word_cores(text)
         cue_matches = list(self._cue.finditer(text))
         found: List[PiiSpan] = []
@@ -99,6 +105,12 @@ class ValueSlots:
             if slot is None:
                 continue
             start, end = slot
+            if any(s.char_start < end and s.char_end > match.start() for s in spans + found):
+                # The value was found (or another slot took these words); a word value found
+                # in part takes the rest of its slot.
+                if entity_type in self._policy.word_value_types:
+                    spans = _widened_over_slot(text, cores, spans, entity_type, start, end)
+                continue
             slot_words = [w.strip(",.;:!?") for w in text[start:end].split()]
             if any(w.lower() in _UNITS for w in slot_words):
                 continue  # a count or an amount ("expires in 3 days")
@@ -109,10 +121,8 @@ class ValueSlots:
                 looks_like_value = any(_number_like(w) for w in slot_words)
             if not looks_like_value:
                 continue  # "my birthday is coming up", "my email is not working"
-            if any(s.char_start < end and s.char_end > match.start() for s in list(spans) + found):
-                continue  # the value was found (or another slot took these words)
             found.append(PiiSpan(entity_type, start, end, self._policy.score, RECOGNIZER))
-        return found
+        return spans + found
 
     def _slot(self, text: str, cores: Sequence[Tuple[int, int, str]], cue_end: int,
               next_cue: int, linked: bool, handle: bool) -> Optional[Tuple[int, int]]:
@@ -144,6 +154,29 @@ class ValueSlots:
         if not content:
             return None
         return words[0][0], words[-1][1]
+
+
+def _widened_over_slot(text: str, cores: Sequence[Tuple[int, int, str]], spans: List[PiiSpan],
+                       entity_type: str, start: int, end: int) -> List[PiiSpan]:
+    """``spans`` with the first ``entity_type`` span inside the slot ``[start, end)`` widened
+    back to the slot's start and on to its end, stopping at another span or a closing word."""
+    inside = [s for s in spans if s.entity_type == entity_type and start <= s.char_start < end]
+    if not inside:
+        return spans
+    value = min(inside, key=lambda s: s.char_start)
+    others = [s for s in spans if s is not value]
+    new_start = max([start] + [s.char_end for s in others if start <= s.char_end <= value.char_start])
+    new_end = value.char_end
+    for word_start, word_end, _ in cores:
+        if word_start < value.char_end or word_end > end:
+            continue
+        if (text[word_start:word_end].lower() in _CLOSERS
+                or any(s.char_start < word_end and s.char_end > word_start for s in others)):
+            break
+        new_end = word_end
+    if (new_start, new_end) == (value.char_start, value.char_end):
+        return spans
+    return others + [PiiSpan(value.entity_type, new_start, new_end, value.score, value.recognizer)]
 
 
 #: How a handle's separators are said, and how tiny.en writes "dot" ("victim not heartly").
