@@ -7,7 +7,8 @@ import pytest
 
 from transforms.asr import transcript_from_clip_words
 from transforms.packing import (PackingSettings, WindowPlan, WindowWord, assemble_window,
-                                plan_windows, split_window, uncovered_speech_s)
+                                plan_windows, speech_per_syllable_s, split_window, syllables,
+                                uncovered_speech_s)
 
 SETTINGS = PackingSettings(max_window_s=28.0, gap_s=1.0, max_clips=12)
 # Three clips of 3 s, 2 s and 4 s with 1 s gaps: audio at [0,3], [4,6], [7,11].
@@ -159,6 +160,28 @@ def test_a_stretched_word_reaches_no_further_than_it_can_take_to_say():
     # The same words at times they can take: nothing is missing.
     said = [w(t, 0.75 * i, 0.75 * i + 0.55) for i, t in enumerate([" I", " want", " to", " check", " my", " balance."])]
     assert uncovered_speech_s(pcm, said) == 0.0
+
+
+def test_too_few_words_for_the_speech_is_sparse():
+    # 3.2 s of speech, a packed window's words for its second half spread over all of it,
+    # each at a believable length: nothing is uncovered, but 7 syllables cannot fill 3.2 s.
+    pcm = _speech(3.2)
+    kept = [w(t, 0.53 * i, 0.53 * i + 0.5) for i, t in enumerate([" I", " want", " to", " check", " my", " balance."])]
+    assert uncovered_speech_s(pcm, kept) == 0.0
+    assert speech_per_syllable_s(pcm, kept) > PackingSettings().max_speech_per_syllable_s
+    # Every word heard: 16 syllables.
+    heard = [w(t, 0.2 * i, 0.2 * i + 0.18) for i, t in enumerate(
+        [" Hi,", " this", " is", " Priya", " Winslow,", " I", " want", " to", " check", " my", " balance."])]
+    assert speech_per_syllable_s(pcm, heard) < PackingSettings().max_speech_per_syllable_s
+    assert speech_per_syllable_s(np.zeros(16000, np.int16), heard) == 0.0
+    # Known non-speech (a redaction's tone) is not counted.
+    assert speech_per_syllable_s(pcm, kept, not_speech=[(0.0, 2.0)]) < PackingSettings().max_speech_per_syllable_s
+
+
+@pytest.mark.parametrize("text, count", [("I want to check my balance.", 7), ("Winslow balance", 4),
+                                         ("4111 1111", 8), ("$40,", 2), ("the", 1), ("made", 1)])
+def test_syllables(text: str, count: int) -> None:
+    assert syllables(text) == count
 
 
 def test_pauses_between_untranscribed_words_do_not_hide_a_missing_stretch():

