@@ -244,6 +244,7 @@ HARMLESS = [
     "Turn on the pin light.",
     "My email is not working.",
     "Change my username not my password.",
+    "My mail is late today.",
 ]
 
 

@@ -79,6 +79,8 @@ def test_a_found_value_fills_the_slot(detector: PiiDetector) -> None:
 @pytest.mark.parametrize("text, entity_type, piece", [
     # the first word of a password found, the rest written as words no recognizer reads
     ("My password is harder to fix hash copper.", "PASSWORD", "harder to fix hash copper"),
+    # an e-mail's host found, its local part written as words ("email" heard as "mail")
+    ("My mail is ironed on to that northwindmail.com", "EMAIL_ADDRESS", "ironed on to that northwindmail.com"),
     # ... up to a closing word
     ("My password is harder to fix hash copper and that's it.", "PASSWORD", "harder to fix hash copper"),
 ])
