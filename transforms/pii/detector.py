@@ -24,7 +24,8 @@ from transforms.pii.recognizers import (
     SpokenIbanRecognizer,
     SpokenStreetAddressRecognizer,
 )
-from transforms.pii.spoken_normaliser import SCALE_WORDS, TEEN_WORDS, TENS_WORDS, UNIT_WORDS, NormalisedText, normalise
+from transforms.pii.spoken_normaliser import (SCALE_WORDS, TEEN_WORDS, TENS_WORDS, UNIT_WORDS, NormalisedText,
+                                              normalise, phrase_pattern)
 from transforms.pii.value_slot import ValueSlots
 
 _EDGE_PUNCTUATION = ".,;:!?\"'()[]{}"
@@ -104,10 +105,7 @@ class PiiDetector:
         self._iban_prefix = IbanPrefixExtender(config.iban_prefix)
         self._value_slots = ValueSlots(config.value_slots)
         cues = config.second_listen.cue_words
-        # Whole words, any whitespace between the words of a phrase ("user  name").
-        self._cue_words = (re.compile(r"(?i)(?<![\w'])(?:" + "|".join(
-            r"\s+".join(re.escape(w) for w in cue.split()) for cue in cues) + r")(?![\w'])")
-            if cues else None)
+        self._cue_words = phrase_pattern(cues) if cues else None
         self._analyzer = AnalyzerEngine(
             registry=build_registry(config),
             nlp_engine=_build_nlp_engine(config),

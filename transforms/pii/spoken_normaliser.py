@@ -152,6 +152,16 @@ class _Replacement:
     groups: Tuple[int, ...] = ()  # digits per spoken piece (see DigitRun.groups)
 
 
+def phrase_pattern(phrases: Sequence[str]) -> "re.Pattern[str]":
+    """Any of ``phrases`` as whole words, case-insensitive, with any whitespace between the
+    words of a phrase ("user  name"); alternatives are tried in the order given.
+
+    :param phrases: one or more words each; not empty.
+    """
+    return re.compile(r"(?i)(?<![\w'])(?:" + "|".join(
+        r"\s+".join(re.escape(w) for w in phrase.split()) for phrase in phrases) + r")(?![\w'])")
+
+
 def word_cores(text: str) -> List[Tuple[int, int, str]]:
     """Each whitespace-separated word of ``text`` without its edge punctuation, as
     ``(start, end, gap_before)``: offsets of the core in ``text`` and the original

@@ -40,11 +40,10 @@ from __future__ import annotations
 
 from typing import List, Optional, Sequence, Tuple
 
-import regex as re
-
 from schemas.records import PiiSpan
 from transforms.pii.config import ValueSlotPolicy
-from transforms.pii.spoken_normaliser import REPEAT_WORDS, TEEN_WORDS, TENS_WORDS, UNIT_WORDS, word_cores
+from transforms.pii.spoken_normaliser import (REPEAT_WORDS, TEEN_WORDS, TENS_WORDS, UNIT_WORDS, phrase_pattern,
+                                              word_cores)
 
 RECOGNIZER = "ValueSlotFailsafe"
 
@@ -72,9 +71,7 @@ class ValueSlots:
         # Longest phrase first, so "expiry date" wins over "expiry" at the same place.
         cues = sorted(policy.cues, key=lambda cue: -len(cue[0]))
         self._types = {phrase: entity_type for phrase, entity_type in cues}
-        self._cue = (re.compile(r"(?i)(?<![\w'])(?:" + "|".join(
-            r"\s+".join(re.escape(w) for w in phrase.split()) for phrase, _ in cues) + r")(?![\w'])")
-            if policy.enabled and cues else None)
+        self._cue = phrase_pattern([phrase for phrase, _ in cues]) if policy.enabled and cues else None
 
     def complete(self, text: str, spans: Sequence[PiiSpan]) -> List[PiiSpan]:
         """``spans`` with every value slot of ``text`` accounted for.
