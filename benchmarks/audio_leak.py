@@ -337,7 +337,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(table(["audit", "clips"],
                 [["clean at first re-listen, or nothing to hear", str(audit["clean"])],
                  ["widened by the audit", str(audit["widened"])],
-                 ["nothing found, heard twice more (second listen), passed", str(audit["second_listen_passed"])],
+                 ["nothing found, heard again (second listen), passed", str(audit["second_listen_passed"])],
                  ["PII-free clips widened (false alarms)", str(audit["pii_free_widened"])],
                  ["dead-lettered by the audit", str(len(audit_dead))],
                  ["of them: second listen heard PII the first transcript missed",

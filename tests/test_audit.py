@@ -191,19 +191,84 @@ def test_a_clip_the_audit_cannot_clear_is_dead_lettered(narrow_clip, whisper_mod
     assert "PII still heard" in dead.error_message
 
 
-def test_a_clip_with_nothing_redacted_is_not_heard_twice(whisper_model, pii_detector,
-                                                         tmp_path) -> None:
-    # Speech-like noise that Whisper would have to decode if the audit listened again;
-    # with nothing redacted the written audio is the audio already heard.
+def _every_clip(detector, on: bool):  # -> PiiDetector
+    """The detector with ``second_listen.every_clip`` set to ``on`` (shipped: on)."""
+    from transforms.pii import PiiDetector
+
+    config = detector.config
+    return PiiDetector(dataclasses.replace(
+        config, second_listen=dataclasses.replace(config.second_listen, every_clip=on)))
+
+
+@pytest.fixture(scope="module")
+def detector_hearing_only_asking_clips(pii_detector):  # -> PiiDetector
+    return _every_clip(pii_detector, False)
+
+
+def test_a_clip_with_nothing_redacted_is_heard_once_more_and_written_unchanged(
+        whisper_model, pii_detector, detector_hearing_only_asking_clips, tmp_path) -> None:
+    # Speech-like noise: Whisper hears nothing in it. Shipped, every clip with nothing found
+    # is heard once more, packed; with ``every_clip`` off it is passed unheard, its scrubbed
+    # audio being the audio already heard.
+    assert pii_detector.config.second_listen.every_clip
     pcm = (np.random.default_rng(5).normal(0, 3000, RATE * 2)).astype(np.int16)
-    entry = ManifestEntry("u2", "acct", "dev", 0, "mem://clean.wav", "en-US", "m.jsonl", 2)
-    clean = Clip(entry=entry, sample_rate=RATE, duration_s=2.0,
-                 audio_redacted=encode_pcm16(pcm, RATE, "flac"), audio_format="flac",
-                 entities=(), redacted_pcm16=pcm, transcript_redacted="Set a timer.")
-    out = run_audit(clean, str(tmp_path), whisper_model, pii_detector, max_rounds=2)
+    clean = _unredacted(pcm, "u2", "Set a timer.")
+    for detector, rounds, folder in ((pii_detector, 1, "shipped"),
+                                     (detector_hearing_only_asking_clips, 0, "off")):
+        out = run_audit(clean, str(tmp_path / folder), whisper_model, detector, max_rounds=2)
+        clip, = out["clips"]
+        assert (clip.audit_passed, clip.audit_rounds, clip.redacted_pcm16) == (True, rounds, None)
+        assert clip.audio_redacted == clean.audio_redacted
+
+
+def test_a_card_missed_with_no_cue_left_is_caught_by_hearing_every_clip(
+        spoken_card, whisper_model, pii_detector, detector_hearing_only_asking_clips,
+        tmp_path) -> None:
+    # The first listen garbled the request's words as well as the digits ("card expires"
+    # heard as "car gets higher"): nothing was found and nothing asks for a value.
+    garbled = "My car gets higher for I said a fine. Thank you."
+    assert pii_detector.detect(garbled) == [] and not pii_detector.asks_for_value(garbled)
+    clip_in = _unredacted(spoken_card, "u6", garbled)
+    out = run_audit(clip_in, str(tmp_path / "shipped"), whisper_model, pii_detector, max_rounds=2)
+    assert out["clips"] == []
+    dead, = out["dead"]
+    assert (dead.stage, dead.error_type, dead.utterance_id) == ("audit", "MissedByFirstListen", "u6")
+    out = run_audit(clip_in, str(tmp_path / "off"), whisper_model,
+                    detector_hearing_only_asking_clips, max_rounds=2)
     clip, = out["clips"]
-    assert (clip.audit_passed, clip.audit_rounds, clip.redacted_pcm16) == (True, 0, None)
-    assert clip.audio_redacted == clean.audio_redacted
+    assert (clip.audit_passed, clip.audit_rounds) == (True, 0)
+
+
+class FindsOnlyInFirstTranscripts:
+    """A detector that finds what the real one finds, but only in text read as a first
+    transcript (``relisten=False``); records how each text was read."""
+
+    def __init__(self, detector) -> None:  # detector: PiiDetector
+        self._detector = detector
+        self.config = detector.config
+        self.readings: List[bool] = []
+
+    def detect(self, text: str, *, relisten: bool = False):  # -> List[PiiSpan]
+        self.readings.append(relisten)
+        return [] if relisten else self._detector.detect(text)
+
+    def __getattr__(self, name: str):  # asks_for_value, doubts, ...
+        return getattr(self._detector, name)
+
+
+def test_a_second_listen_of_a_clip_with_nothing_redacted_is_read_as_a_first_transcript(
+        spoken_card, narrow_clip, whisper_model, pii_detector, tmp_path) -> None:
+    # No tone in it: the words after a cue are the value itself, so value slots apply.
+    # A clip with tones in it is read as a re-listen.
+    garbled = "My car gets higher for I said a fine. Thank you."
+    reading = FindsOnlyInFirstTranscripts(pii_detector)
+    out = run_audit(_unredacted(spoken_card, "u7", garbled), str(tmp_path / "clear"),
+                    whisper_model, reading, max_rounds=2)
+    assert [d.error_type for d in out["dead"]] == ["MissedByFirstListen"]
+    assert reading.readings == [False]
+    reading = FindsOnlyInFirstTranscripts(pii_detector)
+    out = run_audit(narrow_clip, str(tmp_path / "toned"), whisper_model, reading, max_rounds=2)
+    assert out["dead"] == [] and reading.readings == [True]
 
 
 def test_a_clip_with_a_doubted_word_gets_a_second_listen_when_turned_on(
@@ -214,10 +279,12 @@ def test_a_clip_with_a_doubted_word_gets_a_second_listen_when_turned_on(
     plain = "Set a timer."
     assert not pii_detector.asks_for_value(plain)
     doubted = dataclasses.replace(_unredacted(pcm, "u5", plain), lowest_word_probability=0.05)
-    config = pii_detector.config
+    # Every clip is heard again as shipped: the doubted-word rule shows with that off.
+    config = _every_clip(pii_detector, False).config
+    off = PiiDetector(config)
     on = PiiDetector(dataclasses.replace(
         config, second_listen=dataclasses.replace(config.second_listen, word_probability_below=0.2)))
-    for detector, rounds, folder in ((pii_detector, 0, "shipped"), (on, 1, "on")):
+    for detector, rounds, folder in ((off, 0, "off"), (on, 1, "on")):
         out = run_audit(doubted, str(tmp_path / folder), whisper_model, detector, max_rounds=2)
         clip, = out["clips"]
         # Off as shipped; on, heard once more, packed (no alone view: no value was asked for).

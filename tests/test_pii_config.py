@@ -56,6 +56,8 @@ def test_second_listen_shipped_on_and_default_off() -> None:
     assert shipped.enabled and shipped.banking_context
     assert {"username", "user name", "password", "log me in"} <= set(shipped.cue_words)
     assert shipped.word_probability_below == 0.0  # the doubted-word listen is opt-in
+    assert shipped.every_clip  # every clip with nothing found is heard once more
+    assert not config_from_dict({"entities": ["PIN"], "second_listen": {}}).second_listen.every_clip
     assert not config_from_dict({"entities": ["PIN"]}).second_listen.enabled
     assert not config_from_dict({"entities": ["PIN"], "second_listen": {"enabled": False}}).second_listen.enabled
 
@@ -102,6 +104,7 @@ def test_other_file(tmp_path) -> None:
         {"entities": ["PIN"], "second_listen": ["password"]},
         {"entities": ["PIN"], "second_listen": {"cue_words": "password"}},
         {"entities": ["PIN"], "second_listen": {"banking_context": "yes"}},
+        {"entities": ["PIN"], "second_listen": {"every_clip": "yes"}},
         {"entities": ["PIN"], "second_listen": {"word_probability_below": 1.5}},
         {"entities": ["PIN"], "second_listen": {"word_probability_below": "low"}},
         [],

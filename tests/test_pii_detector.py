@@ -629,6 +629,8 @@ MONEY_LISTS = [
     ("Sort code 29 pounds, 37 pounds, 41 pounds.", 1, [(DIGIT_SEQUENCE, "29 pounds, 37 pounds, 41 pounds")]),
     ("Use my card, £4 £7, thanks.", 1, [(DIGIT_SEQUENCE, "£4 £7")]),
     ("Sort code 06, £29, £37.", 1, [(DIGIT_SEQUENCE, "06, £29, £37")]),
+    # Right after "account": "account ten eighty nine, fifty five oh six" written as money.
+    ("Set up direct deposit, account $10.89, 5506, 6.", 1, [("UK_BANK_ACCOUNT", "$10.89, 5506, 6")]),
 ]
 
 
@@ -651,6 +653,7 @@ MONEY_LIST_NEAR_MISSES = [
     "Split the bill: £12, £15, £8.",
     "Transfer £250, then check my account.",
     "Pay my card bill of $25 by the 5th.",
+    "My account balance is $10.89, right?",
 ]
 
 
@@ -671,3 +674,32 @@ def test_money_lists_can_be_turned_off() -> None:
     normalised = normalise("My sort code is £29, £37, £41.")
     assert len(on.bind(normalised).analyze(normalised.text, [DIGIT_SEQUENCE])) == 1
     assert len(off.bind(normalised).analyze(normalised.text, [DIGIT_SEQUENCE])) == 0
+
+
+# A code spelled out letter by letter with a digit in it, as tiny.en writes an IBAN's country
+# and check digits or a PIN glued to its cue (fake values).
+SPELLED_CODES = [
+    ("I'm E-I-N-S-G-B-2-5, then the rest.", 1, [(DIGIT_SEQUENCE, "E-I-N-S-G-B-2-5")]),
+    ("My P-I-N is 1-7-1-3-I-I-N.", 1, [(DIGIT_SEQUENCE, "1-7-1-3-I-I-N")]),
+    ("Send it to N-L-4-8 today.", 1, [(DIGIT_SEQUENCE, "N-L-4-8")]),
+]
+
+
+@pytest.mark.parametrize("text, expected_count, spans", SPELLED_CODES)
+def test_spelled_codes_with_digits(detector: PiiDetector, text: str, expected_count: int, spans) -> None:
+    _assert_finds(detector, text, expected_count, spans)
+
+
+# Spelled words without a digit, three characters or fewer, names with digits in them.
+SPELLED_NEAR_MISSES = [
+    "Play the song by A-H-A please.",
+    "I work at the U.S.A. office.",
+    "R2-D2 is my favourite, and B-2-B sales are up.",
+    "What is COVID-19?",
+    "Spell it B-O-O-K.",
+]
+
+
+@pytest.mark.parametrize("text", SPELLED_NEAR_MISSES)
+def test_spelled_near_misses(detector: PiiDetector, text: str) -> None:
+    assert detector.detect(text) == []

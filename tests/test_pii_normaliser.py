@@ -31,6 +31,9 @@ DIGIT_VECTORS = [
     ("my pin in for 4 3 2", ["4432"]),
     ("call 555 1234? yes", ["5551234"]),
     ("077-0-0-0-9-0-0-", ["077000900"]),  # the ASR looped and stopped on a dash
+    # Right after "account" or "number", a sum of money is the identifier the ASR wrote as money.
+    ("account $10.89, 5506, 6", ["108955066"]),
+    ("my account number £3749", ["3749"]),
 ]
 
 # Homophones that must stay words.
@@ -49,6 +52,8 @@ NEAR_MISSES = [
     ("I ate 2 apples", ["2"]),
     ("the 4th of July", []),
     ("it costs $25", []),
+    ("my account balance is $10.89", []),
+    ("pay $50 from my account", []),
     ("wake me at 7:30", []),
 ]
 

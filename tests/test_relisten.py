@@ -162,8 +162,9 @@ class BatchScript:
         self.redacted_counts.append([len(r) for r in redacted or [()] * len(pcms)])
         return [RuntimeError("asr") if i == self.fail_at else tagged(i) for i in indices]
 
-    def detect(self, text: str) -> List[PiiSpan]:
+    def detect(self, position: int, text: str) -> List[PiiSpan]:
         index = int(text.split("|")[0])
+        assert index == position  # the audit is told which clip it reads
         if self.left[index] <= 0:
             return []
         self.left[index] -= 1

@@ -6,12 +6,13 @@ transcribe and detect stages use, so nothing is loaded twice). Clips are
 audited in batches, so their re-transcriptions are packed and batched exactly
 like the first transcription (``transforms.asr.transcribe_batch``).
 
-Clips with nothing redacted are let through unheard, except those whose
-transcript still asks for a value (``PiiDetector.asks_for_value``): they get a
-second listen, packed with the other clips like every re-listen, then alone
-(:func:`second_listen_settings`); and those holding a word the ASR doubted
-(``PiiDetector.doubts``), heard packed only. PII heard in any of these listens
-dead-letters the clip (``MissedByFirstListen``).
+Clips with nothing redacted get a second listen: those whose transcript still
+asks for a value (``PiiDetector.asks_for_value``) are heard packed with the
+other clips like every re-listen, then alone (:func:`second_listen_settings`);
+every other one is heard packed only (``second_listen.every_clip``, shipped on;
+with it off, only those holding a word the ASR doubted, ``PiiDetector.doubts``).
+PII heard in any of these listens dead-letters the clip (``MissedByFirstListen``).
+Such a listen has no tone in it, so it is read like a first transcript.
 """
 
 from __future__ import annotations
@@ -138,20 +139,24 @@ class AuditRedactionFn(beam.DoFn):
 
     def _second_listen_views(self, clip: Clip) -> int:
         """How many more times to hear a clip with nothing redacted: 2 (packed, then alone)
-        when its transcript asks for a value, 1 (packed with the others) when the ASR only
-        doubted a word (opt-in), else 0. Its redacted transcript is the transcript itself (the
+        when its transcript asks for a value, 1 (packed with the others) for every other clip
+        (``every_clip``) or, with that off, when the ASR doubted a word (opt-in), else 0. Its redacted transcript is the transcript itself (the
         clear one is dropped after audio redaction)."""
         assert self._detector is not None
         detector = self._detector.value
         if detector.asks_for_value(clip.transcript_redacted or ""):
             return 2
+        if detector.hears_every_clip_again():
+            return 1
         return 1 if detector.doubts(clip.lowest_word_probability) else 0
 
-    def _detect(self, text: str):  # -> List[PiiSpan]
+    def _detect(self, clip: Clip, text: str):  # -> List[PiiSpan]
         assert self._detector is not None
         # A re-listen hears the tone over a redacted value as stray words ("My PIN is
         # [tone]" -> "My PIN is stuck"): the detector reads it as such (see ``relisten``).
-        return self._detector.value.detect(text, relisten=True)
+        # A clip with nothing redacted has no tone in it: its second listen is read like
+        # a first transcript, value slots included.
+        return self._detector.value.detect(text, relisten=bool(clip.entities))
 
     # Left unannotated: Beam would read annotations as element type hints.
     def process(self, batch):  # type: ignore[no-untyped-def]
@@ -168,17 +173,16 @@ class AuditRedactionFn(beam.DoFn):
                 continue
             views = self._second_listen_views(clip)
             if views:
-                # The transcript asks for a value that detection did not find, or the ASR
-                # doubted a word: it may have garbled a value. Hearing it again, differently,
-                # is a second opinion.
+                # The first listen may have garbled a value past detection, often with the
+                # words that asked for it ("card expires" heard as "car gets higher").
+                # Hearing it again, packed with other neighbours, is a second opinion.
                 self._second_listen.inc()
                 second.append(clip)
                 asks.append(views == 2)
             else:
-                # Nothing was redacted and nothing was asked for: the scrubbed audio is
-                # sample for sample the audio the transcribe and detect stages already
-                # heard and found clean. Hearing it again would cost a second
-                # transcription of every PII-free clip.
+                # Second listens are off for this clip (``every_clip`` off and nothing asked
+                # for): the scrubbed audio is sample for sample the audio the transcribe and
+                # detect stages already heard and found clean.
                 self._unchanged.inc()
                 self._passed.inc()
                 yield replace(clip, redacted_pcm16=None, audit_passed=True, audit_rounds=0)
@@ -186,8 +190,8 @@ class AuditRedactionFn(beam.DoFn):
         # redacted ones (nearly free: they share windows). Then the clips whose transcript
         # asks for a value and that passed are heard once more, alone: two views differ from
         # the first pass in different ways, and each caught values the other missed. A clip
-        # with only a doubted word (opt-in) gets the packed view only: hearing those alone as
-        # well cost about a quarter more pipeline time on the evaluation corpus.
+        # that asks for nothing gets the packed view only: hearing those alone as well costs a
+        # Whisper window each (about a quarter more pipeline time on the evaluation corpus).
         alone: List[Clip] = []
         also_alone = [False] * len(redacted) + asks
         heard = redacted + second
@@ -207,7 +211,8 @@ class AuditRedactionFn(beam.DoFn):
         return audit_batch(
             [clip.redacted_pcm16 for clip in clips], [clip.duration_s for clip in clips],
             [[AudioInterval(e.audio_start_s, e.audio_end_s) for e in clip.entities] for clip in clips],
-            lambda pcms, redacted: self._transcribe_many(settings, pcms, redacted), self._detect,
+            lambda pcms, redacted: self._transcribe_many(settings, pcms, redacted),
+            lambda i, text: self._detect(clips[i], text),
             lambda i, pcm, more: self._redact_more(clips[i], pcm, more),
             self._audit)
 

@@ -136,13 +136,16 @@ def silenced_time_s(entities: Sequence[RedactedEntity]) -> float:
 #: transcribed gets the exception instead of a transcript.
 RelistenMany = Callable[[Sequence[np.ndarray], Sequence[Sequence[AudioInterval]]],
                         Sequence[Union[Transcript, BaseException]]]
+#: Finds PII spans in the re-transcript of clip ``i`` (its position in the batch): a clip
+#: with tones in it and one with nothing redacted are read differently (``audit.py``).
+DetectOf = Callable[[int, str], Sequence[PiiSpan]]
 #: Redacts more of clip ``i`` (its position in the batch) on top of its PCM.
 RedactMoreOf = Callable[[int, np.ndarray, Sequence[Tuple[AudioInterval, str]]], np.ndarray]
 
 
 def audit_batch(pcms: Sequence[np.ndarray], durations_s: Sequence[float],
                 redacted: Sequence[Sequence[AudioInterval]], relisten_many: RelistenMany,
-                detect: Detect, redact_more: RedactMoreOf,
+                detect: DetectOf, redact_more: RedactMoreOf,
                 settings: AuditSettings) -> List[AuditOutcome]:
     """Re-listen to many redacted clips together, round by round, widening each until clean.
 
@@ -157,7 +160,7 @@ def audit_batch(pcms: Sequence[np.ndarray], durations_s: Sequence[float],
     :param redacted: each clip's redacted intervals so far; the audit's own
         widenings are added as it goes, and every re-listen is told them.
     :param relisten_many: transcribes a list of PCM arrays (the pipeline's ASR settings).
-    :param detect: the PII detector.
+    :param detect: the PII detector, given the clip's position and its re-transcript.
     :param redact_more: redacts extra intervals of clip ``i`` on top of its PCM.
     :param settings: rounds and padding.
     :return: one outcome per clip, in input order.
@@ -181,7 +184,7 @@ def audit_batch(pcms: Sequence[np.ndarray], durations_s: Sequence[float],
                 continue
             relistens[i] += 1
             try:
-                spans = list(detect(transcript.text))
+                spans = list(detect(i, transcript.text))
                 if not spans:
                     finish(i, True)
                     continue
@@ -226,7 +229,7 @@ def audit_redaction(pcm: np.ndarray, duration_s: float, relisten: Relisten, dete
         except Exception as error:  # noqa: BLE001 - re-raised below, as the caller expects
             return [error]
 
-    outcome = audit_batch([pcm], [duration_s], [()], relisten_one, detect,
+    outcome = audit_batch([pcm], [duration_s], [()], relisten_one, lambda _, text: detect(text),
                           lambda _, samples, heard: redact_more(samples, heard), settings)[0]
     if outcome.error is not None:
         raise outcome.error

@@ -145,12 +145,17 @@ class SecondListenPolicy:
     :param cue_words: words or phrases (lower case, whole words) that ask for a
         value outside banking: credentials, contacts, addresses, birth dates.
     :param word_probability_below: a word scored under this is a cue; 0 turns it off.
+    :param every_clip: every clip with nothing found is heard once more, packed with
+        the audit's other clips (those that ask for a value are still heard alone as
+        well). A garbled value often leaves no cue at all ("card expires" heard as "car
+        gets higher"); a second view of the clip hears some of those values.
     """
 
     enabled: bool = False
     banking_context: bool = True
     cue_words: Tuple[str, ...] = ()
     word_probability_below: float = 0.0
+    every_clip: bool = False
 
 
 @dataclass(frozen=True)
@@ -266,14 +271,15 @@ def _second_listen(raw: Any) -> SecondListenPolicy:
     if not isinstance(raw, Mapping):
         raise PiiConfigError("'second_listen' must be a mapping")
     enabled, banking = raw.get("enabled", True), raw.get("banking_context", True)
-    if not isinstance(enabled, bool) or not isinstance(banking, bool):
-        raise PiiConfigError("'second_listen' enabled and banking_context must be true or false")
+    every_clip = raw.get("every_clip", False)
+    if not all(isinstance(flag, bool) for flag in (enabled, banking, every_clip)):
+        raise PiiConfigError("'second_listen' enabled, banking_context and every_clip must be true or false")
     below = raw.get("word_probability_below", 0.0)
     if isinstance(below, bool) or not isinstance(below, (int, float)) or not 0.0 <= float(below) <= 1.0:
         raise PiiConfigError("'second_listen' word_probability_below must be a number in [0, 1]")
     return SecondListenPolicy(enabled=enabled, banking_context=banking,
                               cue_words=_phrases(raw.get("cue_words"), "second_listen.cue_words"),
-                              word_probability_below=float(below))
+                              word_probability_below=float(below), every_clip=every_clip)
 
 
 def _iban_prefix(raw: Any) -> IbanPrefixPolicy:

@@ -20,6 +20,7 @@ from transforms.pii.context_enhancer import NearestContextEnhancer
 from transforms.pii.iban_prefix import IbanPrefixExtender
 from transforms.pii.recognizers import (
     DigitRunFailsafeRecognizer,
+    SpelledCodeRecognizer,
     SpokenCreditCardRecognizer,
     SpokenIbanRecognizer,
     SpokenStreetAddressRecognizer,
@@ -70,6 +71,7 @@ def build_registry(config: PiiConfig) -> RecognizerRegistry:
     registry.add_recognizer(SpacyRecognizer(supported_language=language, supported_entities=["PERSON"]))
     registry.add_recognizer(SpokenCreditCardRecognizer(supported_language=language))
     registry.add_recognizer(SpokenIbanRecognizer(supported_language=language))
+    registry.add_recognizer(SpelledCodeRecognizer(supported_language=language))
     registry.add_recognizer(
         SpokenStreetAddressRecognizer(
             unit_words=config.digit_run_policy.harmless_following_words,
@@ -156,6 +158,12 @@ class PiiDetector:
         if not relisten:
             spans = self._value_slots.complete(text, spans)
         return sorted(spans, key=lambda s: (s.char_start, s.char_end, s.entity_type))
+
+    def hears_every_clip_again(self) -> bool:
+        """Whether the audit hears every clip with nothing found once more
+        (``second_listen.every_clip``; off with the section)."""
+        policy = self.config.second_listen
+        return policy.enabled and policy.every_clip
 
     def doubts(self, lowest_word_probability: float) -> bool:
         """Whether the ASR doubted a word enough for the audit to hear a clip with nothing

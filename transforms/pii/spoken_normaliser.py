@@ -64,6 +64,13 @@ _EDGE_PUNCTUATION = ".,;:!?\"'()[]{}"
 #: A dash may trail a numeral: tiny.en loops on dictated digits and stops mid-group ("077-0-0-0-").
 _NUMERAL = re.compile(r"\d+(?:[.,\-/']\d+)*-?")
 _TOKEN = re.compile(r"\S+")
+#: A numeral the ASR wrote as money ("$10.89").
+_CURRENCY_NUMERAL = re.compile(r"[$£€]\d+(?:[.,]\d+)*")
+#: Nouns right after which a "sum of money" is the identifier being read out: nobody says
+#: "account ten dollars eighty nine", but tiny.en writes a dictated "account ten eighty nine,
+#: fifty five oh six" as "account $10.89, 5506" and "account number three seven four nine"
+#: as "account number $3749".
+_IDENTIFIER_NOUNS = frozenset({"account", "number"})
 #: Gap characters that end a digit run (a question, an exclamation, a clause break).
 _RUN_BREAKS = frozenset("?!;:")
 
@@ -182,8 +189,15 @@ def word_cores(text: str) -> List[Tuple[int, int, str]]:
 
 
 def _tokenise(text: str) -> List[_Token]:
-    return [_Token(start, end, text[start:end], text[start:end].lower(), gap)
-            for start, end, gap in word_cores(text)]
+    tokens = [_Token(start, end, text[start:end], text[start:end].lower(), gap)
+              for start, end, gap in word_cores(text)]
+    for k in range(1, len(tokens)):
+        token = tokens[k]
+        if tokens[k - 1].low in _IDENTIFIER_NOUNS and _CURRENCY_NUMERAL.fullmatch(token.core):
+            # The currency sign becomes part of the gap: the digits are read as a numeral.
+            tokens[k] = _Token(token.start + 1, token.end, token.core[1:], token.low[1:],
+                               token.gap_before + token.core[0])
+    return tokens
 
 
 def _is_number_word(low: str) -> bool:
