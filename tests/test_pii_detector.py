@@ -324,7 +324,7 @@ FAILSAFE = [
     # next to a dictated code, the rest of the dictation goes too, even glued to a damaged word
     ("The number is 34, 97, 16, 13, 61, 4, 4, 28. Excited, 8, slash 29.", 2,
      [(DIGIT_SEQUENCE, "34, 97, 16, 13, 61, 4, 4, 28"), (DIGIT_SEQUENCE, "8, slash 29")]),
-    ("The next firing date is 0527, and the COVID-928.", 2, [(DIGIT_SEQUENCE, "0527"), (DIGIT_SEQUENCE, "COVID-928")]),
+    ("The next firing date is 0527, and the COVID-928.", 2, [(DIGIT_SEQUENCE, "0527"), ("CARD_CVV", "COVID-928")]),
     # ... but not an amount or a quantity next to it, nor a 3-digit run far from it
     ("The number is 4 8 2 9 1 7 3, that is 250 dollars.", 1, [(DIGIT_SEQUENCE, "4 8 2 9 1 7 3")]),
     ("The number is 4 8 2 9 1 7 3 and 120 minutes.", 1, [(DIGIT_SEQUENCE, "4 8 2 9 1 7 3")]),
@@ -489,6 +489,9 @@ CLIP_BANKING = [
     ("I'm on the list, mate of the 26th of December 1973.", 1, [("DATE_OF_BIRTH", "the 26th of December 1973")]),
     ("So that's March 3rd, 1985 then.", 1, [("DATE_OF_BIRTH", "March 3rd, 1985")]),
     ("The expiry made the mode 31.", 1, [("CARD_EXPIRY", "31")]),
+    ("Exploration day to 11.30.", 1, [("CARD_EXPIRY", "11.30")]),  # "expiration date eleven thirty"
+    ("And the COVID-19 7.", 1, [("CARD_CVV", "COVID-19 7")]),  # "and the code is one nine seven"
+    ("The COVID-8-4-2.", 1, [("CARD_CVV", "COVID-8-4-2")]),
     ("Update my address to 713 birchway.", 1, [("STREET_ADDRESS", "713 birchway")]),
     ("My new address is 713 birch, thanks.", 1, [("STREET_ADDRESS", "713 birch")]),
     # a digit homophone joined to the run by a spoken separator ("oh two slash thirty"), "CVV is"
@@ -549,6 +552,10 @@ CLIP_BANKING_NEAR_MISSES = [
     "Who won the world cup in 1986?",
     "My card expires in 3 days.",
     "The offer expires at 5 percent.",
+    "Play the space exploration documentary part 2.",
+    "Is the COVID-19 vaccine free?",
+    "How many COVID-19 cases were there?",
+    "The history of exploration from 1900 to 2024.",
     "Ride the subway for 3 stops.",
     "Go to slash 30 of the list.",
     "The train is seemingly 20 minutes late.",

@@ -54,6 +54,7 @@ NEAR_MISSES = [
     ("it costs $25", []),
     ("my account balance is $10.89", []),
     ("pay $50 from my account", []),
+    ("what happened from 1900 to 2024", ["1900", "2024"]),  # a range of years, not one run
     ("wake me at 7:30", []),
 ]
 

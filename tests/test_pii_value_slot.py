@@ -141,6 +141,7 @@ def test_cues_of_types_not_detected_are_left_out(tmp_path) -> None:
     ("Reset my bin", 1, 0),                # the tone after "pin" heard as a word spaCy calls a name
     ("You say me, Robin Humber", 1, 1),    # capitalised: still a name
     ("Pay Chloe hardly 50 pounds.", 1, 1),  # the payee rule, not spaCy: still a name
+    ("My card number is F. F. F. F. I. I. F.", 1, 0),  # the tone itself, written as letters
 ])
 def test_relisten_drops_lower_case_spacy_names(detector: PiiDetector, text: str, first_pass: int,
                                                 relisten: int) -> None:

@@ -261,7 +261,9 @@ def _resolve_homophones(tokens: Sequence[_Token]) -> None:
         # A spoken separator between the chain and a digit ("mode to slash 30" for "oh two
         # slash thirty") says the chain is part of the run.
         joined_right = right_digit and j + 1 < len(tokens) and tokens[j + 1].kind == "J"
-        if (left_digit and right_digit) or joined_right:
+        if i == j and _year_range(left, chain[0], right):
+            accept = False
+        elif (left_digit and right_digit) or joined_right:
             accept = True
         elif all(t.low in ("oh", "o") for t in chain) and (left_digit or right_digit):
             # "oh" is rarely anything but zero next to a digit ("five oh two", "two two oh").
@@ -276,6 +278,18 @@ def _resolve_homophones(tokens: Sequence[_Token]) -> None:
         accept = _digits_ahead(tokens, j + 1) >= 3
         for token in tokens[i : j + 1]:
             token.digit_homophone = accept
+
+
+def _year(token: Optional[_Token]) -> Optional[int]:
+    if token is None or token.kind != "N" or not re.fullmatch(r"(?:19|20)\d\d", token.core):
+        return None
+    return int(token.core)
+
+
+def _year_range(left: Optional[_Token], middle: _Token, right: Optional[_Token]) -> bool:
+    """"1900 to 2024": "to" between two years, the second later, is a range, not a digit."""
+    first, last = _year(left), _year(right)
+    return middle.low == "to" and first is not None and last is not None and last > first
 
 
 def _digits_ahead(tokens: Sequence[_Token], index: int) -> int:
