@@ -15,6 +15,8 @@ DIGIT_VECTORS = [
     ("five oh two", ["502"]),
     ("double five oh one", ["5501"]),
     ("triple seven", ["777"]),
+    ("8, double 5", ["855"]),  # the repeated digit written as a numeral
+    ("triple 0 1", ["0001"]),
     ("nineteen eighty five", ["1985"]),
     ("twenty five", ["25"]),
     ("twenty-five", ["25"]),

@@ -372,7 +372,15 @@ def _run_digits(run: Sequence[_Token]) -> Tuple[str, List[Tuple[int, int]], List
     i = 0
     while i < len(run):
         token = run[i]
-        if token.kind == "N":
+        if token.kind == "R" and i + 1 < len(run) and run[i + 1].kind == "N" and len(run[i + 1].core) == 1:
+            # "double 5": the ASR wrote the digit as a numeral after the spoken repeat word.
+            digit = run[i + 1]
+            for _ in range(REPEAT_WORDS[token.low]):
+                digits.append(digit.core)
+                sources.append((token.start, digit.end))
+            groups.append(REPEAT_WORDS[token.low])
+            i += 2
+        elif token.kind == "N":
             for offset, ch in enumerate(token.core):
                 if ch.isdigit():
                     digits.append(ch)
