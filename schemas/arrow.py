@@ -47,9 +47,10 @@ UTTERANCE_FIELDS: List[Tuple[str, pa.DataType, str]] = [
      "is dead-lettered, stage audit); null when the audit was skipped (--no-audit)."),
     ("audit_rounds", pa.int32(),
      "Times the scrubbed audio was re-transcribed: 1 = clean at once, n = n-1 widenings (AUDIT_RESIDUE entities); "
-     "0 when nothing was redacted (the audio is the one already transcribed and found clean) or with --no-audit; "
-     "with nothing redacted, 2 = the second listen (the transcript asked for a value: heard packed, then alone, clean "
-     "both times) and 1 = heard once more, packed, because the ASR doubted a word."),
+     "0 with --no-audit. With nothing redacted (the audio is the one already transcribed and found clean), the "
+     "second listen: 2 = the transcript asked for a value (heard packed, then alone, clean both times), 1 = heard "
+     "once more, packed (second_listen.every_clip, shipped on; with it off, only a clip whose word the ASR "
+     "doubted), 0 = not heard again."),
     ("asr_model", pa.string(), "The speech model that made the transcript, e.g. faster-whisper/tiny.en."),
     ("pipeline_version", pa.string(), "voicescrub version that wrote the row."),
     ("processed_at", pa.timestamp("us", tz="UTC"), "When the row was produced, UTC."),
