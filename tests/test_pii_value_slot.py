@@ -83,6 +83,8 @@ def test_a_found_value_fills_the_slot(detector: PiiDetector) -> None:
     ("My mail is ironed on to that northwindmail.com", "EMAIL_ADDRESS", "ironed on to that northwindmail.com"),
     # ... up to a closing word
     ("My password is harder to fix hash copper and that's it.", "PASSWORD", "harder to fix hash copper"),
+    # no link word, but a symbol said between two pieces ("garden eight five hash orange")
+    ("Log me in, password guard on 85 hash orange.", "PASSWORD", "guard on 85 hash orange"),
 ])
 def test_a_word_value_found_in_part_takes_its_slot(detector: PiiDetector, text: str, entity_type: str,
                                                     piece: str) -> None:

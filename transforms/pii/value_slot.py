@@ -176,8 +176,9 @@ def _widened_over_slot(text: str, cores: Sequence[Tuple[int, int, str]], spans: 
     return others + [PiiSpan(value.entity_type, new_start, new_end, value.score, value.recognizer)]
 
 
-#: How a handle's separators are said, and how tiny.en writes "dot" ("victim not heartly").
-_SPOKEN_SEPARATORS = frozenset("dot not underscore dash hyphen".split())
+#: How a handle's separators (and a password's "hash") are said, and how tiny.en writes "dot"
+#: ("victim not heartly", "garden eight five hash orange").
+_SPOKEN_SEPARATORS = frozenset("dot not underscore dash hyphen hash".split())
 
 
 def _dictated_handle(words: Sequence[str]) -> bool:
