@@ -140,8 +140,9 @@ class AuditRedactionFn(beam.DoFn):
     def _second_listen_views(self, clip: Clip) -> int:
         """How many more times to hear a clip with nothing redacted: 2 (packed, then alone)
         when its transcript asks for a value, 1 (packed with the others) for every other clip
-        (``every_clip``) or, with that off, when the ASR doubted a word (opt-in), else 0. Its redacted transcript is the transcript itself (the
-        clear one is dropped after audio redaction)."""
+        (``every_clip``) or, with that off, when the ASR doubted a word (opt-in), else 0. Its
+        redacted transcript is the transcript itself (the clear one is dropped after audio
+        redaction)."""
         assert self._detector is not None
         detector = self._detector.value
         if detector.asks_for_value(clip.transcript_redacted or ""):
