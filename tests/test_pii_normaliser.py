@@ -93,6 +93,15 @@ def test_every_digit_maps_inside_its_run() -> None:
             assert run.char_start <= start < end <= run.char_end
 
 
+def test_a_sum_read_as_an_identifier_loses_its_currency_sign() -> None:
+    # Left in, the sign would make every later reader (the digit-run fail-safe) take the run
+    # for an amount of money.
+    normalised = normalise("account $10.89, 5506")
+    assert "$" not in normalised.text
+    run, = normalised.digit_runs
+    assert normalised.to_original(run.norm_start, run.norm_end) == (len("account $"), len("account $10.89, 5506"))
+
+
 def test_unchanged_text_maps_one_to_one() -> None:
     text = "Turn on the kitchen lights, please."
     normalised = normalise(text)

@@ -147,6 +147,7 @@ class _Token:
     gap_before: str  # original characters between the previous core and this one
     kind: str = "O"  # N numeral, W number word, R repeat word, H homophone, J joiner word, O other
     digit_homophone: bool = False
+    sign: int = 0  # characters of a currency sign right before ``start`` that a digit run takes in
 
 
 @dataclass(frozen=True)
@@ -194,9 +195,10 @@ def _tokenise(text: str) -> List[_Token]:
     for k in range(1, len(tokens)):
         token = tokens[k]
         if tokens[k - 1].low in _IDENTIFIER_NOUNS and _CURRENCY_NUMERAL.fullmatch(token.core):
-            # The currency sign becomes part of the gap: the digits are read as a numeral.
+            # The digits are read as a numeral; their run replaces the sign too, so nothing
+            # downstream reads the identifier as money.
             tokens[k] = _Token(token.start + 1, token.end, token.core[1:], token.low[1:],
-                               token.gap_before + token.core[0])
+                               token.gap_before, sign=1)
     return tokens
 
 
@@ -442,7 +444,8 @@ def _find_digit_runs(tokens: Sequence[_Token], taken: Sequence[bool]) -> List[_R
         run = [t for t in tokens[i : j + 1] if t.kind != "J"]
         digits, sources, groups = _run_digits(run)
         if digits:
-            replacements.append(_Replacement(run[0].start, run[-1].end, digits, tuple(sources), True, tuple(groups)))
+            replacements.append(_Replacement(run[0].start - run[0].sign, run[-1].end, digits, tuple(sources), True,
+                                             tuple(groups)))
         i = j + 1
     return replacements
 
