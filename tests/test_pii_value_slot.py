@@ -145,7 +145,7 @@ def test_cues_of_types_not_detected_are_left_out(tmp_path) -> None:
     ("Pay Chloe hardly 50 pounds.", 1, 1),  # the payee rule, not spaCy: still a name
     ("My card number is F. F. F. F. I. I. F.", 1, 0),  # the tone itself, written as letters
 ])
-def test_relisten_drops_lower_case_spacy_names(detector: PiiDetector, text: str, first_pass: int,
+def test_relisten_drops_names_made_of_the_tone(detector: PiiDetector, text: str, first_pass: int,
                                                 relisten: int) -> None:
     assert len([s for s in detector.detect(text) if s.entity_type == "PERSON"]) == first_pass
     assert len([s for s in detector.detect(text, relisten=True) if s.entity_type == "PERSON"]) == relisten

@@ -152,8 +152,7 @@ class PiiDetector:
         spans = [self._trim_person(text, s) for s in spans]
         spans = [s for s in spans if not self._is_denied_person(text, s)]
         if relisten:
-            spans = [s for s in spans if not _lower_case_spacy_name(text, s)
-                     and not _initials_only_spacy_name(text, s)]
+            spans = [s for s in spans if not _tone_heard_as_name(text, s)]
         # The country code and bank code of a dictated IBAN, written apart from its digits.
         spans = self._iban_prefix.extend(text, spans)
         spans = self._resolve(spans)
@@ -285,20 +284,16 @@ class PiiDetector:
         return kept
 
 
-def _lower_case_spacy_name(text: str, span: PiiSpan) -> bool:
-    """A PERSON span from spaCy's NER without one capital letter ("bin", "f**k nx")."""
-    return (span.entity_type == "PERSON" and span.recognizer == SpacyRecognizer.__name__
-            and not any(ch.isupper() for ch in text[span.char_start:span.char_end]))
-
-
-def _initials_only_spacy_name(text: str, span: PiiSpan) -> bool:
-    """A PERSON span from spaCy's NER made of single letters only ("F. F. F. F. I. I. F."):
-    in a re-listen, the tone written as letters. On the never-seen corpus of seed 121212 two
-    clips were dead-lettered for such a "name" heard over their bleeped card and account."""
+def _tone_heard_as_name(text: str, span: PiiSpan) -> bool:
+    """A PERSON span from spaCy's NER that a re-listen makes of the tone or the words around it:
+    one without a capital letter ("bin", "f**k nx"; Whisper capitalises the names it hears), or
+    one made of single letters only ("F. F. F. F. I. I. F.", the tone written as letters; on the
+    never-seen corpus of seed 121212 two clips were dead-lettered for such a "name" heard over
+    their bleeped card and account)."""
     if span.entity_type != "PERSON" or span.recognizer != SpacyRecognizer.__name__:
         return False
     words = [w.strip(_EDGE_PUNCTUATION) for w in text[span.char_start:span.char_end].split()]
-    return bool(words) and all(len(w) <= 1 for w in words)
+    return not any(ch.isupper() for w in words for ch in w) or all(len(w) <= 1 for w in words)
 
 
 def _is_number(word: str) -> bool:
