@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timezone
 
 import apache_beam as beam
@@ -32,7 +33,7 @@ from transforms.write_parquet import PublishFiles, WriteParquet
 
 
 def audio_redaction_settings(config: JobConfig, pii_config: PiiConfig) -> AudioRedactionSettings:
-    return AudioRedactionSettings(
+    settings = AudioRedactionSettings(
         treatment=config.audio_redaction,
         treatment_by_entity=dict(pii_config.audio_treatment),
         tone_hz=config.beep_hz,
@@ -41,6 +42,10 @@ def audio_redaction_settings(config: JobConfig, pii_config: PiiConfig) -> AudioR
         pad_after_s=config.pad_after_s,
         audio_format=config.audio_format,
     )
+    if not config.fit_edges_to_audio:
+        # --fixed-pads: the edges fitted to the audio assume tiny.en's word timing.
+        settings = dataclasses.replace(settings, end_at_pause=None, start_at_dip=None)
+    return settings
 
 
 def pseudonym_settings(config: JobConfig) -> PseudonymSettings:

@@ -35,6 +35,7 @@ class JobConfig:
     pad_before_s: float
     pad_after_s: float
     audio_format: str
+    fit_edges_to_audio: bool
     keyring: str
     pseudonym_period: str
     create_keys: bool
@@ -108,9 +109,16 @@ def build_arg_parser() -> argparse.ArgumentParser:
     audio.add_argument("--beep-level", default="match",
                        help="'match' the speech level (default) or a fixed level in dBFS, e.g. -20")
     audio.add_argument("--pad-before-ms", type=float, default=300.0,
-                       help="redact this much before each span (default 300: whisper word starts run late by 0.2-0.36 s)")
+                       help="redact this much before each span where the clip's audio gives no "
+                            "dip to start at, or with --fixed-pads (default 300: whisper word "
+                            "starts run late by 0.2-0.36 s)")
     audio.add_argument("--pad-after-ms", type=float, default=250.0,
-                       help="redact this much after each span (default 250)")
+                       help="redact this much after each span where the clip's audio gives no "
+                            "pause to end at, or with --fixed-pads (default 250)")
+    audio.add_argument("--fixed-pads", dest="fit_edges_to_audio", action="store_false",
+                       help="pad every span by --pad-before-ms/--pad-after-ms instead of "
+                            "starting at the dip before the value and ending at the pause after "
+                            "it (both tuned to tiny.en's word times: measure another model both ways)")
     audio.add_argument("--audio-format", choices=OUTPUT_FORMATS, default="flac",
                        help="encoding of audio_redacted (default flac)")
     audio.add_argument("--no-audit", dest="audit", action="store_false",
@@ -182,6 +190,7 @@ def parse_job_args(argv: Optional[Sequence[str]]) -> Tuple[JobConfig, List[str]]
         pad_before_s=args.pad_before_ms / 1000.0,
         pad_after_s=args.pad_after_ms / 1000.0,
         audio_format=args.audio_format,
+        fit_edges_to_audio=args.fit_edges_to_audio,
         keyring=args.keyring,
         pseudonym_period=args.pseudonym_period,
         create_keys=args.create_keys,

@@ -10,7 +10,7 @@ import pytest
 from schemas.records import AudioInterval, PiiSpan, Segment, TimedWord, Transcript
 import numpy as np
 
-from transforms.alignment import (AlignedSpan, AlignmentError, EndAtPause, align_spans, merge_intervals,
+from transforms.alignment import (AlignedSpan, AlignmentError, EndAtPause, StartAtDip, align_spans, merge_intervals,
                                   spoken_pieces)
 
 NO_PAD = {"pad_before_s": 0.0, "pad_after_s": 0.0}
@@ -424,6 +424,94 @@ def test_silent_clip_keeps_the_fixed_pad() -> None:
     ],
 )
 def test_unusable_pause_settings_or_audio_raise(kwargs) -> None:
+    transcript = make_transcript([("4111", 0.0, 0.4, 0)])
+    with pytest.raises(AlignmentError):
+        align_spans([span_of(transcript, "4111")], transcript, 1.0, **kwargs)
+
+
+# --- starting at the dip before the PII ---------------------------------------------------
+
+
+def speech_with_dips(total_s: float, dips: Sequence[tuple[float, float, float]], seed: int = 2) -> np.ndarray:
+    """Loud noise ("speech") turned down by the given factor in each (start, end, factor) stretch."""
+    pcm = speech_with_pauses(total_s, [], seed=seed).astype(np.float64)
+    for start_s, end_s, factor in dips:
+        pcm[int(round(start_s * SR)):int(round(end_s * SR))] *= factor
+    return pcm.round().astype(np.int16)
+
+
+def start_of(words, pcm, needle: str, settings: StartAtDip = StartAtDip(), pad_before_s: float = 0.30) -> float:
+    transcript = make_transcript(words)
+    aligned = only(align_spans([span_of(transcript, needle)], transcript, len(pcm) / SR,
+                               pad_before_s=pad_before_s, pad_after_s=0.0, pcm=pcm, sample_rate=SR,
+                               start_at_dip=settings))
+    return aligned.interval.start_s
+
+
+WORDS_AT_ONE = [("card", 0.0, 0.6, 0), ("is", 0.6, 1.0, 0), ("4111", 1.0, 1.7, 0), ("thanks", 1.8, 2.5, 0)]
+
+
+def test_start_goes_to_the_quietest_moment_before_the_words() -> None:
+    # The words meet at 0.76 s, 0.24 s before the ASR's late start of the value.
+    pcm = speech_with_dips(3.0, [(0.75, 0.77, 0.05)])
+    start = start_of(WORDS_AT_ONE, pcm, "4111")
+    assert 0.75 <= start <= 0.77, "start is not at the dip"
+    assert start > 1.0 - 0.30  # the fixed pad would have bleeped 60 ms of the word before
+
+
+def test_a_dip_too_close_to_the_asr_start_is_not_taken() -> None:
+    # The quietest moment, 0.10 s before the ASR start, can be a stop inside the first digit.
+    pcm = speech_with_dips(3.0, [(0.89, 0.91, 0.01), (0.70, 0.72, 0.2)])
+    start = start_of(WORDS_AT_ONE, pcm, "4111")
+    assert 0.70 <= start <= 0.72, "start is not at the deepest dip inside the window"
+
+
+def test_a_dip_too_far_before_the_asr_start_is_not_taken() -> None:
+    pcm = speech_with_dips(3.0, [(0.55, 0.57, 0.01)])
+    start = start_of(WORDS_AT_ONE, pcm, "4111")
+    assert 1.0 - StartAtDip().earliest_s <= start <= 1.0 - StartAtDip().latest_s, "start left the window"
+
+
+def test_silence_in_the_window_starts_at_its_first_moment() -> None:
+    # Equal quiet all along (a pause before the value): the earliest frame, redacting more.
+    pcm = speech_with_pauses(3.0, [(0.60, 0.85)])
+    assert math.isclose(start_of(WORDS_AT_ONE, pcm, "4111"), 0.655, abs_tol=1e-6), "start not at the pause's start"
+
+
+def test_guard_moves_the_start_earlier() -> None:
+    pcm = speech_with_dips(3.0, [(0.75, 0.77, 0.05)])
+    plain = start_of(WORDS_AT_ONE, pcm, "4111")
+    guarded = start_of(WORDS_AT_ONE, pcm, "4111", StartAtDip(guard_s=0.03))
+    assert math.isclose(guarded, plain - 0.03, abs_tol=1e-9), "guard not applied"
+
+
+def test_the_clip_start_keeps_the_fixed_pad() -> None:
+    pcm = speech_with_dips(3.0, [])
+    words = [("4111", 0.1, 0.8, 0), ("thanks", 0.9, 1.5, 0)]
+    assert start_of(words, pcm, "4111") == 0.0, "no window before the words, yet the pad was not kept"
+
+
+def test_the_end_is_untouched_by_the_start_search() -> None:
+    pcm = speech_with_dips(3.0, [(0.75, 0.77, 0.05)])
+    transcript = make_transcript(WORDS_AT_ONE)
+    aligned = only(align_spans([span_of(transcript, "4111")], transcript, 3.0, pad_before_s=0.3,
+                               pad_after_s=0.25, pcm=pcm, sample_rate=SR, start_at_dip=StartAtDip()))
+    assert math.isclose(aligned.interval.end_s, 1.95, abs_tol=1e-9), "end moved"
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"start_at_dip": StartAtDip()},  # no audio
+        {"start_at_dip": StartAtDip(), "pcm": np.zeros(SR, dtype=np.float32), "sample_rate": SR},
+        {"start_at_dip": StartAtDip(), "pcm": np.zeros(SR, dtype=np.int16), "sample_rate": 0},
+        {"start_at_dip": StartAtDip(earliest_s=float("nan")), "pcm": np.zeros(SR, dtype=np.int16), "sample_rate": SR},
+        {"start_at_dip": StartAtDip(frame_s=0.0), "pcm": np.zeros(SR, dtype=np.int16), "sample_rate": SR},
+        {"start_at_dip": StartAtDip(earliest_s=0.1, latest_s=0.2), "pcm": np.zeros(SR, dtype=np.int16), "sample_rate": SR},
+        {"start_at_dip": StartAtDip(guard_s=-0.01), "pcm": np.zeros(SR, dtype=np.int16), "sample_rate": SR},
+    ],
+)
+def test_unusable_dip_settings_or_audio_raise(kwargs) -> None:
     transcript = make_transcript([("4111", 0.0, 0.4, 0)])
     with pytest.raises(AlignmentError):
         align_spans([span_of(transcript, "4111")], transcript, 1.0, **kwargs)

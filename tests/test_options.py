@@ -61,3 +61,16 @@ def test_run_local_defaults_to_the_bundled_sample():
     assert argv[argv.index("--output") + 1] == "output"
     argv = with_defaults(["--manifest=x.jsonl", "--runner", "DirectRunner"])
     assert "--manifest" not in argv and "--manifest=x.jsonl" in argv
+
+
+def test_edges_fit_the_audio_unless_fixed_pads_are_asked_for():
+    from pipeline.build import audio_redaction_settings
+    from transforms.pii import load_pii_config
+
+    pii_config = load_pii_config()
+    config, _ = parse_job_args(["--manifest", "m", "--output", "o"])
+    fitted = audio_redaction_settings(config, pii_config)
+    assert fitted.start_at_dip is not None and fitted.end_at_pause is not None
+    config, _ = parse_job_args(["--manifest", "m", "--output", "o", "--fixed-pads", "--pad-before-ms", "250"])
+    fixed = audio_redaction_settings(config, pii_config)
+    assert (fixed.start_at_dip, fixed.end_at_pause, fixed.pad_before_s) == (None, None, pytest.approx(0.25))

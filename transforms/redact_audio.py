@@ -9,7 +9,7 @@ import apache_beam as beam
 import numpy as np
 
 from schemas.records import AudioInterval, Clip, RedactedEntity
-from transforms.alignment import EndAtPause, align_spans
+from transforms.alignment import EndAtPause, StartAtDip, align_spans
 from transforms.audio import encode_pcm16
 from transforms.audio_redaction import redact_pcm_per_treatment
 from transforms.errors import ScrubError
@@ -28,14 +28,18 @@ class AudioRedactionSettings:
     :param treatment_by_entity: per-entity-type override (from the PII config).
     :param tone_hz: beep frequency.
     :param tone_level: ``match`` (the speech's level) or a fixed dBFS.
-    :param pad_before_s: added before each span; tiny.en word starts run late by a median
-        0.21 s (90th percentile 0.36 s), measured on espeak number readings.
+    :param pad_before_s: added before each span where ``start_at_dip`` is off or finds no
+        room; tiny.en word starts run late by a median 0.21 s (90th percentile 0.36 s),
+        measured on espeak number readings.
     :param pad_after_s: added after each span.
     :param min_piece_s: a span's words cover at least this many seconds per spoken piece
         (digit or run of letters) before padding: tiny.en can squeeze a short value such as
         a card expiry into a sliver of time (``align_spans``).
     :param end_at_pause: end each redaction at the pause after the PII, found in the clip's
         own audio, instead of ``pad_after_s`` (kept when there is no pause); None: fixed pad.
+    :param start_at_dip: start each redaction at the quietest moment before the PII, found in
+        the clip's own audio, instead of ``pad_before_s`` (kept when the clip's first instants
+        leave no room); None: fixed pad.
     :param audio_format: ``flac`` or ``wav``.
     """
 
@@ -47,6 +51,7 @@ class AudioRedactionSettings:
     pad_after_s: float = 0.25
     min_piece_s: float = 0.12
     end_at_pause: Optional[EndAtPause] = EndAtPause(max_after_s=0.60)
+    start_at_dip: Optional[StartAtDip] = StartAtDip()
     audio_format: str = "flac"
 
     def treatment_for(self, entity_type: str) -> str:
@@ -75,7 +80,8 @@ def redact_clip_pcm(clip: Clip, settings: AudioRedactionSettings
     aligned = align_spans([r.as_span() for r in redactions], clip.transcript, clip.duration_s,
                           pad_before_s=settings.pad_before_s, pad_after_s=settings.pad_after_s,
                           min_piece_s=settings.min_piece_s, pcm=clip.pcm16,
-                          sample_rate=clip.sample_rate, end_at_pause=settings.end_at_pause)
+                          sample_rate=clip.sample_rate, end_at_pause=settings.end_at_pause,
+                          start_at_dip=settings.start_at_dip)
     pcm = settings.apply(clip.pcm16, clip.sample_rate,
                          [(a.interval, r.entity_type) for r, a in zip(redactions, aligned)])
     if len(pcm) != len(clip.pcm16):
