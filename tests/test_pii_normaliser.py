@@ -17,6 +17,9 @@ DIGIT_VECTORS = [
     ("triple seven", ["777"]),
     ("8, double 5", ["855"]),  # the repeated digit written as a numeral
     ("triple 0 1", ["0001"]),
+    ("nine, double-one, 6941", ["9116941"]),  # Whisper hyphenates the spoken repeat
+    ("nine-double-one six", ["9116"]),
+    ("triple-five", ["555"]),
     ("nineteen eighty five", ["1985"]),
     ("twenty five", ["25"]),
     ("twenty-five", ["25"]),
@@ -46,6 +49,8 @@ NEAR_MISSES = [
     ("Oh well, I'm going to bed", []),
     ("play track 4 to me", ["4"]),
     ("I won the race", []),
+    ("a double-decker bus", []),  # a repeat word in a compound with no digit after it
+    ("double-check my balance", []),
     ("I'm fine, thanks", []),
     ("parking is free 24 hours a day", ["24"]),
     ("buy one get one free", ["1", "1"]),

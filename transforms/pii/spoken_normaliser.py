@@ -203,8 +203,17 @@ def _tokenise(text: str) -> List[_Token]:
 
 
 def _is_number_word(low: str) -> bool:
+    """A number word, or number words joined by hyphens ("nine-one-one"); a repeat word
+    inside such a word must have a unit after it ("double-one", "nine-double-one": how
+    Whisper writes a dictated "nine double one")."""
     parts = low.split("-")
-    return all(p in UNIT_WORDS or p in TEEN_WORDS or p in TENS_WORDS or p in SCALE_WORDS for p in parts)
+    for index, part in enumerate(parts):
+        if part in REPEAT_WORDS and len(parts) > 1:
+            if not (index + 1 < len(parts) and parts[index + 1] in UNIT_WORDS):
+                return False
+        elif not (part in UNIT_WORDS or part in TEEN_WORDS or part in TENS_WORDS or part in SCALE_WORDS):
+            return False
+    return True
 
 
 def _classify(token: _Token) -> None:
