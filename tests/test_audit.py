@@ -248,9 +248,9 @@ class FindsOnlyInFirstTranscripts:
         self.config = detector.config
         self.readings: List[bool] = []
 
-    def detect(self, text: str, *, relisten: bool = False):  # -> List[PiiSpan]
+    def detect(self, text: str, *, relisten: bool = False, banking_clip: bool = False):  # -> List[PiiSpan]
         self.readings.append(relisten)
-        return [] if relisten else self._detector.detect(text)
+        return [] if relisten else self._detector.detect(text, banking_clip=banking_clip)
 
     def __getattr__(self, name: str):  # asks_for_value, doubts, ...
         return getattr(self._detector, name)
@@ -338,3 +338,30 @@ def test_a_re_listen_that_fails_dead_letters_the_clip_and_the_job_goes_on(narrow
     dead, = out["dead"]
     assert (dead.stage, dead.utterance_id) == ("audit", "u1")
     assert dead.error_type == "AttributeError"
+
+
+class _RecordsHowItWasAsked:
+    def __init__(self) -> None:
+        self.asked: List[Dict[str, bool]] = []
+
+    def detect(self, text: str, *, relisten: bool = False, banking_clip: bool = False):  # -> List[PiiSpan]
+        self.asked.append({"relisten": relisten, "banking_clip": banking_clip})
+        return []
+
+
+@pytest.mark.parametrize("entities, critical, expected", [
+    ((), False, {"relisten": False, "banking_clip": False}),  # a second listen: no tone in it
+    (("CREDIT_CARD",), True, {"relisten": True, "banking_clip": True}),
+    (("PERSON",), False, {"relisten": True, "banking_clip": False}),
+])
+def test_the_audit_reads_a_clip_with_banking_pii_as_a_banking_clip(entities, critical, expected) -> None:
+    from types import SimpleNamespace
+
+    from transforms.audit import AuditRedactionFn
+
+    recorder = _RecordsHowItWasAsked()
+    fn = object.__new__(AuditRedactionFn)  # only the detection step, no model
+    fn._detector = SimpleNamespace(value=recorder)
+    clip = SimpleNamespace(entities=entities, contains_critical_pii=critical)
+    fn._detect(clip, "Paying with current... my 417 then.")
+    assert recorder.asked == [expected]

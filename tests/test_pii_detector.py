@@ -409,6 +409,21 @@ def test_critical_flag(detector: PiiDetector) -> None:
     assert contains_critical_pii([], config) is False
 
 
+@pytest.mark.parametrize("text, plain, in_banking_clip", [
+    # A re-listen that heard what the first transcript dropped, its cue gone under the tone.
+    ("Paying the gas meal with current... It's my real 929.", 0, 1),
+    ("Paying with current... my 417 then.", 0, 1),
+    # Still harmless in a banking clip: an amount, a short number.
+    ("Paying with current... $929 please.", 0, 0),
+    ("Paying with current... in 2 days.", 0, 0),
+])
+def test_a_known_banking_clip_reads_its_digits_in_banking_mode(
+        detector: PiiDetector, text: str, plain: int, in_banking_clip: int) -> None:
+    assert len(detector.detect(text, relisten=True)) == plain
+    found = detector.detect(text, relisten=True, banking_clip=True)
+    assert [s.entity_type for s in found] == ["DIGIT_SEQUENCE"] * in_banking_clip
+
+
 def test_empty_text(detector: PiiDetector) -> None:
     assert detector.detect("") == []
     assert detector.detect("   ") == []

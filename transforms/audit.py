@@ -157,7 +157,10 @@ class AuditRedactionFn(beam.DoFn):
         # [tone]" -> "My PIN is stuck"): the detector reads it as such (see ``relisten``).
         # A clip with nothing redacted has no tone in it: its second listen is read like
         # a first transcript, value slots included.
-        return self._detector.value.detect(text, relisten=bool(clip.entities))
+        # A clip whose first transcript held banking PII is a banking clip, whatever its
+        # re-listen kept of the words around the tone.
+        return self._detector.value.detect(text, relisten=bool(clip.entities),
+                                           banking_clip=clip.contains_critical_pii)
 
     # Left unannotated: Beam would read annotations as element type hints.
     def process(self, batch):  # type: ignore[no-untyped-def]

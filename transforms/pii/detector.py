@@ -123,7 +123,7 @@ class PiiDetector:
             ),
         )
 
-    def detect(self, text: str, *, relisten: bool = False) -> List[PiiSpan]:
+    def detect(self, text: str, *, relisten: bool = False, banking_clip: bool = False) -> List[PiiSpan]:
         """Find PII spans in a transcript.
 
         :param text: the transcript (``Transcript.text``).
@@ -133,6 +133,11 @@ class PiiDetector:
             found with no capital letter ("reset my bin", "nx nx") is not taken, since Whisper
             capitalises the names it hears; nor is one made of single letters only ("F. F. F.
             I. F."), which is how tiny.en writes the 1 kHz tone itself.
+        :param banking_clip: the clip is known to hold banking or government PII (found in its
+            first transcript): its digit runs are read in the clip-level banking mode even when
+            ``text`` kept no banking word. A re-listen can hear what the first transcript
+            dropped ("... [tone]. It's time of year 929." for "..., expiry oh nine twenty nine")
+            while the cue went under the tone.
         :return: spans on ``text`` offsets, snapped to whole words, sorted by position;
             spans of different types may overlap (the caller merges them).
             A banking span right after a spoken IBAN prefix ("DB64, K-W-H-L") is widened
@@ -146,7 +151,7 @@ class PiiDetector:
             language=self.config.language,
             entities=self._entities,
             score_threshold=self.config.score_threshold,
-            ad_hoc_recognizers=[self._failsafe.bind(normalised)],
+            ad_hoc_recognizers=[self._failsafe.bind(normalised, banking_clip=banking_clip)],
         )
         spans = [self._to_span(normalised, result) for result in results if result.end > result.start]
         spans = [self._trim_person(text, s) for s in spans]

@@ -160,6 +160,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         """
         self.policy = policy
         self._runs: Dict[int, DigitRun] = {}
+        self._banking_clip = False
         self._phrases = tuple(p.replace(" ", "") for p in policy.banking_context_phrases)
         self._fuzzy_words = tuple(sorted(policy.fuzzy_banking_words))
         self._sound_alikes = tuple(tuple(p.split()) for p in policy.banking_sound_alikes)
@@ -182,13 +183,17 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
     def load(self) -> None:
         """Nothing to load."""
 
-    def bind(self, normalised: NormalisedText) -> "DigitRunFailsafeRecognizer":
+    def bind(self, normalised: NormalisedText, *, banking_clip: bool = False) -> "DigitRunFailsafeRecognizer":
         """A copy that knows how each run of ``normalised`` was spoken (for one ``analyze`` call).
 
         :param normalised: the normaliser's output for the transcript about to be analysed.
+        :param banking_clip: the clip is known to carry banking context even where this text
+            shows none (the audit's re-listen of a clip whose first transcript had banking
+            PII): the clip-level mode is at least ``"weak"``.
         """
         bound = copy.copy(self)
         bound._runs = {run.norm_start: run for run in normalised.digit_runs}
+        bound._banking_clip = banking_clip
         return bound
 
     def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None) -> List[RecognizerResult]:
@@ -203,6 +208,8 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         # Clip-level banking mode: strong with a banking word, weak (times, dates and quantities
         # still harmless) when only a sound-alike ("see me", "bim") stands for one.
         clip_banking = self._clip_banking(words, banking_at)
+        if not clip_banking and self._banking_clip and self.policy.clip_banking_min_digits:
+            clip_banking = "weak"
         results: List[RecognizerResult] = []
         fragments: List[Tuple[int, int, int, int]] = []  # (word index, start, end, digits) of short banking-context runs
         codes: List[int] = []  # word indexes of the runs redacted on their own merit
