@@ -149,6 +149,8 @@ def test_recognizers_find_spoken_pii(detector: PiiDetector, text: str, expected_
 
 
 HARMLESS = [
+    "Change my username-and-password.",  # a hyphenated phrase, not a value glued to its cue
+    "What's my username.",
     "Set a timer for twenty five minutes.",
     "Set a timer for 25 minutes and 30 seconds.",
     "Turn the oven to three hundred and fifty degrees.",

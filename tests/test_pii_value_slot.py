@@ -53,6 +53,8 @@ SLOTS = [
     ("The pin number is 8 or 9, 7.", "PIN", "8 or 9, 7"),
     # a handle dictated straight after the cue, "dot" written "not"
     ("Log me in, username victim not heartly, thanks.", "USERNAME", "victim not heartly"),
+    # the value glued onto the cue's own word by a dot: the whole word goes
+    ("Log me in, username.om.mada, password", "USERNAME", "username.om.mada"),
     # at most max_words (8) words
     ("I live at 7200 and 7900 and I seek a more present.", "STREET_ADDRESS", "7200 and 7900 and I seek a more"),
 ]

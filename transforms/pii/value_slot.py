@@ -96,6 +96,13 @@ class ValueSlots:
             phrase = " ".join(match.group(0).lower().split())
             # A cue that ends in a link word ("live at", "birth is") is linked already.
             entity_type = self._types[phrase]
+            glued = (_glued_to_cue(text, cores, match.start(), match.end())
+                     if entity_type in self._policy.word_value_types else None)
+            if glued is not None:
+                # "username.om.mada": the value is in the cue's own word.
+                if not any(s.char_start < glued[1] and s.char_end > glued[0] for s in spans + found):
+                    found.append(PiiSpan(entity_type, glued[0], glued[1], self._policy.score, RECOGNIZER))
+                continue
             slot = self._slot(text, cores, match.end(), next_cue,
                               linked=phrase.split()[-1] in self._policy.links,
                               handle=entity_type in self._policy.word_value_types)
@@ -187,6 +194,20 @@ def _dictated_handle(words: Sequence[str]) -> bool:
     return any(word in _SPOKEN_SEPARATORS and words[i - 1] not in _FUNCTION_WORDS
                and words[i + 1] not in _FUNCTION_WORDS
                for i, word in enumerate(words[1:-1], start=1))
+
+
+def _glued_to_cue(text: str, cores: Sequence[Tuple[int, int, str]], cue_start: int,
+                  cue_end: int) -> Optional[Tuple[int, int]]:
+    """The word holding the cue when the ASR glued the value onto it with a dot or an "@"
+    ("username.om.mada"), else None. A hyphen is left out: tiny.en hyphenates plain words
+    ("username-and-password")."""
+    for start, end, _ in cores:
+        if start <= cue_start < end:
+            rest = text[cue_end:end]
+            if end > cue_end and rest[0] in "@." and sum(ch.isalnum() for ch in rest) >= 2:
+                return start, end
+            return None
+    return None
 
 
 def _ends_clause(gap: str) -> bool:
