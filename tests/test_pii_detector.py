@@ -150,6 +150,8 @@ def test_recognizers_find_spoken_pii(detector: PiiDetector, text: str, expected_
 
 HARMLESS = [
     "Change my username-and-password.",  # a hyphenated phrase, not a value glued to its cue
+    "I want to underscore the importance of this.",  # the verb, and the key below
+    "Type an underscore between the words.",
     "What's my username.",
     "Set a timer for twenty five minutes.",
     "Set a timer for 25 minutes and 30 seconds.",
@@ -492,6 +494,8 @@ CLIP_BANKING = [
     ("Password, Rivet to hash maple.", 1, [("PASSWORD", "Rivet to hash maple")]),
     ("Log me in, password rivet to hash maple", 1, [("PASSWORD", "rivet to hash maple")]),
     ("Log me in, username or underscore Quill, thanks.", 1, [("USERNAME", "or underscore Quill")]),
+    # two words joined by a spoken "underscore" with the cue lost ("Sign in as" heard as "Sided as")
+    ("Sided as Rivet underscore harbor.", 1, [("USERNAME", "Rivet underscore harbor")]),
     # a security code the ASR cut to two digits ("triple six" as "3, 6"), a handle split at its
     # initial, a password glued to its keyword with hyphens
     ("Security code, 3, 6, please finish the payment.", 1, [("CARD_CVV", "3, 6")]),
