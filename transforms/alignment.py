@@ -354,15 +354,21 @@ def align_spans(
         raise AlignmentError("minimum length is not usable")
     pauses: Optional[_Pauses] = None
     dips: Optional[_FrameLevels] = None
-    if end_at_pause is not None or start_at_dip is not None:
+    levels: dict[float, _FrameLevels] = {}  # one pass over the clip per frame size
+
+    def levels_at(frame_s: float) -> _FrameLevels:
         if pcm is None or sample_rate is None:
             raise AlignmentError("fitting an edge to the audio needs the audio")
+        if frame_s not in levels:
+            levels[frame_s] = _FrameLevels(pcm, sample_rate, frame_s)
+        return levels[frame_s]
+
     if end_at_pause is not None:
         end_at_pause.validate()
-        pauses = _Pauses(_FrameLevels(pcm, sample_rate, end_at_pause.frame_s), end_at_pause)  # type: ignore[arg-type]
+        pauses = _Pauses(levels_at(end_at_pause.frame_s), end_at_pause)
     if start_at_dip is not None:
         start_at_dip.validate()
-        dips = _FrameLevels(pcm, sample_rate, start_at_dip.frame_s)  # type: ignore[arg-type]
+        dips = levels_at(start_at_dip.frame_s)
     words = transcript.words
     segments = transcript.segments
     word_times = _repair_word_times(words, segments)

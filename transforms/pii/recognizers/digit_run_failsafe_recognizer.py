@@ -208,8 +208,6 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         # Clip-level banking mode: strong with a banking word, weak (times, dates and quantities
         # still harmless) when only a sound-alike ("see me", "bim") stands for one.
         clip_banking = self._clip_banking(words, banking_at)
-        if not clip_banking and self._banking_clip and self.policy.clip_banking_min_digits:
-            clip_banking = "weak"
         results: List[RecognizerResult] = []
         fragments: List[Tuple[int, int, int, int]] = []  # (word index, start, end, digits) of short banking-context runs
         codes: List[int] = []  # word indexes of the runs redacted on their own merit
@@ -523,7 +521,8 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         return sorted(set(found))
 
     def _clip_banking(self, words: List[Word], banking_at: Sequence[int]) -> str:
-        """``"strong"`` (a banking word), ``"weak"`` (only a sound-alike of one) or ``""`` (neither).
+        """``"strong"`` (a banking word), ``"weak"`` (only a sound-alike of one, or a clip bound
+        as a banking clip whose text shows none) or ``""`` (neither).
 
         A sound-alike is weaker evidence than a banking word: it puts the clip in banking mode
         but does not lower the bar of the runs around it (rule 2).
@@ -532,7 +531,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
             return ""
         if banking_at:
             return "strong"
-        if self._has_sound_alike(words):
+        if self._banking_clip or self._has_sound_alike(words):
             return "weak"
         return ""
 
