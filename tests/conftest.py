@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from typing import Dict, List
 
 import pytest
@@ -45,16 +44,20 @@ def pii_detector():
     return load_detector(None, None)
 
 
-@pytest.fixture
-def espeak(tmp_path):
-    """Synthesise speech to a WAV file, or skip where espeak-ng is not installed."""
-    if shutil.which("espeak-ng") is None:
-        pytest.skip("espeak-ng not installed")
-    import subprocess
+#: Committed speech clips (``tests/audio/make_clips.py`` makes them; no synthesiser at test time).
+TEST_AUDIO = os.path.join(REPO, "tests", "audio")
 
-    def speak(text: str, name: str = "speech.wav", voice: str = "en-us", speed: int = 160) -> str:
-        path = str(tmp_path / name)
-        subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", path, text], check=True)
-        return path
 
-    return speak
+def speech_clip_path(name: str) -> str:
+    """The committed clip ``tests/audio/<name>.flac`` (espeak-ng's 22.05 kHz mono speech)."""
+    path = os.path.join(TEST_AUDIO, f"{name}.flac")
+    assert os.path.isfile(path), f"missing test clip {name}: run tests/audio/make_clips.py"
+    return path
+
+
+def speech_clip_pcm(name: str):  # -> np.ndarray
+    """The committed clip ``name`` decoded as the pipeline decodes: 16 kHz mono int16 PCM."""
+    from transforms.audio import decode_to_pcm16
+
+    with open(speech_clip_path(name), "rb") as handle:
+        return decode_to_pcm16(handle.read(), max_duration_s=60.0)

@@ -3,6 +3,7 @@ from types import SimpleNamespace as NS
 import numpy as np
 from faster_whisper import decode_audio
 
+from tests.conftest import speech_clip_path
 from transforms.asr import AsrSettings, BUNDLED_MODEL, build_transcript, transcribe
 
 
@@ -47,8 +48,8 @@ def test_model_label_never_exposes_a_local_path(tmp_path):
     assert AsrSettings().model == BUNDLED_MODEL
 
 
-def test_real_model_transcribes_speech_with_word_times(whisper_model, espeak):
-    audio = decode_audio(espeak("please set a timer for ten minutes"), sampling_rate=16000)
+def test_real_model_transcribes_speech_with_word_times(whisper_model):
+    audio = decode_audio(speech_clip_path("timer"), sampling_rate=16000)
     transcript = transcribe(whisper_model, audio, beam_size=1)
     check_offsets(transcript)
     assert "timer" in transcript.text.lower()

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import math
 import re
-import shutil
-import subprocess
-import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from schemas.records import AudioInterval, PiiSpan
+from tests.conftest import speech_clip_pcm
 from transforms.audio_redaction import (
     AudioRedactionError,
     active_speech_level_dbfs,
@@ -202,25 +200,9 @@ def test_unusable_input_raises(pcm: np.ndarray, kwargs: dict, treated: list) -> 
 
 # --- real speech made with espeak-ng ------------------------------------------------
 
-requires_espeak = pytest.mark.skipif(
-    shutil.which("espeak-ng") is None or shutil.which("sox") is None, reason="espeak-ng or sox not on PATH"
-)
-
-
-def speak(tmp_path: Path, text: str, name: str) -> np.ndarray:
-    """16 kHz int16 speech of ``text`` (espeak-ng, resampled by sox)."""
-    raw, resampled = tmp_path / f"{name}.raw.wav", tmp_path / f"{name}.wav"
-    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "160", "-w", str(raw), text], check=True, capture_output=True)
-    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(resampled)], check=True, capture_output=True)
-    with wave.open(str(resampled)) as wav:
-        assert wav.getframerate() == SR and wav.getsampwidth() == 2
-        return np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16).copy()
-
-
-@requires_espeak
 @pytest.mark.parametrize("treatment", ["beep", "silence"])
 def test_redaction_on_espeak_speech(tmp_path: Path, treatment: str) -> None:
-    pcm = speak(tmp_path, "my card number is four one one one two two two two, thank you", "speech")
+    pcm = speech_clip_pcm("card_words")  # "my card number is four one one one two two two two, ..."
     duration_s = pcm.size / SR
     intervals = [AudioInterval(duration_s * 0.35, duration_s * 0.75)]
     out = redact_pcm(pcm, SR, intervals, treatment=treatment)
@@ -238,7 +220,6 @@ def trimmed(pcm: np.ndarray) -> np.ndarray:
     return pcm[loud[0] : loud[-1] + 1]
 
 
-@requires_espeak
 def test_whisper_aligned_digits_are_redacted(tmp_path: Path) -> None:
     """End to end on real speech: the digits' audio (known from how the clip was built) is covered."""
     asr = pytest.importorskip("transforms.asr")
@@ -247,8 +228,7 @@ def test_whisper_aligned_digits_are_redacted(tmp_path: Path) -> None:
     gap = np.zeros(int(0.15 * SR), np.int16)
     lead = np.zeros(int(0.3 * SR), np.int16)
     before, digits, after = (
-        trimmed(speak(tmp_path, text, f"part{i}"))
-        for i, text in enumerate(["please send it to account", "9 8 7 6 5 4 3 2", "and that is all"])
+        trimmed(speech_clip_pcm(name)) for name in ("account_before", "account_digits", "account_after")
     )
     pcm = np.concatenate([lead, before, gap, digits, gap, after, lead])
     digits_start = lead.size + before.size + gap.size

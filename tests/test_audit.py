@@ -11,8 +11,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
-import shutil
-import subprocess
 from typing import Any, Dict, List
 
 import apache_beam as beam
@@ -22,8 +20,9 @@ from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.utils.shared import Shared
 
 from schemas.records import AudioInterval, Clip, ManifestEntry, RedactedEntity
+from tests.conftest import speech_clip_pcm
 from transforms.asr import AsrSettings, transcribe
-from transforms.audio import decode_exact_pcm16, decode_to_pcm16, encode_pcm16, pcm16_to_float
+from transforms.audio import decode_exact_pcm16, encode_pcm16, pcm16_to_float
 from transforms.audio_redaction import redact_pcm
 from transforms.audit import AuditRedaction
 from transforms.pii.spoken_normaliser import normalise
@@ -34,7 +33,6 @@ from transforms.stage import DEAD_LETTER
 from transforms.transcribe import whisper_tag
 
 CARD = "4539148803436467"
-SPEECH = "My card number is " + " ".join(CARD) + ". Thank you."
 TONE_HZ = 1000.0
 RATE = 16000
 
@@ -69,13 +67,9 @@ def heard_digits(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def spoken_card(tmp_path_factory) -> np.ndarray:
-    if shutil.which("espeak-ng") is None:
-        pytest.skip("espeak-ng not installed")
-    path = str(tmp_path_factory.mktemp("audit") / "card.wav")
-    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "160", "-w", path, SPEECH], check=True)
-    with open(path, "rb") as handle:
-        return decode_to_pcm16(handle.read(), max_duration_s=60.0)
+def spoken_card() -> np.ndarray:
+    """``tests/audio/card_spoken.flac``: "My card number is" then ``CARD`` digit by digit."""
+    return speech_clip_pcm("card_spoken")
 
 
 @pytest.fixture(scope="module")

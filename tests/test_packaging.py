@@ -2,10 +2,13 @@
 from outside the repository; the container recipes are consistent with the package.
 
 The sdist is what ``--setup_file`` sends to Dataflow workers and what the
-Dockerfile installs. It is installed with ``--no-deps`` into a fresh venv that
-sees the already-installed dependencies (``--system-site-packages``): this
-proves the sdist's own contents, offline, without reinstalling Beam and the
-model wheels. No Docker engine exists here, so the Dockerfiles are parsed, not built.
+Dockerfile installs. The test environment's own pip (and its ``wheel``) builds
+it and installs it with ``--no-deps --target`` into a fresh folder; the entry
+points run with that folder first on ``sys.path``, ahead of the editable
+install, and take Beam and the models from this same environment. That proves
+the sdist's own contents, offline, and relies on nothing outside the test
+environment (the base interpreter's packages are never on the path). No Docker
+engine exists here, so the Dockerfiles are parsed, not built.
 """
 
 from __future__ import annotations
@@ -58,42 +61,50 @@ def test_sdist_holds_every_module_and_data_file(sdist):
 
 
 @pytest.fixture(scope="module")
-def venv(sdist, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("venv") / "env"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(folder)], check=True)
-    python = str(folder / "bin" / "python")
-    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
-                    "--no-index", "--ignore-installed", str(sdist)], check=True,
+def installed(sdist, tmp_path_factory):
+    """The sdist installed alone into a folder of its own (its console scripts in ``bin/``)."""
+    folder = tmp_path_factory.mktemp("installed") / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
+                    "--no-index", "--target", str(folder), str(sdist)], check=True,
                    cwd=str(folder.parent))
     return folder
 
 
-def clean_env() -> dict:
+def installed_env(installed) -> dict:
+    """This environment's variables with the installed folder alone on PYTHONPATH."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    env["PYTHONPATH"] = str(installed)
     return env
 
 
-def test_installed_package_is_imported_from_the_venv_not_the_repo(venv, tmp_path):
+def entry_point(installed, name: str) -> list:
+    """The console script pip wrote, run by this environment's interpreter."""
+    script = installed / "bin" / name
+    assert script.is_file(), f"{name} was not installed"
+    return [sys.executable, str(script)]
+
+
+def test_installed_package_is_imported_from_the_install_not_the_repo(installed, tmp_path):
     probe = ("import json, pipeline, transforms, schemas, transforms.pii.config as c;"
              "print(json.dumps([pipeline.__file__, transforms.__file__, schemas.__file__, "
              "c.DEFAULT_CONFIG_PATH]))")
-    result = subprocess.run([str(venv / "bin" / "python"), "-c", probe], cwd=str(tmp_path),
-                            env=clean_env(), check=True, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-c", probe], cwd=str(tmp_path),
+                            env=installed_env(installed), check=True, capture_output=True, text=True)
     paths = json.loads(result.stdout.strip().splitlines()[-1])
     for path in paths:
-        assert path.startswith(str(venv)) and not path.startswith(REPO + os.sep), path
+        assert path.startswith(str(installed)) and not path.startswith(REPO + os.sep), path
     assert os.path.isfile(paths[-1])
 
 
-def test_sample_job_runs_from_outside_the_repo(venv, tmp_path):
+def test_sample_job_runs_from_outside_the_repo(installed, tmp_path):
     """The console entry point on a few sample clips, cwd and PYTHONPATH free of the repo."""
     manifest = write_subset_manifest(str(tmp_path / "in"), ("s01", "s15", "s16"))
     workdir = tmp_path / "elsewhere"
     workdir.mkdir()
     result = subprocess.run(
-        [str(venv / "bin" / "voicescrub"), "--manifest", manifest, "--output", "out",
+        [*entry_point(installed, "voicescrub"), "--manifest", manifest, "--output", "out",
          "--keyring", "keyring"],
-        cwd=str(workdir), env=clean_env(), capture_output=True, text=True, timeout=600)
+        cwd=str(workdir), env=installed_env(installed), capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "utterances written:   1" in result.stdout
     assert "dead-lettered:        2" in result.stdout
@@ -101,9 +112,10 @@ def test_sample_job_runs_from_outside_the_repo(venv, tmp_path):
     assert list((workdir / "out" / "utterances").glob("pseudonym_epoch=*/part-*.parquet"))
 
 
-def test_keys_entry_point_is_installed(venv, tmp_path):
-    result = subprocess.run([str(venv / "bin" / "voicescrub-keys"), "--keyring", "kr", "list"],
-                            cwd=str(tmp_path), env=clean_env(), capture_output=True, text=True)
+def test_keys_entry_point_is_installed(installed, tmp_path):
+    result = subprocess.run([*entry_point(installed, "voicescrub-keys"), "--keyring", "kr", "list"],
+                            cwd=str(tmp_path), env=installed_env(installed), capture_output=True,
+                            text=True)
     assert result.returncode == 0, result.stderr[-2000:]
 
 

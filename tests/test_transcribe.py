@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from schemas.records import Clip, ManifestEntry
+from tests.conftest import speech_clip_path
 from transforms.asr import AsrSettings, transcribe_batch
 from transforms.audio import decode_to_pcm16
 
@@ -21,11 +22,9 @@ def pcm_of(path: str) -> np.ndarray:
 
 
 @pytest.fixture
-def three_clips(espeak) -> List[np.ndarray]:
-    sentences = [f"please show me a picture of a {KEYWORDS[0]}",
-                 f"remind me to take my {KEYWORDS[1]} tomorrow",
-                 f"tell me about the biggest {KEYWORDS[2]} in the world"]
-    return [pcm_of(espeak(text, name=f"clip{i}.wav")) for i, text in enumerate(sentences)]
+def three_clips() -> List[np.ndarray]:
+    """Three requests, each naming one of ``KEYWORDS`` (``tests/audio/keyword_<k>.flac``)."""
+    return [pcm_of(speech_clip_path(f"keyword_{keyword}")) for keyword in KEYWORDS]
 
 
 @pytest.mark.parametrize("beam_size, window_batch_size", [(2, 8), (1, 1)])
