@@ -1,7 +1,8 @@
 """Assemble the voicescrub graph. Builds only; running is ``pipeline/run.py``'s job.
 
-    manifest ─► read audio ─► decode ─► transcribe ─► detect PII ─► redact text
-             ─► redact audio ─► re-listen audit ─► pseudonymise ─► utterances/ (Parquet, by epoch)
+    manifest ─► check locale ─► read audio ─► decode ─► transcribe ─► check speech
+             ─► detect PII ─► redact text ─► redact audio ─► re-listen audit ─► pseudonymise
+             ─► utterances/ (Parquet, by epoch)
     every stage's failures ─────────────────────────► dead_letter/ (Parquet)
 """
 
@@ -18,6 +19,8 @@ from pipeline.options import JobConfig
 from schemas.arrow import (DEAD_LETTER_DIR, DEAD_LETTER_SCHEMA, PARTITION_COLUMN, UTTERANCE_SCHEMA,
                            UTTERANCES_DIR)
 from transforms.audit import AuditRedaction
+from transforms.check_locale import CheckLocale
+from transforms.check_speech import CheckSpeech
 from transforms.decode_audio import DecodeAudio
 from transforms.detect_pii import DetectPii
 from transforms.pii.config import PiiConfig, load_pii_config
@@ -71,11 +74,14 @@ def build_pipeline(p: beam.Pipeline, config: JobConfig, run_tag: str) -> None:
     whisper_handle, detector_handle = Shared(), Shared()
 
     manifest = p | "ReadManifest" >> ReadManifest(config.manifest)
-    ready_epochs = manifest.clips | "ResolveEpochKeys" >> ResolveEpochKeys(pseudonyms)
-    read = manifest.clips | "ReadAudio" >> ReadAudio(config.max_audio_bytes)
+    located = manifest.clips | "CheckLocale" >> CheckLocale(config.locales)
+    ready_epochs = located.clips | "ResolveEpochKeys" >> ResolveEpochKeys(pseudonyms)
+    read = located.clips | "ReadAudio" >> ReadAudio(config.max_audio_bytes)
     decoded = read.clips | "DecodeAudio" >> DecodeAudio(config.max_duration_s)
     transcribed = decoded.clips | "Transcribe" >> Transcribe(config.asr, whisper_handle)
-    detected = transcribed.clips | "DetectPii" >> DetectPii(
+    understood = transcribed.clips | "CheckSpeech" >> CheckSpeech(config.locales.pack,
+                                                                  config.understanding)
+    detected = understood.clips | "DetectPii" >> DetectPii(
         config.pii_config, config.spacy_model, detector_handle)
     text_redacted = detected.clips | "RedactText" >> RedactText(pii_config.critical_entities)
     audio_redacted = text_redacted.clips | "RedactAudio" >> RedactAudio(redaction)
@@ -89,7 +95,8 @@ def build_pipeline(p: beam.Pipeline, config: JobConfig, run_tag: str) -> None:
     rows = audited.clips | "Pseudonymise" >> Pseudonymise(pseudonyms, ready_epochs)
 
     dead_letters = (
-        [stage[DEAD_LETTER] for stage in (manifest, read, decoded, transcribed, detected,
+        [stage[DEAD_LETTER] for stage in (manifest, located, read, decoded, transcribed,
+                                         understood, detected,
                                          text_redacted, audio_redacted, *audit_stages, rows)]
         | "AllDeadLetters" >> beam.Flatten()
         | "DeadLetterRows" >> beam.Map(lambda dl: dl.as_row(datetime.now(timezone.utc)))

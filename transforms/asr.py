@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 import numpy as np
 
 from schemas.records import Segment, TimedWord, Transcript
+from transforms.errors import ScrubError
 from transforms.packing import (ClipWords, PackingSettings, WindowPlan, WindowWord,
                                 assemble_window, plan_windows, split_window,
                                 speech_per_syllable_s, uncovered_speech_s, window_words)
@@ -27,7 +29,7 @@ BUNDLED_MODEL = "bundled:tiny.en"
 SAMPLE_RATE = 16000
 
 
-class AsrError(Exception):
+class AsrError(ScrubError):
     """Transcription failed; the message is fixed text, never audio content."""
 
 
@@ -316,6 +318,74 @@ def looped(text: str) -> bool:
     return bool(raw) and len(raw) / len(zlib.compress(raw)) > LOOP_COMPRESSION_RATIO
 
 
+#: A loop inside one word: a unit of one to four letters written four or more times
+#: in a row ("m.minminminmin" for "m dot mendez", "aaaaaaa"). The text around it can
+#: be ordinary enough that the whole transcript still compresses like speech, so
+#: :func:`looped` alone misses it. Digits are left out: "4111 1111" is a card number.
+_LOOP_IN_WORD = re.compile(r"([^\W\d_]{1,4}?)\1{3,}", re.IGNORECASE)
+
+
+#: Words a speaker may say several times in a row on purpose: digits and number
+#: words ("four four four", "double five"), which a spoken value repeats.
+_REPEATABLE = frozenset(
+    "zero oh o one two three four five six seven eight nine ten eleven twelve twenty thirty "
+    "forty fifty sixty seventy eighty ninety hundred thousand double triple".split())
+
+
+#: See :func:`repeats_a_phrase`: chosen on English and foreign-language corpora
+#: (``benchmarks/language_gate.py``), where the English transcripts that repeat a
+#: shorter phrase or a word fewer times are speech a speaker said so.
+_LOOP_PHRASE_WORDS = 4
+_LOOP_WORD_RUN = 5
+
+
+def _plain_words(transcript: Transcript) -> List[str]:
+    return [w for w in (re.sub(r"[^\w']", "", word.text.lower()) for word in transcript.words) if w]
+
+
+def repeats_a_phrase(transcript: Transcript) -> bool:
+    """Whether the transcript repeats itself the way Whisper does when it cannot follow
+    the speech: a phrase of four words (three of them different) written twice ("thank
+    you very much, thank you very much"), or one word five or more times in a row
+    ("cut, cut, cut, cut, cut"). A speaker repeats shorter phrases ("call my mom, call
+    my mom") and words ("no, no, no") on purpose. Digits and number words are left out:
+    a spoken value repeats them ("four four four"), and so can a misheard one ("fine,
+    fine, fine" for "five five five"), which detection reads as digits."""
+    words = _plain_words(transcript)
+    run = 1
+    for before, word in zip(words, words[1:]):
+        run = run + 1 if word == before and not _repeatable(word) else 1
+        if run >= _LOOP_WORD_RUN:
+            return True
+    seen = set()
+    for i in range(len(words) - _LOOP_PHRASE_WORDS + 1):
+        phrase = tuple(words[i:i + _LOOP_PHRASE_WORDS])
+        if len(set(phrase)) < _LOOP_PHRASE_WORDS - 1 or any(_repeatable(w) for w in phrase):
+            continue
+        if phrase in seen:
+            return True
+        seen.add(phrase)
+    return False
+
+
+def _repeatable(word: str) -> bool:
+    return word in _REPEATABLE or any(ch.isdigit() for ch in word)
+
+
+def garbled(transcript: Transcript, phrases: bool = True) -> bool:
+    """Whether a transcript is not to be trusted as written: it loops as a whole
+    (:func:`looped`), a word loops inside itself (``_LOOP_IN_WORD``) or, with
+    ``phrases``, it repeats a phrase (:func:`repeats_a_phrase`). Detection reads
+    nothing in such words, so trusting them would release what they stand for.
+
+    :param phrases: off for a scrubbed clip (one with stretches known to hold no
+        speech): a redaction's tone heard as a word said over and over is no sign of
+        speech misheard."""
+    return (looped(transcript.text)
+            or any(_LOOP_IN_WORD.search(w.text) for w in transcript.words)
+            or (phrases and repeats_a_phrase(transcript)))
+
+
 def _retry_wider(transcript: Transcript, settings: AsrSettings, pcm: np.ndarray,
                  not_speech: Sequence[Tuple[float, float]] = ()) -> bool:
     """Whether a clip decoded on its own at a beam narrower than the retry beam looped
@@ -325,7 +395,7 @@ def _retry_wider(transcript: Transcript, settings: AsrSettings, pcm: np.ndarray,
     re-listen as its first two digits."""
     if settings.beam_size >= LOOP_RETRY_BEAM_SIZE:
         return False
-    if looped(transcript.text):
+    if garbled(transcript, phrases=not not_speech):
         return True
     words = [WindowWord(w.text, w.start_s, w.end_s, w.probability, w.segment) for w in transcript.words]
     return uncovered_speech_s(pcm, words, not_speech) > settings.packing.uncovered_speech_s
@@ -347,10 +417,11 @@ def _decode_long(settings: AsrSettings, model: Any, pcm: np.ndarray,
     return transcript
 
 
-def _own_window_outcome(transcript: Transcript, route: str) -> ClipOutcome:
+def _own_window_outcome(transcript: Transcript, route: str,
+                        not_speech: Sequence[Tuple[float, float]] = ()) -> ClipOutcome:
     """A clip's outcome from a window of its own (or long-form decoding): its last
     chance, so a looping transcript fails the clip rather than release it."""
-    if looped(transcript.text):
+    if garbled(transcript, phrases=not not_speech):
         return ClipOutcome(None, error=AsrError("the transcript repeats itself: decoding looped"),
                            route=route)
     return ClipOutcome(transcript, route=route)
@@ -527,7 +598,8 @@ def _transcribe_alone(model: Any, pcm_clips: Sequence[np.ndarray], members: Sequ
             if _retry_wider(transcript, settings, pcm_clips[member], not_speech[member]):
                 wider.append(member)
             else:
-                outcomes[member] = _own_window_outcome(transcript, routes[member])
+                outcomes[member] = _own_window_outcome(transcript, routes[member],
+                                                       not_speech[member])
     if retry:
         _transcribe_alone(model, pcm_clips, retry, routes,
                           dataclasses.replace(settings, window_batch_size=1), outcomes, not_speech)
@@ -600,7 +672,7 @@ def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray], settings: AsrS
                         last_reason[member] = "sparse"
                     else:
                         transcript = transcript_from_clip_words(clip_words.words, language)
-                        if looped(transcript.text):
+                        if garbled(transcript, phrases=not not_speech[member]):
                             last_reason[member] = "looped"
                         else:
                             outcomes[member] = ClipOutcome(transcript, route="packed")
@@ -612,5 +684,36 @@ def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray], settings: AsrS
              for i in long],
             settings.replicas)):
         outcomes[index] = (ClipOutcome(None, error=result, route="long")
-                           if isinstance(result, Exception) else _own_window_outcome(result, "long"))
-    return [outcome for outcome in outcomes if outcome is not None]
+                           if isinstance(result, Exception)
+                           else _own_window_outcome(result, "long", not_speech[index]))
+    done = [outcome for outcome in outcomes if outcome is not None]
+    if is_multilingual(model):
+        done = [_with_detected_language(model, pcm, outcome) for pcm, outcome in zip(pcm_clips, done)]
+    return done
+
+
+def is_multilingual(model: Any) -> bool:
+    """Whether a loaded ``WhisperModel`` can tell languages apart (``tiny.en`` cannot)."""
+    return bool(getattr(getattr(model, "model", None), "is_multilingual", False))
+
+
+def detect_language(model: Any, pcm: np.ndarray) -> Tuple[str, float]:
+    """The language a multilingual model hears in a clip's first 30 s, and its probability."""
+    language, probability, _ = model.detect_language(audio=pcm.astype(np.float32) / 32768.0)
+    return str(language), float(probability)
+
+
+def _with_detected_language(model: Any, pcm: np.ndarray, outcome: ClipOutcome) -> ClipOutcome:
+    """``outcome`` with the clip's detected language on its transcript. Packed windows
+    decode in the run's language, so each clip's own language is detected on its own
+    audio. A clip whose language cannot be detected fails: the language gate cannot
+    judge it."""
+    if outcome.transcript is None or len(pcm) == 0:
+        return outcome
+    try:
+        language, probability = detect_language(model, pcm)
+    except Exception as error:  # noqa: BLE001 - fail closed: this clip alone
+        return ClipOutcome(None, error=error, route=outcome.route)
+    transcript = dataclasses.replace(outcome.transcript, detected_language=language,
+                                     language_probability=probability)
+    return dataclasses.replace(outcome, transcript=transcript)

@@ -28,6 +28,14 @@ class PseudonymError(ScrubError):
     """No epoch key is available for a clip."""
 
 
+def stage_of(error: BaseException, stage: str) -> str:
+    """The stage a dead letter names for ``error`` raised in ``stage``: our own error
+    may name the stage its reason belongs to (a clip refused for its language is a
+    ``language`` dead letter wherever the refusal was found)."""
+    named = getattr(error, "stage", None) if isinstance(error, ScrubError) else None
+    return named if isinstance(named, str) and named else stage
+
+
 def safe_error_message(error: BaseException, stage: str) -> str:
     """The text written to ``dead_letter.error_message`` for ``error``.
 

@@ -268,7 +268,7 @@ WORD_REACH_S = 0.4
 WORD_S_PER_PIECE = 0.6
 
 
-def _voiced_frames(pcm: np.ndarray, not_speech: Sequence[Tuple[float, float]]) -> np.ndarray:
+def voiced_frames(pcm: np.ndarray, not_speech: Sequence[Tuple[float, float]] = ()) -> np.ndarray:
     """One flag per ``VOICE_FRAME_S`` frame of ``pcm``: speech, outside ``not_speech``."""
     frame = int(VOICE_FRAME_S * SAMPLE_RATE)
     count = len(pcm) // frame
@@ -313,7 +313,7 @@ def speech_per_syllable_s(pcm: np.ndarray, words: Sequence[WindowWord],
     :param words: the clip's words.
     :param not_speech: stretches known to hold no speech (a redaction's tone).
     """
-    speech_s = float(_voiced_frames(pcm, not_speech).sum()) * VOICE_FRAME_S
+    speech_s = float(voiced_frames(pcm, not_speech).sum()) * VOICE_FRAME_S
     if speech_s == 0.0:
         return 0.0
     return speech_s / max(1, sum(syllables(word.text) for word in words))
@@ -342,7 +342,7 @@ def uncovered_speech_s(pcm: np.ndarray, words: Sequence[WindowWord],
         (a redaction's tone is loud but has nothing to transcribe).
     :return: seconds of speech (0 when every speech frame is near a word).
     """
-    voiced = _voiced_frames(pcm, not_speech)
+    voiced = voiced_frames(pcm, not_speech)
     count = len(voiced)
     if count == 0:
         return 0.0

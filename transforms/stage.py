@@ -16,7 +16,7 @@ from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 
 from schemas.records import Clip, DeadLetter, ManifestEntry
-from transforms.errors import safe_error_message
+from transforms.errors import safe_error_message, stage_of
 
 DEAD_LETTER = "dead_letter"
 MAIN = "clips"
@@ -24,12 +24,13 @@ METRICS_NAMESPACE = "voicescrub"
 
 
 def dead_letter_for(entry: ManifestEntry, stage: str, error: BaseException) -> DeadLetter:
-    """The dead-letter record for a clip that failed in ``stage``."""
+    """The dead-letter record for a clip that failed in ``stage`` (or in the stage the
+    error names: :func:`transforms.errors.stage_of`)."""
     return DeadLetter(
         utterance_id=entry.utterance_id,
         manifest=entry.manifest,
         line=entry.line,
-        stage=stage,
+        stage=stage_of(error, stage),
         error_type=type(error).__name__,
         error_message=safe_error_message(error, stage),
     )

@@ -1,0 +1,89 @@
+"""Re-voice a labelled corpus with another synthesiser (flite), keeping its texts and labels.
+
+The corpora come from one generator and one synthesiser (espeak-ng); rules tuned on
+them can fit espeak-ng's voice rather than speech. This writes a copy of a corpus
+(``manifest.jsonl``, ``labels.jsonl``, ``clips/``) whose every clip is the same text
+spoken by flite, so a benchmark can be run on a voice nothing was tuned on::
+
+    apt-get install flite sox
+    python samples/generate.py --only eval --seed 424242 --out /tmp/en_a
+    python benchmarks/revoice_corpus.py --source /tmp/en_a/eval --out /tmp/en_a_flite
+
+flite's voices (``kal``, ``slt``, ``rms``, ``awb``) are used in turn. Labels keep their
+character offsets (the text is unchanged); ``voice`` and ``duration_s`` are rewritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import wave
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from samples.generate import encode  # noqa: E402
+
+VOICES = ("kal", "slt", "rms", "awb")
+
+
+def read_jsonl(path: Path) -> List[dict]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def write_jsonl(path: Path, rows: Sequence[dict]) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(row) + "\n" for row in rows)
+
+
+def flite(text: str, voice: str, out_wav: Path) -> float:
+    """Speak ``text`` into ``out_wav``; its duration in seconds."""
+    subprocess.run(["flite", "-voice", voice, "-t", text, "-o", str(out_wav)], check=True,
+                   capture_output=True)
+    with wave.open(str(out_wav)) as handle:
+        return handle.getnframes() / handle.getframerate()
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--source", type=Path, required=True, help="a corpus folder")
+    parser.add_argument("--out", type=Path, required=True, help="the re-voiced copy")
+    args = parser.parse_args(argv)
+    for tool in ("flite", "sox"):
+        if shutil.which(tool) is None:
+            print(f"{tool} not found: apt-get install flite sox", file=sys.stderr)
+            return 2
+    labels = {row["utterance_id"]: row for row in read_jsonl(args.source / "labels.jsonl")}
+    manifest = read_jsonl(args.source / "manifest.jsonl")
+    (args.out / "clips").mkdir(parents=True, exist_ok=True)
+    new_labels = []
+    with tempfile.TemporaryDirectory(prefix="voicescrub-revoice-") as tmp:
+        for index, row in enumerate(manifest):
+            label = labels[row["utterance_id"]]
+            voice = VOICES[index % len(VOICES)]
+            wav = Path(tmp) / "clip.wav"
+            duration = flite(label["text"], voice, wav)
+            rel = f"clips/{row['utterance_id']}.opus"
+            encode(wav, args.out / rel, "opus16k")
+            row["audio_uri"] = rel
+            new_labels.append(dict(label, audio=rel, voice=f"flite:{voice}",
+                                   duration_s=round(duration, 3)))
+            if (index + 1) % 50 == 0:
+                print(f"revoice: {index + 1}/{len(manifest)}", flush=True)
+    write_jsonl(args.out / "manifest.jsonl", manifest)
+    write_jsonl(args.out / "labels.jsonl", new_labels)
+    print(f"revoice: {len(manifest)} clips -> {os.fspath(args.out)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""The understanding gate's evidence and rules (transforms/understanding.py), and the
+decoding-loop shapes the ASR stage refuses (transforms/asr.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Sequence, Tuple
+
+import numpy as np
+import pytest
+
+from schemas.records import TimedWord, Transcript
+from transforms.asr import garbled, repeats_a_phrase
+from transforms.understanding import (DEFAULT_GATE, SpeechEvidence, UnderstandingGate,
+                                      speech_evidence)
+
+SR = 16000
+
+
+def transcript_of(words: Sequence[Tuple[str, float, float, float]]) -> Transcript:
+    """A transcript from (text, start_s, end_s, probability) words."""
+    timed, cursor, parts = [], 0, []
+    for text, start, end, probability in words:
+        if parts:
+            parts.append(" ")
+            cursor += 1
+        timed.append(TimedWord(text, cursor, cursor + len(text), start, end, probability))
+        parts.append(text)
+        cursor += len(text)
+    return Transcript(text="".join(parts), words=tuple(timed))
+
+
+def plain(text: str, probability: float = 0.9) -> Transcript:
+    words = text.split()
+    return transcript_of([(w, 0.3 * i, 0.3 * i + 0.25, probability) for i, w in enumerate(words)])
+
+
+def speech(seconds: float, start_s: float = 0.0, total_s: float = 0.0) -> np.ndarray:
+    """A tone standing in for speech from ``start_s`` for ``seconds`` in ``total_s`` of audio."""
+    total = int(max(total_s, start_s + seconds) * SR)
+    pcm = np.zeros(total, dtype=np.int16)
+    t = np.arange(int(seconds * SR)) / SR
+    pcm[int(start_s * SR):int(start_s * SR) + len(t)] = (8000 * np.sin(2 * np.pi * 220 * t)).astype(np.int16)
+    return pcm
+
+
+EVIDENCE = SpeechEvidence(words=8, speech_s=2.0, mean_probability=0.8, lexical_words=6,
+                          lexical_probability=0.8, has_digits=False, confident_cover=1.0,
+                          s_per_syllable=0.25, hallucination=False)
+
+
+# --- the gate's rules, each with its near misses ------------------------------------------
+
+
+def test_confident_speech_passes() -> None:
+    assert DEFAULT_GATE.refuses(EVIDENCE) is None
+
+
+@pytest.mark.parametrize("changes, refused", [
+    ({"lexical_probability": 0.40}, True),                      # unsure of its words
+    ({"lexical_probability": 0.56}, False),                     # near miss: just sure enough
+    ({"lexical_probability": 0.40, "has_digits": True}, False),  # wrote the numbers it heard
+    ({"lexical_probability": 0.20, "has_digits": True}, True),   # ...but not that unsure
+    ({"lexical_probability": 0.20, "lexical_words": 2}, False),  # too few words to average
+    ({"s_per_syllable": 0.9}, True),                            # a short phrase for long speech
+    ({"s_per_syllable": 0.40}, False),                          # slow speech, still words for it
+    ({"hallucination": True}, True),                            # "thanks for watching"
+    ({"words": 0, "speech_s": 2.0}, True),                      # speech and no words at all
+    ({"words": 0, "speech_s": 0.2}, False),                     # a click, nothing said
+])
+def test_each_rule_and_its_near_miss(changes, refused: bool) -> None:
+    reason = DEFAULT_GATE.refuses(dataclasses.replace(EVIDENCE, **changes))
+    assert (reason is not None) is refused
+    assert reason is None or isinstance(reason, str)
+
+
+def test_thresholds_are_settings() -> None:
+    lenient = UnderstandingGate(min_lexical_probability=0.3)
+    assert lenient.refuses(dataclasses.replace(EVIDENCE, lexical_probability=0.4)) is None
+
+
+# --- the evidence read from a transcript ----------------------------------------------------
+
+
+def test_lexical_words_leave_out_digits_and_spelled_codes() -> None:
+    transcript = transcript_of([("Send", 0.0, 0.2, 0.9), ("it", 0.2, 0.3, 0.9),
+                                ("to", 0.3, 0.4, 0.9), ("4-5-1,", 0.4, 1.0, 0.1),
+                                ("B-R-K", 1.0, 1.5, 0.1), ("a", 1.5, 1.6, 0.1)])
+    evidence = speech_evidence(transcript, speech(1.6))
+    assert evidence.lexical_words == 3 and evidence.lexical_probability == pytest.approx(0.9)
+    assert evidence.has_digits and evidence.words == 6
+    assert evidence.mean_probability == pytest.approx((0.9 * 3 + 0.1 * 3) / 6)
+
+
+def test_confident_cover_is_the_share_of_speech_near_confident_words() -> None:
+    pcm = speech(4.0, total_s=4.0)
+    sure = transcript_of([("one", 0.0, 0.5, 0.9), ("two", 3.5, 4.0, 0.9)])
+    unsure = transcript_of([("one", 0.0, 0.5, 0.9), ("two", 3.5, 4.0, 0.2)])
+    assert speech_evidence(sure, pcm).confident_cover == pytest.approx(0.45, abs=0.03)
+    assert speech_evidence(unsure, pcm).confident_cover == pytest.approx(0.225, abs=0.03)
+
+
+def test_no_speech_and_no_words_is_nothing_to_refuse() -> None:
+    evidence = speech_evidence(Transcript(text="", words=()), np.zeros(SR, dtype=np.int16))
+    assert evidence.speech_s == 0.0 and DEFAULT_GATE.refuses(evidence) is None
+
+
+@pytest.mark.parametrize("text, hallucination", [
+    ("Thank you very much for watching.", True),
+    ("Please subscribe to my channel", True),
+    ("So, let's go to the next video.", True),
+    ("Thank you very much.", False),               # a request can end so
+    ("Watch the game for me", False),
+    ("Record this show for watching later", True),  # the phrase, whatever surrounds it
+])
+def test_whisper_hallucination_phrases(text: str, hallucination: bool) -> None:
+    assert speech_evidence(plain(text), speech(2.0)).hallucination is hallucination
+
+
+# --- decoding loops ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, loops", [
+    ("I'm not going to do this, I'm not going to do this,", True),
+    ("Cut, cut, cut, cut, cut, cut!", True),
+    ("Look, look, look, look.", False),             # four: a speaker may say it so
+    ("No, no, no, cancel that", False),
+    ("My PIN is four four four four four", False),  # digits repeat in values
+    ("Card 4111 1111 1111 1111", False),
+    ("fine, fine, fine, oh one nine five", False),  # "five five five" misheard
+    ("set it to the the the kitchen", False),
+    ("play the song, then play the song again", False),  # three words twice: said so
+    ("Thank you very much. Thank you very much.", True),
+    ("call my mom, call my mom", False),
+])
+def test_a_repeated_phrase_is_a_loop(text: str, loops: bool) -> None:
+    assert repeats_a_phrase(plain(text)) is loops
+
+
+@pytest.mark.parametrize("text, looks_garbled", [
+    ("Email my statement to m.minminminminminmin", True),   # a loop inside one word
+    ("it went aaaaaaaa", True),
+    ("Email my statement to m.mendez@example.org", False),
+    ("banana mississippi hahaha", False),                    # three times is a word
+    ("card 4111 1111 1111 1111", False),
+])
+def test_a_loop_inside_a_word_is_garbled(text: str, looks_garbled: bool) -> None:
+    assert garbled(plain(text)) is looks_garbled
+
+
+def test_a_scrubbed_clip_may_repeat_a_phrase() -> None:
+    looping = plain("beep beep beep beep beep beep")
+    assert garbled(looping) and not garbled(looping, phrases=False)

@@ -1,0 +1,146 @@
+"""Language packs and locales: what a run can hear, and which clips it must refuse.
+
+Plain Python, no Beam. A clip is scrubbed only when a language pack of the run
+covers its manifest ``locale``: the pack names the language the ASR decodes in
+and the PII detection reads. A clip of any other locale is dead-lettered before
+its audio is read (``transforms/check_locale.py``), so it never costs a
+transcription and never reaches reviewers.
+
+A run has one ASR model and one PII configuration, so it runs one pack;
+``--locales`` narrows the locales it accepts to those the deployment covers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Optional, Tuple
+
+from transforms.errors import ScrubError
+
+
+class UnsupportedLocale(ScrubError):
+    """The clip's locale is not covered by any language pack of the run."""
+
+
+class LanguageConfigError(ValueError):
+    """A ``--locales`` setting names a locale no pack of the run covers, or is malformed."""
+
+
+_LOCALE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
+_PATTERN = re.compile(r"^[A-Za-z]{2,3}(-\*|([-_][A-Za-z0-9]{2,8})+)?$")
+
+
+def normalise_locale(locale: str) -> str:
+    """A locale in BCP 47 case (``en_us`` -> ``en-US``, ``zh-hant-tw`` -> ``zh-Hant-TW``).
+
+    :raises ValueError: when ``locale`` is not a language tag.
+    """
+    locale = locale.strip()
+    if not _LOCALE.match(locale):
+        raise ValueError("not a locale")
+    language, *subtags = re.split(r"[-_]", locale)
+    parts = [language.lower()]
+    for subtag in subtags:
+        if len(subtag) == 4 and subtag.isalpha():
+            parts.append(subtag.title())  # script
+        elif len(subtag) in (2, 3):
+            parts.append(subtag.upper())  # region
+        else:
+            parts.append(subtag.lower())  # variant
+    return "-".join(parts)
+
+
+def language_of(locale: str) -> str:
+    """The primary language subtag of a locale, lower case (``en-GB`` -> ``en``)."""
+    return normalise_locale(locale).split("-", 1)[0]
+
+
+def locale_matches(locale: str, pattern: str) -> bool:
+    """Whether ``locale`` falls under ``pattern``.
+
+    A pattern is a locale (``en-GB``: that locale exactly, case and ``_`` aside),
+    a bare language (``en``: that language with no region given) or a language
+    with ``-*`` (``en-*``: every locale of that language, bare ``en`` included).
+    """
+    if pattern.endswith("-*"):
+        return language_of(locale) == language_of(pattern[:-2])
+    return normalise_locale(locale) == normalise_locale(pattern)
+
+
+def check_pattern(pattern: str) -> str:
+    """``pattern`` normalised (``en_us`` -> ``en-US``, ``EN-*`` -> ``en-*``).
+
+    :raises LanguageConfigError: when it is neither a locale nor ``xx-*``.
+    """
+    pattern = pattern.strip()
+    if not _PATTERN.match(pattern):
+        raise LanguageConfigError(f"--locales: {pattern!r} is not a locale or a language-*")
+    if pattern.endswith("-*"):
+        return language_of(pattern[:-2]) + "-*"
+    return normalise_locale(pattern)
+
+
+@dataclass(frozen=True)
+class LanguagePack:
+    """Everything a run needs to hear one language.
+
+    :param name: the pack's name, as ``--locales`` errors and docs refer to it.
+    :param asr_language: the Whisper language code the ASR decodes in, and the
+        language a multilingual model must detect in a clip.
+    :param locales: the locale patterns the pack can hear (see :func:`locale_matches`).
+    """
+
+    name: str
+    asr_language: str
+    locales: Tuple[str, ...]
+
+    def covers(self, locale: str) -> bool:
+        return any(locale_matches(locale, pattern) for pattern in self.locales)
+
+
+#: The default pack: English in any region, heard by an English Whisper model and
+#: read by the English PII configuration shipped in ``transforms/pii``.
+ENGLISH = LanguagePack(name="English", asr_language="en", locales=("en-*",))
+
+#: Packs this build ships, by name.
+PACKS = {"en": ENGLISH}
+
+
+@dataclass(frozen=True)
+class LocaleCoverage:
+    """The locales a run accepts: its pack's, narrowed by ``--locales``.
+
+    :param pack: the run's language pack.
+    :param accepted: the patterns a clip's locale must match (a subset of the pack's).
+    """
+
+    pack: LanguagePack
+    accepted: Tuple[str, ...]
+
+    def accepts(self, locale: str) -> bool:
+        try:
+            return any(locale_matches(locale, pattern) for pattern in self.accepted)
+        except ValueError:
+            return False
+
+
+def locale_coverage(pack: LanguagePack, locales: Optional[Iterable[str]] = None) -> LocaleCoverage:
+    """The coverage for ``--locales`` (``None``: everything the pack can hear).
+
+    :raises LanguageConfigError: when a pattern is malformed or falls outside the pack,
+        so that a run configured for a language it cannot hear fails before any audio.
+    """
+    if locales is None:
+        return LocaleCoverage(pack, pack.locales)
+    accepted = tuple(check_pattern(p) for p in locales if p.strip())
+    if not accepted:
+        raise LanguageConfigError("--locales names no locale")
+    for pattern in accepted:
+        probe = pattern[:-2] if pattern.endswith("-*") else pattern
+        if not pack.covers(probe) or (pattern.endswith("-*") and not any(
+                p.endswith("-*") and language_of(p[:-2]) == language_of(probe) for p in pack.locales)):
+            raise LanguageConfigError(
+                f"--locales: no language pack of this run covers {pattern} "
+                f"(the {pack.name} pack covers {', '.join(pack.locales)})")
+    return LocaleCoverage(pack, accepted)

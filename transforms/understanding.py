@@ -1,0 +1,174 @@
+"""Did the ASR understand the clip? The evidence a transcript gives, and the gate on it.
+
+Plain Python, no Beam; ``transforms/check_speech.py`` wraps it.
+
+A model hears speech it cannot understand (another language, a mislabelled
+locale, mumbling) as the words of its own language it finds nearest, with low
+confidence; detection then finds nothing in those words and the clip would be
+released with whatever it said audible. This module reads what the decoder
+itself reports about each clip and says when the transcript is not to be
+trusted, so the clip goes to the dead letter instead (fail closed).
+
+The signals (see ``docs``-level reasoning in ``benchmarks/language_gate.py``,
+which measures them on English and foreign-language corpora):
+
+- the words' probabilities: the decoder is unsure of most of what it wrote;
+- how much of the clip's speech is reached by a word it was sure of;
+- seconds of speech per transcribed syllable: foreign speech comes back as
+  fewer, longer English words than were said;
+- with a multilingual model, the language it detects (``detected_language``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import numpy as np
+
+from schemas.records import TimedWord, Transcript
+from transforms.errors import ScrubError
+from transforms.packing import (VOICE_FRAME_S, WORD_REACH_S, WindowWord, speech_per_syllable_s,
+                                voiced_frames)
+
+
+class Unintelligible(ScrubError):
+    """The ASR did not understand the clip's speech well enough to scrub it."""
+
+    stage = "understanding"
+
+
+class ForeignSpeech(ScrubError):
+    """The clip's speech is not in its locale's language."""
+
+    #: Dead-lettered under the language stage, beside ``UnsupportedLocale``.
+    stage = "language"
+
+
+#: A word the decoder gave at least this probability counts as heard with confidence.
+CONFIDENT_PROBABILITY = 0.5
+
+#: What Whisper writes for speech it cannot follow: the closing lines of the videos it
+#: was trained on. A voice-assistant request does not end a video, so a transcript
+#: holding one of these is the model's guess, not what was said.
+WHISPER_HALLUCINATIONS = (
+    "for watching", "subscribe to", "next video", "this video", "see you next time",
+    "see you in the next",
+)
+
+#: A lexical word: two or more letters, no digit, not a spelled code ("B-R-K").
+_LEXICAL = re.compile(r"^[^\W\d_]{2,}(?:['’-][^\W\d_]+)*$")
+
+
+@dataclass(frozen=True)
+class SpeechEvidence:
+    """What a transcript says about how well its clip was understood.
+
+    :param words: words in the transcript.
+    :param speech_s: seconds of speech in the clip (voiced frames).
+    :param mean_probability: the words' mean probability (1.0 with no words).
+    :param lexical_words: words made of letters alone, two or more (not digits, not a
+        spelled letter): what the model heard as the language's own words.
+    :param lexical_probability: their mean probability (1.0 with none). Digits and
+        spelled codes are left out: an English model is often unsure how to write a
+        number it heard well ("4-5" or "45"), while on speech of another language it
+        writes words it is unsure of, and few digits.
+    :param has_digits: whether any word holds a digit.
+    :param confident_cover: share of the speech within reach of a confident word
+        (1.0 with no speech).
+    :param s_per_syllable: seconds of speech per transcribed syllable (0 with no speech).
+    :param hallucination: whether the text holds one of ``WHISPER_HALLUCINATIONS``.
+    """
+
+    words: int
+    speech_s: float
+    mean_probability: float
+    lexical_words: int
+    lexical_probability: float
+    has_digits: bool
+    confident_cover: float
+    s_per_syllable: float
+    hallucination: bool
+
+
+def _window_words(words: Sequence[TimedWord]) -> list:
+    return [WindowWord(w.text, w.start_s, w.end_s, w.probability, w.segment) for w in words]
+
+
+def _bare(word: str) -> str:
+    return word.strip(".,;:!?\"()[]")
+
+
+def speech_evidence(transcript: Transcript, pcm: np.ndarray) -> SpeechEvidence:
+    """The evidence of ``transcript``, heard from ``pcm`` (16 kHz mono int16)."""
+    voiced = voiced_frames(pcm)
+    speech_s = float(voiced.sum()) * VOICE_FRAME_S
+    words = transcript.words
+    probabilities = [w.probability for w in words]
+    lexical = [w.probability for w in words if _LEXICAL.match(_bare(w.text))]
+    covered = np.zeros(len(voiced), dtype=bool)
+    for word in words:
+        if word.probability >= CONFIDENT_PROBABILITY:
+            first = max(int((word.start_s - WORD_REACH_S) / VOICE_FRAME_S), 0)
+            last = min(int(np.ceil((max(word.end_s, word.start_s) + WORD_REACH_S) / VOICE_FRAME_S)),
+                       len(voiced))
+            covered[first:last] = True
+    voiced_count = int(voiced.sum())
+    text = " ".join(re.sub(r"[^\w' ]", " ", transcript.text.lower()).split())
+    return SpeechEvidence(
+        words=len(words),
+        speech_s=speech_s,
+        mean_probability=float(np.mean(probabilities)) if probabilities else 1.0,
+        lexical_words=len(lexical),
+        lexical_probability=float(np.mean(lexical)) if lexical else 1.0,
+        has_digits=any(ch.isdigit() for ch in transcript.text),
+        confident_cover=(float((covered & voiced).sum()) / voiced_count if voiced_count else 1.0),
+        s_per_syllable=speech_per_syllable_s(pcm, _window_words(words)),
+        hallucination=any(phrase in text for phrase in WHISPER_HALLUCINATIONS),
+    )
+
+
+@dataclass(frozen=True)
+class UnderstandingGate:
+    """When a transcript is too unsure to scrub its clip by.
+
+    Thresholds are measured, not guessed: ``python benchmarks/language_gate.py signals``
+    prints each signal's spread on English and foreign-language clips and what these
+    settings refuse of each. They are tiny.en's: another model is surer or less sure
+    of itself, so measure it before deploying it.
+
+    :param min_lexical_probability: a transcript with no digit whose lexical words'
+        mean probability is below this is refused.
+    :param min_lexical_probability_with_digits: the same for a transcript that holds
+        digits: a model that wrote the numbers it heard as digits followed the speech.
+    :param min_lexical_words: fewer lexical words than this are too few to average.
+    :param max_s_per_syllable: more seconds of speech per transcribed syllable than
+        this means most of the speech has no words (the model wrote a short phrase of
+        its own for a long stretch it could not follow).
+    :param min_speech_s: a clip with no words but at least this much speech is refused.
+    """
+
+    min_lexical_probability: float = 0.55
+    min_lexical_probability_with_digits: float = 0.30
+    min_lexical_words: int = 3
+    max_s_per_syllable: float = 0.45
+    min_speech_s: float = 0.5
+
+    def refuses(self, evidence: SpeechEvidence) -> Optional[str]:
+        """The reason the clip is refused (fixed text), or ``None`` when it may go on."""
+        if evidence.words == 0:
+            return "no words for its speech" if evidence.speech_s >= self.min_speech_s else None
+        if evidence.hallucination:
+            return "the transcript is a phrase the ASR writes for speech it cannot follow"
+        if evidence.s_per_syllable > self.max_s_per_syllable:
+            return "far fewer words than its speech"
+        floor = (self.min_lexical_probability_with_digits if evidence.has_digits
+                 else self.min_lexical_probability)
+        if evidence.lexical_words >= self.min_lexical_words and evidence.lexical_probability < floor:
+            return "the ASR was unsure of its words"
+        return None
+
+
+#: The gate the pipeline runs by default (``CheckSpeech``).
+DEFAULT_GATE = UnderstandingGate()
