@@ -40,8 +40,8 @@ if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 RESULTS = os.path.join(ROOT, "benchmarks", "results")
-SIGNALS = ("mean_probability", "lexical_probability", "lexical_words", "confident_cover",
-           "s_per_syllable", "speech_s")
+SIGNALS = ("mean_probability", "lexical_probability", "lexical_words", "s_per_syllable",
+           "speech_s")
 
 
 def read_jsonl(path: str) -> List[dict]:

@@ -102,21 +102,21 @@ def build_arg_parser() -> argparse.ArgumentParser:
 
     language = parser.add_argument_group("language (clips the run cannot hear are dead-lettered)")
     language.add_argument("--locales", default=None,
-                          help="comma-separated locales this deployment covers, e.g. 'en-US,en-GB' "
-                               f"or 'en-*' (default: all the {ENGLISH.name} pack hears: "
-                               f"{', '.join(ENGLISH.locales)}); clips of other locales are "
+                          help="comma-separated locales this deployment covers: a locale "
+                               "('en-US') or a language with all its locales ('en', 'en-*'); "
+                               f"default: all the {ENGLISH.name} pack hears "
+                               f"({', '.join(ENGLISH.locales)}). Clips of other locales are "
                                "dead-lettered before their audio is read")
     language.add_argument("--min-word-probability", type=float,
                           default=DEFAULT_GATE.min_lexical_probability,
-                          help="a clip whose words' mean ASR probability is below this is "
-                               "dead-lettered as not understood (default "
-                               f"{DEFAULT_GATE.min_lexical_probability}; "
-                               f"{DEFAULT_GATE.min_lexical_probability_with_digits} for a "
-                               "transcript with digits; both measured for tiny.en with "
-                               "benchmarks/language_gate.py: measure another model)")
+                          help="a transcript with no digits whose words (letters only, at least "
+                               f"{DEFAULT_GATE.min_lexical_words}) have a mean ASR probability "
+                               "below this is dead-lettered as not understood (default "
+                               f"{DEFAULT_GATE.min_lexical_probability}, measured for tiny.en "
+                               "with benchmarks/language_gate.py: measure another model)")
     language.add_argument("--min-word-probability-with-digits", type=float,
                           default=DEFAULT_GATE.min_lexical_probability_with_digits,
-                          help="the same, for a transcript holding digits (default "
+                          help="the same for a transcript holding digits (default "
                                f"{DEFAULT_GATE.min_lexical_probability_with_digits})")
 
     pii = parser.add_argument_group("PII detection")

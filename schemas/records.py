@@ -57,9 +57,8 @@ class Transcript:
     segments: Tuple[Segment, ...] = ()
     language: str = "en"
     #: The language a multilingual model detected in the clip's speech ("" when the
-    #: model is English-only and cannot tell), and its probability.
+    #: model is English-only and cannot tell).
     detected_language: str = ""
-    language_probability: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ def test_a_malformed_locale_is_not_normalised(raw: str) -> None:
     ("en-US", "en-*", True), ("en", "en-*", True), ("en_gb", "en-*", True),
     ("en-IN", "en-*", True), ("es-US", "en-*", False), ("eng", "en-*", False),
     ("en-US", "en-US", True), ("en_us", "en-US", True), ("en-GB", "en-US", False),
-    ("en-US", "en", False), ("en", "en", True),
+    ("en", "en-US", False), ("en-US", "en", True), ("en", "en", True), ("en-AU", "en_*", True),
+    ("es-ES", "en", False),
 ])
 def test_locale_patterns(locale: str, pattern: str, matches: bool) -> None:
     assert locale_matches(locale, pattern) is matches
@@ -48,7 +49,8 @@ def test_locales_narrow_what_a_run_accepts() -> None:
     assert not coverage.accepts("en-AU") and not coverage.accepts("en")
 
 
-@pytest.mark.parametrize("locales", [["es-ES"], ["en-US", "de-DE"], ["fr-*"], ["*"], [""], ["en-"]])
+@pytest.mark.parametrize("locales", [["es-ES"], ["en-US", "de-DE"], ["fr-*"], ["es"], ["*"], [""],
+                                     ["en-"]])
 def test_locales_a_pack_cannot_hear_are_a_configuration_error(locales) -> None:
     with pytest.raises(LanguageConfigError):
         locale_coverage(ENGLISH, locales)
@@ -63,4 +65,7 @@ def test_a_language_wildcard_needs_a_pack_wildcard() -> None:
 
 def test_patterns_are_normalised() -> None:
     assert check_pattern("EN-*") == "en-*"
+    assert check_pattern("en_*") == "en-*"
+    assert check_pattern("en") == "en-*"  # a language alone: every locale of it
     assert check_pattern("en_us") == "en-US"
+    assert locale_coverage(ENGLISH, ["en"]).accepts("en-GB")

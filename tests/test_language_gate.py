@@ -116,10 +116,37 @@ def test_speech_a_multilingual_model_heard_in_another_language_is_a_language_dea
     heard = plain("please set a timer for ten minutes")
     fn = CheckSpeechFn(ENGLISH, DEFAULT_GATE)
     for detected, refused in (("", False), ("en", False), ("es", True)):
-        transcript = dataclasses.replace(heard, detected_language=detected, language_probability=0.9)
+        transcript = dataclasses.replace(heard, detected_language=detected)
         (out,) = list(fn.process(Clip(entry=entry, pcm16=pcm, transcript=transcript)))
         if refused:
             assert out.tag == DEAD_LETTER
             assert (out.value.stage, out.value.error_type) == ("language", "ForeignSpeech")
         else:
             assert isinstance(out, Clip)
+
+
+def test_a_multilingual_model_detects_each_clips_language_on_its_own_audio() -> None:
+    """``transcribe_batch``'s detection step, with a stand-in for a multilingual model
+    (none is installable offline here): each clip gets the language heard in its own
+    audio, and a clip whose detection fails fails alone."""
+    import numpy as np
+
+    from schemas.records import Transcript
+    from transforms.asr import ClipOutcome, _with_detected_language, is_multilingual
+
+    class MultilingualModel:
+        model = type("Ct2", (), {"is_multilingual": True})()
+
+        def detect_language(self, audio):  # loud audio "is" Spanish, quiet audio fails
+            if float(np.abs(audio).max()) < 0.1:
+                raise RuntimeError("no speech to detect")
+            return "es", 0.97, [("es", 0.97)]
+
+    model = MultilingualModel()
+    assert is_multilingual(model)
+    heard = ClipOutcome(Transcript(text="hola", words=()), route="packed")
+    loud = (np.ones(16000) * 20000).astype(np.int16)
+    quiet = np.ones(16000, dtype=np.int16)
+    assert _with_detected_language(model, loud, heard).transcript.detected_language == "es"
+    failed = _with_detected_language(model, quiet, heard)
+    assert failed.transcript is None and isinstance(failed.error, RuntimeError)

@@ -318,11 +318,12 @@ def looped(text: str) -> bool:
     return bool(raw) and len(raw) / len(zlib.compress(raw)) > LOOP_COMPRESSION_RATIO
 
 
-#: A loop inside one word: a unit of one to four letters written four or more times
-#: in a row ("m.minminminmin" for "m dot mendez", "aaaaaaa"). The text around it can
+#: A loop inside one word: a unit of one to four letters written five or more times
+#: in a row ("m.minminminminmin" for "m dot mendez", "aaaaaaa"); four is a word
+#: ("AAAA batteries", "hahahaha"). The text around it can
 #: be ordinary enough that the whole transcript still compresses like speech, so
 #: :func:`looped` alone misses it. Digits are left out: "4111 1111" is a card number.
-_LOOP_IN_WORD = re.compile(r"([^\W\d_]{1,4}?)\1{3,}", re.IGNORECASE)
+_LOOP_IN_WORD = re.compile(r"([^\W\d_]{1,4}?)\1{4,}", re.IGNORECASE)
 
 
 #: Words a speaker may say several times in a row on purpose: digits and number
@@ -337,6 +338,9 @@ _REPEATABLE = frozenset(
 #: shorter phrase or a word fewer times are speech a speaker said so.
 _LOOP_PHRASE_WORDS = 4
 _LOOP_WORD_RUN = 5
+#: Longest phrase looked for (Whisper's loops repeat a sentence; this bounds the work
+#: on a long clip's transcript).
+_LOOP_PHRASE_MAX_WORDS = 20
 
 
 def _plain_words(transcript: Transcript) -> List[str]:
@@ -345,26 +349,26 @@ def _plain_words(transcript: Transcript) -> List[str]:
 
 def repeats_a_phrase(transcript: Transcript) -> bool:
     """Whether the transcript repeats itself the way Whisper does when it cannot follow
-    the speech: a phrase of four words (three of them different) written twice ("thank
-    you very much, thank you very much"), or one word five or more times in a row
-    ("cut, cut, cut, cut, cut"). A speaker repeats shorter phrases ("call my mom, call
-    my mom") and words ("no, no, no") on purpose. Digits and number words are left out:
-    a spoken value repeats them ("four four four"), and so can a misheard one ("fine,
-    fine, fine" for "five five five"), which detection reads as digits."""
+    the speech: a phrase of four or more words (three of them different) written again
+    right after itself ("thank you very much, thank you very much"), or one word five or more
+    times in a row ("cut, cut, cut, cut, cut"). A speaker repeats shorter phrases ("call
+    my mom, call my mom"), words ("no, no, no") and phrases with other words between
+    them ("what is the weather in London and what is the weather in Paris") on purpose.
+    Digits and number words are left out: a spoken value repeats them ("four four
+    four"), and so can a misheard one ("fine, fine, fine" for "five five five"), which
+    detection reads as digits."""
     words = _plain_words(transcript)
     run = 1
     for before, word in zip(words, words[1:]):
         run = run + 1 if word == before and not _repeatable(word) else 1
         if run >= _LOOP_WORD_RUN:
             return True
-    seen = set()
-    for i in range(len(words) - _LOOP_PHRASE_WORDS + 1):
-        phrase = tuple(words[i:i + _LOOP_PHRASE_WORDS])
-        if len(set(phrase)) < _LOOP_PHRASE_WORDS - 1 or any(_repeatable(w) for w in phrase):
-            continue
-        if phrase in seen:
-            return True
-        seen.add(phrase)
+    for size in range(_LOOP_PHRASE_WORDS, min(_LOOP_PHRASE_MAX_WORDS, len(words) // 2) + 1):
+        for i in range(len(words) - 2 * size + 1):
+            phrase = words[i:i + size]
+            if (phrase == words[i + size:i + 2 * size] and len(set(phrase)) >= _LOOP_PHRASE_WORDS - 1
+                    and not any(_repeatable(w) for w in phrase)):
+                return True
     return False
 
 
@@ -609,7 +613,7 @@ def _transcribe_alone(model: Any, pcm_clips: Sequence[np.ndarray], members: Sequ
 
 def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray], settings: AsrSettings,
                      not_speech: Optional[Sequence[Sequence[Tuple[float, float]]]] = None,
-                     ) -> List[ClipOutcome]:
+                     detect_language: bool = False) -> List[ClipOutcome]:
     """Transcribe many clips: short ones packed into shared windows, all windows batched.
 
     Each clip's outcome is independent. With ``settings.pack`` on, short clips
@@ -625,6 +629,9 @@ def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray], settings: AsrS
     :param pcm_clips: 16 kHz mono int16 PCM per clip.
     :param not_speech: per clip, ``(start_s, end_s)`` stretches that hold no
         speech, so need no words (the audit passes the redacted intervals).
+    :param detect_language: with a multilingual model, also detect each clip's
+        language on its own audio (:attr:`Transcript.detected_language`); the first
+        pass asks for it, a re-listen of the same audio need not.
     :returns: one :class:`ClipOutcome` per clip, in input order.
     """
     outcomes: List[Optional[ClipOutcome]] = [None] * len(pcm_clips)
@@ -686,9 +693,11 @@ def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray], settings: AsrS
         outcomes[index] = (ClipOutcome(None, error=result, route="long")
                            if isinstance(result, Exception)
                            else _own_window_outcome(result, "long", not_speech[index]))
-    done = [outcome for outcome in outcomes if outcome is not None]
-    if is_multilingual(model):
-        done = [_with_detected_language(model, pcm, outcome) for pcm, outcome in zip(pcm_clips, done)]
+    done: List[ClipOutcome] = []
+    for pcm, outcome in zip(pcm_clips, outcomes):
+        assert outcome is not None, "every clip gets an outcome"
+        done.append(_with_detected_language(model, pcm, outcome)
+                    if detect_language and is_multilingual(model) else outcome)
     return done
 
 
@@ -697,10 +706,10 @@ def is_multilingual(model: Any) -> bool:
     return bool(getattr(getattr(model, "model", None), "is_multilingual", False))
 
 
-def detect_language(model: Any, pcm: np.ndarray) -> Tuple[str, float]:
-    """The language a multilingual model hears in a clip's first 30 s, and its probability."""
-    language, probability, _ = model.detect_language(audio=pcm.astype(np.float32) / 32768.0)
-    return str(language), float(probability)
+def detect_language(model: Any, pcm: np.ndarray) -> str:
+    """The language a multilingual model hears in a clip's first 30 s."""
+    language, _probability, _ = model.detect_language(audio=pcm.astype(np.float32) / 32768.0)
+    return str(language)
 
 
 def _with_detected_language(model: Any, pcm: np.ndarray, outcome: ClipOutcome) -> ClipOutcome:
@@ -711,9 +720,8 @@ def _with_detected_language(model: Any, pcm: np.ndarray, outcome: ClipOutcome) -
     if outcome.transcript is None or len(pcm) == 0:
         return outcome
     try:
-        language, probability = detect_language(model, pcm)
+        language = detect_language(model, pcm)
     except Exception as error:  # noqa: BLE001 - fail closed: this clip alone
         return ClipOutcome(None, error=error, route=outcome.route)
-    transcript = dataclasses.replace(outcome.transcript, detected_language=language,
-                                     language_probability=probability)
+    transcript = dataclasses.replace(outcome.transcript, detected_language=language)
     return dataclasses.replace(outcome, transcript=transcript)

@@ -28,7 +28,12 @@ class LanguageConfigError(ValueError):
 
 
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
-_PATTERN = re.compile(r"^[A-Za-z]{2,3}(-\*|([-_][A-Za-z0-9]{2,8})+)?$")
+_PATTERN = re.compile(r"^[A-Za-z]{2,3}([-_]\*|([-_][A-Za-z0-9]{2,8})+)?$")
+
+
+def is_locale(text: str) -> bool:
+    """Whether ``text`` has the shape of a language tag (``en``, ``en-US``, ``en_gb``)."""
+    return bool(_LOCALE.match(text))
 
 
 def normalise_locale(locale: str) -> str:
@@ -37,7 +42,7 @@ def normalise_locale(locale: str) -> str:
     :raises ValueError: when ``locale`` is not a language tag.
     """
     locale = locale.strip()
-    if not _LOCALE.match(locale):
+    if not is_locale(locale):
         raise ValueError("not a locale")
     language, *subtags = re.split(r"[-_]", locale)
     parts = [language.lower()]
@@ -59,25 +64,30 @@ def language_of(locale: str) -> str:
 def locale_matches(locale: str, pattern: str) -> bool:
     """Whether ``locale`` falls under ``pattern``.
 
-    A pattern is a locale (``en-GB``: that locale exactly, case and ``_`` aside),
-    a bare language (``en``: that language with no region given) or a language
-    with ``-*`` (``en-*``: every locale of that language, bare ``en`` included).
+    A pattern is a locale with a region (``en-GB``: that locale exactly, case and
+    ``_`` aside) or a language alone, with or without ``-*`` (``en`` and ``en-*``:
+    every locale of that language, bare ``en`` included).
     """
-    if pattern.endswith("-*"):
-        return language_of(locale) == language_of(pattern[:-2])
+    if pattern.endswith(("-*", "_*")):
+        pattern = pattern[:-2]
+    if "-" not in pattern and "_" not in pattern:
+        return language_of(locale) == language_of(pattern)
     return normalise_locale(locale) == normalise_locale(pattern)
 
 
 def check_pattern(pattern: str) -> str:
-    """``pattern`` normalised (``en_us`` -> ``en-US``, ``EN-*`` -> ``en-*``).
+    """``pattern`` normalised: a language alone becomes ``xx-*`` (``EN`` -> ``en-*``,
+    ``en_*`` -> ``en-*``), a locale its BCP 47 case (``en_us`` -> ``en-US``).
 
-    :raises LanguageConfigError: when it is neither a locale nor ``xx-*``.
+    :raises LanguageConfigError: when it is neither.
     """
     pattern = pattern.strip()
     if not _PATTERN.match(pattern):
-        raise LanguageConfigError(f"--locales: {pattern!r} is not a locale or a language-*")
-    if pattern.endswith("-*"):
-        return language_of(pattern[:-2]) + "-*"
+        raise LanguageConfigError(f"--locales: {pattern!r} is not a locale or a language")
+    if pattern.endswith(("-*", "_*")):
+        pattern = pattern[:-2]
+    if "-" not in pattern and "_" not in pattern:
+        return language_of(pattern) + "-*"
     return normalise_locale(pattern)
 
 
@@ -88,7 +98,8 @@ class LanguagePack:
     :param name: the pack's name, as ``--locales`` errors and docs refer to it.
     :param asr_language: the Whisper language code the ASR decodes in, and the
         language a multilingual model must detect in a clip.
-    :param locales: the locale patterns the pack can hear (see :func:`locale_matches`).
+    :param locales: the locale patterns the pack can hear (see :func:`locale_matches`),
+        as :func:`check_pattern` writes them.
     """
 
     name: str
@@ -102,10 +113,6 @@ class LanguagePack:
 #: The default pack: English in any region, heard by an English Whisper model and
 #: read by the English PII configuration shipped in ``transforms/pii``.
 ENGLISH = LanguagePack(name="English", asr_language="en", locales=("en-*",))
-
-#: Packs this build ships, by name.
-PACKS = {"en": ENGLISH}
-
 
 @dataclass(frozen=True)
 class LocaleCoverage:
@@ -125,6 +132,14 @@ class LocaleCoverage:
             return False
 
 
+def _within(pattern: str, pack: LanguagePack) -> bool:
+    """Whether every locale ``pattern`` matches is one ``pack`` covers."""
+    if pattern.endswith("-*"):
+        return any(p.endswith("-*") and language_of(p[:-2]) == language_of(pattern[:-2])
+                   for p in pack.locales)
+    return pack.covers(pattern)
+
+
 def locale_coverage(pack: LanguagePack, locales: Optional[Iterable[str]] = None) -> LocaleCoverage:
     """The coverage for ``--locales`` (``None``: everything the pack can hear).
 
@@ -137,9 +152,7 @@ def locale_coverage(pack: LanguagePack, locales: Optional[Iterable[str]] = None)
     if not accepted:
         raise LanguageConfigError("--locales names no locale")
     for pattern in accepted:
-        probe = pattern[:-2] if pattern.endswith("-*") else pattern
-        if not pack.covers(probe) or (pattern.endswith("-*") and not any(
-                p.endswith("-*") and language_of(p[:-2]) == language_of(probe) for p in pack.locales)):
+        if not _within(pattern, pack):
             raise LanguageConfigError(
                 f"--locales: no language pack of this run covers {pattern} "
                 f"(the {pack.name} pack covers {', '.join(pack.locales)})")

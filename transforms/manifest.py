@@ -13,6 +13,7 @@ from typing import Any, Dict, Optional
 
 from schemas.records import ManifestEntry
 from transforms.errors import ManifestError
+from transforms.language import is_locale
 from transforms.pseudonyms import parse_recorded_at
 
 REQUIRED_FIELDS = ("utterance_id", "account_id", "device_id", "recorded_at", "audio_uri", "locale")
@@ -21,7 +22,6 @@ MAX_ID_CHARS = 256
 # Utterance IDs are written to both outputs, so they must be safe to show:
 # printable, no path separators or control characters.
 _UTTERANCE_ID = re.compile(r"^[A-Za-z0-9._:@+=-]{1,256}$")
-_LOCALE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
@@ -81,7 +81,7 @@ def parse_manifest_line(line: str, manifest: str, line_number: int) -> ManifestE
         fields[name] = value.strip()
     if not _UTTERANCE_ID.match(fields["utterance_id"]):
         raise ManifestError("invalid field: utterance_id")
-    if not _LOCALE.match(fields["locale"]):
+    if not is_locale(fields["locale"]):
         raise ManifestError("invalid field: locale")
     try:
         recorded_at_us = parse_recorded_at(fields["recorded_at"])

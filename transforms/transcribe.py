@@ -100,7 +100,7 @@ class TranscribeBatchFn(beam.DoFn):
         started = time.perf_counter()
         try:
             outcomes = transcribe_batch(self._model.value, [clip.pcm16 for clip in ready],
-                                        self._settings)
+                                        self._settings, detect_language=True)
         except Exception as error:  # noqa: BLE001 - fail closed: the whole batch dead-letters
             outcomes = [ClipOutcome(None, error=error) for _ in ready]
         self._batch_ms.inc(int((time.perf_counter() - started) * 1000))

@@ -9,13 +9,15 @@ released with whatever it said audible. This module reads what the decoder
 itself reports about each clip and says when the transcript is not to be
 trusted, so the clip goes to the dead letter instead (fail closed).
 
-The signals (see ``docs``-level reasoning in ``benchmarks/language_gate.py``,
-which measures them on English and foreign-language corpora):
+The signals, each measured on English and foreign-language corpora by
+``benchmarks/language_gate.py``:
 
-- the words' probabilities: the decoder is unsure of most of what it wrote;
-- how much of the clip's speech is reached by a word it was sure of;
-- seconds of speech per transcribed syllable: foreign speech comes back as
-  fewer, longer English words than were said;
+- the probability of the words it wrote: on speech it cannot follow, the model is
+  unsure of most of them (digits and spelled codes aside, which it is unsure how
+  to write even when it heard them well);
+- seconds of speech per transcribed syllable: it writes a short phrase of its own
+  for a long stretch it could not follow;
+- its stock phrases for such speech, the outros of the videos it learned from;
 - with a multilingual model, the language it detects (``detected_language``).
 """
 
@@ -29,8 +31,7 @@ import numpy as np
 
 from schemas.records import TimedWord, Transcript
 from transforms.errors import ScrubError
-from transforms.packing import (VOICE_FRAME_S, WORD_REACH_S, WindowWord, speech_per_syllable_s,
-                                voiced_frames)
+from transforms.packing import VOICE_FRAME_S, WindowWord, speech_per_syllable_s, voiced_frames
 
 
 class Unintelligible(ScrubError):
@@ -46,16 +47,13 @@ class ForeignSpeech(ScrubError):
     stage = "language"
 
 
-#: A word the decoder gave at least this probability counts as heard with confidence.
-CONFIDENT_PROBABILITY = 0.5
-
 #: What Whisper writes for speech it cannot follow: the closing lines of the videos it
-#: was trained on. A voice-assistant request does not end a video, so a transcript
-#: holding one of these is the model's guess, not what was said.
-WHISPER_HALLUCINATIONS = (
-    "for watching", "subscribe to", "next video", "this video", "see you next time",
-    "see you in the next",
-)
+#: learned from ("thanks for watching", "please subscribe", "see you in the next
+#: video"). Matched as whole phrases: "play the next video" is a request.
+WHISPER_HALLUCINATIONS = re.compile(
+    r"\b(?:thanks?(?: you)?(?: (?:so|very) much)? for watching"
+    r"|(?:please|don't forget to) subscribe"
+    r"|see you (?:in the next (?:video|one)|next time))\b")
 
 #: A lexical word: two or more letters, no digit, not a spelled code ("B-R-K").
 _LEXICAL = re.compile(r"^[^\W\d_]{2,}(?:['’-][^\W\d_]+)*$")
@@ -75,10 +73,8 @@ class SpeechEvidence:
         number it heard well ("4-5" or "45"), while on speech of another language it
         writes words it is unsure of, and few digits.
     :param has_digits: whether any word holds a digit.
-    :param confident_cover: share of the speech within reach of a confident word
-        (1.0 with no speech).
     :param s_per_syllable: seconds of speech per transcribed syllable (0 with no speech).
-    :param hallucination: whether the text holds one of ``WHISPER_HALLUCINATIONS``.
+    :param hallucination: whether the text holds a ``WHISPER_HALLUCINATIONS`` phrase.
     """
 
     words: int
@@ -87,7 +83,6 @@ class SpeechEvidence:
     lexical_words: int
     lexical_probability: float
     has_digits: bool
-    confident_cover: float
     s_per_syllable: float
     hallucination: bool
 
@@ -107,14 +102,6 @@ def speech_evidence(transcript: Transcript, pcm: np.ndarray) -> SpeechEvidence:
     words = transcript.words
     probabilities = [w.probability for w in words]
     lexical = [w.probability for w in words if _LEXICAL.match(_bare(w.text))]
-    covered = np.zeros(len(voiced), dtype=bool)
-    for word in words:
-        if word.probability >= CONFIDENT_PROBABILITY:
-            first = max(int((word.start_s - WORD_REACH_S) / VOICE_FRAME_S), 0)
-            last = min(int(np.ceil((max(word.end_s, word.start_s) + WORD_REACH_S) / VOICE_FRAME_S)),
-                       len(voiced))
-            covered[first:last] = True
-    voiced_count = int(voiced.sum())
     text = " ".join(re.sub(r"[^\w' ]", " ", transcript.text.lower()).split())
     return SpeechEvidence(
         words=len(words),
@@ -123,9 +110,8 @@ def speech_evidence(transcript: Transcript, pcm: np.ndarray) -> SpeechEvidence:
         lexical_words=len(lexical),
         lexical_probability=float(np.mean(lexical)) if lexical else 1.0,
         has_digits=any(ch.isdigit() for ch in transcript.text),
-        confident_cover=(float((covered & voiced).sum()) / voiced_count if voiced_count else 1.0),
         s_per_syllable=speech_per_syllable_s(pcm, _window_words(words)),
-        hallucination=any(phrase in text for phrase in WHISPER_HALLUCINATIONS),
+        hallucination=bool(WHISPER_HALLUCINATIONS.search(text)),
     )
 
 

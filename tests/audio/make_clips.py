@@ -44,6 +44,8 @@ CLIPS = (
     SpeechClip("keyword_giraffe", "en-us", 160, "please show me a picture of a giraffe"),
     SpeechClip("keyword_umbrella", "en-us", 160, "remind me to take my umbrella tomorrow"),
     SpeechClip("keyword_volcano", "en-us", 160, "tell me about the biggest volcano in the world"),
+    # 150 wpm: at 160 this espeak-ng build's digits come back hyphen-joined around a
+    # stray letter ("453-i-1-488-…"), which the audit tests' digit reader cannot read.
     SpeechClip("card_spoken", "en-us", 150, "My card number is " + " ".join(CARD) + ". Thank you."),
     SpeechClip("card_words", "en-us", 160,
                "my card number is four one one one two two two two, thank you"),
