@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
+import math
+import os
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
@@ -174,7 +176,7 @@ def _tone_level(value: str) -> object:
         level = float(value)
     except ValueError:
         raise SystemExit("--beep-level must be 'match' or a number of dBFS") from None
-    if level > 0:
+    if not math.isfinite(level) or level > 0:
         raise SystemExit("--beep-level in dBFS must be 0 or below")
     return level
 
@@ -190,10 +192,14 @@ def parse_job_args(argv: Optional[Sequence[str]]) -> Tuple[JobConfig, List[str]]
         raise SystemExit("--asr-window-batch-size must be at least 1")
     if args.asr_workers < 0 or args.asr_cpu_threads < 0:
         raise SystemExit("--asr-workers and --asr-cpu-threads must be 0 (auto) or more")
-    if args.max_audio_mb <= 0 or args.max_duration_s <= 0:
-        raise SystemExit("--max-audio-mb and --max-duration-s must be positive")
-    if args.pad_before_ms < 0 or args.pad_after_ms < 0:
-        raise SystemExit("padding must not be negative")
+    for flag, value in (("--max-audio-mb", args.max_audio_mb),
+                        ("--max-duration-s", args.max_duration_s), ("--beep-hz", args.beep_hz)):
+        if not (math.isfinite(value) and value > 0):
+            raise SystemExit(f"{flag} must be a finite number above 0")
+    for flag, value in (("--pad-before-ms", args.pad_before_ms),
+                        ("--pad-after-ms", args.pad_after_ms)):
+        if not (math.isfinite(value) and value >= 0):
+            raise SystemExit(f"{flag} must be a finite number, 0 or more")
     if args.audit_beam_size < 1:
         raise SystemExit("--audit-beam-size must be at least 1")
     if args.audit_max_rounds < 0:
@@ -243,8 +249,22 @@ def parse_job_args(argv: Optional[Sequence[str]]) -> Tuple[JobConfig, List[str]]
     return config, beam_args
 
 
+def canonical_manifest_uri(path: str) -> str:
+    """One spelling per manifest: a local path made absolute and normalised
+    (``samples/m.jsonl``, ``./samples/m.jsonl`` and ``file:///…/samples/m.jsonl`` are
+    one manifest); a remote URI (``gs://``, ``s3://``) as given."""
+    if path.startswith("file://"):
+        from urllib.parse import unquote, urlsplit
+
+        path = unquote(urlsplit(path).path)
+    if "://" in path:
+        return path
+    return os.path.abspath(path)
+
+
 def run_tag_for(manifest_paths: Sequence[str]) -> str:
-    """Names this run's output files: the same manifests always give the same tag,
-    so a rerun replaces its own files rather than adding duplicate rows."""
-    digest = hashlib.sha256("\n".join(sorted(manifest_paths)).encode("utf-8")).hexdigest()
+    """Names this run's output files: the same manifests, however spelled, always give
+    the same tag, so a rerun replaces its own files rather than adding duplicate rows."""
+    canonical = sorted({canonical_manifest_uri(path) for path in manifest_paths})
+    digest = hashlib.sha256("\n".join(canonical).encode("utf-8")).hexdigest()
     return digest[:16]

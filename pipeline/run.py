@@ -10,6 +10,7 @@ from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions
 
 from pipeline.build import build_pipeline
 from pipeline.options import parse_job_args, run_tag_for
+from pipeline.preflight import preflight
 from pipeline.summary import RunSummary, format_summary, matching_paths, summarise
 
 
@@ -25,6 +26,7 @@ def run(argv: Optional[Sequence[str]] = None) -> RunSummary:
     and Flink flags).
     """
     config, beam_args = parse_job_args(argv)
+    preflight(config)
     manifest_paths = matching_paths(config.manifest)
     if not manifest_paths:
         raise NoManifestError("no manifest file matches --manifest")

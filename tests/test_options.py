@@ -97,3 +97,13 @@ def test_a_language_setting_the_run_cannot_honour_fails_in_one_line(flags):
         parse_job_args(["--manifest", "m", "--output", "o", *flags])
     message = str(failure.value)
     assert message and "\n" not in message
+
+
+def test_every_spelling_of_a_manifest_gives_one_run_tag(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    absolute = str(tmp_path / "samples" / "manifest.jsonl")
+    spellings = ["samples/manifest.jsonl", "./samples/manifest.jsonl", "samples//manifest.jsonl",
+                 "samples/../samples/manifest.jsonl", absolute, "file://" + absolute]
+    assert len({run_tag_for([spelling]) for spelling in spellings}) == 1
+    assert run_tag_for(["gs://b/m.jsonl"]) != run_tag_for(["gs://b/other.jsonl"])
+    assert run_tag_for(["a.jsonl", "b.jsonl"]) == run_tag_for(["./b.jsonl", "a.jsonl"])
