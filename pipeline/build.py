@@ -26,7 +26,7 @@ from transforms.detect_pii import DetectPii
 from transforms.pii.config import PiiConfig, load_pii_config
 from transforms.pseudonymise import Pseudonymise, PseudonymSettings, ResolveEpochKeys
 from transforms.read_audio import ReadAudio
-from transforms.read_manifest import ReadManifest
+from transforms.read_manifest import DropDuplicateUtterances, ReadManifest
 from transforms.redact_audio import AudioRedactionSettings, RedactAudio
 from transforms.redact_text import RedactText
 from transforms.relisten import AuditSettings
@@ -74,7 +74,8 @@ def build_pipeline(p: beam.Pipeline, config: JobConfig, run_tag: str) -> None:
     whisper_handle, detector_handle = Shared(), Shared()
 
     manifest = p | "ReadManifest" >> ReadManifest(config.manifest)
-    located = manifest.clips | "CheckLocale" >> CheckLocale(config.locales)
+    unique = manifest.clips | "DropDuplicateUtterances" >> DropDuplicateUtterances()
+    located = unique.clips | "CheckLocale" >> CheckLocale(config.locales)
     ready_epochs = located.clips | "ResolveEpochKeys" >> ResolveEpochKeys(pseudonyms)
     read = located.clips | "ReadAudio" >> ReadAudio(config.max_audio_bytes)
     decoded = read.clips | "DecodeAudio" >> DecodeAudio(config.max_duration_s)
@@ -95,7 +96,7 @@ def build_pipeline(p: beam.Pipeline, config: JobConfig, run_tag: str) -> None:
     rows = audited.clips | "Pseudonymise" >> Pseudonymise(pseudonyms, ready_epochs)
 
     dead_letters = (
-        [stage[DEAD_LETTER] for stage in (manifest, located, read, decoded, transcribed,
+        [stage[DEAD_LETTER] for stage in (manifest, unique, located, read, decoded, transcribed,
                                          understood, detected,
                                          text_redacted, audio_redacted, *audit_stages, rows)]
         | "AllDeadLetters" >> beam.Flatten()

@@ -7,7 +7,6 @@ non-blank manifest line is either a row in ``utterances/`` or in ``dead_letter/`
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, List, Sequence, Tuple
@@ -16,6 +15,7 @@ import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
 from schemas.arrow import DEAD_LETTER_DIR, UTTERANCES_DIR
+from transforms.manifest import is_blank
 
 
 @dataclass
@@ -47,9 +47,7 @@ def count_manifest_lines(paths: Sequence[str]) -> int:
     total = 0
     for path in paths:
         with FileSystems.open(path, compression_type="uncompressed") as raw:
-            for line in io.TextIOWrapper(raw, encoding="utf-8", errors="replace"):
-                if line.strip():
-                    total += 1
+            total += sum(1 for line in raw if not is_blank(line))
     return total
 
 

@@ -130,3 +130,31 @@ def test_outputs_follow_the_declared_schemas(unseen_run):
     for schema, table in ((UTTERANCE_SCHEMA, utterances), (DEAD_LETTER_SCHEMA, dead)):
         for field in schema:
             assert table.schema.field(field.name).type == field.type
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory"])
+def test_only_regular_files_are_opened(tmp_path, kind):
+    """A FIFO with no writer would block ``open()`` forever: it is refused unopened."""
+    import threading
+
+    from transforms.errors import AudioReadError
+    from transforms.read_audio import read_audio_bytes
+
+    path = tmp_path / "clip.wav"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.mkdir()
+    outcome = []
+
+    def read() -> None:
+        try:
+            read_audio_bytes(str(path), 1024)
+        except AudioReadError as error:
+            outcome.append(str(error))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    assert not reader.is_alive(), "reading the path blocked"
+    assert outcome == ["audio path is not a regular file"]

@@ -79,3 +79,47 @@ def test_audio_uri_resolves_against_the_manifest_folder(uri, manifest, expected)
 ])
 def test_utterance_id_is_recovered_for_dead_letters_when_safe(raw, expected):
     assert utterance_id_of(raw) == expected
+
+
+@pytest.mark.parametrize("recorded_at", [
+    "9999-12-31T00:00:00Z",        # its ISO week ends past year 9999
+    "9999-12-31T23:30:00-05:00",   # past year 9999 in UTC
+    "0001-01-01T00:30:00+01:00",   # before year 1 in UTC
+])
+def test_a_time_whose_epoch_cannot_be_named_is_a_bad_line(recorded_at):
+    with pytest.raises(ManifestError, match="recorded_at"):
+        parse_manifest_line(line(recorded_at=recorded_at), "/m.jsonl", 1)
+
+
+def test_a_time_late_in_year_9998_is_fine():
+    assert parse_manifest_line(line(recorded_at="9998-06-01T00:00:00Z"), "/m.jsonl", 1)
+
+
+@pytest.mark.parametrize("raw, number, expected", [
+    (b'{"a": "caf\xc3\xa9"}\n', 1, '{"a": "café"}\n'),
+    (b'\xef\xbb\xbf{"a": 1}\n', 1, '{"a": 1}\n'),    # a BOM opening the file
+])
+def test_lines_are_utf8(raw, number, expected):
+    from transforms.manifest import decode_line
+
+    assert decode_line(raw, number) == expected
+
+
+@pytest.mark.parametrize("raw", [b'{"account_id": "acct-\xff\xfe"}', b"\xfa\xfb", b"\xc3"])
+def test_a_line_that_is_not_utf8_is_refused_not_repaired(raw):
+    from transforms.manifest import decode_line
+
+    with pytest.raises(ManifestError, match="UTF-8"):
+        decode_line(raw, 2)
+
+
+def test_blank_means_ascii_whitespace_only():
+    from transforms.manifest import is_blank
+
+    assert is_blank(b"  \t\r\n") and not is_blank(b"\xc2\xa0\n") and not is_blank(b"{}")
+
+
+def test_file_uris_are_local_paths():
+    assert resolve_audio_uri("file:///data/a%20b/u1.flac", "/m/m.jsonl") == "/data/a b/u1.flac"
+    assert parse_manifest_line(line(audio_uri="file:///data/u1.flac"), "/m.jsonl", 1).audio_uri \
+        == "/data/u1.flac"

@@ -25,11 +25,35 @@ _UTTERANCE_ID = re.compile(r"^[A-Za-z0-9._:@+=-]{1,256}$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
+def is_blank(raw_line: bytes) -> bool:
+    """Whether a manifest line holds nothing but ASCII whitespace (a blank line is no
+    utterance). The reader and the summary's line count both use this one rule."""
+    return not raw_line.strip()
+
+
+def decode_line(raw_line: bytes, line_number: int) -> str:
+    """A manifest line's text. Manifests are UTF-8: a line that is not is refused, never
+    repaired (two IDs whose bad bytes were each replaced by U+FFFD would read as one).
+
+    :raises ManifestError: for a line that is not valid UTF-8.
+    """
+    try:
+        text = raw_line.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ManifestError("manifest line is not valid UTF-8") from None
+    return text.lstrip("\ufeff") if line_number == 1 else text
+
+
 def resolve_audio_uri(audio_uri: str, manifest_path: str) -> str:
     """Resolve a relative ``audio_uri`` against the manifest's own folder.
 
-    Works for local paths and for any Beam filesystem (``gs://``, ``s3://``).
+    Works for local paths and for any Beam filesystem (``gs://``, ``s3://``). A
+    ``file://`` URI is a local path (Beam's local filesystem takes plain paths).
     """
+    if audio_uri.startswith("file://"):
+        from urllib.parse import unquote, urlsplit
+
+        audio_uri = unquote(urlsplit(audio_uri).path) or "/"
     if _SCHEME.match(audio_uri) or audio_uri.startswith("/"):
         return audio_uri
     if _SCHEME.match(manifest_path):

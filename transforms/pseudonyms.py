@@ -60,7 +60,16 @@ def parse_recorded_at(value: str) -> int:
         raise ValueError("recorded_at is not an ISO-8601 timestamp") from None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise ValueError("recorded_at must carry Z or a UTC offset")
-    return (parsed - _UNIX_EPOCH) // _ONE_US
+    recorded_at_us = (parsed - _UNIX_EPOCH) // _ONE_US
+    # Every epoch the clip could fall in, and its bounds, must be representable: a
+    # time near year 9999 can lie past it in UTC, or in an ISO week or month that
+    # ends past it, and would otherwise fail later, where one line can stop the job.
+    try:
+        for period in PERIODS:
+            epoch_bounds(epoch_for(recorded_at_us, period))
+    except (ValueError, OverflowError):
+        raise ValueError("recorded_at is out of the supported range") from None
+    return recorded_at_us
 
 
 def _utc_datetime(recorded_at_us: int) -> datetime:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import stat
+
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
@@ -16,6 +19,8 @@ def read_audio_bytes(uri: str, max_bytes: int) -> bytes:
     :raises AudioReadError: with a fixed message (the URI is not quoted: it may
         hold an account number in its path).
     """
+    if "://" not in uri:
+        _check_regular_file(uri)
     try:
         handle = FileSystems.open(uri, compression_type="uncompressed")
     except Exception:  # BeamIOError, FileNotFoundError, permission errors...
@@ -27,6 +32,17 @@ def read_audio_bytes(uri: str, max_bytes: int) -> bytes:
     if not data:
         raise AudioReadError("audio file is empty")
     return data
+
+
+def _check_regular_file(path: str) -> None:
+    """Refuse a local path that is not a regular file before opening it: opening a FIFO
+    with no writer, or a device, would block the worker forever."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        raise AudioReadError("audio file not found or not readable") from None
+    if not stat.S_ISREG(mode):
+        raise AudioReadError("audio path is not a regular file")
 
 
 class ReadAudioFn(ClipStageFn):

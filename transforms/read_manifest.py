@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import io
-from typing import Iterable, Tuple
+from typing import Iterable, List, Tuple
 
 import apache_beam as beam
 from apache_beam.io import fileio
@@ -12,25 +11,25 @@ from apache_beam.pvalue import TaggedOutput
 
 from schemas.records import Clip, DeadLetter
 from transforms.errors import ManifestError, safe_error_message
-from transforms.manifest import parse_manifest_line, utterance_id_of
-from transforms.stage import DEAD_LETTER, MAIN, METRICS_NAMESPACE
+from transforms.manifest import decode_line, is_blank, parse_manifest_line, utterance_id_of
+from transforms.stage import DEAD_LETTER, MAIN, METRICS_NAMESPACE, dead_letter_for
 
 STAGE = "manifest"
 
-# (manifest path, 1-based line number, raw line)
-ManifestLine = Tuple[str, int, str]
+# (manifest path, 1-based line number, the line's bytes)
+ManifestLine = Tuple[str, int, bytes]
 
 
 def manifest_lines(readable: fileio.ReadableFile) -> Iterable[ManifestLine]:
-    """Every non-blank line of one manifest with its number.
+    """Every non-blank line of one manifest with its number, as bytes: each line is
+    decoded on its own, so one line that is not UTF-8 is refused alone.
 
     Streams the file, so a manifest of 100k lines is never held whole.
     """
     path = readable.metadata.path
     with readable.open() as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8", errors="replace")
-        for number, line in enumerate(text, start=1):
-            if line.strip():
+        for number, line in enumerate(raw, start=1):
+            if not is_blank(line):
                 yield path, number, line
 
 
@@ -42,18 +41,60 @@ class ParseManifestLineFn(beam.DoFn):
         self._failed = Metrics.counter(METRICS_NAMESPACE, f"{STAGE}_failed")
 
     def process(self, item: ManifestLine) -> Iterable[object]:
-        manifest, number, line = item
+        manifest, number, raw_line = item
         self._lines.inc()
+        line = ""
         try:
+            line = decode_line(raw_line, number)
             entry = parse_manifest_line(line, manifest, number)
         except ManifestError as error:
             self._failed.inc()
             yield TaggedOutput(DEAD_LETTER, DeadLetter(
-                utterance_id=utterance_id_of(line), manifest=manifest, line=number,
+                utterance_id=utterance_id_of(line) if line else None, manifest=manifest, line=number,
                 stage=STAGE, error_type=type(error).__name__,
                 error_message=safe_error_message(error, STAGE)))
             return
         yield Clip(entry=entry)
+
+
+class DuplicateUtterance(ManifestError):
+    """Another manifest line of the run carries the same utterance_id."""
+
+
+def first_and_duplicates(clips: Iterable[Clip]) -> Tuple[Clip, List[Clip]]:
+    """Of clips sharing an utterance_id, the one to scrub (first by manifest path, then
+    line, whatever order a runner delivered them in) and the rest."""
+    ordered = sorted(clips, key=lambda clip: (clip.entry.manifest, clip.entry.line))
+    return ordered[0], ordered[1:]
+
+
+class DropDuplicatesFn(beam.DoFn):
+    """(utterance_id, its clips) -> the first clip; every other one dead-lettered."""
+
+    def __init__(self) -> None:
+        self._duplicates = Metrics.counter(METRICS_NAMESPACE, "duplicate_utterances")
+
+    def process(self, keyed: Tuple[str, Iterable[Clip]]) -> Iterable[object]:
+        first, rest = first_and_duplicates(keyed[1])
+        yield first
+        for clip in rest:
+            self._duplicates.inc()
+            yield TaggedOutput(DEAD_LETTER, dead_letter_for(clip.entry, STAGE, DuplicateUtterance(
+                "another manifest line of this run has the same utterance_id")))
+
+
+class DropDuplicateUtterances(beam.PTransform):
+    """Clips -> one clip per utterance_id across the whole run (``.clips``); each other
+    line with that ID dead-lettered (``[DEAD_LETTER]``, ``DuplicateUtterance``), so that
+    no utterance is written twice, nor written and dead-lettered."""
+
+    def expand(self, clips: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
+        return (
+            clips
+            | "KeyByUtteranceId" >> beam.Map(lambda clip: (clip.entry.utterance_id, clip))
+            | "GroupByUtteranceId" >> beam.GroupByKey()
+            | "FirstOfEach" >> beam.ParDo(DropDuplicatesFn()).with_outputs(DEAD_LETTER, main=MAIN)
+        )
 
 
 class ReadManifest(beam.PTransform):
