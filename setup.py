@@ -52,6 +52,9 @@ setup(
             "cryptography==50.0.2",
             # tests/test_packaging.py builds and installs the sdist without build isolation.
             "wheel==0.48.0",
+            # tests/test_readers.py runs the README's reader snippets.
+            "pandas==3.1.1",
+            "duckdb==2.0.1",
         ],
     },
 )

@@ -2,7 +2,11 @@
 
     python benchmarks/long_clip.py                      # both checks
     python benchmarks/long_clip.py --only clip          # the 10-minute clip only
+    python benchmarks/long_clip.py --only clip --lengths 60,300,598   # peak RSS by length
     python benchmarks/long_clip.py --only manifest --lines 100000
+
+Each run also writes ``benchmarks/results/long_clip.json`` (machine, commit, command
+and every figure).
 
 * Long clip: the sample's speech clips, resampled to 16 kHz mono with sox and
   repeated to just under 10 minutes (598 s; ``--max-duration-s`` defaults to
@@ -34,7 +38,7 @@ import pyarrow.parquet as pq
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAMPLES = os.path.join(REPO, "samples")
 SPEECH = ("s01.flac", "s02.wav", "s05.wav", "s06.flac", "s09.wav", "s10.wav", "s11.flac", "s14.wav")
-TARGET_S = 598.0  # --target-s changes it
+TARGET_S = 598.0  # the default long clip: just under --max-duration-s's default of 600
 RUNNER = "import sys; from pipeline.run import main; sys.exit(main(sys.argv[1:]))"
 
 
@@ -54,8 +58,8 @@ def manifest_line(uid, audio_uri, recorded_at="2026-11-04T07:48:13Z"):
                        "recorded_at": recorded_at, "audio_uri": audio_uri, "locale": "en-US"})
 
 
-def make_long_clip(folder):
-    """Concatenate the sample's speech, 16 kHz mono, until TARGET_S; returns (path, one-pass seconds)."""
+def make_long_clip(folder, target_s):
+    """Concatenate the sample's speech, 16 kHz mono, until ``target_s``; returns (path, one-pass seconds)."""
     if shutil.which("sox") is None:
         raise SystemExit("sox is needed to build the long clip")
     parts = []
@@ -66,9 +70,9 @@ def make_long_clip(folder):
         parts.append(out)
     one_pass = sum(float(subprocess.run(["soxi", "-D", p], capture_output=True, text=True,
                                         check=True).stdout) for p in parts)
-    repeats = int(TARGET_S // one_pass) + 1
-    long_path = os.path.join(folder, "long.wav")
-    subprocess.run(["sox", *(parts * repeats), long_path, "trim", "0", str(TARGET_S)], check=True)
+    repeats = int(target_s // one_pass) + 1
+    long_path = os.path.join(folder, f"long-{target_s:.0f}.wav")
+    subprocess.run(["sox", *(parts * repeats), long_path, "trim", "0", str(target_s)], check=True)
     return long_path, one_pass
 
 
@@ -94,29 +98,57 @@ def transcript_chars(output):
     return total, duration
 
 
-def clip_check(work):
-    long_path, one_pass = make_long_clip(work)
-    results = {}
-    for label, audio in (("short (s01)", os.path.join(SAMPLES, "audio", "s01.flac")),
-                         ("long (%.0f s)" % TARGET_S, long_path)):
-        case = os.path.join(work, label.split()[0])
+def clip_check(work, lengths):
+    """The pipeline on one short clip, then on one clip of each length; a row of figures each."""
+    cases = [("short (s01)", os.path.join(SAMPLES, "audio", "s01.flac"))]
+    one_pass = 0.0
+    for target_s in lengths:
+        long_path, one_pass = make_long_clip(work, target_s)
+        cases.append(("long (%.0f s)" % target_s, long_path))
+    rows = []
+    for index, (label, audio) in enumerate(cases):
+        case = os.path.join(work, f"case{index}")
         os.makedirs(case)
         manifest = os.path.join(case, "manifest.jsonl")
         with open(manifest, "w", encoding="utf-8") as handle:
-            handle.write(manifest_line("bench-" + label.split()[0], audio) + "\n")
+            handle.write(manifest_line("bench-" + os.path.basename(case), audio) + "\n")
         args = ["--manifest", manifest, "--output", os.path.join(case, "out"),
-                "--keyring", os.path.join(work, "keyring")]
+                "--keyring", os.path.join(work, "keyring"), "--max-duration-s",
+                str(max(600.0, max(lengths) + 1))]
         code, rss, wall = run_job(args, os.path.join(case, "log.txt"))
         chars, duration = transcript_chars(os.path.join(case, "out"))
-        results[label] = (code, rss, wall, chars, duration)
+        dead = dead_letters(os.path.join(case, "out"))
+        rows.append({"clip": label, "exit": code, "peak_rss_mib": round(rss), "wall_s": round(wall, 1),
+                     "audio_s": round(duration, 1), "transcript_chars": chars,
+                     "dead_letters": [f"{stage}: {error_type}" for stage, error_type, _ in dead]})
         print(f"{label:<22} exit {code}  peak RSS {rss:7.0f} MiB  wall {wall:6.1f} s  "
               f"audio {duration:6.1f} s  transcript {chars} chars", flush=True)
-        for stage, error_type, message in dead_letters(os.path.join(case, "out")):
+        for stage, error_type, message in dead:
             print(f"  DEAD-LETTERED at {stage}: {error_type}: {message}", flush=True)
-    # One pass over the speech holds SPEECH once; the long clip repeats it.
-    print(f"one pass over the {len(SPEECH)} speech clips lasts {one_pass:.1f} s; the long clip "
-          f"repeats it {TARGET_S / one_pass:.1f} times", flush=True)
-    return results
+    # One pass over the speech holds SPEECH once; the long clips repeat it.
+    print(f"one pass over the {len(SPEECH)} speech clips lasts {one_pass:.1f} s", flush=True)
+    return rows
+
+
+def write_result(result):
+    """``benchmarks/results/long_clip.json``, with where and how it was measured."""
+    import platform
+    from datetime import datetime, timezone
+
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, check=True,
+                                capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = "unknown"
+    result.update(when=datetime.now(timezone.utc).isoformat(timespec="seconds"), commit=commit,
+                  command="python benchmarks/long_clip.py " + " ".join(sys.argv[1:]),
+                  machine={"cpus": os.cpu_count(), "processor": platform.processor(),
+                           "python": platform.python_version()})
+    folder = os.path.join(REPO, "benchmarks", "results")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "long_clip.json"), "w", encoding="utf-8") as handle:
+        json.dump(result, handle, indent=1, sort_keys=True)
+        handle.write("\n")
 
 
 def manifest_check(work, lines):
@@ -133,25 +165,28 @@ def manifest_check(work, lines):
     print(f"{lines} manifest lines: exit {code}  peak RSS {rss:.0f} MiB  wall {wall:.1f} s  "
           f"({wall / lines * 10000:.1f} s per 10k lines)", flush=True)
     print("\n".join(summary[:6]), flush=True)
-    return code, rss, wall
+    return {"lines": lines, "exit": code, "peak_rss_mib": round(rss), "wall_s": round(wall, 1)}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", choices=("clip", "manifest"))
     parser.add_argument("--lines", type=int, default=100000)
-    parser.add_argument("--target-s", type=float, default=TARGET_S, help="long clip length (default 598)")
+    parser.add_argument("--lengths", default=str(TARGET_S),
+                        help="comma-separated long clip lengths in seconds (default 598)")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder")
     args = parser.parse_args()
-    globals()["TARGET_S"] = args.target_s
+    lengths = [float(v) for v in args.lengths.split(",") if v.strip()]
     work = tempfile.mkdtemp(prefix="voicescrub-bench-")
     print(f"python benchmarks/long_clip.py {' '.join(sys.argv[1:])}   (work folder {work}, "
           f"{os.cpu_count()} CPUs)", flush=True)
+    result = {}
     try:
         if args.only in (None, "clip"):
-            clip_check(work)
+            result["clips"] = clip_check(work, lengths)
         if args.only in (None, "manifest"):
-            manifest_check(work, args.lines)
+            result["manifest"] = manifest_check(work, args.lines)
+        write_result(result)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -114,5 +114,6 @@ def build_pipeline(p: beam.Pipeline, config: JobConfig, run_tag: str) -> None:
     (
         (written_utterances, written_dead_letters)
         | "AllWrittenFiles" >> beam.Flatten()
-        | "PublishFiles" >> PublishFiles([utterances_dir, dead_letter_dir], run_tag)
+        | "PublishFiles" >> PublishFiles([utterances_dir, dead_letter_dir], run_tag,
+                                         never_empty=(dead_letter_dir, DEAD_LETTER_SCHEMA))
     )

@@ -73,3 +73,27 @@ def test_float_conversion_round_trips_and_clips():
     pcm = np.array([-32768, -1, 0, 1, 32767], dtype=np.int16)
     assert np.abs(float_to_pcm16(pcm16_to_float(pcm)).astype(int) - pcm).max() <= 1
     assert list(float_to_pcm16(np.array([2.0, -2.0], dtype=np.float32))) == [32767, -32768]
+
+
+def wav_bytes(seconds: float = 0.5) -> bytes:
+    pcm = (np.sin(np.arange(int(16000 * seconds)) / 5.0) * 8000).astype(np.int16)
+    return encode_pcm16(pcm, 16000, "wav")
+
+
+def test_a_wav_whose_header_claims_more_audio_than_it_holds_is_refused():
+    whole = wav_bytes()
+    data_at = whole.index(b"data")
+    claims_4gb = whole[:data_at + 4] + (0xFFFFFFF0).to_bytes(4, "little") + whole[data_at + 8:data_at + 1032]
+    with pytest.raises(AudioDecodeError, match="truncated"):
+        decode_to_pcm16(claims_4gb, max_duration_s=60)
+    cut_short = whole[:len(whole) // 2]  # the header is right, the file ends early
+    with pytest.raises(AudioDecodeError, match="truncated"):
+        decode_to_pcm16(cut_short, max_duration_s=60)
+
+
+def test_a_whole_wav_and_one_with_chunks_after_its_data_decode():
+    whole = wav_bytes()
+    assert decode_to_pcm16(whole, max_duration_s=60).size == 8000
+    trailing = whole + b"LIST" + (4).to_bytes(4, "little") + b"INFO"
+    riff_size = (len(trailing) - 8).to_bytes(4, "little")
+    assert decode_to_pcm16(trailing[:4] + riff_size + trailing[8:], max_duration_s=60).size == 8000

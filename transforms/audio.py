@@ -34,6 +34,7 @@ def decode_to_pcm16(data: bytes, *, max_duration_s: float) -> np.ndarray:
     """
     if not data:
         raise AudioDecodeError("audio file is empty")
+    check_wav_complete(data)
     import av
 
     max_samples = int(max_duration_s * SAMPLE_RATE)
@@ -62,6 +63,29 @@ def decode_to_pcm16(data: bytes, *, max_duration_s: float) -> np.ndarray:
     if total > max_samples:
         raise AudioDecodeError("audio is longer than the configured maximum duration")
     return np.concatenate(chunks).astype(np.int16, copy=False)
+
+
+def check_wav_complete(data: bytes) -> None:
+    """Refuse a WAV file whose ``data`` chunk declares more audio than the file holds.
+
+    Such a file was cut short (a failed upload, a recorder killed mid-write): the
+    decoder would return whatever samples are there, a fraction of what was said,
+    and the clip would be scrubbed and released as if it were whole.
+
+    :raises AudioDecodeError: for a truncated WAV; other formats pass unchecked.
+    """
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        return
+    offset = 12
+    while offset + 8 <= len(data):
+        chunk_id = data[offset:offset + 4]
+        size = int.from_bytes(data[offset + 4:offset + 8], "little")
+        if chunk_id == b"data":
+            if size > len(data) - (offset + 8):
+                raise AudioDecodeError("audio file is truncated: its header declares more audio "
+                                       "than it holds")
+            return
+        offset += 8 + size + (size & 1)
 
 
 def _valid_frames(frames: Iterable) -> Iterator:

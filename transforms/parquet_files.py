@@ -45,9 +45,13 @@ def _ensure_folder(path: str) -> None:
 
 
 def temp_path_for(path: str) -> str:
-    """A hidden, unique name beside ``path`` for writing it before it is published."""
+    """A hidden, unique name beside ``path`` for writing it before it is published.
+
+    Readers that list folders skip it (a leading ``_``: Arrow, pandas, Spark), and
+    so do readers that glob for ``*.parquet`` (DuckDB): it ends in ``.tmp``.
+    """
     folder, name = path.rsplit("/", 1)
-    return f"{folder}/_tmp-{uuid.uuid4().hex}-{name}"
+    return f"{folder}/_tmp-{uuid.uuid4().hex}-{name}.tmp"
 
 
 def write_parquet_file(temp_path: str, rows: Iterable[Dict[str, Any]], schema: pa.Schema) -> int:

@@ -8,7 +8,7 @@ import apache_beam as beam
 import pyarrow as pa
 from apache_beam.io.filesystems import FileSystems
 
-from transforms.parquet_files import (partition_folder, part_name, publish, shard_of,
+from transforms.parquet_files import (part_name, partition_folder, publish, shard_of,
                                       stale_run_files, temp_path_for, write_parquet_file)
 
 
@@ -30,8 +30,17 @@ class WriteGroupFn(beam.DoFn):
             partition_folder(self._folder, self._partition_column, partition),
             part_name(self._run_tag, shard, self._shards))
         temp_path = temp_path_for(path)
-        write_parquet_file(temp_path, rows, self._schema)
+        write_parquet_file(temp_path, rows, file_schema(self._schema, self._partition_column))
         yield temp_path, path
+
+
+def file_schema(schema: pa.Schema, partition_column: Optional[str]) -> pa.Schema:
+    """The schema of one file: the dataset's, less the Hive partition column, which the
+    folder name carries. A column both in the files and in the path reads as two
+    types at once (pandas and Arrow refuse the folder)."""
+    if partition_column is None:
+        return schema
+    return schema.remove(schema.get_field_index(partition_column))
 
 
 class WriteParquet(beam.PTransform):
@@ -71,11 +80,23 @@ class WriteParquet(beam.PTransform):
 
 
 class PublishFilesFn(beam.DoFn):
-    def __init__(self, folders: List[str], run_tag: str) -> None:
+    def __init__(self, folders: List[str], run_tag: str,
+                 never_empty: Optional[Tuple[str, pa.Schema]] = None) -> None:
         self._folders = folders
         self._run_tag = run_tag
+        self._never_empty = never_empty
 
     def process(self, _: Any, written: List[Tuple[str, str]]) -> Iterable[str]:
+        written = list(written)
+        if self._never_empty is not None:
+            folder, schema = self._never_empty
+            if not any(final.startswith(folder.rstrip("/") + "/") for _, final in written):
+                # No row this run: a file with the schema and no rows, so that the
+                # folder exists and every reader reads it as zero rows.
+                path = FileSystems.join(folder, part_name(self._run_tag, 0, 1))
+                temp_path = temp_path_for(path)
+                write_parquet_file(temp_path, [], schema)
+                written.append((temp_path, path))
         temps = [temp for temp, _ in written]
         finals = [final for _, final in written]
         # Stale files go first: a crash between the two steps leaves rows
@@ -93,17 +114,23 @@ class PublishFiles(beam.PTransform):
     then move each temp file to its final name. Outputs the published paths.
 
     Runs once (on a single seed element) with every (temp, final) pair as a side input.
+
+    :param never_empty: (folder, schema) of a dataset that must exist after every run
+        (``dead_letter/``): a run that wrote no row there publishes a file with no rows.
     """
 
-    def __init__(self, folders: List[str], run_tag: str) -> None:
+    def __init__(self, folders: List[str], run_tag: str,
+                 never_empty: Optional[Tuple[str, pa.Schema]] = None) -> None:
         super().__init__()
         self._folders = folders
         self._run_tag = run_tag
+        self._never_empty = never_empty
 
     def expand(self, written: beam.PCollection) -> beam.PCollection:
         return (
             written.pipeline
             | "Seed" >> beam.Create([None])
-            | "Publish" >> beam.ParDo(PublishFilesFn(self._folders, self._run_tag),
+            | "Publish" >> beam.ParDo(PublishFilesFn(self._folders, self._run_tag,
+                                                     self._never_empty),
                                       beam.pvalue.AsList(written))
         )
