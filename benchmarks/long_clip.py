@@ -8,11 +8,11 @@
 Each run also writes ``benchmarks/results/long_clip.json`` (machine, commit, command
 and every figure).
 
-* Long clip: the sample's speech clips, resampled to 16 kHz mono with sox and
-  repeated to just under 10 minutes (598 s; ``--max-duration-s`` defaults to
+* Long clip: the evaluation corpus's clips end to end (distinct sentences), 16 kHz
+  mono, cut to just under 10 minutes (598 s; ``--max-duration-s`` defaults to
   600), as a one-line manifest. Whisper decodes it window by window (30 s
-  windows, faster-whisper's seek loop), so the transcript should hold every
-  repetition, not only the first 30 s. A run on one short clip gives the baseline.
+  windows, faster-whisper's seek loop), so the transcript should cover all of it,
+  not only the first 30 s. A run on one short clip gives the baseline.
 * Big manifest: N lines whose audio files do not exist, so every line is
   dead-lettered at read_audio: this measures the manifest, fan-out, dead-letter
   and Parquet paths at scale without the cost of ASR.
@@ -37,7 +37,6 @@ import pyarrow.parquet as pq
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAMPLES = os.path.join(REPO, "samples")
-SPEECH = ("s01.flac", "s02.wav", "s05.wav", "s06.flac", "s09.wav", "s10.wav", "s11.flac", "s14.wav")
 TARGET_S = 598.0  # the default long clip: just under --max-duration-s's default of 600
 RUNNER = "import sys; from pipeline.run import main; sys.exit(main(sys.argv[1:]))"
 
@@ -59,21 +58,34 @@ def manifest_line(uid, audio_uri, recorded_at="2026-11-04T07:48:13Z"):
 
 
 def make_long_clip(folder, target_s):
-    """Concatenate the sample's speech, 16 kHz mono, until ``target_s``; returns (path, one-pass seconds)."""
-    if shutil.which("sox") is None:
-        raise SystemExit("sox is needed to build the long clip")
-    parts = []
-    for name in SPEECH:
-        out = os.path.join(folder, os.path.splitext(name)[0] + ".wav")
-        subprocess.run(["sox", os.path.join(SAMPLES, "audio", name), "-r", "16000", "-c", "1",
-                        "-b", "16", out], check=True)
-        parts.append(out)
-    one_pass = sum(float(subprocess.run(["soxi", "-D", p], capture_output=True, text=True,
-                                        check=True).stdout) for p in parts)
-    repeats = int(target_s // one_pass) + 1
+    """The evaluation corpus's clips end to end, 16 kHz mono, cut at ``target_s``; returns
+    (path, seconds of distinct speech available). Distinct sentences, not one passage
+    repeated: a transcript that repeats itself is refused as a decoding loop."""
+    import wave
+
+    import numpy as np
+
+    from transforms.audio import decode_to_pcm16
+
+    with open(os.path.join(SAMPLES, "eval", "manifest.jsonl"), encoding="utf-8") as handle:
+        uris = [json.loads(line)["audio_uri"] for line in handle if line.strip()]
+    pieces, total = [], 0
+    for uri in uris:
+        with open(os.path.join(SAMPLES, "eval", uri), "rb") as clip:
+            pieces.append(decode_to_pcm16(clip.read(), max_duration_s=60.0))
+        total += len(pieces[-1])
+    available_s = total / 16000
+    if target_s > available_s:
+        raise SystemExit(f"the evaluation corpus holds {available_s:.0f} s of speech: "
+                         f"a clip of {target_s:.0f} s would repeat it")
+    pcm = np.concatenate(pieces)[:int(target_s * 16000)]
     long_path = os.path.join(folder, f"long-{target_s:.0f}.wav")
-    subprocess.run(["sox", *(parts * repeats), long_path, "trim", "0", str(target_s)], check=True)
-    return long_path, one_pass
+    with wave.open(long_path, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(pcm.astype("<i2").tobytes())
+    return long_path, available_s
 
 
 def dead_letters(output):
@@ -125,8 +137,7 @@ def clip_check(work, lengths):
               f"audio {duration:6.1f} s  transcript {chars} chars", flush=True)
         for stage, error_type, message in dead:
             print(f"  DEAD-LETTERED at {stage}: {error_type}: {message}", flush=True)
-    # One pass over the speech holds SPEECH once; the long clips repeat it.
-    print(f"one pass over the {len(SPEECH)} speech clips lasts {one_pass:.1f} s", flush=True)
+    print(f"the long clips are the evaluation corpus's {one_pass:.0f} s of speech, cut", flush=True)
     return rows
 
 
@@ -138,6 +149,9 @@ def write_result(result):
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, check=True,
                                 capture_output=True, text=True).stdout.strip()
+        if subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
+                          capture_output=True, text=True).stdout.strip():
+            commit += "+uncommitted"
     except (OSError, subprocess.CalledProcessError):
         commit = "unknown"
     result.update(when=datetime.now(timezone.utc).isoformat(timespec="seconds"), commit=commit,

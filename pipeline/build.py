@@ -77,8 +77,8 @@ def build_pipeline(p: beam.Pipeline, config: JobConfig, run_tag: str) -> None:
     unique = manifest.clips | "DropDuplicateUtterances" >> DropDuplicateUtterances()
     located = unique.clips | "CheckLocale" >> CheckLocale(config.locales)
     ready_epochs = located.clips | "ResolveEpochKeys" >> ResolveEpochKeys(pseudonyms)
-    read = located.clips | "ReadAudio" >> ReadAudio(config.max_audio_bytes)
-    decoded = read.clips | "DecodeAudio" >> DecodeAudio(config.max_duration_s)
+    read = located.clips | "ReadAudio" >> ReadAudio(config.max_audio_bytes, config.clip_timeout_s)
+    decoded = read.clips | "DecodeAudio" >> DecodeAudio(config.max_duration_s, config.clip_timeout_s)
     transcribed = decoded.clips | "Transcribe" >> Transcribe(config.asr, whisper_handle)
     understood = transcribed.clips | "CheckSpeech" >> CheckSpeech(config.locales.pack,
                                                                   config.understanding)

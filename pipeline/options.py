@@ -17,6 +17,7 @@ from typing import List, Optional, Sequence, Tuple
 from pipeline import __version__
 from transforms.asr import BUNDLED_MODEL, AsrSettings
 from transforms.audio import OUTPUT_FORMATS
+from transforms.deadline import DEFAULT_CLIP_TIMEOUT_S
 from transforms.language import ENGLISH, LanguageConfigError, LocaleCoverage, locale_coverage
 from transforms.pseudonyms import PERIODS
 from transforms.understanding import DEFAULT_GATE, UnderstandingGate
@@ -48,6 +49,7 @@ class JobConfig:
     max_audio_bytes: int
     max_duration_s: float
     output_shards: int
+    clip_timeout_s: float = DEFAULT_CLIP_TIMEOUT_S
     locales: LocaleCoverage = locale_coverage(ENGLISH)
     understanding: UnderstandingGate = DEFAULT_GATE
     pipeline_version: str = __version__
@@ -76,6 +78,10 @@ def build_arg_parser() -> argparse.ArgumentParser:
                     help="larger audio files are dead-lettered (default 64)")
     io.add_argument("--max-duration-s", type=float, default=600.0,
                     help="longer clips are dead-lettered (default 600)")
+    io.add_argument("--clip-timeout-s", type=float, default=DEFAULT_CLIP_TIMEOUT_S,
+                    help="most seconds one clip may spend reading or decoding its audio; a "
+                         f"clip over it is dead-lettered as ClipTimeout (default "
+                         f"{DEFAULT_CLIP_TIMEOUT_S:.0f})")
 
     asr = parser.add_argument_group("speech recognition")
     asr.add_argument("--asr-model", default=BUNDLED_MODEL,
@@ -193,7 +199,8 @@ def parse_job_args(argv: Optional[Sequence[str]]) -> Tuple[JobConfig, List[str]]
     if args.asr_workers < 0 or args.asr_cpu_threads < 0:
         raise SystemExit("--asr-workers and --asr-cpu-threads must be 0 (auto) or more")
     for flag, value in (("--max-audio-mb", args.max_audio_mb),
-                        ("--max-duration-s", args.max_duration_s), ("--beep-hz", args.beep_hz)):
+                        ("--max-duration-s", args.max_duration_s), ("--beep-hz", args.beep_hz),
+                        ("--clip-timeout-s", args.clip_timeout_s)):
         if not (math.isfinite(value) and value > 0):
             raise SystemExit(f"{flag} must be a finite number above 0")
     for flag, value in (("--pad-before-ms", args.pad_before_ms),
@@ -238,6 +245,7 @@ def parse_job_args(argv: Optional[Sequence[str]]) -> Tuple[JobConfig, List[str]]
         max_audio_bytes=int(args.max_audio_mb * 1024 * 1024),
         max_duration_s=args.max_duration_s,
         output_shards=args.output_shards,
+        clip_timeout_s=args.clip_timeout_s,
         locales=locales,
         understanding=dataclasses.replace(
             DEFAULT_GATE, min_lexical_probability=args.min_word_probability,

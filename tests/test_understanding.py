@@ -156,3 +156,24 @@ def test_a_loop_inside_a_word_is_garbled(text: str, looks_garbled: bool) -> None
 def test_a_scrubbed_clip_may_repeat_a_phrase() -> None:
     looping = plain("beep beep beep beep beep beep")
     assert garbled(looping) and not garbled(looping, phrases=False)
+
+
+def test_compression_is_judged_per_segment() -> None:
+    """A long transcript compresses better the longer it is; a loop is one segment
+    repeating itself."""
+    sentences = [f"please set a timer for {n} minutes and remind me to call the bank" for n in range(40)]
+    words = []
+    for segment, sentence in enumerate(sentences):
+        words += [(w, segment) for w in sentence.split()]
+    text, timed, cursor = [], [], 0
+    for w, segment in words:
+        if text:
+            text.append(" ")
+            cursor += 1
+        timed.append(TimedWord(w, cursor, cursor + len(w), 0.0, 0.1, 0.9, segment))
+        text.append(w)
+        cursor += len(w)
+    long_transcript = Transcript(text="".join(text), words=tuple(timed))
+    assert not garbled(long_transcript)
+    loop = plain("10." * 60)
+    assert garbled(loop)

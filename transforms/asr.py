@@ -385,9 +385,23 @@ def garbled(transcript: Transcript, phrases: bool = True) -> bool:
     :param phrases: off for a scrubbed clip (one with stretches known to hold no
         speech): a redaction's tone heard as a word said over and over is no sign of
         speech misheard."""
-    return (looped(transcript.text)
+    return (any(looped(text) for text in segment_texts(transcript))
             or any(_LOOP_IN_WORD.search(w.text) for w in transcript.words)
             or (phrases and repeats_a_phrase(transcript)))
+
+
+def segment_texts(transcript: Transcript) -> List[str]:
+    """The text of each ASR segment (a window or less), or the whole text when the
+    words name no segments. Whisper judges compression per segment: a long clip's whole
+    transcript compresses better the longer it is, loop or not (ten minutes of
+    requests in a handful of shapes reach 9:1)."""
+    spans: Dict[int, Tuple[int, int]] = {}
+    for word in transcript.words:
+        start, end = spans.get(word.segment, (word.char_start, word.char_end))
+        spans[word.segment] = (min(start, word.char_start), max(end, word.char_end))
+    if not spans:
+        return [transcript.text]
+    return [transcript.text[start:end] for start, end in spans.values()]
 
 
 def _retry_wider(transcript: Transcript, settings: AsrSettings, pcm: np.ndarray,

@@ -9,6 +9,7 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
 from schemas.records import Clip
+from transforms.deadline import DEFAULT_CLIP_TIMEOUT_S, within
 from transforms.errors import AudioReadError
 from transforms.stage import ClipStageFn, replace, run_clip_stage
 
@@ -48,20 +49,28 @@ def _check_regular_file(path: str) -> None:
 class ReadAudioFn(ClipStageFn):
     stage = "read_audio"
 
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, timeout_s: float = DEFAULT_CLIP_TIMEOUT_S) -> None:
         super().__init__()
         self._max_bytes = max_bytes
+        self._timeout_s = timeout_s
 
     def process_clip(self, clip: Clip) -> Clip:
-        return replace(clip, audio_bytes=read_audio_bytes(clip.entry.audio_uri, self._max_bytes))
+        uri, max_bytes = clip.entry.audio_uri, self._max_bytes
+        # A filesystem that stops answering must not hold the job.
+        data = within(self._timeout_s, lambda: read_audio_bytes(uri, max_bytes))
+        return replace(clip, audio_bytes=data)
 
 
 class ReadAudio(beam.PTransform):
-    """Clips -> clips carrying their audio file's bytes."""
+    """Clips -> clips carrying their audio file's bytes.
 
-    def __init__(self, max_bytes: int) -> None:
+    :param timeout_s: most seconds one clip's read may take (``ClipTimeout`` past it).
+    """
+
+    def __init__(self, max_bytes: int, timeout_s: float = DEFAULT_CLIP_TIMEOUT_S) -> None:
         super().__init__()
         self._max_bytes = max_bytes
+        self._timeout_s = timeout_s
 
     def expand(self, clips: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
-        return run_clip_stage(clips, ReadAudioFn(self._max_bytes))
+        return run_clip_stage(clips, ReadAudioFn(self._max_bytes, self._timeout_s))
