@@ -310,8 +310,8 @@ def test_a_card_the_first_transcript_garbled_is_caught_by_a_second_listen(
 
 def test_a_second_listen_that_hears_no_pii_passes_the_clip_unchanged(
         whisper_model, pii_detector, tmp_path) -> None:
-    pcm = (np.random.default_rng(7).normal(0, 3000, RATE * 2)).astype(np.int16)
-    asks = "What's the balance on my account?"
+    pcm = speech_clip_pcm("balance_question")  # "What's the balance on my account?"
+    asks = transcribe(whisper_model, pcm16_to_float(pcm)).text
     assert pii_detector.detect(asks) == [] and pii_detector.asks_for_value(asks)
     clip_in = _unredacted(pcm, "u4", asks)
     out = run_audit(clip_in, str(tmp_path), whisper_model, pii_detector, max_rounds=2)
@@ -319,6 +319,18 @@ def test_a_second_listen_that_hears_no_pii_passes_the_clip_unchanged(
     clip, = out["clips"]
     assert (clip.audit_passed, clip.audit_rounds, clip.entities) == (True, 2, ())
     assert clip.audio_redacted == clip_in.audio_redacted
+
+
+def test_a_clip_whose_second_listen_hears_other_words_is_refused(whisper_model, pii_detector,
+                                                                 tmp_path) -> None:
+    """Nothing found, and a second listen of the same audio shares almost no word with
+    the first transcript: the model did not understand the speech either time."""
+    pcm = speech_clip_pcm("keyword_giraffe")  # "please show me a picture of a giraffe"
+    clip_in = _unredacted(pcm, "u5", "Call my sister about the weekend plans tonight")
+    out = run_audit(clip_in, str(tmp_path), whisper_model, pii_detector, max_rounds=2)
+    assert out["clips"] == []
+    dead, = out["dead"]
+    assert (dead.stage, dead.error_type) == ("understanding", "Unintelligible")
 
 
 class BrokenWhisper:
@@ -356,6 +368,7 @@ def test_the_audit_reads_a_clip_with_banking_pii_as_a_banking_clip(entities, cri
     recorder = _RecordsHowItWasAsked()
     fn = object.__new__(AuditRedactionFn)  # only the detection step, no model
     fn._detector = SimpleNamespace(value=recorder)
-    clip = SimpleNamespace(entities=entities, contains_critical_pii=critical)
+    clip = SimpleNamespace(entities=entities, contains_critical_pii=critical,
+                           transcript_redacted="Paying with my card, 417 then.")
     fn._detect(clip, "Paying with current... my 417 then.")
     assert recorder.asked == [expected]

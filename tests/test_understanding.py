@@ -177,3 +177,18 @@ def test_compression_is_judged_per_segment() -> None:
     assert not garbled(long_transcript)
     loop = plain("10." * 60)
     assert garbled(loop)
+
+
+@pytest.mark.parametrize("first, second, disagree", [
+    ("I'm not sure if I'm going to do it.", "We will see you next time.", True),
+    ("You may not need to hurt me, dude.", "I'm gonna turn the top mid", True),
+    ("Snooze for nine minutes.", "Zeus for nine minutes.", False),           # one word misheard
+    ("Dim the living room lights to seventy percent", "Didn't the living room light to seventy percent?", False),
+    ("Set a timer for 10 minutes", "Sad a time for ten minutes", False),      # digits: not compared
+    ("Yes please", "Thank you", False),                                      # too few words
+    ("Call my mother on Sunday", "", True),                                  # heard nothing again
+])
+def test_two_listens_of_the_same_speech(first: str, second: str, disagree: bool) -> None:
+    from transforms.understanding import listens_disagree
+
+    assert listens_disagree(first, second) is disagree

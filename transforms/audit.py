@@ -39,6 +39,7 @@ from transforms.shared_models import ModelHolder
 from transforms.stage import (DEAD_LETTER, METRICS_NAMESPACE, dead_letter_for, replace,
                               run_batched_stage)
 from transforms.transcribe import acquire_whisper, count_route
+from transforms.understanding import Unintelligible, listens_disagree
 
 STAGE = "audit"
 
@@ -153,6 +154,10 @@ class AuditRedactionFn(beam.DoFn):
 
     def _detect(self, clip: Clip, text: str):  # -> List[PiiSpan]
         assert self._detector is not None
+        if not clip.entities and listens_disagree(clip.transcript_redacted or "", text):
+            # Nothing was redacted, so this is the audio the first pass heard: the same
+            # speech understood twice gives the same words.
+            raise Unintelligible("speech not understood: two listens of it disagree")
         # A re-listen hears the tone over a redacted value as stray words ("My PIN is
         # [tone]" -> "My PIN is stuck"): the detector reads it as such (see ``relisten``).
         # A clip with nothing redacted has no tone in it: its second listen is read like

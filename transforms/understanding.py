@@ -18,12 +18,15 @@ The signals, each measured on English and foreign-language corpora by
 - seconds of speech per transcribed syllable: it writes a short phrase of its own
   for a long stretch it could not follow;
 - its stock phrases for such speech, the outros of the videos it learned from;
+- whether a second listen of the same clean audio gives the same words (the audit's
+  second listen, :func:`listens_disagree`);
 - with a multilingual model, the language it detects (``detected_language``).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
@@ -158,3 +161,34 @@ class UnderstandingGate:
 
 #: The gate the pipeline runs by default (``CheckSpeech``).
 DEFAULT_GATE = UnderstandingGate()
+
+
+#: Least share of words two listens of the same clean speech have in common
+#: (``listens_disagree``); measured on English and foreign-language corpora with
+#: ``benchmarks/language_gate.py``.
+MIN_LISTEN_AGREEMENT = 0.2
+
+_WORD = re.compile(r"[^\W\d_]{2,}(?:'[^\W\d_]+)?")
+
+
+def _words_of(text: str) -> Counter:
+    return Counter(word.lower() for word in _WORD.findall(text))
+
+
+def listens_disagree(first: str, second: str, min_agreement: float = MIN_LISTEN_AGREEMENT) -> bool:
+    """Whether two transcripts of the same clean audio share too few words to be the same
+    speech understood twice.
+
+    Speech the model understands comes back in much the same words whatever it is
+    packed with; speech it cannot follow comes back as a different guess each time
+    ("I'm not sure if I'm going to do it", then "We will see you next time"). Only
+    transcripts without digits are compared (a number is written "4-5" one time and
+    "45" the next), and only when the first holds three words or more.
+    """
+    if any(ch.isdigit() for ch in first + second):
+        return False
+    words_first, words_second = _words_of(first), _words_of(second)
+    if sum(words_first.values()) < 3:
+        return False
+    shared = sum((words_first & words_second).values())
+    return shared / max(sum(words_first.values()), sum(words_second.values())) < min_agreement

@@ -52,6 +52,7 @@ CLIPS = (
     SpeechClip("account_before", "en-us", 160, "please send it to account"),
     SpeechClip("account_digits", "en-us", 160, "9 8 7 6 5 4 3 2"),
     SpeechClip("account_after", "en-us", 160, "and that is all"),
+    SpeechClip("balance_question", "en-us", 160, "What's the balance on my account?"),
     # Speech the English model cannot understand (tests/test_language_gate.py): each
     # carries a number a reviewer must not hear, read in the clip's own language.
     SpeechClip("es_card", "es", 160,
