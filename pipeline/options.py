@@ -19,6 +19,7 @@ from transforms.asr import BUNDLED_MODEL, AsrSettings
 from transforms.audio import OUTPUT_FORMATS
 from transforms.deadline import DEFAULT_CLIP_TIMEOUT_S
 from transforms.language import ENGLISH, LanguageConfigError, LocaleCoverage, locale_coverage
+from transforms.manifest import local_path_of
 from transforms.pseudonyms import PERIODS
 from transforms.understanding import DEFAULT_GATE, UnderstandingGate
 
@@ -261,10 +262,7 @@ def canonical_manifest_uri(path: str) -> str:
     """One spelling per manifest: a local path made absolute and normalised
     (``samples/m.jsonl``, ``./samples/m.jsonl`` and ``file:///…/samples/m.jsonl`` are
     one manifest); a remote URI (``gs://``, ``s3://``) as given."""
-    if path.startswith("file://"):
-        from urllib.parse import unquote, urlsplit
-
-        path = unquote(urlsplit(path).path)
+    path = local_path_of(path)
     if "://" in path:
         return path
     return os.path.abspath(path)

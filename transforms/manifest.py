@@ -44,16 +44,23 @@ def decode_line(raw_line: bytes, line_number: int) -> str:
     return text.lstrip("\ufeff") if line_number == 1 else text
 
 
+def local_path_of(uri: str) -> str:
+    """A ``file://`` URI as the local path it names (Beam's local filesystem takes plain
+    paths); any other URI or path unchanged."""
+    if not uri.startswith("file://"):
+        return uri
+    from urllib.parse import unquote, urlsplit
+
+    return unquote(urlsplit(uri).path) or "/"
+
+
 def resolve_audio_uri(audio_uri: str, manifest_path: str) -> str:
     """Resolve a relative ``audio_uri`` against the manifest's own folder.
 
     Works for local paths and for any Beam filesystem (``gs://``, ``s3://``). A
     ``file://`` URI is a local path (Beam's local filesystem takes plain paths).
     """
-    if audio_uri.startswith("file://"):
-        from urllib.parse import unquote, urlsplit
-
-        audio_uri = unquote(urlsplit(audio_uri).path) or "/"
+    audio_uri = local_path_of(audio_uri)
     if _SCHEME.match(audio_uri) or audio_uri.startswith("/"):
         return audio_uri
     if _SCHEME.match(manifest_path):

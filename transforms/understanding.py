@@ -28,13 +28,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Optional
 
 import numpy as np
 
-from schemas.records import TimedWord, Transcript
+from schemas.records import Transcript
 from transforms.errors import ScrubError
-from transforms.packing import VOICE_FRAME_S, WindowWord, speech_per_syllable_s, voiced_frames
+from transforms.packing import VOICE_FRAME_S, syllables, voiced_frames
 
 
 class Unintelligible(ScrubError):
@@ -90,18 +90,13 @@ class SpeechEvidence:
     hallucination: bool
 
 
-def _window_words(words: Sequence[TimedWord]) -> list:
-    return [WindowWord(w.text, w.start_s, w.end_s, w.probability, w.segment) for w in words]
-
-
 def _bare(word: str) -> str:
     return word.strip(".,;:!?\"()[]")
 
 
 def speech_evidence(transcript: Transcript, pcm: np.ndarray) -> SpeechEvidence:
     """The evidence of ``transcript``, heard from ``pcm`` (16 kHz mono int16)."""
-    voiced = voiced_frames(pcm)
-    speech_s = float(voiced.sum()) * VOICE_FRAME_S
+    speech_s = float(voiced_frames(pcm).sum()) * VOICE_FRAME_S
     words = transcript.words
     probabilities = [w.probability for w in words]
     lexical = [w.probability for w in words if _LEXICAL.match(_bare(w.text))]
@@ -113,7 +108,8 @@ def speech_evidence(transcript: Transcript, pcm: np.ndarray) -> SpeechEvidence:
         lexical_words=len(lexical),
         lexical_probability=float(np.mean(lexical)) if lexical else 1.0,
         has_digits=any(ch.isdigit() for ch in transcript.text),
-        s_per_syllable=speech_per_syllable_s(pcm, _window_words(words)),
+        # As :func:`transforms.packing.speech_per_syllable_s`, from the speech measured above.
+        s_per_syllable=speech_s / max(1, sum(syllables(w.text) for w in words)) if speech_s else 0.0,
         hallucination=bool(WHISPER_HALLUCINATIONS.search(text)),
     )
 
