@@ -80,13 +80,14 @@ def summarise(output: str, run_tag: str, manifest_paths: Sequence[str],
         summary.critical_clips += sum(1 for v in table.column("contains_critical_pii").to_pylist() if v)
         for clip_entities in table.column("pii_entities").to_pylist():
             entities.update(e["entity_type"] for e in clip_entities)
-    stages: Counter = Counter()
     reasons: Counter = Counter()
     for path in matching_paths(f"{output}/{DEAD_LETTER_DIR}/part-{run_tag}-*"):
         table = _read_columns(path, ["stage", "error_type"])
         summary.dead_lettered += table.num_rows
-        stages.update(table.column("stage").to_pylist())
         reasons.update(zip(table.column("stage").to_pylist(), table.column("error_type").to_pylist()))
+    stages: Counter = Counter()
+    for (stage, _), count in reasons.items():
+        stages[stage] += count
     summary.entities_by_type = dict(sorted(entities.items()))
     summary.dead_lettered_by_stage = dict(sorted(stages.items()))
     summary.dead_lettered_by_reason = dict(sorted(reasons.items()))
