@@ -26,20 +26,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from datetime import datetime, timezone
 from typing import Dict, List, Optional, Sequence, Tuple
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-RESULTS = os.path.join(ROOT, "benchmarks", "results")
+from benchmarks.results_file import provenance, write_result  # noqa: E402
+
 SIGNALS = ("mean_probability", "lexical_probability", "lexical_words", "s_per_syllable",
            "speech_s")
 
@@ -63,32 +61,6 @@ def corpus_rows(folder: str, kind: str, prefix: str) -> List[dict]:
                          _kind=kind, _language=label.get("language", "en"),
                          _mislabelled=bool(label.get("mislabelled", False))))
     return rows
-
-
-def provenance(command: Sequence[str]) -> Dict[str, object]:
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
-                                capture_output=True, text=True).stdout.strip()
-        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                                    cwd=ROOT, capture_output=True, text=True).stdout.strip())
-    except (OSError, subprocess.CalledProcessError):
-        commit, dirty = "unknown", False
-    return {
-        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "commit": commit + ("+uncommitted" if dirty else ""),
-        "command": "python benchmarks/language_gate.py " + " ".join(command),
-        "machine": {"cpus": os.cpu_count(), "processor": platform.processor() or platform.machine(),
-                    "python": platform.python_version()},
-    }
-
-
-def write_result(name: str, result: Dict[str, object]) -> str:
-    os.makedirs(RESULTS, exist_ok=True)
-    path = os.path.join(RESULTS, name)
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(result, handle, indent=1, sort_keys=True)
-        handle.write("\n")
-    return path
 
 
 def quantiles(values: Sequence[float]) -> Dict[str, float]:
@@ -299,7 +271,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                           _mislabelled=True) for row in foreign if not row["_mislabelled"]]
     if not rows:
         parser.error("name at least one corpus")
-    result: Dict[str, object] = provenance(argv)
+    result: Dict[str, object] = provenance("language_gate.py", argv)
     result["corpora"] = {"english": args.english, "foreign": args.foreign}
     if args.mode == "signals":
         measured = measure_signals(rows)

@@ -36,6 +36,10 @@ import time
 import pyarrow.parquet as pq
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if REPO not in sys.path:
+    sys.path.insert(0, REPO)
+
+from benchmarks.results_file import provenance, write_result  # noqa: E402
 SAMPLES = os.path.join(REPO, "samples")
 TARGET_S = 598.0  # the default long clip: just under --max-duration-s's default of 600
 RUNNER = "import sys; from pipeline.run import main; sys.exit(main(sys.argv[1:]))"
@@ -141,30 +145,6 @@ def clip_check(work, lengths):
     return rows
 
 
-def write_result(result):
-    """``benchmarks/results/long_clip.json``, with where and how it was measured."""
-    import platform
-    from datetime import datetime, timezone
-
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, check=True,
-                                capture_output=True, text=True).stdout.strip()
-        if subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
-                          capture_output=True, text=True).stdout.strip():
-            commit += "+uncommitted"
-    except (OSError, subprocess.CalledProcessError):
-        commit = "unknown"
-    result.update(when=datetime.now(timezone.utc).isoformat(timespec="seconds"), commit=commit,
-                  command="python benchmarks/long_clip.py " + " ".join(sys.argv[1:]),
-                  machine={"cpus": os.cpu_count(), "processor": platform.processor(),
-                           "python": platform.python_version()})
-    folder = os.path.join(REPO, "benchmarks", "results")
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, "long_clip.json"), "w", encoding="utf-8") as handle:
-        json.dump(result, handle, indent=1, sort_keys=True)
-        handle.write("\n")
-
-
 def manifest_check(work, lines):
     manifest = os.path.join(work, "big.jsonl")
     with open(manifest, "w", encoding="utf-8") as handle:
@@ -200,7 +180,8 @@ def main():
             result["clips"] = clip_check(work, lengths)
         if args.only in (None, "manifest"):
             result["manifest"] = manifest_check(work, args.lines)
-        write_result(result)
+        result.update(provenance("long_clip.py", sys.argv[1:]))
+        write_result("long_clip.json", result)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -79,18 +79,20 @@ def build_pipeline(p: beam.Pipeline, config: JobConfig, run_tag: str) -> None:
     ready_epochs = located.clips | "ResolveEpochKeys" >> ResolveEpochKeys(pseudonyms)
     read = located.clips | "ReadAudio" >> ReadAudio(config.max_audio_bytes, config.clip_timeout_s)
     decoded = read.clips | "DecodeAudio" >> DecodeAudio(config.max_duration_s, config.clip_timeout_s)
-    transcribed = decoded.clips | "Transcribe" >> Transcribe(config.asr, whisper_handle)
+    transcribed = decoded.clips | "Transcribe" >> Transcribe(
+        config.asr, whisper_handle, timeout_s=config.clip_timeout_s)
     understood = transcribed.clips | "CheckSpeech" >> CheckSpeech(config.locales.pack,
                                                                   config.understanding)
     detected = understood.clips | "DetectPii" >> DetectPii(
-        config.pii_config, config.spacy_model, detector_handle)
+        config.pii_config, config.spacy_model, detector_handle, config.clip_timeout_s)
     text_redacted = detected.clips | "RedactText" >> RedactText(pii_config.critical_entities)
     audio_redacted = text_redacted.clips | "RedactAudio" >> RedactAudio(redaction)
     audited, audit_stages = audio_redacted, ()
     if config.audit:
         audited = audio_redacted.clips | "AuditRedaction" >> AuditRedaction(
             AuditSettings(max_rounds=config.audit_max_rounds,
-                          relisten_beam_size=config.audit_beam_size), redaction,
+                          relisten_beam_size=config.audit_beam_size,
+                          clip_timeout_s=config.clip_timeout_s), redaction,
             config.asr, whisper_handle, config.pii_config, config.spacy_model, detector_handle)
         audit_stages = (audited,)
     rows = audited.clips | "Pseudonymise" >> Pseudonymise(pseudonyms, ready_epochs)

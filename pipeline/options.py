@@ -80,7 +80,8 @@ def build_arg_parser() -> argparse.ArgumentParser:
     io.add_argument("--max-duration-s", type=float, default=600.0,
                     help="longer clips are dead-lettered (default 600)")
     io.add_argument("--clip-timeout-s", type=float, default=DEFAULT_CLIP_TIMEOUT_S,
-                    help="most seconds one clip may spend reading or decoding its audio; a "
+                    help="most seconds one clip may spend in any stage that can block or run "
+                         "long (reading, decoding, transcribing, detecting, re-listening); a "
                          f"clip over it is dead-lettered as ClipTimeout (default "
                          f"{DEFAULT_CLIP_TIMEOUT_S:.0f})")
 

@@ -364,10 +364,12 @@ def test_the_audit_reads_a_clip_with_banking_pii_as_a_banking_clip(entities, cri
     from types import SimpleNamespace
 
     from transforms.audit import AuditRedactionFn
+    from transforms.relisten import AuditSettings
 
     recorder = _RecordsHowItWasAsked()
     fn = object.__new__(AuditRedactionFn)  # only the detection step, no model
     fn._detector = SimpleNamespace(value=recorder)
+    fn._audit = AuditSettings()
     clip = SimpleNamespace(entities=entities, contains_critical_pii=critical,
                            transcript_redacted="Paying with my card, 417 then.")
     fn._detect(clip, "Paying with current... my 417 then.")

@@ -31,6 +31,7 @@ from schemas.records import AudioInterval, Clip, Transcript
 from transforms.alignment import AlignmentError
 from transforms.asr import AsrSettings, transcribe_batch
 from transforms.audio import encode_pcm16
+from transforms.deadline import ClipTimeout, each_within, within
 from transforms.detect_pii import acquire_detector
 from transforms.errors import ScrubError
 from transforms.redact_audio import AudioRedactionSettings
@@ -128,15 +129,24 @@ class AuditRedactionFn(beam.DoFn):
         assert self._whisper is not None
         # The tone (or silence) is no speech: a packed clip need not have words there.
         not_speech = [[(i.start_s, i.end_s) for i in intervals] for intervals in redacted]
+        model = self._whisper.value
         try:
-            outcomes = transcribe_batch(self._whisper.value, pcms, settings, not_speech)
+            outcomes = each_within(
+                self._audit.clip_timeout_s, list(zip(pcms, not_speech)),
+                lambda heard: transcribe_batch(model, [pcm for pcm, _ in heard], settings,
+                                               [gaps for _, gaps in heard]))
         except Exception as error:  # noqa: BLE001 - fail closed: every clip of the call fails
             return [error for _ in pcms]
+        results: List[Union[Transcript, BaseException]] = []
         for outcome in outcomes:
+            if isinstance(outcome, ClipTimeout):
+                results.append(outcome)
+                continue
             count_route(STAGE, outcome)
-        return [o.transcript if o.transcript is not None
-                else (o.error if o.error is not None else AuditFailed("re-transcription failed"))
-                for o in outcomes]
+            results.append(outcome.transcript if outcome.transcript is not None
+                           else (outcome.error if outcome.error is not None
+                                 else AuditFailed("re-transcription failed")))
+        return results
 
     def _second_listen_views(self, clip: Clip) -> int:
         """How many more times to hear a clip with nothing redacted: 2 (packed, then alone)
@@ -164,8 +174,10 @@ class AuditRedactionFn(beam.DoFn):
         # a first transcript, value slots included.
         # A clip whose first transcript held banking PII is a banking clip, whatever its
         # re-listen kept of the words around the tone.
-        return self._detector.value.detect(text, relisten=bool(clip.entities),
-                                           banking_clip=clip.contains_critical_pii)
+        detector = self._detector.value
+        return within(self._audit.clip_timeout_s,
+                      lambda: detector.detect(text, relisten=bool(clip.entities),
+                                              banking_clip=clip.contains_critical_pii))
 
     # Left unannotated: Beam would read annotations as element type hints.
     def process(self, batch):  # type: ignore[no-untyped-def]

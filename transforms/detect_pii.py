@@ -9,6 +9,7 @@ import apache_beam as beam
 from apache_beam.utils.shared import Shared
 
 from schemas.records import Clip
+from transforms.deadline import DEFAULT_CLIP_TIMEOUT_S, within
 from transforms.shared_models import ModelHolder, acquire_shared
 from transforms.stage import ClipStageFn, replace, run_clip_stage
 
@@ -37,14 +38,21 @@ def acquire_detector(handle: Shared, pii_config_path: Optional[str],
 
 
 class DetectPiiFn(ClipStageFn):
+    """A transcribed clip -> the clip with its spans, within ``timeout_s`` per clip.
+
+    Detection's work grows faster than its transcript on long runs of number words
+    (``benchmarks/hostile_text.py``), so a transcript a decoding loop filled is bounded.
+    """
+
     stage = "detect"
 
     def __init__(self, pii_config_path: Optional[str], spacy_model: Optional[str],
-                 shared_handle: Shared) -> None:
+                 shared_handle: Shared, timeout_s: float = DEFAULT_CLIP_TIMEOUT_S) -> None:
         super().__init__()
         self._pii_config_path = pii_config_path
         self._spacy_model = spacy_model
         self._shared_handle = shared_handle
+        self._timeout_s = timeout_s
         self._detector: Optional[ModelHolder] = None
 
     def setup(self) -> None:
@@ -54,17 +62,21 @@ class DetectPiiFn(ClipStageFn):
     def process_clip(self, clip: Clip) -> Clip:
         assert clip.transcript is not None and self._detector is not None
         detector = self._detector.value
-        spans = tuple(detector.detect(clip.transcript.text))
+        text = clip.transcript.text
+        spans = tuple(within(self._timeout_s, lambda: detector.detect(text)))
         return replace(clip, spans=spans, contains_critical_pii=detector.contains_critical_pii(spans))
 
 
 class DetectPii(beam.PTransform):
-    """Transcribed clips -> clips with their PII spans and the critical flag."""
+    """Transcribed clips -> clips with their PII spans and the critical flag.
+
+    :param timeout_s: most seconds detection may take on one clip (``--clip-timeout-s``).
+    """
 
     def __init__(self, pii_config_path: Optional[str], spacy_model: Optional[str],
-                 shared_handle: Shared) -> None:
+                 shared_handle: Shared, timeout_s: float = DEFAULT_CLIP_TIMEOUT_S) -> None:
         super().__init__()
-        self._args = (pii_config_path, spacy_model, shared_handle)
+        self._args = (pii_config_path, spacy_model, shared_handle, timeout_s)
 
     def expand(self, clips: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
         return run_clip_stage(clips, DetectPiiFn(*self._args))

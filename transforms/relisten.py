@@ -33,6 +33,7 @@ import numpy as np
 
 from schemas.records import AudioInterval, PiiSpan, RedactedEntity, Transcript
 from transforms.alignment import align_spans, merge_intervals
+from transforms.deadline import DEFAULT_CLIP_TIMEOUT_S
 
 #: Entity type of the extra audio the audit silenced (see module doc).
 AUDIT_RESIDUE = "AUDIT_RESIDUE"
@@ -58,12 +59,15 @@ class AuditSettings:
         (1) by default: on the evaluation corpus it found as many residues as
         beam 5 and left no more PII audible, split more packed clips cleanly,
         and took the audit from 33.6 s to 14.4 s (benchmarks/README.md).
+    :param clip_timeout_s: most seconds one clip may take in one re-listen, and in the
+        detection of what it heard (``--clip-timeout-s``); a clip over it is dead-lettered.
     """
 
     max_rounds: int = 2
     relisten_beam_size: int = 1
     pad_before_s: float = 0.35
     pad_after_s: float = 0.30
+    clip_timeout_s: float = DEFAULT_CLIP_TIMEOUT_S
 
 
 @dataclass(frozen=True)

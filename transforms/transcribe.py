@@ -20,6 +20,7 @@ from apache_beam.utils.shared import Shared
 
 from schemas.records import Clip
 from transforms.asr import AsrSettings, ClipOutcome, load_model_for, transcribe_batch
+from transforms.deadline import DEFAULT_CLIP_TIMEOUT_S, ClipTimeout, each_within
 from transforms.shared_models import ModelHolder, acquire_shared
 from transforms.stage import (DEAD_LETTER, METRICS_NAMESPACE, dead_letter_for, replace,
                               run_batched_stage)
@@ -68,11 +69,16 @@ class TranscribeBatchFn(beam.DoFn):
 
     Holds only the settings and the shared handle (picklable); the model is the
     worker process's shared instance.
+
+    :param timeout_s: most seconds one clip may take to transcribe (a batch gets as
+        many times that as it has clips; see :func:`transforms.deadline.each_within`).
     """
 
-    def __init__(self, settings: AsrSettings, shared_handle: Shared) -> None:
+    def __init__(self, settings: AsrSettings, shared_handle: Shared,
+                 timeout_s: float = DEFAULT_CLIP_TIMEOUT_S) -> None:
         self._settings = settings
         self._shared_handle = shared_handle
+        self._timeout_s = timeout_s
         self._model: Optional[ModelHolder] = None
         self._passed = Metrics.counter(METRICS_NAMESPACE, f"{STAGE}_passed")
         self._failed = Metrics.counter(METRICS_NAMESPACE, f"{STAGE}_failed")
@@ -98,11 +104,14 @@ class TranscribeBatchFn(beam.DoFn):
             return
         assert self._model is not None
         started = time.perf_counter()
+        model = self._model.value
         try:
-            outcomes = transcribe_batch(self._model.value, [clip.pcm16 for clip in ready],
-                                        self._settings, detect_language=True)
+            results = each_within(
+                self._timeout_s, [clip.pcm16 for clip in ready],
+                lambda pcms: transcribe_batch(model, pcms, self._settings, detect_language=True))
         except Exception as error:  # noqa: BLE001 - fail closed: the whole batch dead-letters
-            outcomes = [ClipOutcome(None, error=error) for _ in ready]
+            results = [ClipOutcome(None, error=error) for _ in ready]
+        outcomes = [ClipOutcome(None, error=r) if isinstance(r, ClipTimeout) else r for r in results]
         self._batch_ms.inc(int((time.perf_counter() - started) * 1000))
         self._batch_sizes.update(len(ready))
         yield from self._emit(ready, outcomes)
@@ -125,16 +134,20 @@ class Transcribe(beam.PTransform):
     Outputs ``.clips`` and ``[DEAD_LETTER]``, like every clip stage.
 
     :param clips_per_batch: most clips packed by one call (bounds memory).
+    :param timeout_s: most seconds one clip may take to transcribe (``--clip-timeout-s``).
     """
 
     def __init__(self, settings: AsrSettings, shared_handle: Shared,
-                 clips_per_batch: int = DEFAULT_CLIPS_PER_BATCH) -> None:
+                 clips_per_batch: int = DEFAULT_CLIPS_PER_BATCH,
+                 timeout_s: float = DEFAULT_CLIP_TIMEOUT_S) -> None:
         super().__init__()
         self._settings = settings
         self._shared_handle = shared_handle
         self._clips_per_batch = clips_per_batch
+        self._timeout_s = timeout_s
 
     def expand(self, clips: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
         return run_batched_stage(clips, "TranscribeBatch",
-                                 TranscribeBatchFn(self._settings, self._shared_handle),
+                                 TranscribeBatchFn(self._settings, self._shared_handle,
+                                                   self._timeout_s),
                                  self._clips_per_batch)

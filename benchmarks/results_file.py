@@ -1,0 +1,45 @@
+"""Where a benchmark's figures go: one JSON file under ``benchmarks/results/``.
+
+Every file says when, at which commit, with which command and on what machine its
+figures were measured, so a figure quoted in the README can be traced to its run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+from datetime import datetime, timezone
+from typing import Dict, Sequence
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RESULTS = os.path.join(ROOT, "benchmarks", "results")
+
+
+def provenance(script: str, argv: Sequence[str]) -> Dict[str, object]:
+    """When, where and how a run measured: ``script`` is the benchmark's file name."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
+                                capture_output=True, text=True).stdout.strip()
+        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                                    cwd=ROOT, capture_output=True, text=True).stdout.strip())
+    except (OSError, subprocess.CalledProcessError):
+        commit, dirty = "unknown", False
+    return {
+        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "commit": commit + ("+uncommitted" if dirty else ""),
+        "command": " ".join(["python", f"benchmarks/{script}", *argv]),
+        "machine": {"cpus": os.cpu_count(), "processor": platform.processor() or platform.machine(),
+                    "python": platform.python_version()},
+    }
+
+
+def write_result(name: str, result: Dict[str, object]) -> str:
+    """Write ``result`` to ``benchmarks/results/<name>``; return the path."""
+    os.makedirs(RESULTS, exist_ok=True)
+    path = os.path.join(RESULTS, name)
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(result, handle, indent=1, sort_keys=True)
+        handle.write("\n")
+    return path
