@@ -713,3 +713,11 @@ def test_money_lists_can_be_turned_off() -> None:
     assert len(on.bind(normalised).analyze(normalised.text, [DIGIT_SEQUENCE])) == 1
     assert len(off.bind(normalised).analyze(normalised.text, [DIGIT_SEQUENCE])) == 0
 
+
+
+def test_presidio_never_skips_a_slow_pattern_once_a_detector_is_built(pii_detector):
+    # Presidio's own limit skips the pattern and goes on (a rule unread, the clip released);
+    # the pipeline's per-clip bound dead-letters the clip instead.
+    from presidio_analyzer import pattern_recognizer
+
+    assert pattern_recognizer.REGEX_TIMEOUT_SECONDS is None

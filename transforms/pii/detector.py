@@ -11,6 +11,7 @@ from typing import Iterable, List, Sequence, Tuple
 
 import regex as re
 from presidio_analyzer import AnalyzerEngine, PatternRecognizer, RecognizerRegistry, RecognizerResult
+from presidio_analyzer import pattern_recognizer as presidio_pattern_recognizer
 from presidio_analyzer.nlp_engine import NlpEngineProvider
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
@@ -57,6 +58,14 @@ def _build_nlp_engine(config: PiiConfig):
     return engine
 
 
+def never_skip_a_pattern() -> None:
+    """Presidio skips a pattern whose match runs past ``REGEX_TIMEOUT_SECONDS`` (60 s) and
+    goes on, which would release a clip with one rule unread. Its patterns run without
+    that limit here; the pipeline bounds a clip's whole detection instead and dead-letters
+    the clip over it (``--clip-timeout-s``, :mod:`transforms.deadline`)."""
+    presidio_pattern_recognizer.REGEX_TIMEOUT_SECONDS = None
+
+
 def build_registry(config: PiiConfig) -> RecognizerRegistry:
     """The recognizers this detector runs: YAML-declared patterns plus the coded ones.
 
@@ -99,6 +108,7 @@ class PiiDetector:
     """
 
     def __init__(self, config: PiiConfig) -> None:
+        never_skip_a_pattern()
         self.config = config
         self._entities = list(config.entities)
         self._priority = {entity: rank for rank, entity in enumerate(config.type_priority)}
