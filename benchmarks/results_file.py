@@ -31,7 +31,9 @@ def provenance(script: str, argv: Sequence[str]) -> Dict[str, object]:
         "commit": commit + ("+uncommitted" if dirty else ""),
         "command": " ".join(["python", f"benchmarks/{script}", *argv]),
         "machine": {"cpus": os.cpu_count(), "processor": platform.processor() or platform.machine(),
-                    "python": platform.python_version()},
+                    "python": platform.python_version(),
+                    # Other work on the machine slows every timed figure of the run.
+                    "load_average_1min": round(os.getloadavg()[0], 2)},
     }
 
 
