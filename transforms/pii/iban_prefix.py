@@ -38,7 +38,7 @@ Plain Python on :class:`~schemas.records.PiiSpan` values; no Presidio.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence
 
 import regex as re
 
