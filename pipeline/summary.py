@@ -53,11 +53,11 @@ def count_manifest_lines(paths: Sequence[str]) -> int:
 
 def _read_columns(path: str, columns: List[str]):
     # Only the named columns' chunks are read (not the audio), synchronously on
-    # this thread: pq.read_table's pre-buffered, threaded read left the Python
+    # this thread: pq.read_table's pre-buffered, threaded read leaves the Python
     # file wrapper and buffers to be released later on an Arrow I/O thread,
-    # which then needs the GIL; at interpreter exit that made libstdc++ abort
+    # which then needs the GIL; at interpreter exit that can make libstdc++ abort
     # the process ("terminate called without an active exception", exit 134)
-    # in about one run in six, after the summary was printed.
+    # after the summary is printed.
     with FileSystems.open(path, compression_type="uncompressed") as handle:
         reader = pq.ParquetFile(handle, pre_buffer=False)
         try:

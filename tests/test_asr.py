@@ -68,8 +68,8 @@ def test_empty_audio_gives_empty_transcript(whisper_model):
 
 
 def test_transcription_is_deterministic_for_a_clip_that_used_to_hit_the_fallback(whisper_model):
-    # s09 (a spoken e-mail) made faster-whisper fall back to unseeded sampling,
-    # which gave a different transcript on every call.
+    # s09 (a spoken e-mail) is hard enough to trigger faster-whisper's fallback to
+    # unseeded sampling, which would give a different transcript on every call.
     import os
 
     from tests.conftest import SAMPLES

@@ -1,6 +1,6 @@
 """The re-listen audit on real synthesised speech: a too-narrow bleep is widened until
 re-transcription hears no digit of the card number, and a clip that cannot be
-cleared is dead-lettered. Also the issue's evidence on the scrubbed audio.
+cleared is dead-lettered. Also checks what the scrubbed audio itself holds.
 
 Only booleans and counts are asserted: no transcript or digit string is ever
 put in a failure message.
@@ -296,7 +296,7 @@ def _unredacted(pcm: np.ndarray, uid: str, first_transcript: str) -> Clip:
 
 def test_a_card_the_first_transcript_garbled_is_caught_by_a_second_listen(
         spoken_card, whisper_model, pii_detector, tmp_path) -> None:
-    # The first listen kept the request's words but lost the digits (as tiny.en did with
+    # The first listen kept the request's words but lost the digits (as tiny.en does with
     # "card ending in 2398" -> "card ending into 3 I need"), so nothing was redacted.
     # The words still ask for a value: the audit hears the clip again and finds the card.
     garbled = "My card number is for I said a fine. Thank you."

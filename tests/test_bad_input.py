@@ -1,4 +1,4 @@
-"""A corpus the project has never seen: mixed formats and every kind of bad input.
+"""A corpus unlike the bundled sample: mixed formats and every kind of bad input.
 
 Built at test time (no espeak needed): real speech re-encoded from the bundled
 sample into other containers and rates, plus a silent clip, an empty file, a

@@ -141,7 +141,7 @@ def test_uncovered_speech_is_the_longest_voiced_stretch_with_no_word_near_it():
 
 
 def test_a_word_stretched_over_the_clip_covers_only_what_it_can_take_to_say():
-    # A 7 s request came back from a packed window as one short word spanning it all.
+    # A packed window can give a 7 s request back as one short word spanning it all.
     pcm = _speech(7.0)
     stretched = uncovered_speech_s(pcm, [w(" $9.", 0.0, 7.0)])
     assert stretched > 5.0
@@ -150,8 +150,8 @@ def test_a_word_stretched_over_the_clip_covers_only_what_it_can_take_to_say():
 
 
 def test_a_stretched_word_reaches_no_further_than_it_can_take_to_say():
-    # 4.6 s of speech with a pause at 2.3-2.6 s; a packed window dropped the words before
-    # the pause and spread what was left over the clip, one short word stretched over 2.3 s.
+    # 4.6 s of speech with a pause at 2.3-2.6 s; a packed window drops the words before
+    # the pause and spreads what is left over the clip, one short word stretched over 2.3 s.
     # Its reach must not cover the dropped words.
     pcm = np.concatenate([_speech(2.3), np.zeros(int(0.3 * 16000), np.int16), _speech(2.0)])
     heard = [w(" I", 0.0, 0.24), w(" want", 0.24, 1.12), w(" to", 1.12, 3.46), w(" check", 3.46, 3.64),
@@ -186,7 +186,7 @@ def test_syllables(text: str, count: int) -> None:
 
 def test_pauses_between_untranscribed_words_do_not_hide_a_missing_stretch():
     # Five 0.5 s words with 0.12 s pauses, then the one word Whisper returned (a packed
-    # window once gave a 3.7 s sort-code request back as "I"): the pauses must not cut
+    # window can give a 3.7 s sort-code request back as "I"): the pauses must not cut
     # 3 s of missing speech into pieces that each look short enough to accept.
     gap = np.zeros(int(0.12 * 16000), np.int16)
     pcm = np.concatenate([np.concatenate([_speech(0.5), gap]) for _ in range(6)])

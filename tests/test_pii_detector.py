@@ -458,8 +458,8 @@ def test_street_type_sound_alikes(word: str, expected: bool) -> None:
     assert SpokenStreetAddressRecognizer().sounds_like_street_type(word) is expected
 
 
-# Clip-level banking mode and ASR-damaged context (fake values). Each value leaked once a
-# specific pattern lost its context word to the ASR; the vectors keep the damaged wording.
+# Clip-level banking mode and ASR-damaged context (fake values). Each value escapes its specific
+# pattern once the ASR damages the context word; the vectors keep the damaged wording.
 CLIP_BANKING = [
     # a banking word anywhere in the clip: 3+ digits are redacted whatever the ASR did to the slot
     ("Transfer $300 to a count number 627.", 1, [(DIGIT_SEQUENCE, "627")]),

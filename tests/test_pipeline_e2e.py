@@ -1,7 +1,7 @@
 """The whole job on the bundled sample, as a user runs it: ``python run_local.py``.
 
 Runs once per module (a subprocess, so the CLI, the summary on stdout and the
-logs are what a user sees) and checks the issue's promises: PII gone from the
+logs are what a user sees) and checks the pipeline's promises: PII gone from the
 text, audio bleeped inside the PII spans and untouched outside, bad files in
 the dead letter with the right stage, no raw ID anywhere, nothing lost.
 """

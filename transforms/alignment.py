@@ -9,20 +9,17 @@ have no usable time widens to the ASR segment(s) they belong to. When even that
 is impossible the span cannot be placed and :class:`AlignmentError` is raised,
 so the pipeline dead-letters the clip rather than letting PII through.
 
-Measured on espeak-ng speech with faster-whisper tiny.en (34 digit runs, 3
-voices, 3 speeds): word starts lag the audio by a median 0.21 s (p90 0.36 s),
-so the pipeline pads 0.30 s before each span. Measured again against
-espeak-ng's own word times on ``samples/eval`` (about 150 detected values,
-``benchmarks/espeak_words.py``): the first word of a value starts a median
-0.14 s (p90 0.36 s) before tiny.en says, with almost never a pause in front of
-it (median gap 14 ms), so with :class:`StartAtDip` the start goes to the
-quietest moment 0.15-0.35 s before the ASR start, where the words meet,
-rather than a fixed 0.30 s pad that eats the end of the word before. The end is off both
-ways (0.39 s early to 0.27 s late, p5-p95) but a value is usually followed by
-a pause (median 0.14 s), so with :class:`EndAtPause` the end goes to that
-pause, found in the clip's own audio, rather than a fixed pad. Whisper leaves
-no gap between words in 32 of 34 cases, so ``gap_fill_s`` rarely helps and is
-off by default.
+faster-whisper tiny.en's word starts lag the audio by about a fifth of a second,
+sometimes a third, so the fixed pad before each span is 0.30 s. The first word of
+a spoken value almost never has a pause in front of it, so with :class:`StartAtDip`
+the start goes to the quietest moment 0.15-0.35 s before the ASR start, where the
+words meet, rather than a fixed 0.30 s pad that eats the end of the word before.
+Word ends are off both ways, but a value is usually followed by a pause, so with
+:class:`EndAtPause` the end goes to that pause, found in the clip's own audio,
+rather than a fixed pad. Whisper rarely leaves a gap between words, so
+``gap_fill_s`` rarely helps and is off by default. ``benchmarks/audio_leak.py``
+measures these edges against the synthesiser's exact word times
+(``benchmarks/espeak_words.py``).
 
 Nothing here logs or raises text, offsets or times: error messages are fixed.
 """
@@ -149,10 +146,10 @@ def _validate_settings(duration_s: float, pad_before_s: float, pad_after_s: floa
 class EndAtPause:
     """End each word-placed redaction at the pause after the PII, not at a fixed pad.
 
-    ASR word ends are off both ways (tiny.en on espeak readings: from 0.39 s
-    early to 0.27 s late, 5th-95th percentile), while a spoken value is
-    usually followed by a pause before the next word (median 0.14 s). So the
-    end edge goes to the start of the first pause of at least ``min_pause_s``
+    ASR word ends are off both ways (tiny.en's by up to about 0.4 s early or
+    0.3 s late), while a spoken value is usually followed by a short pause
+    before the next word. So the end edge goes to the start of the first pause
+    of at least ``min_pause_s``
     that begins no earlier than ``search_before_s`` before the words' ASR end,
     plus ``guard_s``; never less than ``min_after_s`` and never more than
     ``max_after_s`` after the ASR end. With no such pause the fixed
@@ -182,27 +179,23 @@ class EndAtPause:
 class StartAtDip:
     """Start each word-placed redaction at the quietest moment just before the PII.
 
-    tiny.en's first word of a value starts a median 0.16 s after the audio does
-    (p75 0.29 s), and a spoken value almost never has a pause in front of it
-    (median gap 13 ms), so :class:`EndAtPause`'s trick has nothing to find at
-    the start. Yet words meet at a dip in loudness even when run together. So
+    tiny.en's first word of a value starts a sixth to a third of a second after
+    the audio does, and a spoken value almost never has a pause in front of it,
+    so :class:`EndAtPause`'s trick has nothing to find at the start. Yet words
+    meet at a dip in loudness even when run together. So
     the start goes to the quietest ``frame_s`` frame lying wholly between
     ``earliest_s`` and ``latest_s`` before the words' ASR start, less
     ``guard_s``. ``latest_s`` keeps the start clear of the stops and
     fricatives inside the first digit ("eight", "six"), which are as quiet as
-    any boundary (an earlier trial that searched right up to the ASR start left
-    more first digits audible than the fixed pad); with no whole frame in the
+    any boundary (a search right up to the ASR start lands in the first digit and
+    leaves more of it audible than the fixed pad); with no whole frame in the
     window (the clip's first instants) the fixed ``pad_before_s`` is kept.
 
-    Simulated on 1,521 detected values of eight espeak-ng corpora against
-    espeak-ng's own word times: the clean speech bleeped before values fell
-    from 198 s to 129 s (fixed 0.30 s pad), and values whose first word kept
-    more than 30 ms audible went from 291 to 288 (those with more than 80 ms
-    from 238 to 267: when tiny.en is later than 0.3 s, neither edge reaches).
-    With ``latest_s`` 0.18 the clean speech bleeped before values was 146 s; with 0.12,
-    114 s, but 314 first words kept more than 30 ms audible. In the pipeline on one corpus
-    (``benchmarks/audio_leak.py``, seed 676767) clean speech silenced went from 12.9 % to
-    9.4 % and bleeped values partly audible from 26 to 21.
+    Against the fixed pad this silences much less clean speech before values and
+    leaves about as many first words partly audible (when tiny.en is later than
+    about 0.3 s, neither reaches the start of the value). A smaller
+    ``latest_s`` silences still less clean speech but leaves more first words
+    partly audible. ``benchmarks/audio_leak.py`` measures both.
     """
 
     earliest_s: float = 0.35

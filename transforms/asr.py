@@ -61,9 +61,9 @@ class AsrSettings:
         before it is transcribed alone.
     :param timestamp_tokens: let Whisper write timestamp tokens while decoding a
         window (it then closes a segment at each pause). Off for the first
-        transcription: fewer words lost (WER 0.285 against 0.304 on the
-        evaluation corpus). The re-listen audit turns it on (see
-        ``transforms/audit.py``).
+        transcription: Whisper then loses fewer words (a lower WER;
+        ``benchmarks/throughput.py`` scores it). The re-listen audit turns it on
+        (see ``transforms/audit.py``).
     """
 
     model: str = BUNDLED_MODEL
@@ -87,9 +87,9 @@ class AsrSettings:
     pack_window_s: float = 28.0
     pack_gap_s: float = 1.0
     pack_max_clips: int = 12
-    # 4: as fast as 8 or 16 on 2 cores (CPU GEMMs are already full), and each
-    # window in a batch holds its beams' cross-attention cache (~90 MB at beam 5):
-    # peak RSS 695 MB at 4 against 960 MB at 8 (96 clips, benchmarks/README.md).
+    # 4: on a CPU a larger batch is no faster (its GEMMs are already full), and each
+    # window in a batch holds its beams' cross-attention cache, so memory grows with
+    # the batch (benchmarks/README.md).
     window_batch_size: int = 4
     pack_rounds: int = 2
     timestamp_tokens: bool = False
@@ -305,8 +305,8 @@ class ClipOutcome:
 #: A transcript whose UTF-8 text compresses better than this is a decoding loop
 #: (Whisper's own ``compression_ratio_threshold``): "N N N N ..." for a spelled
 #: code. Detection finds nothing in it, so trusting it would release the clip's
-#: audio with the code unbleeped. On the evaluation corpora the highest ratio
-#: of a sound transcript is 1.75; the one loop seen scored 6.2.
+#: audio with the code unbleeped. Sound transcripts compress well below it, loops
+#: far above it.
 LOOP_COMPRESSION_RATIO = 2.4
 #: Beam width of the last try for a clip that looped on its own at a narrower beam.
 LOOP_RETRY_BEAM_SIZE = 5
@@ -333,9 +333,9 @@ _REPEATABLE = frozenset(
     "forty fifty sixty seventy eighty ninety hundred thousand double triple".split())
 
 
-#: See :func:`repeats_a_phrase`: chosen on English and foreign-language corpora
-#: (``benchmarks/language_gate.py``), where the English transcripts that repeat a
-#: shorter phrase or a word fewer times are speech a speaker said so.
+#: See :func:`repeats_a_phrase`: English transcripts that repeat a shorter phrase, or a
+#: word fewer times, are speech a speaker said so (``benchmarks/language_gate.py``
+#: measures this on English and foreign-language speech).
 _LOOP_PHRASE_WORDS = 4
 _LOOP_WORD_RUN = 5
 #: Longest phrase looked for (Whisper's loops repeat a sentence; this bounds the work
@@ -409,8 +409,8 @@ def _retry_wider(transcript: Transcript, settings: AsrSettings, pcm: np.ndarray,
     """Whether a clip decoded on its own at a beam narrower than the retry beam looped
     or stopped early, leaving more than ``packing.uncovered_speech_s`` of its speech
     without words. Greedy decoding, as in the audit's re-listen, does both far more
-    often than beam search: a 16-digit card read out came back from a greedy
-    re-listen as its first two digits."""
+    often than beam search: a greedy re-listen can give a 16-digit card read out
+    back as its first two digits."""
     if settings.beam_size >= LOOP_RETRY_BEAM_SIZE:
         return False
     if garbled(transcript, phrases=not not_speech):

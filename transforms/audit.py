@@ -67,10 +67,9 @@ def relisten_settings(asr: AsrSettings, beam_size: int) -> AsrSettings:
     at the audit's own beam width.
 
     Scrubbed clips packed together (tone where the PII was) split cleanly far
-    more often when Whisper closes a segment at each pause: on the 138 redacted
-    evaluation clips, 126 split cleanly against 81 without timestamp tokens
-    (the rest each cost a window of their own), and the re-listen heard more
-    of what was left around the tones.
+    more often when Whisper closes a segment at each pause (a clip whose split is
+    not clean costs a window of its own), and the re-listen hears more of what is
+    left around the tones.
     """
     return dataclasses.replace(asr, timestamp_tokens=True, beam_size=beam_size)
 
@@ -80,9 +79,8 @@ def second_listen_settings(asr: AsrSettings) -> AsrSettings:
     the first pass's own decoding, in a window of its own.
 
     The first pass heard the clip packed with others. Two other views each catch
-    values the other misses: on the unseen corpus of seed 313131, the packed greedy
-    re-listen, used on its own, dead-lettered one clip with an audible value that an
-    alone beam-5 listen passed, and the alone listen one that the packed one passed.
+    values the other misses: the packed greedy re-listen hears some values an alone
+    beam-5 listen does not, and the alone listen some that the packed one does not.
     """
     return dataclasses.replace(asr, pack=False, timestamp_tokens=False)
 
@@ -210,9 +208,9 @@ class AuditRedactionFn(beam.DoFn):
         # Round one: every clip heard packed and greedy, the second-listen clips among the
         # redacted ones (nearly free: they share windows). Then the clips whose transcript
         # asks for a value and that passed are heard once more, alone: two views differ from
-        # the first pass in different ways, and each caught values the other missed. A clip
+        # the first pass in different ways, and each catches values the other misses. A clip
         # that asks for nothing gets the packed view only: hearing those alone as well costs a
-        # Whisper window each (about a quarter more pipeline time on the evaluation corpus).
+        # Whisper window each, which adds markedly to pipeline time.
         alone: List[Clip] = []
         also_alone = [False] * len(redacted) + asks
         heard = redacted + second

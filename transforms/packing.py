@@ -112,7 +112,7 @@ def plan_windows(durations_s: Sequence[float], settings: PackingSettings) -> Lis
     Clips are placed longest first, each into the first window it still fits
     (first-fit decreasing): every window costs a full 30 s encoder pass and a
     decoder whose every step attends to all 30 s, so the fewer windows the
-    faster, and taking clips in arrival order left about a clip's length empty
+    faster, and taking clips in arrival order leaves about a clip's length empty
     at the end of most windows. Within a window, clips keep their input order.
     A clip longer than a window goes alone (faster-whisper handles long audio
     in 30 s chunks itself).
@@ -263,8 +263,8 @@ VOICE_RANGE_DB = 35.0
 WORD_REACH_S = 0.4
 #: Most speech one word can account for, per spoken piece (each digit, each run of
 #: letters; :func:`transforms.alignment.spoken_pieces`). Whisper stretches a word it could
-#: not place across the audio it skipped: a 7 s IBAN request came back from a packed
-#: window as the one word "$9." spanning the whole clip, which then looked covered.
+#: not place across the audio it skipped: a packed window can give a 7 s IBAN request back
+#: as the one word "$9." spanning the whole clip, which then looks covered.
 WORD_S_PER_PIECE = 0.6
 
 
@@ -303,11 +303,10 @@ def speech_per_syllable_s(pcm: np.ndarray, words: Sequence[WindowWord],
     A packed window can drop the start of a clip and spread the words it kept over
     the whole clip, each at a believable length, so that no stretch of speech is
     left without a word (:func:`uncovered_speech_s` sees nothing): "Hi, this is Priya
-    Winslow, I want to check my balance." came back as "I want to check my
-    balance.", 3.2 s of speech for 7 syllables. Speech runs at 0.25 s a syllable
-    (median on 1,228 first-pass transcripts of six corpora, espeak-ng at 130-190
-    words a minute; 99th percentile 0.43, most of that tail transcripts that had
-    lost words too).
+    Winslow, I want to check my balance." can come back as "I want to check my
+    balance.", 3.2 s of speech for 7 syllables. Speech at ordinary rates runs at
+    about a quarter of a second a syllable; a transcript well above 0.4 s a
+    syllable has almost always lost words.
 
     :param pcm: the clip's 16 kHz int16 samples.
     :param words: the clip's words.
@@ -349,10 +348,10 @@ def uncovered_speech_s(pcm: np.ndarray, words: Sequence[WindowWord],
     covered = np.zeros(count, dtype=bool)
     for word in words:
         # A word stretched over more time than it can take to say covers only its start, and
-        # reaches no further: its end is not to be trusted. A packed window once gave "Hi, this
+        # reaches no further: its end is not to be trusted. A packed window can give "Hi, this
         # is Kevin Quinn. I want to check my balance." back as "I want to check my balance."
-        # with "to" stretched over 2.3 s of the dropped words, and the reach of the stretched
-        # words left only 0.72 s of them uncovered.
+        # with "to" stretched over the dropped words; trusting the stretched word's end would
+        # leave too little of them uncovered to notice.
         said_by_s = word.start_s + WORD_S_PER_PIECE * max(1, spoken_pieces(word.text))
         reach_end_s = word.end_s + WORD_REACH_S if word.end_s <= said_by_s else said_by_s
         first = max(int((word.start_s - WORD_REACH_S) / VOICE_FRAME_S), 0)

@@ -29,8 +29,7 @@ class AudioRedactionSettings:
     :param tone_hz: beep frequency.
     :param tone_level: ``match`` (the speech's level) or a fixed dBFS.
     :param pad_before_s: added before each span where ``start_at_dip`` is off or finds no
-        room; tiny.en word starts run late by a median 0.21 s (90th percentile 0.36 s),
-        measured on espeak number readings.
+        room; tiny.en's word starts run late by about a fifth of a second, sometimes a third.
     :param pad_after_s: added after each span.
     :param min_piece_s: a span's words cover at least this many seconds per spoken piece
         (digit or run of letters) before padding: tiny.en can squeeze a short value such as

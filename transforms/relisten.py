@@ -53,12 +53,12 @@ class AuditSettings:
     :param max_rounds: widenings allowed before the clip is given up (0: the
         first re-listen must already be clean).
     :param pad_before_s: padding before a residue's words in the first widening;
-        round ``n`` pads ``n`` times as much (word starts lag by up to ~0.36 s).
+        round ``n`` pads ``n`` times as much (word starts lag by up to about a third of a second).
     :param pad_after_s: padding after a residue's words, growing the same way.
     :param relisten_beam_size: beam width of the re-listen's decoding. Greedy
-        (1) by default: on the evaluation corpus it found as many residues as
-        beam 5 and left no more PII audible, split more packed clips cleanly,
-        and took the audit from 33.6 s to 14.4 s (benchmarks/README.md).
+        (1) by default: it finds as many residues as beam 5 and leaves no more PII
+        audible, splits more packed clips cleanly, and takes less than half the
+        time (benchmarks/throughput.py).
     :param clip_timeout_s: most seconds one clip may take in one re-listen, and in the
         detection of what it heard (``--clip-timeout-s``); a clip over it is dead-lettered.
     """

@@ -302,9 +302,8 @@ class PiiDetector:
 def _tone_heard_as_name(text: str, span: PiiSpan) -> bool:
     """A PERSON span from spaCy's NER that a re-listen makes of the tone or the words around it:
     one without a capital letter ("bin", "f**k nx"; Whisper capitalises the names it hears), or
-    one made of single letters only ("F. F. F. F. I. I. F.", the tone written as letters; on the
-    never-seen corpus of seed 121212 two clips were dead-lettered for such a "name" heard over
-    their bleeped card and account)."""
+    one made of single letters only ("F. F. F. F. I. I. F.", the tone written as letters: taken
+    as a name, it would dead-letter a clip whose card or account was bleeped cleanly)."""
     if span.entity_type != "PERSON" or span.recognizer != SpacyRecognizer.__name__:
         return False
     words = [w.strip(_EDGE_PUNCTUATION) for w in text[span.char_start:span.char_end].split()]

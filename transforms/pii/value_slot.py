@@ -5,9 +5,8 @@ it: "My username in El Novec 64", "The security code on the Mac is O9-3", "Chang
 current PIN to free free 8-5", "My mate on birth is March 5, 93". The cue survives
 ("username", "security code", "PIN", "birth"), the value does not look like one, and
 no recognizer fires, so the text shows the value as the ASR wrote it and the audio goes
-out unbleeped. On the pipeline's first transcripts of the project's eight corpora
-(``samples/eval`` and seven generated ones, 1,636 clips), 29 had nothing detected and
-such a cue, every one of them holding a value; no PII-free clip opens a slot.
+out unbleeped. A transcript with nothing detected but such a cue holds a garbled value;
+a PII-free request opens no slot (``benchmarks/detection.py`` measures both).
 
 A *value slot* is the stretch right after a cue phrase that is being filled:
 

@@ -3,9 +3,8 @@
 tiny.en writes a dictated alphanumeric code as single characters joined by dashes or
 dots: "E-I-N-S-G-B-2-5" (an IBAN's cue, country and check digits), "1-7-1-3-I-I-N" (a
 PIN with the cue's letters glued on), "N-L-4-8". No other recognizer reads such a word
-whole when its cue was garbled. On the first transcripts of eight generated corpora
-(1,640 clips) 249 such words occurred, every one in a clip with PII (242 already inside
-a detected span), none in a PII-free clip.
+whole when its cue was garbled. Such words come from requests that dictate a value (most
+already lie inside a span another recognizer found); PII-free requests do not produce them.
 
 A spelled word needs four characters or more, a letter and a digit; one that counts
 ("A-B-C-1-2-3": letters and digits each in order, one step apart) is a song, not a code.
