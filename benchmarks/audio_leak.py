@@ -13,7 +13,8 @@ Run from the repository root::
    another model), independently of the pipeline's own model; every original
    clip is transcribed the same way, with word times. Both are cached by content in ``benchmarks/.cache/audio_leak.json``.
 
-Only aggregates are printed, as markdown tables: never a transcript or a value.
+Only aggregates are printed, as markdown tables, and written to
+``benchmarks/results/audio_leak[_TAG].json``: never a transcript or a value.
 
 Definitions
 -----------
@@ -74,6 +75,8 @@ for path in (ROOT, os.path.join(ROOT, "benchmarks")):
         sys.path.insert(0, path)
 
 from detection import evidence, load_labels, table  # noqa: E402
+
+from benchmarks.results_file import corpus, provenance, shown, write_result  # noqa: E402
 
 from transforms.errors import AudioDecodeError  # noqa: E402
 
@@ -214,6 +217,27 @@ def percent(a: float, b: float) -> str:
     return f"{100.0 * a / b:.1f} %" if b else "n/a"
 
 
+#: Every count and time a split reports (a Counter leaves out what stayed zero).
+SPLIT_FIELDS = ("clips", "dead_lettered", "unreadable", "audible", "audible_in_dead_lettered", "leaked",
+                "leaked_undetected", "leaked_unbleeped", "non_pii_speech_s", "silenced_s", "redacted_s",
+                "exact_clean_s", "exact_silenced_s", "exact_bleeped", "exact_partly_audible",
+                "exact_pii_audible_s")
+
+
+def split_figures(t: Counter, exact: bool) -> Dict[str, object]:
+    """One split's counts and seconds, and the rates the tables print (without the exact
+    figures, those that need them are null)."""
+    figures: Dict[str, object] = {k: round(t[k], 2) if isinstance(t[k], float) else t[k] for k in SPLIT_FIELDS}
+    figures.update(
+        leak_rate=round(t["leaked"] / t["audible"], 4) if t["audible"] else None,
+        silenced_fraction=round(t["silenced_s"] / t["non_pii_speech_s"], 4) if t["non_pii_speech_s"] else None,
+        exact_silenced_fraction=round(t["exact_silenced_s"] / t["exact_clean_s"], 4) if t["exact_clean_s"] else None,
+        leaked_bleeped=t["leaked"] - t["leaked_unbleeped"])
+    if not exact:
+        figures.update({k: None for k in figures if k.startswith("exact_") or k.startswith("leaked_") and k != "leaked_undetected"})
+    return figures
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--labels", default=os.path.join(ROOT, "samples", "eval", "labels.jsonl"))
@@ -230,7 +254,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         help="the Whisper model that re-transcribes the original and scrubbed clips "
                              "(default: the bundled tiny.en; give the pipeline's own --asr-model "
                              "to listen with a larger one)")
+    parser.add_argument("--tag", default="", help="write results/audio_leak_TAG.json instead of audio_leak.json")
     args = parser.parse_args(argv)
+    result: Dict[str, object] = provenance("audio_leak.py", list(sys.argv[1:] if argv is None else argv))
     work_dir = args.work_dir
 
     pipeline_s: Optional[float] = None
@@ -334,6 +360,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(table(["dead letters by stage", "clips"],
                 [[stage, str(n)] for stage, n in sorted(stages.items())] or [["(none)", "0"]]))
     print()
+    audit_figures = {
+        "clean": audit["clean"], "widened": audit["widened"],
+        "second_listen_passed": audit["second_listen_passed"],
+        "pii_free_widened": audit["pii_free_widened"], "dead_lettered": len(audit_dead),
+        "dead_lettered_missed_by_first_listen": sum(
+            1 for d in dead if d["stage"] == "audit" and d["error_type"] == "MissedByFirstListen"),
+        "pii_free_dead_lettered": sum(1 for u in audit_dead if labels.get(u, {}).get("pii_free")),
+        "audible_in_dead_lettered": totals["all"]["audible_in_dead_lettered"]}
     print(table(["audit", "clips"],
                 [["clean at first re-listen, or nothing to hear", str(audit["clean"])],
                  ["widened by the audit", str(audit["widened"])],
@@ -356,6 +390,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(f"Listener: {args.listener_model} (beam 5), for the original and the scrubbed clips.")
     print("Command: `python benchmarks/audio_leak.py` (from the repository root; "
           "`--reuse-output` skips the pipeline run).")
+    result.update(
+        corpus=dict(corpus(args.labels, len(labels)), manifest=shown(args.manifest)),
+        listener_model=args.listener_model, pipeline_args=args.pipeline_args, exact=timer is not None,
+        pipeline_wall_s=None if pipeline_s is None else round(pipeline_s, 1),
+        splits={s: split_figures(totals[s], timer is not None) for s in splits}, dead_letters_by_stage=dict(sorted(stages.items())),
+        audit=audit_figures, leaked_entity_types=dict(sorted(leaked_types.items())))
+    name = f"audio_leak{'_' + args.tag if args.tag else ''}.json"
+    print(f"\nwritten: {os.path.relpath(write_result(name, result), ROOT)}")
     return 0
 
 

@@ -7,7 +7,8 @@ Run from the repository root::
 Each clip of the labelled corpus is transcribed once with faster-whisper tiny.en
 (int8, CPU; cached in ``benchmarks/.cache/transcripts.json``, so reruns take
 seconds). Both detectors then run on the same transcripts. Only aggregates are
-printed, as markdown tables: never a transcript or a value.
+printed, as markdown tables, and written to ``benchmarks/results/detection[_TAG].json``:
+never a transcript or a value.
 
 ``--transcripts FILE`` scores another ASR output of the same clips instead: a JSON
 map ``utterance_id -> transcript`` (for example what the pipeline's batched or
@@ -76,6 +77,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
+from benchmarks.results_file import corpus, provenance, write_result  # noqa: E402
 from schemas.records import PiiSpan  # noqa: E402
 from transforms.pii import PiiDetector, load_pii_config  # noqa: E402
 from transforms.pii.spoken_normaliser import normalise  # noqa: E402
@@ -342,9 +344,11 @@ HARMLESS_SPEECH: Dict[str, Tuple[str, ...]] = {
 }
 
 
-def harmless_speech(detector) -> List[List[str]]:
-    """Rows of (category, words kept / words, requests with any span / requests)."""
+def harmless_speech(detector, figures: Optional[Dict[str, dict]] = None) -> List[List[str]]:
+    """Rows of (category, words kept / words, requests with any span / requests); the
+    same as numbers into ``figures`` per category when given."""
     rows: List[List[str]] = []
+    figures = {} if figures is None else figures
     all_kept = all_words = all_hit = all_n = 0
     for category, requests in HARMLESS_SPEECH.items():
         kept_sum = words_sum = hit = 0
@@ -353,8 +357,10 @@ def harmless_speech(detector) -> List[List[str]]:
             kept, total = words_kept(text, merge(spans))
             kept_sum, words_sum, hit = kept_sum + kept, words_sum + total, hit + int(bool(spans))
         rows.append([category, f"{_ratio(kept_sum, words_sum):.3f}", f"{hit}/{len(requests)}"])
+        figures[category] = {"words_kept": kept_sum, "words": words_sum, "redacted": hit, "requests": len(requests)}
         all_kept, all_words, all_hit, all_n = all_kept + kept_sum, all_words + words_sum, all_hit + hit, all_n + len(requests)
     rows.append(["all", f"{_ratio(all_kept, all_words):.3f}", f"{all_hit}/{all_n}"])
+    figures["all"] = {"words_kept": all_kept, "words": all_words, "redacted": all_hit, "requests": all_n}
     return rows
 
 
@@ -453,6 +459,25 @@ def summary_rows(name: str, totals: Scores, timings: Sequence[float]) -> List[st
     ]
 
 
+def summary_figures(totals: Scores, timings: Sequence[float]) -> Dict[str, object]:
+    """``summary_rows``' figures as numbers (the counts behind each ratio too)."""
+    recall = 1.0 - _ratio(totals.leaked, totals.audible)
+    precision = _ratio(totals.correct_spans, totals.spans)
+    figures: Dict[str, object] = {k: v for k, v in vars(totals).items()}
+    figures.update(
+        recall=round(recall, 4), precision=round(precision, 4),
+        f2=round(5 * precision * recall / (4 * precision + recall), 4) if precision + recall else 0.0,
+        leak_rate=round(_ratio(totals.leaked, totals.audible), 4),
+        critical_leak_rate=round(_ratio(totals.critical_leaked, totals.critical_audible), 4),
+        word_retention_pii_free=round(_ratio(totals.words_kept, totals.words_total), 4),
+        critical_flag_accuracy=round(_ratio(totals.flag_right, totals.clips), 4),
+        ms_per_utterance_mean=round(statistics.mean(timings), 2),
+        ms_per_utterance_p95=round(sorted(timings)[int(0.95 * (len(timings) - 1))], 2),
+    )
+    # A ratio over nothing (no such value in a split) is null, not NaN (which JSON lacks).
+    return {k: None if v != v else v for k, v in figures.items()}
+
+
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
@@ -468,7 +493,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     )
     parser.add_argument("--pii-config", default=None, help="PII YAML (default: the one shipped in transforms/pii)")
     parser.add_argument("--no-vanilla", action="store_true", help="skip the out-of-the-box Presidio baseline")
+    parser.add_argument("--tag", default="", help="write results/detection_TAG.json instead of detection.json")
     args = parser.parse_args(argv)
+    result: Dict[str, object] = provenance("detection.py", list(sys.argv[1:] if argv is None else argv))
 
     rows = load_labels(args.labels)
     if args.transcripts:
@@ -486,12 +513,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
               "banking+gov leak (n/audible)", "word retention (PII-free)", "critical flag accuracy", "ms/utt mean / p95"]
     summary: List[List[str]] = []
     per_entity: Dict[str, Dict[str, Dict[str, int]]] = {}
+    result["corpus"] = dict(corpus(args.labels, len(rows)), transcripts=source)
+    result["summary"] = {name: {} for name, _ in detectors}
     for name, detector in detectors:
         for split in ("dev", "heldout", "all"):
             chosen = [r for r in rows if split == "all" or r["split"] == split]
             totals, per_type, timings = evaluate(detector, chosen, texts, config.critical_entities)
             cells = summary_rows(name, totals, timings)
             summary.append([cells[0], split] + cells[1:])
+            result["summary"][name][split] = summary_figures(totals, timings)
             if split == "all":
                 per_entity[name] = per_type
     print(f"## PII detection on {os.path.relpath(args.labels, ROOT)} ({len(rows)} clips, {source})\n")
@@ -512,13 +542,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             row.append(f"{_ratio(s.get('correct', 0), s.get('spans', 0)):.2f} ({s.get('spans', 0)})" if s.get("spans") else "-")
         entity_rows.append(row)
     print(table(entity_header, entity_rows))
+    result["per_entity"] = per_entity
     print("\n## Harmless speech (written PII-free requests): word retention, requests with any span\n")
-    harmless = {name: harmless_speech(detector) for name, detector in detectors}
+    result["harmless_speech"] = {name: {} for name, _ in detectors}
+    harmless = {name: harmless_speech(detector, result["harmless_speech"][name]) for name, detector in detectors}
     harmless_header = ["category"] + [f"{n} {col}" for n in names for col in ("word retention", "redacted")]
     harmless_rows = []
     for i, row in enumerate(harmless[names[0]]):
         harmless_rows.append([row[0]] + [cell for n in names for cell in harmless[n][i][1:]])
     print(table(harmless_header, harmless_rows))
+    name = f"detection{'_' + args.tag if args.tag else ''}.json"
+    print(f"\nwritten: {os.path.relpath(write_result(name, result), ROOT)}")
     return 0
 
 

@@ -45,3 +45,26 @@ def write_result(name: str, result: Dict[str, object]) -> str:
         json.dump(result, handle, indent=1, sort_keys=True)
         handle.write("\n")
     return path
+
+
+#: A file a corpus folder may hold that records how the corpus was made (generator,
+#: seed, voices); copied into every result measured on that corpus.
+CORPUS_RECORD = "corpus.json"
+
+
+def shown(path: str) -> str:
+    """``path`` relative to the repository when inside it, else absolute."""
+    absolute = os.path.abspath(path)
+    return os.path.relpath(absolute, ROOT) if absolute.startswith(ROOT + os.sep) else absolute
+
+
+def corpus(path: str, clips: int) -> Dict[str, object]:
+    """The corpus a run measured: ``path`` (its manifest or labels file), its clip count
+    and, when its folder has one, the record of how it was made (``CORPUS_RECORD``)."""
+    absolute = os.path.abspath(path)
+    described: Dict[str, object] = {"path": shown(path), "clips": clips}
+    record = os.path.join(os.path.dirname(absolute), CORPUS_RECORD)
+    if os.path.exists(record):
+        with open(record, encoding="utf-8") as handle:
+            described["generated"] = json.load(handle)
+    return described

@@ -11,6 +11,8 @@ spoken by flite, so a benchmark can be run on a voice nothing was tuned on::
 
 flite's voices (``kal``, ``slt``, ``rms``, ``awb``) are used in turn. Labels keep their
 character offsets (the text is unchanged); ``voice`` and ``duration_s`` are rewritten.
+``corpus.json`` in the copy records the re-voicing and, when the source has one, the
+source's own record; the benchmarks copy it into their results files.
 """
 
 from __future__ import annotations
@@ -81,6 +83,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 print(f"revoice: {index + 1}/{len(manifest)}", flush=True)
     write_jsonl(args.out / "manifest.jsonl", manifest)
     write_jsonl(args.out / "labels.jsonl", new_labels)
+    record = {"revoiced_by": "benchmarks/revoice_corpus.py", "synthesiser": "flite",
+              "voices": list(VOICES), "source": os.fspath(args.source.resolve())}
+    if (args.source / "corpus.json").exists():
+        record["source_corpus"] = json.loads((args.source / "corpus.json").read_text(encoding="utf-8"))
+    (args.out / "corpus.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     print(f"revoice: {len(manifest)} clips -> {os.fspath(args.out)}")
     return 0
 

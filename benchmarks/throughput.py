@@ -17,7 +17,8 @@ each side in its own child process (so peak RSS is that side's own):
     (extra flags with ``--pipeline-args``).
 
 and prints wall times, their ratio, audio seconds per wall second, per-stage time
-(Beam counters ``<stage>_ms``), peak RSS and model-load counts. Quality (at 1x,
+(Beam counters ``<stage>_ms``), peak RSS and model-load counts, and writes every
+figure to ``benchmarks/results/throughput[_TAG].json``. Quality (at 1x,
 unless ``--no-quality``) scores the transcripts: word error rate against the
 corpus's known text and leak rate (``benchmarks/detection.py``'s ``evaluate``),
 clip by clip (naive) vs the pipeline's transcription with its settings and with
@@ -46,6 +47,8 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
+
+from benchmarks.results_file import corpus, provenance, write_result  # noqa: E402
 
 EVAL_DIR = os.path.join(ROOT, "samples", "eval")
 STAGES = ("read_audio", "decode", "transcribe", "detect", "redact_text", "redact_audio", "audit",
@@ -263,14 +266,15 @@ def pipeline_transcripts(rows: Sequence[dict], extra: Sequence[str]) -> Dict[str
 
 
 def quality(rows: Sequence[dict], naive_texts: Dict[str, str],
-            variants: Sequence[Tuple[str, Dict[str, Any]]]) -> List[List[str]]:
-    """WER and leak rows: clip by clip (naive) and each of the pipeline's transcription variants."""
+            variants: Sequence[Tuple[str, Dict[str, Any]]]) -> Tuple[List[List[str]], List[Dict[str, Any]]]:
+    """WER and leak rows: clip by clip (naive) and each of the pipeline's transcription
+    variants; the table's rows and the same figures as numbers."""
     from benchmarks.detection import evaluate
     from transforms.pii import PiiDetector, load_pii_config
 
     config = load_pii_config(None)
     detector = PiiDetector(config)
-    table_rows = []
+    table_rows, figures = [], []
     words = sum(len(wer_tokens(r["text"])) for r in rows)
     for name, texts, foreign in [("clip by clip, faster-whisper defaults (naive)", naive_texts, "-")] + [
             (label, v["texts"], str(v["foreign_words"])) for label, v in variants]:
@@ -281,7 +285,13 @@ def quality(rows: Sequence[dict], naive_texts: Dict[str, str],
             f"{totals.leaked / max(totals.audible, 1):.4f} ({totals.leaked}/{totals.audible})",
             f"{totals.critical_leaked}/{totals.critical_audible}", foreign,
         ])
-    return table_rows
+        figures.append({"transcripts": name, "wer": round(errors / words, 4), "word_errors": errors,
+                        "words": words, "leak_rate": round(totals.leaked / max(totals.audible, 1), 4),
+                        "leaked": totals.leaked, "audible": totals.audible,
+                        "critical_leaked": totals.critical_leaked,
+                        "critical_audible": totals.critical_audible,
+                        "foreign_words": None if foreign == "-" else int(foreign)})
+    return table_rows, figures
 
 
 # ------------------------------------------------------------------ report
@@ -317,6 +327,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--naive-scales", default="1", help="scales that also run the naive side")
     parser.add_argument("--no-quality", action="store_true", help="skip WER / leak scoring")
     parser.add_argument("--pipeline-args", default="", help="extra pipeline flags, space separated")
+    parser.add_argument("--tag", default="", help="write results/throughput_TAG.json instead of throughput.json")
     parser.add_argument("--child", choices=("naive", "pipeline"), help=argparse.SUPPRESS)
     parser.add_argument("--manifest", help=argparse.SUPPRESS)
     parser.add_argument("--transcripts-out", help=argparse.SUPPRESS)
@@ -331,6 +342,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(json.dumps(run_pipeline(args.manifest, extra)))
         return 0
 
+    result: Dict[str, Any] = provenance("throughput.py", list(sys.argv[1:] if argv is None else argv))
+    result["corpus"] = corpus(os.path.join(EVAL_DIR, "manifest.jsonl"),
+                              len(load_rows(os.path.join(EVAL_DIR, "manifest.jsonl"))))
+    result["runs"] = []
     print(f"machine: {machine()}\n")
     folder = tempfile.mkdtemp(prefix="vs_bench_")
     scales = [int(s) for s in args.scales.split(",")]
@@ -345,6 +360,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         pipe = child("pipeline", manifest, extra, None)
         audio = pipe["audio_s"]
         ratio = f"{pipe['wall_s'] / naive['wall_s']:.3f}" if naive else "-"
+        result["runs"].append({"scale": scale, "naive": naive, "pipeline": pipe,
+                               "pipeline_wall_over_naive": round(pipe["wall_s"] / naive["wall_s"], 3)
+                               if naive else None})
         if naive:
             speed_rows.append([f"{scale}x", "naive", naive["clips"], f"{naive['audio_s']:.0f}",
                                f"{naive['wall_s']:.1f}", f"{naive['audio_s'] / naive['wall_s']:.1f}",
@@ -375,8 +393,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     ("pipeline, --no-asr-pack", pipeline_transcripts(rows, extra + ["--no-asr-pack"]))]
         print(f"\nQuality on samples/eval ({len(rows)} clips; routes: "
               + "; ".join(f"{label} {v['routes']}" for label, v in variants) + "):\n")
+        quality_rows, figures = quality(rows, naive_texts, variants)
         print(table(["transcripts", "WER", "leak rate (leaked/audible)", "banking+gov leaked/audible",
-                     "foreign words"], quality(rows, naive_texts, variants)))
+                     "foreign words"], quality_rows))
+        for (_, variant), row in zip(variants, figures[1:]):
+            row["routes"] = variant["routes"]
+        result["quality"] = figures
+    name = f"throughput{'_' + args.tag if args.tag else ''}.json"
+    print(f"\nwritten: {os.path.relpath(write_result(name, result), ROOT)}")
     return 0
 
 

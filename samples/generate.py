@@ -1068,6 +1068,10 @@ def build_eval(seed: int, out_dir: Path, work: Path, n_free: int = 45) -> None:
     assign_splits(rows, random.Random(f"{seed}:split"))
     write_jsonl(out_dir / "labels.jsonl", rows)
     write_jsonl(out_dir / "manifest.jsonl", manifest)
+    # How the corpus was made, for the results files of the benchmarks run on it.
+    (out_dir / "corpus.json").write_text(json.dumps(
+        {"generator": "samples/generate.py", "only": "eval", "seed": seed,
+         "synthesiser": "espeak-ng"}, indent=1) + "\n", encoding="utf-8")
     print(f"eval: {len(rows)} clips -> {out_dir}")
 
 
