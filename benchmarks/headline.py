@@ -1,0 +1,109 @@
+"""The README's "What to expect" table, made from the files the benchmarks wrote.
+
+    python benchmarks/headline.py          # prints the table (Markdown)
+
+Every figure comes from a file in ``benchmarks/results/``; a test checks that the
+README holds this table as printed, so the README's figures are always the last ones
+a benchmark wrote. Detection and audio runs tagged ``unseen_espeak`` (a corpus the
+generator made after the rules) and ``unseen_flite`` (that corpus in another
+synthesiser's voices) are shown beside the committed corpus when present.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Dict, List, Optional
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RESULTS = os.path.join(ROOT, "benchmarks", "results")
+
+
+def load(name: str) -> Optional[dict]:
+    path = os.path.join(RESULTS, name)
+    if not os.path.isfile(path):
+        return None
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def percent(part: float, whole: float) -> str:
+    return f"{100.0 * part / whole:.1f} %" if whole else "n/a"
+
+
+def text_leak(result: dict) -> str:
+    ours, vanilla = result["summary"]["voicescrub"]["all"], result["summary"]["vanilla Presidio"]["all"]
+    return (f"{ours['leaked']}/{ours['audible']} ({ours['critical_leaked']}/{ours['critical_audible']} "
+            f"banking or government; default Presidio {vanilla['leaked']}/{vanilla['audible']})")
+
+
+def audio_leak(result: dict) -> str:
+    split = result["splits"]["all"]
+    silenced = split["exact_silenced_fraction"]
+    clean = f", {100.0 * silenced:.1f} % of clean speech silenced" if silenced is not None else ""
+    return (f"{split['leaked']}/{split['audible']}{clean}, "
+            f"{split['dead_lettered']}/{split['clips'] + split['dead_lettered']} clips dead-lettered")
+
+
+#: The corpora a detection or audio run can be tagged with, as the table names them.
+CORPORA = (("", "committed corpus"), ("_unseen_espeak", "new corpus"),
+           ("_unseen_flite", "new corpus in flite's voices"))
+
+
+def rows() -> List[List[str]]:
+    table: List[List[str]] = []
+    for name, label, figure in (("detection", "Audible PII values left readable in the redacted text", text_leak),
+                                ("audio_leak", "Audible PII values still heard in the scrubbed audio", audio_leak)):
+        runs = [(f"{name}{tag}.json", corpus, load(f"{name}{tag}.json")) for tag, corpus in CORPORA]
+        runs = [(file, corpus, result) for file, corpus, result in runs if result is not None]
+        if not runs:
+            continue
+        table.append([label, "; ".join(f"{corpus}: {figure(result)}" for _, corpus, result in runs),
+                      f"`python benchmarks/{name}.py` (`--tag` for another corpus)",
+                      ", ".join(f"`{file}`" for file, _, _ in runs)])
+    throughput = load("throughput.json")
+    if throughput is not None:
+        run = throughput["runs"][0]
+        pipeline, naive = run["pipeline"], run["naive"]
+        table.append([
+            "Speed against a naive faster-whisper + Presidio script (every default on)",
+            f"{pipeline['wall_s']:.0f} s against {naive['wall_s']:.0f} s wall "
+            f"(**{run['pipeline_wall_over_naive']:.2f}x**), {pipeline['cpu_s']:.0f} against "
+            f"{naive['cpu_s']:.0f} CPU s, for {pipeline['audio_s']:.0f} s of audio; "
+            f"peak RSS {pipeline['peak_rss_mb']:.0f} MB",
+            f"`{throughput['command']}`", "`throughput.json`"])
+    long_clip = load("long_clip.json")
+    if long_clip is not None:
+        clips = long_clip["clips"]
+        refused = [clip for clip in clips if clip["dead_letters"]]
+        note = (f"; {len(refused)} of these clips dead-lettered on the way "
+                f"({', '.join(sorted({d for clip in refused for d in clip['dead_letters']}))}), "
+                "so their figure covers the stages up to there" if refused else "")
+        table.append(["Peak memory of one process by clip length",
+                      ", ".join(f"{clip['clip']}: {clip['peak_rss_mib']:.0f} MiB" for clip in clips) + note,
+                      f"`{long_clip['command']}`", "`long_clip.json`"])
+    gates = load("language_gate_release_agreement.json")
+    if gates is not None:
+        groups: Dict[str, Dict[str, int]] = gates["groups"]
+        own = [g for key, g in groups.items() if key.startswith("foreign:") and not key.endswith(":mislabelled")]
+        claimed = [g for key, g in groups.items() if key.startswith("foreign:") and key.endswith(":mislabelled")]
+        refused_own = sum(g.get("dead:language:UnsupportedLocale", 0) for g in own)
+        table.append([
+            "Speech the models cannot hear",
+            f"foreign clips with a foreign locale refused unread {refused_own}/{sum(g['clips'] for g in own)}; "
+            f"foreign clips labelled English released {sum(g.get('released', 0) for g in claimed)}/"
+            f"{sum(g['clips'] for g in claimed)}; English clips refused by the gates "
+            f"{gates['english_dead_lettered_by_gates']}/{gates['english_clips']}",
+            "`python benchmarks/language_gate.py release …`", "`language_gate_release_agreement.json`"])
+    return table
+
+
+def headline_table() -> str:
+    lines = ["| what | figure | reproduce with | file in `benchmarks/results/` |", "|---|---|---|---|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows()]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(headline_table())
