@@ -114,3 +114,28 @@ def test_the_partition_column_comes_back_from_the_folder_name(outputs):
 
     table = pd.read_parquet(os.path.join(outputs["clean"], "output", "utterances"))
     assert table["pseudonym_epoch"].astype(str).str.fullmatch(r"\d{4}-W\d{2}").all()
+
+
+@pytest.mark.spark
+def test_spark_reads_every_output_with_its_default_call(outputs):
+    from pyspark.sql import SparkSession
+
+    from transforms.parquet_files import part_name, temp_path_for
+
+    clean = outputs["clean"]
+    for where in (next((clean / "output" / "utterances").glob("pseudonym_epoch=*")),
+                  clean / "output" / "dead_letter"):
+        with open(temp_path_for(f"{where}/{part_name('feedface', 0, 1)}"), "wb") as handle:
+            handle.write(b"PAR1\x00")  # what a killed run leaves
+    spark = (SparkSession.builder.master("local[1]").appName("voicescrub-readers")
+             .config("spark.ui.enabled", "false").getOrCreate())
+    try:
+        read = {name: (spark.read.parquet(str(folder / "output" / "utterances")),
+                       spark.read.parquet(str(folder / "output" / "dead_letter")))
+                for name, folder in outputs.items()}
+        assert {name: (utt.count(), dead.count()) for name, (utt, dead) in read.items()} == {
+            "with_dead_letters": (2, 2), "clean": (2, 0)}
+        epochs = [row["pseudonym_epoch"] for row in read["clean"][0].select("pseudonym_epoch").collect()]
+        assert all(re.fullmatch(r"\d{4}-W\d{2}", epoch) for epoch in epochs)
+    finally:
+        spark.stop()
