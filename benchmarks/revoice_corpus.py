@@ -6,7 +6,7 @@ them can fit espeak-ng's voice rather than speech. This writes a copy of a corpu
 spoken by flite, so a benchmark can be run on a voice nothing was tuned on::
 
     apt-get install flite sox
-    python samples/generate.py --only eval --seed 424242 --out /tmp/en_a
+    python samples/generate.py --only eval --seed N --out /tmp/en_a
     python benchmarks/revoice_corpus.py --source /tmp/en_a/eval --out /tmp/en_a_flite
 
 flite's voices (``kal``, ``slt``, ``rms``, ``awb``) are used in turn. Labels keep their
