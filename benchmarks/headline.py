@@ -46,6 +46,17 @@ def audio_leak(result: dict) -> str:
             f"{split['dead_lettered']}/{split['clips'] + split['dead_lettered']} clips dead-lettered")
 
 
+def clip_memory(result: dict) -> str:
+    """Peak RSS by clip length, and where each long clip ended (written or refused)."""
+    source = "read-aloud prose" if result.get("long_clip_source", "").startswith("prose") \
+        else "requests end to end"
+    clips = [clip for clip in result["clips"] if clip["clip"].startswith("long")]
+    return f"{source}: " + ", ".join(
+        f"{clip['clip'][len('long ('):-1]} {clip['peak_rss_mib']:.0f} MiB "
+        f"({clip['dead_letters'][0].split(':')[0] + ' dead letter' if clip['dead_letters'] else 'written'})"
+        for clip in clips)
+
+
 #: The corpora a detection or audio run can be tagged with, as the table names them.
 CORPORA = (("", "committed corpus"), ("_unseen_espeak", "new corpus"),
            ("_unseen_flite", "new corpus in flite's voices"))
@@ -73,16 +84,13 @@ def rows() -> List[List[str]]:
             f"{naive['cpu_s']:.0f} CPU s, for {pipeline['audio_s']:.0f} s of audio; "
             f"peak RSS {pipeline['peak_rss_mb']:.0f} MB",
             f"`{throughput['command']}`", "`throughput.json`"])
-    long_clip = load("long_clip.json")
-    if long_clip is not None:
-        clips = long_clip["clips"]
-        refused = [clip for clip in clips if clip["dead_letters"]]
-        note = (f"; {len(refused)} of these clips dead-lettered on the way "
-                f"({', '.join(sorted({d for clip in refused for d in clip['dead_letters']}))}), "
-                "so their figure covers the stages up to there" if refused else "")
+    memory = [(file, result) for file, result in
+              ((file, load(file)) for file in ("long_clip_prose.json", "long_clip.json")) if result]
+    if memory:
         table.append(["Peak memory of one process by clip length",
-                      ", ".join(f"{clip['clip']}: {clip['peak_rss_mib']:.0f} MiB" for clip in clips) + note,
-                      f"`{long_clip['command']}`", "`long_clip.json`"])
+                      "; ".join(clip_memory(result) for _, result in memory),
+                      "`python benchmarks/long_clip.py --only clip --lengths 60,300,598` (`--prose`)",
+                      ", ".join(f"`{file}`" for file, _ in memory)])
     gates = load("language_gate_release_agreement.json")
     if gates is not None:
         groups: Dict[str, Dict[str, int]] = gates["groups"]
