@@ -37,6 +37,9 @@ setup(
         "ctranslate2==4.8.5",
         "presidio-analyzer==2.2.366",
         "presidio-anonymizer==2.2.366",
+        # The PII recognizers use it directly, as Presidio does (per-call timeouts,
+        # matching that lets other threads run).
+        "regex==2026.11.19",
         "spacy==3.8.18",
         "pydub==0.25.1",
         "pyarrow==25.0.1",
