@@ -57,18 +57,16 @@ from samples.generate import (  # noqa: E402
     LETTERS_NO_A,
     MAX_S,
     TARGET_MIN_S,
-    WEEKS_START,
     P,
     Part,
     Utterance,
     encode,
     iban_valid,
     iban_with_check,
-    iso,
     luhn_check_digit,
     luhn_valid,
     make_accounts,
-    random_time,
+    manifest_row,
     synth_in_range,
     write_jsonl,
 )
@@ -730,10 +728,7 @@ def build(seed: int, out_dir: Path, work: Path, per_language: int, mislabelled: 
                        "language": job.lang.code,
                        "duration_s": round(max(dur, TARGET_MIN_S), 3), "pii_free": not pii,
                        "pii": pii, "mislabelled": job.mislabelled})
-        acct, devs = rng.choice(accounts)
-        manifest.append({"utterance_id": uid, "account_id": acct, "device_id": rng.choice(devs),
-                         "recorded_at": iso(random_time(rng, WEEKS_START, 21)),
-                         "audio_uri": rel, "locale": claimed})
+        manifest.append(manifest_row(rng, accounts, uid, rel, claimed))
         if i % 16 == 0:
             print(f"foreign: {i}/{len(jobs)}", flush=True)
     write_jsonl(out_dir / "manifest.jsonl", manifest)

@@ -1059,10 +1059,7 @@ def build_eval(seed: int, out_dir: Path, work: Path, n_free: int = 45) -> None:
                      "speed": used, "locale": locale,
                      "duration_s": round(max(dur, TARGET_MIN_S), 3), "pii_free": not pii,
                      "pii": pii})
-        acct, devs = rng.choice(accounts)
-        manifest.append({"utterance_id": uid, "account_id": acct, "device_id": rng.choice(devs),
-                         "recorded_at": iso(random_time(rng, WEEKS_START, 21)),
-                         "audio_uri": rel, "locale": locale})
+        manifest.append(manifest_row(rng, accounts, uid, rel, locale))
         if i % 25 == 0:
             print(f"eval: {i}/{len(jobs)}", flush=True)
     assign_splits(rows, random.Random(f"{seed}:split"))
@@ -1073,6 +1070,15 @@ def build_eval(seed: int, out_dir: Path, work: Path, n_free: int = 45) -> None:
         {"generator": "samples/generate.py", "only": "eval", "seed": seed,
          "synthesiser": "espeak-ng"}, indent=1) + "\n", encoding="utf-8")
     print(f"eval: {len(rows)} clips -> {out_dir}")
+
+
+def manifest_row(rng: random.Random, accounts, uid: str, rel: str, locale: str) -> Dict[str, str]:
+    """One manifest line for a generated clip: a random account and one of its devices,
+    recorded at a random time in the corpus's three weeks (draws from ``rng`` in that order)."""
+    acct, devs = rng.choice(accounts)
+    return {"utterance_id": uid, "account_id": acct, "device_id": rng.choice(devs),
+            "recorded_at": iso(random_time(rng, WEEKS_START, 21)),
+            "audio_uri": rel, "locale": locale}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
