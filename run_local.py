@@ -7,7 +7,7 @@
 import os
 import sys
 
-from pipeline.run import main
+from voicescrub.pipeline.run import main
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLE_MANIFEST = os.path.join(HERE, "samples", "manifest.jsonl")

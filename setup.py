@@ -6,6 +6,7 @@ import re
 from setuptools import find_packages, setup
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+TOP_FOLDERS = ("pipeline", "transforms", "schemas")
 
 
 def read_version() -> str:
@@ -18,16 +19,20 @@ setup(
     version=read_version(),
     description="Privacy-scrubbing audio ingestion pipeline on Apache Beam",
     python_requires=">=3.11,<3.12",
-    packages=find_packages(include=["pipeline", "pipeline.*", "transforms", "transforms.*",
-                                    "schemas", "schemas.*"]),
+    # The repository keeps pipeline/, transforms/ and schemas/ at its top; installed,
+    # they are voicescrub.pipeline, voicescrub.transforms and voicescrub.schemas, so
+    # no other distribution's top-level package can clash with them.
+    packages=[f"voicescrub.{name}" for name in find_packages(
+        include=[pattern for top in TOP_FOLDERS for pattern in (top, f"{top}.*")])],
+    package_dir={f"voicescrub.{top}": top for top in TOP_FOLDERS},
     # The PII config ships inside the package; MANIFEST.in puts it (and nothing
     # from tests/ or samples/) in the sdist that --setup_file sends to workers.
-    package_data={"transforms.pii": ["*.yaml"]},
+    package_data={"voicescrub.transforms.pii": ["*.yaml"]},
     include_package_data=True,
     entry_points={
         "console_scripts": [
-            "voicescrub = pipeline.run:main",
-            "voicescrub-keys = pipeline.keys:main",
+            "voicescrub = voicescrub.pipeline.run:main",
+            "voicescrub-keys = voicescrub.pipeline.keys:main",
         ],
     },
     install_requires=[

@@ -75,10 +75,9 @@ for path in (ROOT, os.path.join(ROOT, "benchmarks")):
         sys.path.insert(0, path)
 
 from detection import evidence, load_labels, table  # noqa: E402
+from voicescrub.transforms.runtime.errors import AudioDecodeError  # noqa: E402
 
 from benchmarks.results_file import corpus, provenance, shown, write_result  # noqa: E402
-
-from transforms.errors import AudioDecodeError  # noqa: E402
 
 CACHE_DIR = os.path.join(ROOT, "benchmarks", ".cache")
 WORK_DIR = os.path.join(CACHE_DIR, "audio_leak")
@@ -91,7 +90,7 @@ Interval = Tuple[float, float]
 def run_pipeline(manifest: str, work_dir: str, extra_args: Sequence[str] = ()) -> float:
     """Run the whole pipeline on ``manifest`` into ``work_dir`` (``extra_args``: more
     pipeline flags); return its wall time."""
-    from pipeline.run import run
+    from voicescrub.pipeline.run import run
 
     shutil.rmtree(work_dir, ignore_errors=True)
     started = time.monotonic()
@@ -132,8 +131,11 @@ class Transcriber:
         """``{"text": ..., "words": [[start, end, char_start, char_end], ...]}``."""
         key = self._model_name + ":beam5:" + hashlib.sha256(audio_bytes).hexdigest()
         if key not in self._cache:
-            from transforms.asr import load_whisper_model, transcribe
-            from transforms.audio import decode_to_pcm16, pcm16_to_float
+            from voicescrub.transforms.asr.whisper import load_whisper_model, transcribe
+            from voicescrub.transforms.audio.codec import (
+                decode_to_pcm16,
+                pcm16_to_float,
+            )
 
             if self._model is None:
                 self._model = load_whisper_model(self._model_name, cpu_threads=2)

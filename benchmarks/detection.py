@@ -77,10 +77,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
+from voicescrub.schemas.records import PiiSpan  # noqa: E402
+from voicescrub.transforms.pii.config import load_pii_config  # noqa: E402
+from voicescrub.transforms.pii.detector import PiiDetector  # noqa: E402
+from voicescrub.transforms.pii.spoken_normaliser import normalise  # noqa: E402
+
 from benchmarks.results_file import corpus, provenance, write_result  # noqa: E402
-from schemas.records import PiiSpan  # noqa: E402
-from transforms.pii import PiiDetector, load_pii_config  # noqa: E402
-from transforms.pii.spoken_normaliser import normalise  # noqa: E402
 
 CACHE_DIR = os.path.join(ROOT, "benchmarks", ".cache")
 MODEL = "bundled:tiny.en"
@@ -137,12 +139,11 @@ def transcribe_all(rows: Sequence[dict], corpus_dir: str) -> Dict[str, str]:
             key = MODEL + ":" + hashlib.sha256(handle.read()).hexdigest()
         if key not in cache:
             if model is None:
-                from transforms.asr import load_whisper_model
+                from voicescrub.transforms.asr.whisper import load_whisper_model
 
                 model = load_whisper_model(MODEL, device="cpu", compute_type="int8", cpu_threads=2)
             from faster_whisper import decode_audio
-
-            from transforms.asr import transcribe
+            from voicescrub.transforms.asr.whisper import transcribe
 
             audio = decode_audio(path, sampling_rate=16000)
             cache[key] = transcribe(model, audio).text

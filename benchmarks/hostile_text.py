@@ -76,9 +76,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     lengths = sorted({int(n) for n in args.lengths.split(",")})
 
-    from transforms.detect_pii import load_detector
+    from voicescrub.transforms.pii.config import load_pii_config
+    from voicescrub.transforms.runtime.models import load_detector
 
-    detector = load_detector(None, None)
+    detector = load_detector(load_pii_config())
     rng = random.Random(args.seed)
     seconds: Dict[str, Dict[str, float]] = {}
     for shape in SHAPES:

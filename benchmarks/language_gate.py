@@ -77,10 +77,18 @@ def quantiles(values: Sequence[float]) -> Dict[str, float]:
 
 def measure_signals(rows: Sequence[dict]) -> List[dict]:
     """Transcribe every clip as the first pass does; each clip's evidence and verdicts."""
-    from transforms.asr import AsrSettings, garbled, load_model_for, transcribe_batch
-    from transforms.audio import decode_to_pcm16
-    from transforms.transcribe import DEFAULT_CLIPS_PER_BATCH
-    from transforms.understanding import DEFAULT_GATE, speech_evidence
+    from voicescrub.transforms.asr.whisper import (
+        AsrSettings,
+        garbled,
+        load_model_for,
+        transcribe_batch,
+    )
+    from voicescrub.transforms.audio.codec import decode_to_pcm16
+    from voicescrub.transforms.language.understanding import (
+        DEFAULT_GATE,
+        speech_evidence,
+    )
+    from voicescrub.transforms.stages.transcribe import DEFAULT_CLIPS_PER_BATCH
 
     settings = AsrSettings()
     model = load_model_for(settings)
@@ -153,8 +161,7 @@ def print_signals(report: Dict[str, object]) -> None:
 def run_release(rows: Sequence[dict], pipeline_args: Sequence[str]) -> Dict[str, object]:
     """Run the pipeline with its defaults on all rows; count each clip's outcome."""
     import pyarrow.dataset as ds
-
-    from pipeline.run import run
+    from voicescrub.pipeline.run import run
 
     by_id = {row["utterance_id"]: row for row in rows}
     if len(by_id) != len(rows):

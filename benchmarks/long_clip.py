@@ -40,9 +40,10 @@ if REPO not in sys.path:
     sys.path.insert(0, REPO)
 
 from benchmarks.results_file import provenance, write_result  # noqa: E402
+
 SAMPLES = os.path.join(REPO, "samples")
 TARGET_S = 598.0  # the default long clip: just under --max-duration-s's default of 600
-RUNNER = "import sys; from pipeline.run import main; sys.exit(main(sys.argv[1:]))"
+RUNNER = "import sys; from voicescrub.pipeline.run import main; sys.exit(main(sys.argv[1:]))"
 
 
 def run_job(args, log_path):
@@ -68,8 +69,7 @@ def make_long_clip(folder, target_s):
     import wave
 
     import numpy as np
-
-    from transforms.audio import decode_to_pcm16
+    from voicescrub.transforms.audio.codec import decode_to_pcm16
 
     with open(os.path.join(SAMPLES, "eval", "manifest.jsonl"), encoding="utf-8") as handle:
         uris = [json.loads(line)["audio_uri"] for line in handle if line.strip()]
@@ -109,7 +109,7 @@ def make_prose_clip(folder, target_s, text_paths, start_s=0.0):
     at transcription; continuous prose lets a long clip go through every stage."""
     import wave
 
-    from transforms.audio import decode_to_pcm16
+    from voicescrub.transforms.audio.codec import decode_to_pcm16
 
     if shutil.which("espeak-ng") is None:
         raise SystemExit("--prose needs espeak-ng: apt-get install espeak-ng")

@@ -13,7 +13,7 @@ each side in its own child process (so peak RSS is that side's own):
 (a) *naive reference*: one process, faster-whisper with the same model at library
     defaults (beam 5, word timestamps, temperature fallback), then out-of-the-box
     Presidio analyze + anonymize, clip by clip;
-(b) *pipeline*: ``pipeline.build.build_pipeline`` with its defaults on DirectRunner
+(b) *pipeline*: ``voicescrub.pipeline.build.build_pipeline`` with its defaults on DirectRunner
     (extra flags with ``--pipeline-args``).
 
 and prints wall times, their ratio, audio seconds per wall second, per-stage time
@@ -25,7 +25,7 @@ clip by clip (naive) vs the pipeline's transcription with its settings and with
 ``--no-asr-pack``. Only aggregates are printed, never a transcript or a value.
 
 WER normalisation: both sides go through our spoken-form normaliser
-(``transforms.pii.spoken_normaliser``: "fifty five" -> "55"), are lower-cased,
+(``voicescrub.transforms.pii.spoken_normaliser``: "fifty five" -> "55"), are lower-cased,
 digit separators (``4,111``, ``10:30``) dropped, punctuation removed, and every
 digit counts as one word (so "5521" vs "55 21" is no error, one wrong digit is one).
 """
@@ -99,9 +99,12 @@ def run_naive(manifest: str, transcripts_out: Optional[str]) -> Dict[str, Any]:
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
     from presidio_anonymizer import AnonymizerEngine
-
-    from transforms.asr import BUNDLED_MODEL, build_transcript, resolve_model_path
-    from transforms.pii.config import load_pii_config
+    from voicescrub.transforms.asr.whisper import (
+        BUNDLED_MODEL,
+        build_transcript,
+        resolve_model_path,
+    )
+    from voicescrub.transforms.pii.config import load_pii_config
 
     entries = load_rows(manifest)
     started, cpu_at_start = time.perf_counter(), cpu_s()
@@ -143,8 +146,7 @@ def _time_stages() -> None:
     Counts only where stages run in this process (DirectRunner's default mode).
     """
     from apache_beam.metrics import Metrics
-
-    from transforms.stage import METRICS_NAMESPACE, ClipStageFn
+    from voicescrub.transforms.runtime.clip_stage import METRICS_NAMESPACE, ClipStageFn
 
     original = ClipStageFn.process
 
@@ -162,10 +164,9 @@ def run_pipeline(manifest: str, extra_args: Sequence[str]) -> Dict[str, Any]:
     """The pipeline with its defaults on DirectRunner; counters from Beam metrics."""
     import apache_beam as beam
     from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions
-
-    from pipeline.build import build_pipeline
-    from pipeline.options import parse_job_args, run_tag_for
-    from pipeline.summary import summarise
+    from voicescrub.pipeline.build import build_pipeline
+    from voicescrub.pipeline.options import parse_job_args, run_tag_for
+    from voicescrub.pipeline.summary import summarise
 
     _time_stages()
     out = tempfile.mkdtemp(prefix="vs_bench_out_")
@@ -211,7 +212,7 @@ def child(side: str, manifest: str, extra: Sequence[str], transcripts_out: Optio
 
 def wer_tokens(text: str) -> List[str]:
     """Normalised words for WER (see the module docstring)."""
-    from transforms.pii.spoken_normaliser import normalise
+    from voicescrub.transforms.pii.spoken_normaliser import normalise
 
     lowered = normalise(text).text.lower()
     lowered = re.sub(r"(?<=\d)[,:.](?=\d)", "", lowered)
@@ -235,10 +236,10 @@ def pipeline_transcripts(rows: Sequence[dict], extra: Sequence[str]) -> Dict[str
 
     ``foreign_words``: words (4+ letters) not in a clip's true text but in another
     clip's of the same batch, the signature of a word split into the wrong clip."""
-    from pipeline.options import parse_job_args
-    from transforms.asr import load_model_for, transcribe_batch
-    from transforms.audio import decode_to_pcm16
-    from transforms.transcribe import DEFAULT_CLIPS_PER_BATCH
+    from voicescrub.pipeline.options import parse_job_args
+    from voicescrub.transforms.asr.whisper import load_model_for, transcribe_batch
+    from voicescrub.transforms.audio.codec import decode_to_pcm16
+    from voicescrub.transforms.stages.transcribe import DEFAULT_CLIPS_PER_BATCH
 
     config = parse_job_args(["--manifest", "x", "--output", "y", "--keyring", "z"] + list(extra))[0]
     model = load_model_for(config.asr)
@@ -269,8 +270,10 @@ def quality(rows: Sequence[dict], naive_texts: Dict[str, str],
             variants: Sequence[Tuple[str, Dict[str, Any]]]) -> Tuple[List[List[str]], List[Dict[str, Any]]]:
     """WER and leak rows: clip by clip (naive) and each of the pipeline's transcription
     variants; the table's rows and the same figures as numbers."""
+    from voicescrub.transforms.pii.config import load_pii_config
+    from voicescrub.transforms.pii.detector import PiiDetector
+
     from benchmarks.detection import evaluate
-    from transforms.pii import PiiDetector, load_pii_config
 
     config = load_pii_config(None)
     detector = PiiDetector(config)

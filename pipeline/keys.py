@@ -1,10 +1,10 @@
 """Manage pseudonym epoch keys: list, create ahead, shred, purge by retention.
 
-    python -m pipeline.keys --keyring DIR list
-    python -m pipeline.keys --keyring DIR create 2026-W45 2026-W46
-    python -m pipeline.keys --keyring DIR create --from-manifest 'gs://b/manifests/*.jsonl' --period week
-    python -m pipeline.keys --keyring DIR shred 2026-W45
-    python -m pipeline.keys --keyring DIR purge --retention-days 180 --output gs://b/out [--now 2027-05-01T00:00:00Z] [--dry-run]
+    python -m voicescrub.pipeline.keys --keyring DIR list
+    python -m voicescrub.pipeline.keys --keyring DIR create 2026-W45 2026-W46
+    python -m voicescrub.pipeline.keys --keyring DIR create --from-manifest 'gs://b/manifests/*.jsonl' --period week
+    python -m voicescrub.pipeline.keys --keyring DIR shred 2026-W45
+    python -m voicescrub.pipeline.keys --keyring DIR purge --retention-days 180 --output gs://b/out [--now 2027-05-01T00:00:00Z] [--dry-run]
 
 ``create --from-manifest`` resolves every epoch a run will need and creates its
 key before a distributed run, so workers only ever read keys. ``shred``
@@ -27,9 +27,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Final, Iterable, Iterator, TextIO
 
 from apache_beam.io.filesystems import FileSystems
-
-from transforms.keyring import Keyring, KeyringError, open_keyring
-from transforms.pseudonyms import (
+from voicescrub.transforms.privacy.keyring import Keyring, KeyringError, open_keyring
+from voicescrub.transforms.privacy.pseudonyms import (
     PERIODS,
     epoch_bounds,
     epoch_for,
@@ -301,7 +300,7 @@ def _cmd_purge(keyring: Keyring, args: argparse.Namespace, out: TextIO) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The CLI's flags and subcommands."""
     parser = argparse.ArgumentParser(
-        prog="python -m pipeline.keys",
+        prog="python -m voicescrub.pipeline.keys",
         description="Manage voicescrub pseudonym epoch keys.",
     )
     parser.add_argument(

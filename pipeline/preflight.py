@@ -1,7 +1,8 @@
 """Checks of the configuration against the world, before any audio is read.
 
-``parse_job_args`` checks what the flags say; these check what they name: the
-output folder, the ASR model, the PII config and the keyring. Each failure is
+``parse_job_args`` checks what the flags say (and parses the PII config they
+name); these check the rest of what they name: the output folder, the ASR model
+and the keyring. Each failure is
 one line on stderr and a non-zero exit (``SystemExit``), never a traceback and
 never a run that reads every clip only to dead-letter them all.
 """
@@ -10,8 +11,8 @@ from __future__ import annotations
 
 import os
 
-from pipeline.options import JobConfig
-from transforms.asr import BUNDLED_MODEL
+from voicescrub.pipeline.options import JobConfig
+from voicescrub.transforms.asr.whisper import BUNDLED_MODEL
 
 
 def check_output(output: str) -> None:
@@ -48,24 +49,10 @@ def check_asr_model(model: str) -> None:
                          "model already in the local cache") from None
 
 
-def check_pii_config(path: str | None, spacy_model: str | None) -> None:
-    """``--pii-config`` must load and validate."""
-    from transforms.pii.config import load_pii_config
-
-    try:
-        load_pii_config(path, spacy_model=spacy_model)
-    except OSError:
-        raise SystemExit("--pii-config cannot be read") from None
-    except Exception as error:  # noqa: BLE001 - YAML or validation: say which, in one line
-        detail = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
-        raise SystemExit(f"--pii-config is not a valid PII config ({type(error).__name__}"
-                         + (f": {detail})" if detail else ")")) from None
-
-
 def check_keyring(keyring: str, create_keys: bool) -> None:
     """``--keyring`` must open; with ``--no-create-keys`` it must already hold a key, or
     every clip would be dead-lettered for want of one."""
-    from transforms.keyring import KeyringError, open_keyring
+    from voicescrub.transforms.privacy.keyring import KeyringError, open_keyring
 
     try:
         ring = open_keyring(keyring, read_only=not create_keys)
@@ -82,5 +69,4 @@ def preflight(config: JobConfig) -> None:
     """Every check, in the order a user would fix them."""
     check_output(config.output)
     check_asr_model(config.asr.model)
-    check_pii_config(config.pii_config, config.spacy_model)
-    check_keyring(config.keyring, config.create_keys)
+    check_keyring(config.pseudonyms.keyring_uri, config.pseudonyms.create_keys)

@@ -7,11 +7,15 @@ from typing import Optional, Sequence
 
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions
-
-from pipeline.build import build_pipeline
-from pipeline.options import parse_job_args, run_tag_for
-from pipeline.preflight import preflight
-from pipeline.summary import RunSummary, format_summary, matching_paths, summarise
+from voicescrub.pipeline.build import build_pipeline
+from voicescrub.pipeline.options import parse_job_args, run_tag_for
+from voicescrub.pipeline.preflight import preflight
+from voicescrub.pipeline.summary import (
+    RunSummary,
+    format_summary,
+    matching_paths,
+    summarise,
+)
 
 
 class NoManifestError(SystemExit):

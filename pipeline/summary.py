@@ -13,9 +13,8 @@ from typing import Dict, List, Sequence, Tuple
 
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
-
-from schemas.arrow import DEAD_LETTER_DIR, UTTERANCES_DIR
-from transforms.manifest import is_blank
+from voicescrub.schemas.arrow import DEAD_LETTER_DIR, UTTERANCES_DIR
+from voicescrub.transforms.io.manifest import is_blank
 
 
 @dataclass

@@ -1,14 +1,17 @@
 """Render the output schemas as the README's column tables.
 
-``python -m schemas.markdown`` prints them; a test checks that the README holds
+``python -m voicescrub.schemas.markdown`` prints them; a test checks that the README holds
 exactly this text, so the documentation cannot drift from ``schemas/arrow.py``.
 """
 
 from __future__ import annotations
 
 import pyarrow as pa
-
-from schemas.arrow import DEAD_LETTER_SCHEMA, PII_ENTITY_TYPE, UTTERANCE_SCHEMA
+from voicescrub.schemas.arrow import (
+    DEAD_LETTER_SCHEMA,
+    PII_ENTITY_TYPE,
+    UTTERANCE_SCHEMA,
+)
 
 
 def _type_name(type_: pa.DataType) -> str:

@@ -165,7 +165,7 @@ class Clip:
     spans: Tuple[PiiSpan, ...] = field(default=(), repr=False)
     transcript_language: str = ""
     transcript_redacted: Optional[str] = field(default=None, repr=False)
-    text_redactions: Tuple[Any, ...] = field(default=(), repr=False)  # transforms.text_redaction.TextRedaction
+    text_redactions: Tuple[Any, ...] = field(default=(), repr=False)  # voicescrub.transforms.pii.text_redaction.TextRedaction
     contains_critical_pii: bool = False
     audio_redacted: Optional[bytes] = field(default=None, repr=False)
     audio_format: str = ""

@@ -31,7 +31,7 @@ def sample_manifest() -> List[Dict]:
 
 @pytest.fixture(scope="session")
 def whisper_model():
-    from transforms.asr import AsrSettings, load_model_for
+    from voicescrub.transforms.asr.whisper import AsrSettings, load_model_for
 
     # As the pipeline loads it: one single-thread replica per core.
     return load_model_for(AsrSettings())
@@ -39,9 +39,10 @@ def whisper_model():
 
 @pytest.fixture(scope="session")
 def pii_detector():
-    from transforms.detect_pii import load_detector
+    from voicescrub.transforms.pii.config import load_pii_config
+    from voicescrub.transforms.runtime.models import load_detector
 
-    return load_detector(None, None)
+    return load_detector(load_pii_config())
 
 
 #: Committed speech clips (``tests/audio/make_clips.py`` makes them; no synthesiser at test time).
@@ -57,7 +58,7 @@ def speech_clip_path(name: str) -> str:
 
 def speech_clip_pcm(name: str):  # -> np.ndarray
     """The committed clip ``name`` decoded as the pipeline decodes: 16 kHz mono int16 PCM."""
-    from transforms.audio import decode_to_pcm16
+    from voicescrub.transforms.audio.codec import decode_to_pcm16
 
     with open(speech_clip_path(name), "rb") as handle:
         return decode_to_pcm16(handle.read(), max_duration_s=60.0)

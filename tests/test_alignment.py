@@ -1,17 +1,28 @@
-"""Tests for transforms.alignment: character spans to audio time."""
+"""Tests for voicescrub.transforms.audio.alignment: character spans to audio time."""
 
 from __future__ import annotations
 
 import math
 from typing import Sequence
 
-import pytest
-
-from schemas.records import AudioInterval, PiiSpan, Segment, TimedWord, Transcript
 import numpy as np
-
-from transforms.alignment import (AlignedSpan, AlignmentError, EndAtPause, StartAtDip, align_spans, merge_intervals,
-                                  spoken_pieces)
+import pytest
+from voicescrub.schemas.records import (
+    AudioInterval,
+    PiiSpan,
+    Segment,
+    TimedWord,
+    Transcript,
+)
+from voicescrub.transforms.audio.alignment import (
+    AlignedSpan,
+    AlignmentError,
+    EndAtPause,
+    StartAtDip,
+    align_spans,
+    merge_intervals,
+    spoken_pieces,
+)
 
 NO_PAD = {"pad_before_s": 0.0, "pad_after_s": 0.0}
 

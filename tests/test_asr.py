@@ -2,9 +2,14 @@ from types import SimpleNamespace as NS
 
 import numpy as np
 from faster_whisper import decode_audio
+from voicescrub.transforms.asr.whisper import (
+    BUNDLED_MODEL,
+    AsrSettings,
+    build_transcript,
+    transcribe,
+)
 
 from tests.conftest import speech_clip_path
-from transforms.asr import AsrSettings, BUNDLED_MODEL, build_transcript, transcribe
 
 
 def word(text, start, end, p=0.9):
@@ -72,8 +77,9 @@ def test_transcription_is_deterministic_for_a_clip_that_used_to_hit_the_fallback
     # unseeded sampling, which would give a different transcript on every call.
     import os
 
+    from voicescrub.transforms.audio.codec import decode_to_pcm16, pcm16_to_float
+
     from tests.conftest import SAMPLES
-    from transforms.audio import decode_to_pcm16, pcm16_to_float
 
     with open(os.path.join(SAMPLES, "audio", "s09.wav"), "rb") as handle:
         audio = pcm16_to_float(decode_to_pcm16(handle.read(), max_duration_s=60))

@@ -2,11 +2,16 @@ import os
 
 import numpy as np
 import pytest
+from voicescrub.transforms.audio.codec import (
+    decode_exact_pcm16,
+    decode_to_pcm16,
+    encode_pcm16,
+    float_to_pcm16,
+    pcm16_to_float,
+)
+from voicescrub.transforms.runtime.errors import AudioDecodeError
 
 from tests.conftest import SAMPLES
-from transforms.audio import (decode_exact_pcm16, decode_to_pcm16, encode_pcm16, float_to_pcm16,
-                              pcm16_to_float)
-from transforms.errors import AudioDecodeError
 
 SAMPLE_FILES = ["s01.flac", "s02.wav", "s03.mp3", "s04.ogg", "s05.wav"]
 

@@ -1,4 +1,4 @@
-"""Tests for transforms.audio_redaction: beep and silence on int16 PCM."""
+"""Tests for voicescrub.transforms.audio.redaction: beep and silence on int16 PCM."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from schemas.records import AudioInterval, PiiSpan
-from tests.conftest import speech_clip_pcm
-from transforms.audio_redaction import (
+from voicescrub.schemas.records import AudioInterval, PiiSpan
+from voicescrub.transforms.audio.redaction import (
     AudioRedactionError,
     active_speech_level_dbfs,
     redact_pcm,
     redact_pcm_per_treatment,
 )
+
+from tests.conftest import speech_clip_pcm
 
 SR = 16000
 FADE_SAMPLES = 80  # 5 ms at 16 kHz
@@ -222,8 +222,8 @@ def trimmed(pcm: np.ndarray) -> np.ndarray:
 
 def test_whisper_aligned_digits_are_redacted(tmp_path: Path) -> None:
     """End to end on real speech: the digits' audio (known from how the clip was built) is covered."""
-    asr = pytest.importorskip("transforms.asr")
-    from transforms.alignment import align_spans, merge_intervals
+    asr = pytest.importorskip("voicescrub.transforms.asr.whisper")
+    from voicescrub.transforms.audio.alignment import align_spans, merge_intervals
 
     gap = np.zeros(int(0.15 * SR), np.int16)
     lead = np.zeros(int(0.3 * SR), np.int16)
@@ -258,9 +258,18 @@ def test_whisper_aligned_digits_are_redacted(tmp_path: Path) -> None:
 
 def test_redact_audio_stage_gives_a_squeezed_short_value_its_spoken_length() -> None:
     """A card expiry the ASR squeezed into 0.1 s gets at least 4 digits x min_piece_s, plus pads."""
-    from schemas.records import Clip, ManifestEntry, Segment, TimedWord, Transcript
-    from transforms.redact_audio import AudioRedactionSettings, redact_clip_pcm
-    from transforms.text_redaction import TextRedaction
+    from voicescrub.schemas.records import (
+        Clip,
+        ManifestEntry,
+        Segment,
+        TimedWord,
+        Transcript,
+    )
+    from voicescrub.transforms.audio.redaction import (
+        AudioRedactionSettings,
+        redact_clip_pcm,
+    )
+    from voicescrub.transforms.pii.text_redaction import TextRedaction
 
     sr = 16000
     pcm = synthetic_speech(4.0, seed=3)
@@ -283,9 +292,18 @@ def test_redact_audio_stage_gives_a_squeezed_short_value_its_spoken_length() -> 
 
 
 def test_redact_audio_stage_ends_the_bleep_at_the_pause_and_leaves_the_next_word_alone() -> None:
-    from schemas.records import Clip, ManifestEntry, Segment, TimedWord, Transcript
-    from transforms.redact_audio import AudioRedactionSettings, redact_clip_pcm
-    from transforms.text_redaction import TextRedaction
+    from voicescrub.schemas.records import (
+        Clip,
+        ManifestEntry,
+        Segment,
+        TimedWord,
+        Transcript,
+    )
+    from voicescrub.transforms.audio.redaction import (
+        AudioRedactionSettings,
+        redact_clip_pcm,
+    )
+    from voicescrub.transforms.pii.text_redaction import TextRedaction
 
     sr = 16000
     rng = np.random.default_rng(5)

@@ -17,20 +17,32 @@ import apache_beam as beam
 import numpy as np
 import pytest
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
-from apache_beam.utils.shared import Shared
+from voicescrub.schemas.records import (
+    AudioInterval,
+    Clip,
+    ManifestEntry,
+    RedactedEntity,
+)
+from voicescrub.transforms.asr.whisper import AsrSettings, transcribe
+from voicescrub.transforms.audio.codec import (
+    decode_exact_pcm16,
+    encode_pcm16,
+    pcm16_to_float,
+)
+from voicescrub.transforms.audio.redaction import AudioRedactionSettings, redact_pcm
+from voicescrub.transforms.audit.policy import AuditSettings, asks_for_value
+from voicescrub.transforms.audit.relisten import AUDIT_RESIDUE
+from voicescrub.transforms.pii.spoken_normaliser import normalise
+from voicescrub.transforms.runtime.clip_stage import DEAD_LETTER
+from voicescrub.transforms.runtime.models import (
+    ModelHolder,
+    SharedModels,
+    detector_tag,
+    whisper_tag,
+)
+from voicescrub.transforms.stages.audit import AuditRedaction
 
-from schemas.records import AudioInterval, Clip, ManifestEntry, RedactedEntity
 from tests.conftest import speech_clip_pcm
-from transforms.asr import AsrSettings, transcribe
-from transforms.audio import decode_exact_pcm16, encode_pcm16, pcm16_to_float
-from transforms.audio_redaction import redact_pcm
-from transforms.audit import AuditRedaction
-from transforms.pii.spoken_normaliser import normalise
-from transforms.redact_audio import AudioRedactionSettings
-from transforms.relisten import AUDIT_RESIDUE, AuditSettings
-from transforms.shared_models import ModelHolder
-from transforms.stage import DEAD_LETTER
-from transforms.transcribe import whisper_tag
 
 CARD = "4539148803436467"
 TONE_HZ = 1000.0
@@ -95,16 +107,17 @@ def run_audit(clip: Clip, folder: str, whisper_model, pii_detector,
     """Run AuditRedaction on a TestPipeline, sharing the session's models with it;
     return its clips and dead letters."""
     asr = AsrSettings()
-    whisper_handle, detector_handle = Shared(), Shared()
+    models = SharedModels()
     # Held here so the weakly-held shared entries live through the run.
     holders = (
-        whisper_handle.acquire(lambda: ModelHolder(whisper_model), tag=whisper_tag(asr)),
-        detector_handle.acquire(lambda: ModelHolder(pii_detector), tag="pii|None|None"),
+        models.whisper.acquire(lambda: ModelHolder(whisper_model), tag=whisper_tag(asr)),
+        models.detector.acquire(lambda: ModelHolder(pii_detector),
+                                tag=detector_tag(pii_detector.config)),
     )
     with BeamTestPipeline() as p:
         result = (p | beam.Create([clip]) | AuditRedaction(
-            AuditSettings(max_rounds=max_rounds), AudioRedactionSettings(tone_hz=TONE_HZ), asr,
-            whisper_handle, None, None, detector_handle))
+            AuditSettings(max_rounds=max_rounds), redaction=AudioRedactionSettings(tone_hz=TONE_HZ),
+            asr=asr, pii=pii_detector.config, models=models))
         result.clips | "CollectClips" >> beam.Map(_collect(os.path.join(folder, "clips")))
         result[DEAD_LETTER] | "CollectDeadLetters" >> beam.Map(
             _collect(os.path.join(folder, "dead")))
@@ -185,9 +198,14 @@ def test_a_clip_the_audit_cannot_clear_is_dead_lettered(narrow_clip, whisper_mod
     assert "PII still heard" in dead.error_message
 
 
+def asks_value(detector, text: str) -> bool:
+    """Whether the shipped second-listen policy reads ``text`` as asking for a value."""
+    return asks_for_value(detector.config.second_listen, text, detector.has_banking_context)
+
+
 def _every_clip(detector, on: bool):  # -> PiiDetector
     """The detector with ``second_listen.every_clip`` set to ``on`` (shipped: on)."""
-    from transforms.pii import PiiDetector
+    from voicescrub.transforms.pii.detector import PiiDetector
 
     config = detector.config
     return PiiDetector(dataclasses.replace(
@@ -221,7 +239,7 @@ def test_a_card_missed_with_no_cue_left_is_caught_by_hearing_every_clip(
     # The first listen garbled the request's words as well as the digits ("card expires"
     # heard as "car gets higher"): nothing was found and nothing asks for a value.
     garbled = "My car gets higher for I said a fine. Thank you."
-    assert pii_detector.detect(garbled) == [] and not pii_detector.asks_for_value(garbled)
+    assert pii_detector.detect(garbled) == [] and not asks_value(pii_detector, garbled)
     clip_in = _unredacted(spoken_card, "u6", garbled)
     out = run_audit(clip_in, str(tmp_path / "shipped"), whisper_model, pii_detector, max_rounds=2)
     assert out["clips"] == []
@@ -246,7 +264,7 @@ class FindsOnlyInFirstTranscripts:
         self.readings.append(relisten)
         return [] if relisten else self._detector.detect(text, banking_clip=banking_clip)
 
-    def __getattr__(self, name: str):  # asks_for_value, doubts, ...
+    def __getattr__(self, name: str):  # has_banking_context, ...
         return getattr(self._detector, name)
 
 
@@ -267,11 +285,11 @@ def test_a_second_listen_of_a_clip_with_nothing_redacted_is_read_as_a_first_tran
 
 def test_a_clip_with_a_doubted_word_gets_a_second_listen_when_turned_on(
         whisper_model, pii_detector, tmp_path) -> None:
-    from transforms.pii import PiiDetector
+    from voicescrub.transforms.pii.detector import PiiDetector
 
     pcm = (np.random.default_rng(9).normal(0, 3000, RATE * 2)).astype(np.int16)
     plain = "Set a timer."
-    assert not pii_detector.asks_for_value(plain)
+    assert not asks_value(pii_detector, plain)
     doubted = dataclasses.replace(_unredacted(pcm, "u5", plain), lowest_word_probability=0.05)
     # Every clip is heard again as shipped: the doubted-word rule shows with that off.
     config = _every_clip(pii_detector, False).config
@@ -300,7 +318,7 @@ def test_a_card_the_first_transcript_garbled_is_caught_by_a_second_listen(
     # "card ending in 2398" -> "card ending into 3 I need"), so nothing was redacted.
     # The words still ask for a value: the audit hears the clip again and finds the card.
     garbled = "My card number is for I said a fine. Thank you."
-    assert pii_detector.detect(garbled) == [] and pii_detector.asks_for_value(garbled)
+    assert pii_detector.detect(garbled) == [] and asks_value(pii_detector, garbled)
     out = run_audit(_unredacted(spoken_card, "u3", garbled), str(tmp_path), whisper_model,
                     pii_detector, max_rounds=2)
     assert out["clips"] == []
@@ -312,7 +330,7 @@ def test_a_second_listen_that_hears_no_pii_passes_the_clip_unchanged(
         whisper_model, pii_detector, tmp_path) -> None:
     pcm = speech_clip_pcm("balance_question")  # "What's the balance on my account?"
     asks = transcribe(whisper_model, pcm16_to_float(pcm)).text
-    assert pii_detector.detect(asks) == [] and pii_detector.asks_for_value(asks)
+    assert pii_detector.detect(asks) == [] and asks_value(pii_detector, asks)
     clip_in = _unredacted(pcm, "u4", asks)
     out = run_audit(clip_in, str(tmp_path), whisper_model, pii_detector, max_rounds=2)
     assert out["dead"] == []
@@ -363,8 +381,7 @@ class _RecordsHowItWasAsked:
 def test_the_audit_reads_a_clip_with_banking_pii_as_a_banking_clip(entities, critical, expected) -> None:
     from types import SimpleNamespace
 
-    from transforms.audit import AuditRedactionFn
-    from transforms.relisten import AuditSettings
+    from voicescrub.transforms.stages.audit import AuditRedactionFn
 
     recorder = _RecordsHowItWasAsked()
     fn = object.__new__(AuditRedactionFn)  # only the detection step, no model

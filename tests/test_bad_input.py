@@ -16,11 +16,11 @@ import av
 import numpy as np
 import pyarrow.dataset as ds
 import pytest
+from voicescrub.pipeline.run import run
+from voicescrub.schemas.arrow import DEAD_LETTER_SCHEMA, UTTERANCE_SCHEMA
+from voicescrub.transforms.audio.codec import decode_to_pcm16
 
-from pipeline.run import run
-from schemas.arrow import DEAD_LETTER_SCHEMA, UTTERANCE_SCHEMA
 from tests.conftest import SAMPLES
-from transforms.audio import decode_to_pcm16
 
 
 def encode(pcm16: np.ndarray, path: str, container: str, codec: str, rate: int, layout: str) -> None:
@@ -137,8 +137,8 @@ def test_only_regular_files_are_opened(tmp_path, kind):
     """A FIFO with no writer would block ``open()`` forever: it is refused unopened."""
     import threading
 
-    from transforms.errors import AudioReadError
-    from transforms.read_audio import read_audio_bytes
+    from voicescrub.transforms.runtime.errors import AudioReadError
+    from voicescrub.transforms.stages.read_audio import read_audio_bytes
 
     path = tmp_path / "clip.wav"
     if kind == "fifo":

@@ -1,4 +1,4 @@
-"""The per-clip time bound (transforms/deadline.py) and the stages that use it."""
+"""The per-clip time bound (transforms/runtime/deadline.py) and the stages that use it."""
 
 from __future__ import annotations
 
@@ -6,20 +6,20 @@ import os
 import time
 
 import pytest
+from voicescrub.schemas.records import Clip, ManifestEntry, Transcript
+from voicescrub.transforms.asr.whisper import AsrSettings
+from voicescrub.transforms.audio.redaction import AudioRedactionSettings
+from voicescrub.transforms.audit.policy import AuditSettings
+from voicescrub.transforms.pii.config import load_pii_config
+from voicescrub.transforms.runtime.clip_stage import DEAD_LETTER
+from voicescrub.transforms.runtime.deadline import ClipTimeout, each_within, within
+from voicescrub.transforms.runtime.models import SharedModels
+from voicescrub.transforms.stages.audit import AuditRedactionFn
+from voicescrub.transforms.stages.decode_audio import DecodeAudioFn
+from voicescrub.transforms.stages.detect_pii import DetectPiiFn
+from voicescrub.transforms.stages.transcribe import TranscribeBatchFn
 
-from apache_beam.utils.shared import Shared
-
-from schemas.records import Clip, ManifestEntry, Transcript
 from tests.conftest import SAMPLES, speech_clip_pcm
-from transforms.asr import AsrSettings
-from transforms.audit import AuditRedactionFn
-from transforms.deadline import ClipTimeout, each_within, within
-from transforms.decode_audio import DecodeAudioFn
-from transforms.detect_pii import DetectPiiFn
-from transforms.redact_audio import AudioRedactionSettings
-from transforms.relisten import AuditSettings
-from transforms.stage import DEAD_LETTER
-from transforms.transcribe import TranscribeBatchFn
 
 #: A bound no real work meets: every bounded call is late.
 NO_TIME = 1e-6
@@ -96,12 +96,12 @@ def _decoded(name: str, utterance_id: str) -> Clip:
 
 def test_transcription_over_the_bound_dead_letters_each_clip_of_the_batch():
     clips = [_decoded("timer", "u1"), _decoded("balance_question", "u2")]
-    late_fn = TranscribeBatchFn(AsrSettings(beam_size=1), Shared(), timeout_s=NO_TIME)
+    late_fn = TranscribeBatchFn(AsrSettings(beam_size=1), SharedModels(), timeout_s=NO_TIME)
     late_fn.start_bundle()
     late = list(late_fn.process(clips))
     assert [(o.tag, o.value.stage, o.value.error_type) for o in late] == [
         (DEAD_LETTER, "transcribe", "ClipTimeout")] * 2
-    in_time_fn = TranscribeBatchFn(AsrSettings(beam_size=1), Shared())
+    in_time_fn = TranscribeBatchFn(AsrSettings(beam_size=1), SharedModels())
     in_time_fn.start_bundle()
     in_time = list(in_time_fn.process(clips))
     assert len(in_time) == 2 and all(isinstance(c, Clip) and c.transcript for c in in_time)
@@ -113,11 +113,11 @@ def _transcribed(text: str) -> Clip:
 
 def test_detection_over_the_bound_is_dead_lettered():
     clip = _transcribed("my card number is 4111 1111 1111 1111")
-    late_fn = DetectPiiFn(None, None, Shared(), timeout_s=NO_TIME)
+    late_fn = DetectPiiFn(load_pii_config(), SharedModels(), timeout_s=NO_TIME)
     late_fn.setup()
     (late,) = list(late_fn.process(clip))
     assert (late.tag, late.value.stage, late.value.error_type) == (DEAD_LETTER, "detect", "ClipTimeout")
-    in_time_fn = DetectPiiFn(None, None, Shared())
+    in_time_fn = DetectPiiFn(load_pii_config(), SharedModels())
     in_time_fn.setup()
     (in_time,) = list(in_time_fn.process(clip))
     assert isinstance(in_time, Clip) and in_time.contains_critical_pii
@@ -129,14 +129,14 @@ def test_a_re_listen_over_the_bound_is_dead_lettered():
     clip = Clip(entry=_entry(), pcm16=None, duration_s=len(pcm) / 16000,
                 transcript_redacted="Please set a timer for 10 minutes.", audio_redacted=b"flac",
                 audio_format="flac", redacted_pcm16=pcm)
-    whisper, detector = Shared(), Shared()
-    late_fn = AuditRedactionFn(AuditSettings(clip_timeout_s=NO_TIME), AudioRedactionSettings(),
-                               AsrSettings(beam_size=1), whisper, None, None, detector)
+    models, pii = SharedModels(), load_pii_config()
+    late_fn = AuditRedactionFn(AuditSettings(clip_timeout_s=NO_TIME), redaction=AudioRedactionSettings(),
+                               asr=AsrSettings(beam_size=1), pii=pii, models=models)
     late_fn.start_bundle()
     (late,) = list(late_fn.process([clip]))
     assert (late.tag, late.value.stage, late.value.error_type) == (DEAD_LETTER, "audit", "ClipTimeout")
-    in_time_fn = AuditRedactionFn(AuditSettings(), AudioRedactionSettings(),
-                                  AsrSettings(beam_size=1), whisper, None, None, detector)
+    in_time_fn = AuditRedactionFn(AuditSettings(), redaction=AudioRedactionSettings(),
+                                  asr=AsrSettings(beam_size=1), pii=pii, models=models)
     in_time_fn.start_bundle()
     (in_time,) = list(in_time_fn.process([clip]))
     assert isinstance(in_time, Clip) and in_time.audit_passed

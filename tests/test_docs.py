@@ -17,7 +17,7 @@ from tests.conftest import REPO
 README = os.path.join(REPO, "README.md")
 README_MAX_BYTES = 25 * 1024
 DOCS = os.path.join(REPO, "docs")
-DESIGN_PAGES = ("pii-detection.md", "audio-redaction-and-audit.md", "pseudonyms-and-keys.md",
+DESIGN_PAGES = ("architecture.md", "pii-detection.md", "audio-redaction-and-audit.md", "pseudonyms-and-keys.md",
                 "speed-and-packing.md", "release-gates.md", "evaluation.md")
 
 #: A corpus seed named in prose ("seed 313131", "seeds 565656, 676767").

@@ -13,10 +13,9 @@ import json
 import os
 
 import pytest
-
-from pipeline.run import run
 from production_support import SAMPLES, job_args, read_table_rows
-from transforms.read_manifest import first_and_duplicates
+from voicescrub.pipeline.run import run
+from voicescrub.transforms.stages.read_manifest import first_and_duplicates
 
 
 def sample_line(uid: str, source: str = "", **changes) -> dict:
@@ -96,7 +95,7 @@ def test_a_rerun_with_another_spelling_replaces_its_rows(hostile):
 
 
 def test_the_first_line_of_an_id_wins_whatever_the_order(hostile):
-    from schemas.records import Clip, ManifestEntry
+    from voicescrub.schemas.records import Clip, ManifestEntry
 
     def clip(manifest: str, line: int) -> Clip:
         return Clip(entry=ManifestEntry(utterance_id="u", account_id="a", device_id="d",

@@ -1,4 +1,4 @@
-"""Tests for transforms/keyring.py: local and wrapped keyrings, races, shredding.
+"""Tests for transforms/privacy/keyring.py: local and wrapped keyrings, races, shredding.
 
 Keys are compared through their SHA-256 digests or booleans, never directly
 in an assert that pytest could print.
@@ -17,8 +17,7 @@ from typing import Callable
 
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-from transforms.keyring import (
+from voicescrub.transforms.privacy.keyring import (
     KeyMissingError,
     Keyring,
     KeyringError,
@@ -29,7 +28,7 @@ from transforms.keyring import (
     open_keyring,
     register_keyring_scheme,
 )
-from transforms.pseudonyms import speaker_pseudonym
+from voicescrub.transforms.privacy.pseudonyms import speaker_pseudonym
 
 EPOCH = "2026-W45"
 

@@ -8,9 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-
-from pipeline.keys import main
-from transforms.keyring import LocalFolderKeyring
+from voicescrub.pipeline.keys import main
+from voicescrub.transforms.privacy.keyring import LocalFolderKeyring
 
 
 def run(argv: list[str]) -> tuple[int, str]:

@@ -1,11 +1,17 @@
-"""Locales and language packs: which clips a run can hear (transforms/language.py)."""
+"""Locales and language packs: which clips a run can hear (transforms/language/packs.py)."""
 
 from __future__ import annotations
 
 import pytest
-
-from transforms.language import (ENGLISH, LanguageConfigError, LanguagePack, check_pattern,
-                                 locale_coverage, locale_matches, normalise_locale)
+from voicescrub.transforms.language.packs import (
+    ENGLISH,
+    LanguageConfigError,
+    LanguagePack,
+    check_pattern,
+    locale_coverage,
+    locale_matches,
+    normalise_locale,
+)
 
 
 @pytest.mark.parametrize("raw, expected", [

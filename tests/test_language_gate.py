@@ -15,11 +15,11 @@ import os
 from typing import List
 
 import pytest
-
 from production_support import SAMPLES, job_args, read_table_rows
+from voicescrub.transforms.asr.whisper import AsrSettings, transcribe_batch
+from voicescrub.transforms.language.understanding import DEFAULT_GATE, speech_evidence
+
 from tests.conftest import speech_clip_path, speech_clip_pcm
-from transforms.asr import AsrSettings, transcribe_batch
-from transforms.understanding import DEFAULT_GATE, speech_evidence
 
 FOREIGN = ("es_card", "de_account", "fr_phone", "it_card", "pl_account")
 ENGLISH = ("timer", "keyword_giraffe", "keyword_umbrella", "keyword_volcano", "card_spoken",
@@ -46,7 +46,7 @@ def test_foreign_speech_is_refused_and_english_speech_passes(whisper_model, pack
 def mixed_run(tmp_path_factory):
     """The job on English sample clips, foreign clips with their own locale, and foreign
     clips whose manifest claims English."""
-    from pipeline.run import run
+    from voicescrub.pipeline.run import run
 
     folder = tmp_path_factory.mktemp("mixed")
     with open(os.path.join(SAMPLES, "manifest.jsonl"), encoding="utf-8") as handle:
@@ -92,7 +92,7 @@ def test_foreign_speech_claiming_english_is_refused_as_not_understood(mixed_run)
 
 
 def test_the_bundled_model_cannot_name_a_language(whisper_model) -> None:
-    from transforms.asr import is_multilingual
+    from voicescrub.transforms.asr.whisper import is_multilingual
 
     # So the understanding gate, not language detection, guards the default path.
     assert not is_multilingual(whisper_model)
@@ -100,15 +100,16 @@ def test_the_bundled_model_cannot_name_a_language(whisper_model) -> None:
 
 def test_speech_a_multilingual_model_heard_in_another_language_is_a_language_dead_letter() -> None:
     """What ``CheckSpeech`` does with the language a multilingual model detected (set by
-    ``transforms.asr.transcribe_batch``; no such model is installable offline here)."""
+    ``voicescrub.transforms.asr.whisper.transcribe_batch``; no such model is installable offline here)."""
     import dataclasses
 
-    from schemas.records import Clip, ManifestEntry
+    from voicescrub.schemas.records import Clip, ManifestEntry
+    from voicescrub.transforms.language.packs import ENGLISH
+    from voicescrub.transforms.language.understanding import DEFAULT_GATE
+    from voicescrub.transforms.runtime.clip_stage import DEAD_LETTER
+    from voicescrub.transforms.stages.check_speech import CheckSpeechFn
+
     from tests.test_understanding import plain
-    from transforms.check_speech import CheckSpeechFn
-    from transforms.language import ENGLISH
-    from transforms.stage import DEAD_LETTER
-    from transforms.understanding import DEFAULT_GATE
 
     entry = ManifestEntry(utterance_id="u1", account_id="a", device_id="d", recorded_at_us=0,
                           audio_uri="/x.flac", locale="en-US", manifest="m.jsonl", line=1)
@@ -130,9 +131,12 @@ def test_a_multilingual_model_detects_each_clips_language_on_its_own_audio() -> 
     (none is installable offline here): each clip gets the language heard in its own
     audio, and a clip whose detection fails fails alone."""
     import numpy as np
-
-    from schemas.records import Transcript
-    from transforms.asr import ClipOutcome, _with_detected_language, is_multilingual
+    from voicescrub.schemas.records import Transcript
+    from voicescrub.transforms.asr.whisper import (
+        ClipOutcome,
+        _with_detected_language,
+        is_multilingual,
+    )
 
     class MultilingualModel:
         model = type("Ct2", (), {"is_multilingual": True})()

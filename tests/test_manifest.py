@@ -1,9 +1,12 @@
 import json
 
 import pytest
-
-from transforms.errors import ManifestError
-from transforms.manifest import parse_manifest_line, resolve_audio_uri, utterance_id_of
+from voicescrub.transforms.io.manifest import (
+    parse_manifest_line,
+    resolve_audio_uri,
+    utterance_id_of,
+)
+from voicescrub.transforms.runtime.errors import ManifestError
 
 GOOD = {"utterance_id": "u-1", "account_id": "acct-00112233", "device_id": "dev-SN-XY12",
         "recorded_at": "2026-11-02T09:14:00Z", "audio_uri": "audio/u1.flac", "locale": "en-US"}
@@ -100,21 +103,21 @@ def test_a_time_late_in_year_9998_is_fine():
     (b'\xef\xbb\xbf{"a": 1}\n', 1, '{"a": 1}\n'),    # a BOM opening the file
 ])
 def test_lines_are_utf8(raw, number, expected):
-    from transforms.manifest import decode_line
+    from voicescrub.transforms.io.manifest import decode_line
 
     assert decode_line(raw, number) == expected
 
 
 @pytest.mark.parametrize("raw", [b'{"account_id": "acct-\xff\xfe"}', b"\xfa\xfb", b"\xc3"])
 def test_a_line_that_is_not_utf8_is_refused_not_repaired(raw):
-    from transforms.manifest import decode_line
+    from voicescrub.transforms.io.manifest import decode_line
 
     with pytest.raises(ManifestError, match="UTF-8"):
         decode_line(raw, 2)
 
 
 def test_blank_means_ascii_whitespace_only():
-    from transforms.manifest import is_blank
+    from voicescrub.transforms.io.manifest import is_blank
 
     assert is_blank(b"  \t\r\n") and not is_blank(b"\xc2\xa0\n") and not is_blank(b"{}")
 

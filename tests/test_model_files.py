@@ -13,9 +13,13 @@ import shutil
 
 import pytest
 from apache_beam.io.localfilesystem import LocalFileSystem
-
-from transforms import model_files
-from transforms.model_files import COMPLETE_MARKER, ModelFilesError, is_remote, localise_model
+from voicescrub.transforms.io import model_files
+from voicescrub.transforms.io.model_files import (
+    COMPLETE_MARKER,
+    ModelFilesError,
+    is_remote,
+    localise_model,
+)
 
 SCHEME = "fakeremote"
 
@@ -166,7 +170,7 @@ def test_an_empty_or_missing_folder_is_an_error(remote):
 
 def test_a_localised_whisper_model_loads(remote, tmp_path):
     """The real bundled weights, served from the fake bucket, load with faster-whisper."""
-    from transforms.asr import bundled_model_path, load_whisper_model
+    from voicescrub.transforms.asr.whisper import bundled_model_path, load_whisper_model
 
     bucket_copy = tmp_path / "bucket" / "models" / "tiny"
     shutil.copytree(bundled_model_path(), bucket_copy)

@@ -1,6 +1,6 @@
 import pytest
+from voicescrub.pipeline.options import parse_job_args, run_tag_for
 
-from pipeline.options import parse_job_args, run_tag_for
 from run_local import SAMPLE_MANIFEST, with_defaults
 
 
@@ -12,9 +12,9 @@ def test_job_flags_are_ours_and_the_rest_goes_to_beam():
     assert beam_args == ["--runner", "DirectRunner", "--direct_num_workers", "2"]
     assert config.output == "out"
     assert config.asr.beam_size == 1
-    assert config.audio_redaction == "silence"
-    assert config.pad_before_s == pytest.approx(0.2)
-    assert config.tone_level == -18.0
+    assert config.redaction.treatment == "silence"
+    assert config.redaction.pad_before_s == pytest.approx(0.2)
+    assert config.redaction.tone_level == -18.0
     assert config.asr.temperature_fallback is False
     config, _ = parse_job_args(["--manifest", "m", "--output", "o", "--asr-temperature-fallback"])
     assert config.asr.temperature_fallback is True
@@ -27,27 +27,31 @@ def test_job_flags_are_ours_and_the_rest_goes_to_beam():
 def test_asr_threads_default_to_one_single_thread_replica_per_core_and_the_audit_to_greedy():
     import os
 
-    from transforms.audit import relisten_settings
+    from voicescrub.transforms.audit.policy import relisten_settings
 
     config, _ = parse_job_args(["--manifest", "m", "--output", "o"])
     assert (config.asr.workers, config.asr.cpu_threads) == (0, 1)
     assert config.asr.replicas == len(os.sched_getaffinity(0))
-    relisten = relisten_settings(config.asr, config.audit_beam_size)
+    relisten = relisten_settings(config.asr, config.audit)
     assert (relisten.beam_size, relisten.timestamp_tokens, config.asr.beam_size) == (1, True, 5)
     config, _ = parse_job_args(["--manifest", "m", "--output", "o", "--asr-workers", "3",
                                 "--asr-cpu-threads", "2", "--audit-beam-size", "5"])
-    assert (config.asr.replicas, config.asr.cpu_threads, config.audit_beam_size) == (3, 2, 5)
+    assert (config.asr.replicas, config.asr.cpu_threads, config.audit.relisten_beam_size) == (3, 2, 5)
 
 
 @pytest.mark.parametrize("bad", [
     ["--output-shards", "0"], ["--asr-beam-size", "0"], ["--asr-window-batch-size", "0"],
     ["--asr-workers", "-1"], ["--asr-cpu-threads", "-1"], ["--audit-beam-size", "0"], ["--beep-level", "loud"],
     ["--beep-level", "3"], ["--pad-after-ms", "-1"], ["--audio-format", "mp3"],
-    ["--pseudonym-period", "year"],
+    ["--pseudonym-period", "year"], ["--clip-timeout-s", "inf"], ["--max-audio-mb", "0"],
+    ["--asr-device", "tpu"], ["--audit-max-rounds", "-1"], ["--beep-hz", "x"],
 ])
-def test_invalid_job_flags_stop_before_the_pipeline_starts(bad):
-    with pytest.raises(SystemExit):
+def test_invalid_job_flags_stop_before_the_pipeline_starts(bad, capsys):
+    with pytest.raises(SystemExit) as failure:
         parse_job_args(["--manifest", "m", "--output", "o"] + bad)
+    # One line naming the flag: ours in the exception, argparse's (choices) on stderr.
+    said = str(failure.value) if failure.value.code not in (2,) else capsys.readouterr().err
+    assert bad[0] in said
 
 
 def test_run_tag_depends_on_the_set_of_manifests_only():
@@ -64,16 +68,42 @@ def test_run_local_defaults_to_the_bundled_sample():
 
 
 def test_edges_fit_the_audio_unless_fixed_pads_are_asked_for():
-    from pipeline.build import audio_redaction_settings
-    from transforms.pii import load_pii_config
-
-    pii_config = load_pii_config()
     config, _ = parse_job_args(["--manifest", "m", "--output", "o"])
-    fitted = audio_redaction_settings(config, pii_config)
-    assert fitted.start_at_dip is not None and fitted.end_at_pause is not None
+    assert not config.redaction.fixed_pads
+    assert config.redaction.treatment_by_entity == config.pii.audio_treatment
     config, _ = parse_job_args(["--manifest", "m", "--output", "o", "--fixed-pads", "--pad-before-ms", "250"])
-    fixed = audio_redaction_settings(config, pii_config)
-    assert (fixed.start_at_dip, fixed.end_at_pause, fixed.pad_before_s) == (None, None, pytest.approx(0.25))
+    assert (config.redaction.fixed_pads, config.redaction.pad_before_s) == (True, pytest.approx(0.25))
+
+
+def test_the_pii_config_is_parsed_once_with_the_flags_and_travels_pickled(tmp_path):
+    import pickle
+
+    config, _ = parse_job_args(["--manifest", "m", "--output", "o", "--spacy-model", "other_model",
+                                "--clip-timeout-s", "42", "--no-audit"])
+    assert config.pii.spacy_model == "other_model" and "PIN" in config.pii.entities
+    assert (config.audit.clip_timeout_s, config.audit.enabled) == (42.0, False)
+    again = pickle.loads(pickle.dumps(config))
+    assert again.pii == config.pii and again.asr == config.asr
+    bad = tmp_path / "pii.yaml"
+    bad.write_text("entities: [PIN]\ncontext: {prefix_words: -1}\n")
+    with pytest.raises(SystemExit) as failure:
+        parse_job_args(["--manifest", "m", "--output", "o", "--pii-config", str(bad)])
+    assert "context.prefix_words" in str(failure.value) and "\n" not in str(failure.value)
+
+
+def test_every_flag_is_in_the_readme_options_table():
+    import os
+
+    from voicescrub.pipeline.options import build_arg_parser, options_table
+
+    from tests.conftest import REPO
+
+    with open(os.path.join(REPO, "README.md"), encoding="utf-8") as handle:
+        readme = handle.read()
+    assert options_table() in readme, "regenerate with: python -m voicescrub.pipeline.options"
+    flags = {option for action in build_arg_parser()._actions for option in action.option_strings
+             if option.startswith("--") and option != "--help" and not option.startswith("--no-")}
+    assert flags and all(f"`{flag}`" in options_table() for flag in flags)
 
 
 def test_locales_narrow_the_english_pack_and_the_gate_is_a_setting():

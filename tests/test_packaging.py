@@ -22,7 +22,6 @@ import sys
 import tarfile
 
 import pytest
-
 from production_support import REPO, write_subset_manifest
 
 PACKAGES = ("pipeline", "transforms", "schemas")
@@ -85,15 +84,27 @@ def entry_point(installed, name: str) -> list:
 
 
 def test_installed_package_is_imported_from_the_install_not_the_repo(installed, tmp_path):
-    probe = ("import json, pipeline, transforms, schemas, transforms.pii.config as c;"
-             "print(json.dumps([pipeline.__file__, transforms.__file__, schemas.__file__, "
-             "c.DEFAULT_CONFIG_PATH]))")
+    probe = ("import json, voicescrub.pipeline as p, voicescrub.transforms as t, "
+             "voicescrub.schemas as s, voicescrub.transforms.pii.config as c;"
+             "print(json.dumps([p.__file__, t.__file__, s.__file__, c.DEFAULT_CONFIG_PATH]))")
     result = subprocess.run([sys.executable, "-c", probe], cwd=str(tmp_path),
                             env=installed_env(installed), check=True, capture_output=True, text=True)
     paths = json.loads(result.stdout.strip().splitlines()[-1])
     for path in paths:
         assert path.startswith(str(installed)) and not path.startswith(REPO + os.sep), path
     assert os.path.isfile(paths[-1])
+
+
+def test_install_adds_only_the_voicescrub_import_name(installed, tmp_path):
+    """Nothing but ``voicescrub`` at the top of site-packages: a generic name such as
+    ``pipeline`` would clash with any other distribution that has one."""
+    top = {entry.name for entry in installed.iterdir()
+           if entry.name != "bin" and not entry.name.endswith((".dist-info", ".egg-info"))}
+    assert top == {"voicescrub"}
+    for bare in PACKAGES:
+        result = subprocess.run([sys.executable, "-c", f"import {bare}"], cwd=str(tmp_path),
+                                env=installed_env(installed), capture_output=True, text=True)
+        assert result.returncode != 0 and "ModuleNotFoundError" in result.stderr, bare
 
 
 def test_sample_job_runs_from_outside_the_repo(installed, tmp_path):

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from transforms.asr import transcript_from_clip_words
-from transforms.packing import (PackingSettings, WindowPlan, WindowWord, assemble_window,
-                                plan_windows, speech_per_syllable_s, split_window, syllables,
-                                uncovered_speech_s)
+from voicescrub.transforms.asr.packing import (
+    PackingSettings,
+    WindowPlan,
+    WindowWord,
+    assemble_window,
+    plan_windows,
+    speech_per_syllable_s,
+    split_window,
+    syllables,
+    uncovered_speech_s,
+)
+from voicescrub.transforms.asr.whisper import transcript_from_clip_words
 
 SETTINGS = PackingSettings(max_window_s=28.0, gap_s=1.0, max_clips=12)
 # Three clips of 3 s, 2 s and 4 s with 1 s gaps: audio at [0,3], [4,6], [7,11].

@@ -3,8 +3,12 @@ import os
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
-from transforms.parquet_files import part_name, shard_of, stale_run_files, write_parquet_atomically
+from voicescrub.transforms.io.parquet_files import (
+    part_name,
+    shard_of,
+    stale_run_files,
+    write_parquet_atomically,
+)
 
 SCHEMA = pa.schema([pa.field("utterance_id", pa.string(), nullable=False), pa.field("n", pa.int64())])
 

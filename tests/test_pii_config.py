@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 import yaml
-
-from transforms.pii.config import DEFAULT_CONFIG_PATH, PiiConfigError, config_from_dict, load_pii_config
+from voicescrub.transforms.pii.config import (
+    DEFAULT_CONFIG_PATH,
+    PiiConfigError,
+    config_from_dict,
+    load_pii_config,
+)
 
 
 def test_shipped_config_loads() -> None:
@@ -15,10 +19,10 @@ def test_shipped_config_loads() -> None:
     assert {"CREDIT_CARD", "US_SSN", "IBAN_CODE", "DIGIT_SEQUENCE"} <= config.critical_entities
     assert "PERSON" not in config.critical_entities
     assert set(config.audio_treatment.values()) <= {"beep", "silence"}
-    assert config.digit_run_policy.min_digits == 6
-    assert config.digit_run_policy.min_digits_in_banking_context < config.digit_run_policy.min_digits
+    assert config.digit_run_failsafe.min_digits == 6
+    assert config.digit_run_failsafe.min_digits_in_banking_context < config.digit_run_failsafe.min_digits
     assert len(config.recognizers) > 5
-    policy = config.digit_run_policy
+    policy = config.digit_run_failsafe
     assert policy.short_run_digits == 4 and policy.min_dictated_pieces == 3
     assert policy.cluster_gap_words == 2
     assert "card ending" in policy.banking_context_phrases and "security" in policy.fuzzy_banking_words
@@ -26,18 +30,36 @@ def test_shipped_config_loads() -> None:
     assert policy.min_digits_near_code == 3 and "is" in policy.value_statement_words
 
 
-def test_new_tiers_default_off() -> None:
-    policy = config_from_dict({"entities": ["PIN"]}).digit_run_policy
-    assert policy.short_run_digits == 0 and policy.min_dictated_pieces == 0 and policy.cluster_gap_words == 0
+def test_every_number_the_shipped_config_gives_is_its_declared_default() -> None:
+    """The shipped YAML is the operator's template: its numbers and switches are the
+    defaults declared in code, so a setting left out of a copy behaves as shipped."""
+    import dataclasses
+
+    import yaml
+
+    with open(DEFAULT_CONFIG_PATH, encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+    default = config_from_dict({"entities": ["PIN"]})
+    checked = 0
+    for section, values in [("", raw)] + [(k, v) for k, v in raw.items() if isinstance(v, dict)]:
+        declared = getattr(default, section) if section else default
+        if not dataclasses.is_dataclass(declared):
+            continue
+        for key, value in values.items():
+            if isinstance(value, (bool, int, float)):
+                checked += 1
+                assert getattr(declared, key) == value, f"{section}.{key}"
+    assert checked >= 20
+
+
+def test_word_lists_are_data_and_default_empty() -> None:
+    policy = config_from_dict({"entities": ["PIN"]}).digit_run_failsafe
     assert policy.banking_context_phrases == () and policy.fuzzy_banking_words == frozenset()
-    assert policy.min_digits_near_code == 0 and policy.value_statement_words == frozenset()
-    assert policy.clip_banking_min_digits == 0 and policy.banking_sound_alikes == ()
-    assert policy.letter_prefixed_min_digits == 0 and policy.expiry_years == (20, 39)
-    assert policy.money_list_min_pieces == 0 and policy.money_list_max_digits == 2
+    assert policy.value_statement_words == frozenset() and policy.banking_sound_alikes == ()
 
 
 def test_clip_banking_mode_shipped_on() -> None:
-    policy = load_pii_config().digit_run_policy
+    policy = load_pii_config().digit_run_failsafe
     assert policy.clip_banking_min_digits == 3 and policy.expiry_years == (20, 39)
     assert "a count" in policy.banking_sound_alikes and policy.letter_prefixed_min_digits == 4
     assert policy.money_list_min_pieces == 2 and policy.money_list_max_digits == 2
@@ -57,7 +79,7 @@ def test_second_listen_shipped_on_and_default_off() -> None:
     assert {"username", "user name", "password", "log me in"} <= set(shipped.cue_words)
     assert shipped.word_probability_below == 0.0  # the doubted-word listen is opt-in
     assert shipped.every_clip  # every clip with nothing found is heard once more
-    assert not config_from_dict({"entities": ["PIN"], "second_listen": {}}).second_listen.every_clip
+    assert config_from_dict({"entities": ["PIN"], "second_listen": {}}).second_listen.every_clip
     assert not config_from_dict({"entities": ["PIN"]}).second_listen.enabled
     assert not config_from_dict({"entities": ["PIN"], "second_listen": {"enabled": False}}).second_listen.enabled
 
@@ -75,7 +97,7 @@ def test_other_file(tmp_path) -> None:
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
     config = load_pii_config(str(path))
     assert config.entities == ("PIN",)
-    assert config.digit_run_policy.min_digits == 8
+    assert config.digit_run_failsafe.min_digits == 8
 
 
 @pytest.mark.parametrize(

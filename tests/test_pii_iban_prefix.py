@@ -10,11 +10,14 @@ from __future__ import annotations
 from typing import List, Sequence
 
 import pytest
-
-from schemas.records import PiiSpan
-from transforms.pii import DIGIT_SEQUENCE, PiiDetector, load_pii_config
-from transforms.pii.config import IbanPrefixPolicy
-from transforms.pii.iban_prefix import IbanPrefixExtender
+from voicescrub.schemas.records import PiiSpan
+from voicescrub.transforms.pii.config import (
+    DIGIT_SEQUENCE,
+    IbanPrefixPolicy,
+    load_pii_config,
+)
+from voicescrub.transforms.pii.detector import PiiDetector
+from voicescrub.transforms.pii.iban_prefix import IbanPrefixExtender
 
 
 @pytest.fixture(scope="module")

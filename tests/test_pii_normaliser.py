@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from transforms.pii.spoken_normaliser import normalise
+from voicescrub.transforms.pii.spoken_normaliser import normalise
 
 # (text, expected digit runs) -- fake values only.
 DIGIT_VECTORS = [

@@ -11,11 +11,15 @@ import dataclasses
 from typing import List, Tuple
 
 import pytest
-
-from schemas.records import PiiSpan
-from transforms.pii import PiiDetector, load_pii_config
-from transforms.pii.config import PiiConfigError, ValueSlotPolicy, load_pii_config as load
-from transforms.pii.value_slot import RECOGNIZER, ValueSlots
+from voicescrub.schemas.records import PiiSpan
+from voicescrub.transforms.pii.config import (
+    PiiConfigError,
+    ValueSlotPolicy,
+    load_pii_config,
+)
+from voicescrub.transforms.pii.config import load_pii_config as load
+from voicescrub.transforms.pii.detector import PiiDetector
+from voicescrub.transforms.pii.value_slot import RECOGNIZER, ValueSlots
 
 
 @pytest.fixture(scope="module")

@@ -22,9 +22,8 @@ import sys
 import time
 
 import pytest
-
-from pipeline.run import run
 from production_support import job_args, keyed, read_table_rows, write_subset_manifest
+from voicescrub.pipeline.run import run
 
 UTTERANCE_KEY = ("utterance_id",)
 #: Columns that follow from what the ASR heard (see the module docstring).

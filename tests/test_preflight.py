@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from pipeline.run import main
 from production_support import job_args, write_subset_manifest
+from voicescrub.pipeline.run import main
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ import os
 
 import pyarrow.dataset as ds
 import pytest
+from voicescrub.pipeline.keys import main as keys_main
+from voicescrub.pipeline.run import run
 
-from pipeline.keys import main as keys_main
-from pipeline.run import run
 from tests.conftest import SAMPLES
 
 ACCOUNT = "acct-pseudo-77120934"

@@ -1,4 +1,4 @@
-"""Tests for transforms/pseudonyms.py: epochs, pseudonyms, coarse timestamps.
+"""Tests for transforms/privacy/pseudonyms.py: epochs, pseudonyms, coarse timestamps.
 
 Keys and account IDs are never put in an assertion message: comparisons are
 on booleans, lengths or digests, so a failure cannot print them.
@@ -14,8 +14,7 @@ import secrets
 from datetime import datetime, timezone
 
 import pytest
-
-from transforms.pseudonyms import (
+from voicescrub.transforms.privacy.pseudonyms import (
     PERIODS,
     coarsen_timestamp_us,
     epoch_bounds,

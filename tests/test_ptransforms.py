@@ -14,23 +14,36 @@ import numpy as np
 import pyarrow.parquet as pq
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to, is_empty
-from apache_beam.utils.shared import Shared
+from voicescrub.schemas.arrow import DEAD_LETTER_SCHEMA
+from voicescrub.schemas.records import (
+    Clip,
+    ManifestEntry,
+    PiiSpan,
+    Segment,
+    TimedWord,
+    Transcript,
+)
+from voicescrub.transforms.asr.whisper import AsrSettings
+from voicescrub.transforms.audio.redaction import AudioRedactionSettings
+from voicescrub.transforms.pii.config import load_pii_config
+from voicescrub.transforms.pii.text_redaction import redact_text
+from voicescrub.transforms.runtime.clip_stage import DEAD_LETTER
+from voicescrub.transforms.runtime.models import SharedModels
+from voicescrub.transforms.stages.decode_audio import DecodeAudio
+from voicescrub.transforms.stages.detect_pii import DetectPii
+from voicescrub.transforms.stages.pseudonymise import (
+    Pseudonymise,
+    PseudonymSettings,
+    ResolveEpochKeys,
+)
+from voicescrub.transforms.stages.read_audio import ReadAudio
+from voicescrub.transforms.stages.read_manifest import ReadManifest
+from voicescrub.transforms.stages.redact_audio import RedactAudio
+from voicescrub.transforms.stages.redact_text import RedactText
+from voicescrub.transforms.stages.transcribe import Transcribe
+from voicescrub.transforms.stages.write_parquet import PublishFiles, WriteParquet
 
-from schemas.arrow import DEAD_LETTER_SCHEMA
-from schemas.records import Clip, ManifestEntry, PiiSpan, Segment, TimedWord, Transcript
 from tests.conftest import SAMPLES
-from transforms.asr import AsrSettings
-from transforms.decode_audio import DecodeAudio
-from transforms.detect_pii import DetectPii
-from transforms.pseudonymise import Pseudonymise, PseudonymSettings, ResolveEpochKeys
-from transforms.read_audio import ReadAudio
-from transforms.read_manifest import ReadManifest
-from transforms.redact_audio import AudioRedactionSettings, RedactAudio
-from transforms.redact_text import RedactText
-from transforms.stage import DEAD_LETTER
-from transforms.text_redaction import redact_text
-from transforms.transcribe import Transcribe
-from transforms.write_parquet import PublishFiles, WriteParquet
 
 
 def entry(uid="u1", uri=os.path.join(SAMPLES, "audio", "s11.flac"), account="acct-test-0001",
@@ -101,7 +114,7 @@ def test_read_audio_refuses_files_over_the_size_limit():
 
 
 def decoded_clip(name="s11.flac", uid="u1"):
-    from transforms.audio import decode_to_pcm16
+    from voicescrub.transforms.audio.codec import decode_to_pcm16
 
     with open(os.path.join(SAMPLES, "audio", name), "rb") as handle:
         pcm = decode_to_pcm16(handle.read(), max_duration_s=600)
@@ -112,8 +125,8 @@ def test_transcribe_then_detect_finds_the_card_digits():
     # s11: "Block the card ending in eight four five nine, ..."
     with BeamTestPipeline() as p:
         transcribed = (p | beam.Create([decoded_clip()])
-                       | Transcribe(AsrSettings(beam_size=1), Shared()))
-        detected = transcribed.clips | DetectPii(None, None, Shared())
+                       | Transcribe(AsrSettings(beam_size=1), SharedModels()))
+        detected = transcribed.clips | DetectPii(load_pii_config(), SharedModels())
         assert_that(detected.clips | beam.Map(lambda c: (
             len(c.transcript.words) > 5, c.asr_model, c.transcript_language,
             any(s.entity_type in ("CARD_LAST4", "DIGIT_SEQUENCE") for s in c.spans),
@@ -125,7 +138,7 @@ def test_transcribe_then_detect_finds_the_card_digits():
 def test_transcribe_dead_letters_a_clip_the_model_cannot_take():
     broken = Clip(entry(uid="bad"), pcm16=np.zeros((2, 2, 2), dtype=np.int16), duration_s=1.0)
     with BeamTestPipeline() as p:
-        result = p | beam.Create([broken]) | Transcribe(AsrSettings(beam_size=1), Shared())
+        result = p | beam.Create([broken]) | Transcribe(AsrSettings(beam_size=1), SharedModels())
         assert_that(result.clips, is_empty(), label="none")
         assert_that(stage_pairs(result[DEAD_LETTER]),
                     equal_to([("bad", "transcribe")]), label="dead")
@@ -153,7 +166,7 @@ def test_redact_text_and_audio_replace_the_span_everywhere():
         audio = text.clips | RedactAudio(AudioRedactionSettings(pad_before_s=0.1, pad_after_s=0.1))
 
         def check(c):
-            from transforms.audio import decode_exact_pcm16
+            from voicescrub.transforms.audio.codec import decode_exact_pcm16
 
             pcm = decode_exact_pcm16(c.audio_redacted)
             e = c.entities[0]
@@ -186,7 +199,7 @@ def test_redact_audio_dead_letters_a_span_it_cannot_place():
 
 
 def test_pseudonymise_builds_rows_and_dead_letters_epochs_without_keys(tmp_path):
-    from transforms.keyring import open_keyring
+    from voicescrub.transforms.privacy.keyring import open_keyring
 
     keyring = str(tmp_path / "keys")
     open_keyring(keyring).create("2026-W45")

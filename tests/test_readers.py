@@ -10,9 +10,9 @@ import re
 from typing import Dict, List
 
 import pytest
-
-from pipeline.run import run
 from production_support import job_args, write_subset_manifest
+from voicescrub.pipeline.run import run
+
 from tests.conftest import REPO
 
 
@@ -94,7 +94,7 @@ def test_a_run_with_no_dead_letter_still_has_a_dead_letter_folder_read_as_zero_r
 
 
 def test_a_killed_runs_temp_files_are_invisible_to_every_reader(outputs):
-    from transforms.parquet_files import part_name, temp_path_for
+    from voicescrub.transforms.io.parquet_files import part_name, temp_path_for
 
     folder = outputs["clean"]
     partition = next((folder / "output" / "utterances").glob("pseudonym_epoch=*"))
@@ -119,8 +119,7 @@ def test_the_partition_column_comes_back_from_the_folder_name(outputs):
 @pytest.mark.spark
 def test_spark_reads_every_output_with_its_default_call(outputs):
     from pyspark.sql import SparkSession
-
-    from transforms.parquet_files import part_name, temp_path_for
+    from voicescrub.transforms.io.parquet_files import part_name, temp_path_for
 
     clean = outputs["clean"]
     for where in (next((clean / "output" / "utterances").glob("pseudonym_epoch=*")),

@@ -6,11 +6,23 @@ from typing import List, Sequence, Tuple
 
 import numpy as np
 import pytest
-
-from schemas.records import AudioInterval, PiiSpan, RedactedEntity, Segment, TimedWord, Transcript
-from transforms.alignment import AlignmentError
-from transforms.relisten import (AUDIT_RESIDUE, AuditSettings, audit_batch, audit_redaction,
-                                 residue_entities, silenced_time_s)
+from voicescrub.schemas.records import (
+    AudioInterval,
+    PiiSpan,
+    RedactedEntity,
+    Segment,
+    TimedWord,
+    Transcript,
+)
+from voicescrub.transforms.audio.alignment import AlignmentError
+from voicescrub.transforms.audit.policy import AuditSettings
+from voicescrub.transforms.audit.relisten import (
+    AUDIT_RESIDUE,
+    audit_batch,
+    audit_redaction,
+    residue_entities,
+    silenced_time_s,
+)
 
 DURATION_S = 10.0
 
@@ -138,7 +150,7 @@ def test_silenced_time_counts_overlaps_once() -> None:
 
 
 def test_treatment_follows_the_heard_type() -> None:
-    from transforms.redact_audio import AudioRedactionSettings
+    from voicescrub.transforms.audio.redaction import AudioRedactionSettings
 
     settings = AudioRedactionSettings(treatment="beep", treatment_by_entity={"PIN": "silence"})
     assert settings.treatment_for("PIN") == "silence"

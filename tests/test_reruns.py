@@ -19,14 +19,25 @@ from collections import Counter
 
 import pyarrow as pa
 import pytest
-
-from pipeline.options import run_tag_for
-from pipeline.run import run
-from production_support import (REPO, file_rows, job_args, keyed, read_table_rows, visible_files,
-                                write_subset_manifest)
-from schemas.arrow import DEAD_LETTER_SCHEMA
-from transforms.parquet_files import (part_name, stale_run_files, temp_path_for,
-                                      write_parquet_atomically, write_parquet_file)
+from production_support import (
+    REPO,
+    file_rows,
+    job_args,
+    keyed,
+    read_table_rows,
+    visible_files,
+    write_subset_manifest,
+)
+from voicescrub.pipeline.options import run_tag_for
+from voicescrub.pipeline.run import run
+from voicescrub.schemas.arrow import DEAD_LETTER_SCHEMA
+from voicescrub.transforms.io.parquet_files import (
+    part_name,
+    stale_run_files,
+    temp_path_for,
+    write_parquet_atomically,
+    write_parquet_file,
+)
 
 #: Two speech clips in two epochs and a missing file: the cheapest run with every output.
 RERUN_IDS = ("s01", "s03", "s16")
@@ -81,9 +92,9 @@ def test_a_rerun_with_other_shard_counts_leaves_one_row_each(job):
 
 KILLED_RUN = r"""
 import os, sys, time
-import transforms.write_parquet as write_parquet
-from transforms.parquet_files import write_parquet_file
-from pipeline.run import main
+import voicescrub.transforms.stages.write_parquet as write_parquet
+from voicescrub.transforms.io.parquet_files import write_parquet_file
+from voicescrub.pipeline.run import main
 
 signal_file = os.environ["KILL_SIGNAL_FILE"]
 

@@ -1,14 +1,15 @@
 import os
 
-from schemas.arrow import DEAD_LETTER_SCHEMA, UTTERANCE_SCHEMA
-from schemas.markdown import schema_tables
+from voicescrub.schemas.arrow import DEAD_LETTER_SCHEMA, UTTERANCE_SCHEMA
+from voicescrub.schemas.markdown import schema_tables
+
 from tests.conftest import REPO
 
 
 def test_readme_documents_every_column_exactly_as_declared():
     with open(os.path.join(REPO, "README.md"), encoding="utf-8") as handle:
         readme = handle.read()
-    assert schema_tables() in readme, "README schema tables are stale: run python -m schemas.markdown"
+    assert schema_tables() in readme, "README schema tables are stale: run python -m voicescrub.schemas.markdown"
 
 
 def test_every_column_has_a_description():

@@ -1,7 +1,6 @@
 import pytest
-
-from schemas.records import PiiSpan
-from transforms.text_redaction import redact_text
+from voicescrub.schemas.records import PiiSpan
+from voicescrub.transforms.pii.text_redaction import redact_text
 
 
 def span(kind, start, end, score=0.9, recognizer="r"):

@@ -6,11 +6,11 @@ from typing import List
 
 import numpy as np
 import pytest
+from voicescrub.schemas.records import Clip, ManifestEntry
+from voicescrub.transforms.asr.whisper import AsrSettings, transcribe_batch
+from voicescrub.transforms.audio.codec import decode_to_pcm16
 
-from schemas.records import Clip, ManifestEntry
 from tests.conftest import speech_clip_path
-from transforms.asr import AsrSettings, transcribe_batch
-from transforms.audio import decode_to_pcm16
 
 # Distinctive words a tiny model hears reliably; each clip says exactly one.
 KEYWORDS = ("giraffe", "umbrella", "volcano")
@@ -77,7 +77,7 @@ def test_replicas_decode_at_once_and_give_the_same_transcripts_as_one(whisper_mo
 def test_tasks_run_side_by_side_in_order_and_keep_their_own_errors():
     import threading
 
-    from transforms.asr import _run_tasks
+    from voicescrub.transforms.asr.whisper import _run_tasks
 
     both_started = threading.Barrier(2, timeout=10)
 
@@ -97,8 +97,8 @@ def test_tasks_run_side_by_side_in_order_and_keep_their_own_errors():
 @pytest.mark.parametrize("loops_at_beam_5", [False, True])
 def test_a_long_clip_that_loops_greedy_is_decoded_at_beam_5_then_fails_if_it_still_loops(
         whisper_model, three_clips, monkeypatch, loops_at_beam_5):
-    import transforms.asr as asr
-    from schemas.records import Transcript
+    import voicescrub.transforms.asr.whisper as asr
+    from voicescrub.schemas.records import Transcript
 
     real = asr.transcribe_with
     beams = []
@@ -126,7 +126,7 @@ def test_empty_audio_is_an_empty_transcript(whisper_model):
 
 def test_a_failed_window_retries_each_clip_alone_and_fails_only_the_bad_ones(
         whisper_model, three_clips, monkeypatch):
-    import transforms.asr as asr
+    import voicescrub.transforms.asr.whisper as asr
 
     poisoned = len(three_clips[1])
     real = asr._decode_windows
@@ -145,7 +145,7 @@ def test_a_failed_window_retries_each_clip_alone_and_fails_only_the_bad_ones(
 
 
 def test_looped_flags_repetition_and_spares_ordinary_requests():
-    from transforms.asr import looped
+    from voicescrub.transforms.asr.whisper import looped
 
     assert looped(" ".join(["N"] * 41))
     assert looped("the the the the the the the the the the the the the the the the")
@@ -160,7 +160,7 @@ def _tamper_with_clip(monkeypatch, clip_samples: int, tamper) -> list:
     return the list of ``settings`` of the decodes that held it, filled as they happen."""
     import dataclasses
 
-    import transforms.asr as asr
+    import voicescrub.transforms.asr.whisper as asr
 
     real = asr._decode_windows
     decodes = []
@@ -182,8 +182,8 @@ def _tamper_with_clip(monkeypatch, clip_samples: int, tamper) -> list:
 @pytest.mark.parametrize("loops_when", ["shared", "greedy", "always"])
 def test_a_looping_clip_is_decoded_again_and_fails_if_it_still_loops(
         whisper_model, three_clips, monkeypatch, loops_when):
-    import transforms.asr as asr
-    from transforms.packing import WindowWord
+    import voicescrub.transforms.asr.whisper as asr
+    from voicescrub.transforms.asr.packing import WindowWord
 
     def loop(words, shared, settings):
         if shared or loops_when == "always" or (loops_when == "greedy" and settings.beam_size == 1):
@@ -206,7 +206,7 @@ def test_a_looping_clip_is_decoded_again_and_fails_if_it_still_loops(
 
 def test_a_greedy_decode_that_stops_short_is_decoded_again_at_the_retry_beam(
         whisper_model, three_clips, monkeypatch):
-    import transforms.asr as asr
+    import voicescrub.transforms.asr.whisper as asr
 
     def stop_after_the_first_word(words, shared, settings):
         return words[:1] if settings.beam_size == 1 else words
@@ -233,16 +233,15 @@ def test_transcribe_stage_passes_clips_and_dead_letters_failures(whisper_model, 
     import apache_beam as beam
     from apache_beam.testing.test_pipeline import TestPipeline
     from apache_beam.testing.util import assert_that, equal_to
-    from apache_beam.utils.shared import Shared
-
-    from transforms.stage import DEAD_LETTER
-    from transforms.transcribe import Transcribe
+    from voicescrub.transforms.runtime.clip_stage import DEAD_LETTER
+    from voicescrub.transforms.runtime.models import SharedModels
+    from voicescrub.transforms.stages.transcribe import Transcribe
 
     clips = [Clip(entry=entry(i), pcm16=pcm) for i, pcm in enumerate(three_clips)]
     clips.append(Clip(entry=entry(3), pcm16=None))  # no audio: must dead-letter, not crash
     with TestPipeline() as p:
         out = (p | beam.Create(clips)
-               | Transcribe(AsrSettings(beam_size=1, pack=pack), Shared(), clips_per_batch=8))
+               | Transcribe(AsrSettings(beam_size=1, pack=pack), SharedModels(), clips_per_batch=8))
         assert_that(out.clips | "Ids" >> beam.Map(lambda c: (c.entry.utterance_id,
                                                              c.asr_model, c.transcript is not None)),
                     equal_to([(f"u{i}", "faster-whisper/tiny.en", True) for i in range(3)]),

@@ -1,5 +1,5 @@
-"""The understanding gate's evidence and rules (transforms/understanding.py), and the
-decoding-loop shapes the ASR stage refuses (transforms/asr.py)."""
+"""The understanding gate's evidence and rules (transforms/language/understanding.py), and the
+decoding-loop shapes the ASR stage refuses (transforms/asr/whisper.py)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ from typing import Sequence, Tuple
 
 import numpy as np
 import pytest
-
-from schemas.records import TimedWord, Transcript
-from transforms.asr import garbled, repeats_a_phrase
-from transforms.understanding import (DEFAULT_GATE, SpeechEvidence, UnderstandingGate,
-                                      speech_evidence)
+from voicescrub.schemas.records import TimedWord, Transcript
+from voicescrub.transforms.asr.whisper import garbled, repeats_a_phrase
+from voicescrub.transforms.language.understanding import (
+    DEFAULT_GATE,
+    SpeechEvidence,
+    UnderstandingGate,
+    speech_evidence,
+)
 
 SR = 16000
 
@@ -189,6 +192,6 @@ def test_compression_is_judged_per_segment() -> None:
     ("Call my mother on Sunday", "", True),                                  # heard nothing again
 ])
 def test_two_listens_of_the_same_speech(first: str, second: str, disagree: bool) -> None:
-    from transforms.understanding import listens_disagree
+    from voicescrub.transforms.language.understanding import listens_disagree
 
     assert listens_disagree(first, second) is disagree

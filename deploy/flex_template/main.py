@@ -8,8 +8,8 @@ flag (the Dataflow ones the launcher adds) goes to Beam unchanged.
 
 import sys
 
-from pipeline.options import build_arg_parser
-from pipeline.run import main
+from voicescrub.pipeline.options import build_arg_parser
+from voicescrub.pipeline.run import main
 
 JOB_FLAGS = {"--" + option[2:].replace("-", "_"): option
              for action in build_arg_parser()._actions for option in action.option_strings

@@ -9,7 +9,7 @@ script only to change or add a clip (from the repository root)::
     python tests/audio/make_clips.py timer      # just the clips named
 
 Each clip is espeak-ng's own output (22.05 kHz mono 16-bit) stored losslessly as
-FLAC by sox; tests decode it as the pipeline does (``transforms.audio``, which
+FLAC by sox; tests decode it as the pipeline does (``voicescrub.transforms.audio.codec``, which
 resamples to 16 kHz), so a test hears what the pipeline would.
 The texts are fake: no real card, account or person.
 """

@@ -10,25 +10,35 @@ from __future__ import annotations
 from typing import Iterable, List, Sequence, Tuple
 
 import regex as re
-from presidio_analyzer import AnalyzerEngine, PatternRecognizer, RecognizerRegistry, RecognizerResult
+from presidio_analyzer import (
+    AnalyzerEngine,
+    PatternRecognizer,
+    RecognizerRegistry,
+    RecognizerResult,
+)
 from presidio_analyzer import pattern_recognizer as presidio_pattern_recognizer
 from presidio_analyzer.nlp_engine import NlpEngineProvider
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
-
-from schemas.records import PiiSpan
-from transforms.pii.config import DIGIT_SEQUENCE, PiiConfig, thaw
-from transforms.pii.context_enhancer import NearestContextEnhancer
-from transforms.pii.iban_prefix import IbanPrefixExtender
-from transforms.pii.recognizers import (
+from voicescrub.schemas.records import PiiSpan
+from voicescrub.transforms.pii.config import DIGIT_SEQUENCE, PiiConfig, thaw
+from voicescrub.transforms.pii.context_enhancer import NearestContextEnhancer
+from voicescrub.transforms.pii.iban_prefix import IbanPrefixExtender
+from voicescrub.transforms.pii.recognizers import (
     DigitRunFailsafeRecognizer,
     SpelledCodeRecognizer,
     SpokenCreditCardRecognizer,
     SpokenIbanRecognizer,
     SpokenStreetAddressRecognizer,
 )
-from transforms.pii.spoken_normaliser import (SCALE_WORDS, TEEN_WORDS, TENS_WORDS, UNIT_WORDS, NormalisedText,
-                                              normalise, phrase_pattern)
-from transforms.pii.value_slot import ValueSlots
+from voicescrub.transforms.pii.spoken_normaliser import (
+    SCALE_WORDS,
+    TEEN_WORDS,
+    TENS_WORDS,
+    UNIT_WORDS,
+    NormalisedText,
+    normalise,
+)
+from voicescrub.transforms.pii.value_slot import ValueSlots
 
 _EDGE_PUNCTUATION = ".,;:!?\"'()[]{}"
 #: spaCy's small model tags "Convert five" as a name; a number word is trimmed like a numeral.
@@ -62,7 +72,7 @@ def never_skip_a_pattern() -> None:
     """Presidio skips a pattern whose match runs past ``REGEX_TIMEOUT_SECONDS`` (60 s) and
     goes on, which would release a clip with one rule unread. Its patterns run without
     that limit here; the pipeline bounds a clip's whole detection instead and dead-letters
-    the clip over it (``--clip-timeout-s``, :mod:`transforms.deadline`)."""
+    the clip over it (``--clip-timeout-s``, :mod:`voicescrub.transforms.runtime.deadline`)."""
     presidio_pattern_recognizer.REGEX_TIMEOUT_SECONDS = None
 
 
@@ -83,7 +93,7 @@ def build_registry(config: PiiConfig) -> RecognizerRegistry:
     registry.add_recognizer(SpelledCodeRecognizer(supported_language=language))
     registry.add_recognizer(
         SpokenStreetAddressRecognizer(
-            unit_words=config.digit_run_policy.harmless_following_words,
+            unit_words=config.digit_run_failsafe.harmless_following_words,
             number_words=_NUMBER_WORDS,
             supported_language=language,
         )
@@ -104,7 +114,7 @@ _NAME_WORD = re.compile(r"[A-Z][a-z]+(?:['\-][A-Za-z]+)?")
 class PiiDetector:
     """Detects PII in transcripts as they were spoken.
 
-    :param config: PII settings (see :func:`transforms.pii.config.load_pii_config`).
+    :param config: PII settings (see :func:`voicescrub.transforms.pii.config.load_pii_config`).
     """
 
     def __init__(self, config: PiiConfig) -> None:
@@ -113,11 +123,9 @@ class PiiDetector:
         self._entities = list(config.entities)
         self._priority = {entity: rank for rank, entity in enumerate(config.type_priority)}
         context = config.context
-        self._failsafe = DigitRunFailsafeRecognizer(config.digit_run_policy, supported_language=config.language)
+        self._failsafe = DigitRunFailsafeRecognizer(config.digit_run_failsafe, supported_language=config.language)
         self._iban_prefix = IbanPrefixExtender(config.iban_prefix)
         self._value_slots = ValueSlots(config.value_slots)
-        cues = config.second_listen.cue_words
-        self._cue_words = phrase_pattern(cues) if cues else None
         self._analyzer = AnalyzerEngine(
             registry=build_registry(config),
             nlp_engine=_build_nlp_engine(config),
@@ -139,7 +147,7 @@ class PiiDetector:
         :param text: the transcript (``Transcript.text``).
         :param relisten: ``text`` is the audit's re-transcription of scrubbed audio, where
             Whisper writes the tone as stray words: the words after a value's cue are then not
-            redacted for want of a value (:mod:`transforms.pii.value_slot`), and a name spaCy
+            redacted for want of a value (:mod:`voicescrub.transforms.pii.value_slot`), and a name spaCy
             found with no capital letter ("reset my bin", "nx nx") is not taken, since Whisper
             capitalises the names it hears; nor is one made of single letters only ("F. F. F.
             I. F."), which is how tiny.en writes the 1 kHz tone itself.
@@ -151,7 +159,7 @@ class PiiDetector:
         :return: spans on ``text`` offsets, snapped to whole words, sorted by position;
             spans of different types may overlap (the caller merges them).
             A banking span right after a spoken IBAN prefix ("DB64, K-W-H-L") is widened
-            over it and typed ``IBAN_CODE`` (see :mod:`transforms.pii.iban_prefix`).
+            over it and typed ``IBAN_CODE`` (see :mod:`voicescrub.transforms.pii.iban_prefix`).
         """
         if not text or not text.strip():
             return []
@@ -175,37 +183,13 @@ class PiiDetector:
             spans = self._value_slots.complete(text, spans)
         return sorted(spans, key=lambda s: (s.char_start, s.char_end, s.entity_type))
 
-    def hears_every_clip_again(self) -> bool:
-        """Whether the audit hears every clip with nothing found once more
-        (``second_listen.every_clip``; off with the section)."""
-        policy = self.config.second_listen
-        return policy.enabled and policy.every_clip
-
-    def doubts(self, lowest_word_probability: float) -> bool:
-        """Whether the ASR doubted a word enough for the audit to hear a clip with nothing
-        found again (``second_listen.word_probability_below``; off with the section).
-
-        :param lowest_word_probability: the ASR's probability for its least certain word.
-        """
-        policy = self.config.second_listen
-        return policy.enabled and lowest_word_probability < policy.word_probability_below
-
-    def asks_for_value(self, text: str) -> bool:
-        """Whether a transcript reads like a request that gives a value (the second-listen cue).
-
-        True when the PII config's ``second_listen`` section is on and the
-        transcript carries banking context or one of its cue words; the audit
-        hears such a clip again when nothing was found in it (see
-        :class:`transforms.pii.config.SecondListenPolicy`).
+    def has_banking_context(self, text: str) -> bool:
+        """Whether a transcript carries banking context anywhere, as the digit-run fail-safe
+        reads it (words, phrases and sound-alikes, ASR damage included).
 
         :param text: the transcript (``Transcript.text``).
         """
-        policy = self.config.second_listen
-        if not policy.enabled or not text or not text.strip():
-            return False
-        if policy.banking_context and self._failsafe.has_banking_context(normalise(text).text):
-            return True
-        return bool(self._cue_words is not None and self._cue_words.search(text))
+        return bool(text.strip()) and self._failsafe.has_banking_context(normalise(text).text)
 
     def contains_critical_pii(self, spans: Iterable[PiiSpan]) -> bool:
         """Whether any span is a banking or government ID.

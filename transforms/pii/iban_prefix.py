@@ -32,7 +32,7 @@ itself stays in clear ("My IBAN is [IBAN_CODE]"): it says what was redacted, not
 Only when the ASR repeated the prefix around a cue word ("E6 1, IBM E6") is the cue word
 inside the widened span, with both copies of the prefix.
 
-Plain Python on :class:`~schemas.records.PiiSpan` values; no Presidio.
+Plain Python on :class:`~voicescrub.schemas.records.PiiSpan` values; no Presidio.
 """
 
 from __future__ import annotations
@@ -41,11 +41,10 @@ from dataclasses import dataclass
 from typing import List, Optional, Sequence
 
 import regex as re
-
-from schemas.records import PiiSpan
-from transforms.pii.config import IbanPrefixPolicy
-from transforms.pii.recognizers.spoken_iban_recognizer import IBAN_LENGTHS
-from transforms.pii.spoken_normaliser import word_cores
+from voicescrub.schemas.records import PiiSpan
+from voicescrub.transforms.pii.config import IbanPrefixPolicy
+from voicescrub.transforms.pii.recognizers.spoken_iban_recognizer import IBAN_LENGTHS
+from voicescrub.transforms.pii.spoken_normaliser import word_cores
 
 IBAN_CODE = "IBAN_CODE"
 

@@ -32,17 +32,23 @@ wrote there. "What's my sort code?" and "Change my username and password" open n
 The audit does not use this step: its re-listens transcribe the tone over a redacted
 value as stray words right after the cue, and those are not a value still heard.
 
-Plain Python on :class:`~schemas.records.PiiSpan` values; no Presidio.
+Plain Python on :class:`~voicescrub.schemas.records.PiiSpan` values; no Presidio.
 """
 
 from __future__ import annotations
 
 from typing import List, Optional, Sequence, Tuple
 
-from schemas.records import PiiSpan
-from transforms.pii.config import ValueSlotPolicy
-from transforms.pii.spoken_normaliser import (REPEAT_WORDS, TEEN_WORDS, TENS_WORDS, UNIT_WORDS, phrase_pattern,
-                                              word_cores)
+from voicescrub.schemas.records import PiiSpan
+from voicescrub.transforms.pii.config import ValueSlotPolicy
+from voicescrub.transforms.pii.spoken_normaliser import (
+    REPEAT_WORDS,
+    TEEN_WORDS,
+    TENS_WORDS,
+    UNIT_WORDS,
+    phrase_pattern,
+    word_cores,
+)
 
 RECOGNIZER = "ValueSlotFailsafe"
 

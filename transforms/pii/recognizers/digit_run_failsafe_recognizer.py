@@ -81,10 +81,9 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import regex as re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
-
-from transforms.pii.config import DIGIT_SEQUENCE, DigitRunPolicy
-from transforms.pii.recognizers.results import attributed_result
-from transforms.pii.spoken_normaliser import DigitRun, NormalisedText
+from voicescrub.transforms.pii.config import DIGIT_SEQUENCE, DigitRunPolicy
+from voicescrub.transforms.pii.recognizers.results import attributed_result
+from voicescrub.transforms.pii.spoken_normaliser import DigitRun, NormalisedText
 
 _RUN = re.compile(r"(?<![\w$£€])\d+(?![\w%])")
 _WORD = re.compile(r"[^\s]+")

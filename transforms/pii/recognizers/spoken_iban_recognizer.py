@@ -7,8 +7,7 @@ from typing import List, Optional
 import regex as re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
-
-from transforms.pii.recognizers.results import attributed_result
+from voicescrub.transforms.pii.recognizers.results import attributed_result
 
 #: IBAN length per country (ISO 13616), for the countries our users bank in and their neighbours.
 IBAN_LENGTHS = {

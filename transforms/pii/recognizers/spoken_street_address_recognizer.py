@@ -29,8 +29,7 @@ from typing import FrozenSet, Iterable, List, Optional
 import regex as re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
-
-from transforms.pii.recognizers.results import attributed_result
+from voicescrub.transforms.pii.recognizers.results import attributed_result
 
 _CANDIDATE = re.compile(
     r"(?i)(?<![\w.,])(?P<number>\d{1,5}|\d{1,3},\d{3})(?:st|nd|rd|th)?"

@@ -1,0 +1,1 @@
+"""Speech recognition libraries: faster-whisper transcription and window packing."""

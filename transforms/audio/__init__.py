@@ -1,0 +1,1 @@
+"""Audio libraries: decoding and encoding, placing PII in time, bleeping and silencing."""

@@ -1,0 +1,1 @@
+"""Input and output libraries: manifests, Parquet files, model folders on any filesystem."""

@@ -1,0 +1,1 @@
+"""Language libraries: the packs that say what a run can hear, and the understanding gate."""

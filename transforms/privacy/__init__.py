@@ -1,0 +1,1 @@
+"""Pseudonym libraries: rotating keyed speaker pseudonyms and their epoch keyrings."""

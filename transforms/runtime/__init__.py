@@ -1,0 +1,1 @@
+"""What every stage shares: the dead-letter mechanism, shared models, time bounds, errors."""

@@ -1,0 +1,189 @@
+"""The one dead-letter mechanism every stage uses: each clip passes or is dead-lettered.
+
+A stage's DoFn derives from :class:`ClipStageFn` (one clip per call) or
+:class:`BatchStageFn` (a batch of clips per call, each judged alone) and never
+catches broadly itself: these bases turn any exception into a dead-letter record
+with the stage name, the error's type and a safe message, so a failing clip can
+never slip through to ``utterances/`` and never crashes the job. A DoFn that
+dead-letters something that is not yet a clip (a manifest line) uses
+:class:`StageOutcomes` directly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Any, Iterator, List, Optional, Set
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+from apache_beam.pvalue import TaggedOutput
+from voicescrub.schemas.records import Clip, DeadLetter, ManifestEntry
+from voicescrub.transforms.runtime.errors import safe_error_message, stage_of
+
+DEAD_LETTER = "dead_letter"
+MAIN = "clips"
+METRICS_NAMESPACE = "voicescrub"
+
+
+def line_dead_letter(manifest: str, line: int, utterance_id: Optional[str], stage: str,
+                     error: BaseException) -> DeadLetter:
+    """The dead-letter record for manifest line ``line`` that failed in ``stage`` (or in
+    the stage the error names: :func:`voicescrub.transforms.runtime.errors.stage_of`)."""
+    return DeadLetter(
+        utterance_id=utterance_id,
+        manifest=manifest,
+        line=line,
+        stage=stage_of(error, stage),
+        error_type=type(error).__name__,
+        error_message=safe_error_message(error, stage),
+    )
+
+
+def dead_letter_for(entry: ManifestEntry, stage: str, error: BaseException) -> DeadLetter:
+    """The dead-letter record for a clip that failed in ``stage``."""
+    return line_dead_letter(entry.manifest, entry.line, entry.utterance_id, stage, error)
+
+
+class StageOutcomes:
+    """A stage's ``<stage>_passed`` / ``<stage>_failed`` counters and its dead-letter output.
+
+    Metric names are the stage name and a fixed suffix, never anything from a clip.
+    """
+
+    def __init__(self, stage: str) -> None:
+        self.stage = stage
+        self._passed = Metrics.counter(METRICS_NAMESPACE, f"{stage}_passed")
+        self._failed = Metrics.counter(METRICS_NAMESPACE, f"{stage}_failed")
+
+    def passed(self, output: Any) -> Any:
+        """Count ``output`` as passed and return it."""
+        self._passed.inc()
+        return output
+
+    def dead(self, entry: ManifestEntry, error: BaseException) -> TaggedOutput:
+        """Count a failure and return the clip's tagged dead letter."""
+        self._failed.inc()
+        return TaggedOutput(DEAD_LETTER, dead_letter_for(entry, self.stage, error))
+
+    def dead_line(self, manifest: str, line: int, utterance_id: Optional[str],
+                  error: BaseException) -> TaggedOutput:
+        """Count a failure and return a manifest line's tagged dead letter."""
+        self._failed.inc()
+        return TaggedOutput(DEAD_LETTER, line_dead_letter(manifest, line, utterance_id,
+                                                          self.stage, error))
+
+
+class ClipStageFn(beam.DoFn):
+    """Base DoFn of a clip stage: main output clips, tagged output dead letters.
+
+    Subclasses set ``stage`` and implement ``process_clip``; they hold only
+    configuration (picklable), and load heavy things in ``setup``.
+    """
+
+    stage = "stage"
+
+    def __init__(self) -> None:
+        self._outcomes = StageOutcomes(self.stage)
+
+    def process_clip(self, clip: Clip, *side_inputs: Any) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # Left unannotated: Beam reads process() annotations as element type hints
+    # and rejects a typed *side_inputs.
+    def process(self, clip, *side_inputs):  # type: ignore[no-untyped-def]
+        try:
+            result = self.process_clip(clip, *side_inputs)
+        except Exception as error:  # noqa: BLE001 - fail closed: every error dead-letters the clip
+            yield self._outcomes.dead(clip.entry, error)
+            return
+        yield self._outcomes.passed(result)
+
+
+def _utterance_of(output: Any) -> Optional[str]:
+    """The utterance an output of a batch stage belongs to (a clip or a dead letter)."""
+    if isinstance(output, TaggedOutput):
+        output = output.value
+    if isinstance(output, Clip):
+        return output.entry.utterance_id
+    return getattr(output, "utterance_id", None)
+
+
+class BatchStageFn(beam.DoFn):
+    """Base DoFn of a stage that works on a batch of clips and judges each clip alone.
+
+    Subclasses set ``stage`` and implement ``process_clips`` (not Beam's own
+    ``process_batch``, which would make this a batched DoFn), yielding every clip of
+    the batch once, through :meth:`passed` or :meth:`dead`. An exception that escapes
+    ``process_clips`` dead-letters every clip of the batch not yet yielded, so a batch
+    can never lose or release a clip. Counts ``<stage>_ms`` (time in the stage) and
+    ``<stage>_batch_clips``.
+    """
+
+    stage = "stage"
+
+    def __init__(self) -> None:
+        self._outcomes = StageOutcomes(self.stage)
+        self._batch_ms = Metrics.counter(METRICS_NAMESPACE, f"{self.stage}_ms")
+        self._batch_sizes = Metrics.distribution(METRICS_NAMESPACE, f"{self.stage}_batch_clips")
+
+    def process_clips(self, clips: List[Clip]) -> Iterator[Any]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def passed(self, clip: Clip) -> Clip:
+        return self._outcomes.passed(clip)
+
+    def dead(self, clip: Clip, error: BaseException) -> TaggedOutput:
+        return self._outcomes.dead(clip.entry, error)
+
+    def count_route(self, route: str) -> None:
+        """Count how a clip was transcribed, as ``<stage>_route_<route>``.
+
+        Route names are a fixed vocabulary (see
+        :class:`voicescrub.transforms.asr.whisper.ClipOutcome`), never anything from the audio.
+        """
+        Metrics.counter(METRICS_NAMESPACE, f"{self.stage}_route_{route.replace(':', '_')}").inc()
+
+    # Left unannotated: Beam would read annotations as element type hints.
+    def process(self, batch):  # type: ignore[no-untyped-def]
+        clips = list(batch)
+        started = time.perf_counter()
+        done: Set[Optional[str]] = set()
+        try:
+            for output in self.process_clips(clips):
+                done.add(_utterance_of(output))
+                yield output
+        except Exception as error:  # noqa: BLE001 - fail closed: the batch's other clips dead-letter
+            for clip in clips:
+                if clip.entry.utterance_id not in done:
+                    yield self.dead(clip, error)
+        finally:
+            self._batch_ms.inc(int((time.perf_counter() - started) * 1000))
+            self._batch_sizes.update(len(clips))
+
+
+def replace(clip: Clip, **changes: Any) -> Clip:
+    """``dataclasses.replace`` for clips, named for readability in stages."""
+    return dataclasses.replace(clip, **changes)
+
+
+def run_clip_stage(pcoll: beam.PCollection, fn: ClipStageFn,
+                   *side_inputs: Any) -> beam.pvalue.DoOutputsTuple:
+    """Apply a clip stage, returning ``result.clips`` and ``result[DEAD_LETTER]``."""
+    return pcoll | beam.ParDo(fn, *side_inputs).with_outputs(DEAD_LETTER, main=MAIN)
+
+
+def run_batched_stage(pcoll: beam.PCollection, label: str, fn: BatchStageFn,
+                      clips_per_batch: int) -> beam.pvalue.DoOutputsTuple:
+    """Batch clips (``clips_per_batch`` per call) and apply a batch stage, like
+    :func:`run_clip_stage`.
+
+    :param label: the ParDo step's name.
+    """
+    return (
+        pcoll
+        | "BatchClips" >> beam.BatchElements(min_batch_size=clips_per_batch,
+                                             max_batch_size=clips_per_batch)
+        | label >> beam.ParDo(fn).with_outputs(DEAD_LETTER, main=MAIN)
+    )
+

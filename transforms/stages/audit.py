@@ -1,0 +1,259 @@
+"""Stage 6b: the re-listen audit. Transcribe the scrubbed audio again; widen or give up.
+
+The audit's logic is in ``transforms/audit/relisten.py`` and its policy (who is
+heard again, how, how often) in ``transforms/audit/policy.py``; this stage only
+supplies the pipeline's own Whisper model and PII detector (the same shared
+instances the transcribe and detect stages use, so nothing is loaded twice).
+Clips are audited in batches, so their re-transcriptions are packed and batched
+exactly like the first transcription (``transforms.asr.whisper.transcribe_batch``).
+PII heard in a second listen of a clip with nothing redacted dead-letters the clip
+(``MissedByFirstListen``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, List, Optional, Sequence, Union
+
+import apache_beam as beam
+import numpy as np
+from apache_beam.metrics import Metrics
+from voicescrub.schemas.records import AudioInterval, Clip, Transcript
+from voicescrub.transforms.asr.whisper import AsrSettings, transcribe_batch
+from voicescrub.transforms.audio.alignment import AlignmentError
+from voicescrub.transforms.audio.codec import encode_pcm16
+from voicescrub.transforms.audio.redaction import AudioRedactionSettings
+from voicescrub.transforms.audit.policy import (
+    AuditSettings,
+    SecondListens,
+    relisten_settings,
+    second_listen_settings,
+    second_listens,
+)
+from voicescrub.transforms.audit.relisten import AuditOutcome, audit_batch
+from voicescrub.transforms.language.understanding import (
+    Unintelligible,
+    listens_disagree,
+)
+from voicescrub.transforms.pii.config import PiiConfig
+from voicescrub.transforms.runtime.clip_stage import (
+    METRICS_NAMESPACE,
+    BatchStageFn,
+    replace,
+    run_batched_stage,
+)
+from voicescrub.transforms.runtime.deadline import ClipTimeout, each_within, within
+from voicescrub.transforms.runtime.errors import ScrubError
+from voicescrub.transforms.runtime.models import ModelHolder, SharedModels
+
+
+class AuditFailed(ScrubError):
+    """PII was still heard in the scrubbed audio after the last widening."""
+
+
+class MissedByFirstListen(ScrubError):
+    """A second listen heard PII in a clip whose first transcript showed none.
+
+    The clip's transcript missed the value (its text may carry the value as the
+    ASR garbled it), so neither its text nor its audio can be released.
+    """
+
+
+#: Clips audited together: their re-transcriptions share packed windows and
+#: CTranslate2 batches (as in the transcribe stage).
+DEFAULT_CLIPS_PER_BATCH = 48
+
+
+class AuditRedactionFn(BatchStageFn):
+    """A batch of clips with redacted audio -> the same clips audited, or dead letters.
+
+    Holds only configuration and shared handles (picklable); the models are the
+    worker process's shared instances.
+    """
+
+    stage = "audit"
+
+    def __init__(self, audit: AuditSettings, *, redaction: AudioRedactionSettings,
+                 asr: AsrSettings, pii: PiiConfig, models: SharedModels) -> None:
+        super().__init__()
+        self._audit = audit
+        self._redaction = redaction
+        self._pii = pii
+        self._asr = relisten_settings(asr, audit)
+        self._second_asr = second_listen_settings(asr)
+        self._models = models
+        self._whisper: Optional[ModelHolder] = None
+        self._detector: Optional[ModelHolder] = None
+        self._widened = Metrics.counter(METRICS_NAMESPACE, "audit_widened")
+        self._unchanged = Metrics.counter(METRICS_NAMESPACE, "audit_nothing_redacted")
+        self._second_listen = Metrics.counter(METRICS_NAMESPACE, "audit_second_listen")
+        self._second_listen_found = Metrics.counter(METRICS_NAMESPACE, "audit_second_listen_found")
+
+    def start_bundle(self) -> None:
+        # Acquired here rather than in ``setup`` so load counters are reported
+        # from inside a bundle (see ``TranscribeBatchFn``); still once per process.
+        if self._whisper is None:
+            self._whisper = self._models.whisper_for(self._asr)
+            self._detector = self._models.detector_for(self._pii)
+
+    def _transcribe_many(self, settings: AsrSettings, pcms: Sequence[np.ndarray],
+                         redacted: Sequence[Sequence[AudioInterval]],
+                         ) -> List[Union[Transcript, BaseException]]:
+        assert self._whisper is not None
+        # The tone (or silence) is no speech: a packed clip need not have words there.
+        not_speech = [[(i.start_s, i.end_s) for i in intervals] for intervals in redacted]
+        model = self._whisper.value
+        try:
+            outcomes = each_within(
+                self._audit.clip_timeout_s, list(zip(pcms, not_speech)),
+                lambda heard: transcribe_batch(model, [pcm for pcm, _ in heard], settings,
+                                               [gaps for _, gaps in heard]))
+        except Exception as error:  # noqa: BLE001 - fail closed: every clip of the call fails
+            return [error for _ in pcms]
+        results: List[Union[Transcript, BaseException]] = []
+        for outcome in outcomes:
+            if isinstance(outcome, ClipTimeout):
+                results.append(outcome)
+                continue
+            self.count_route(outcome.route)
+            results.append(outcome.transcript if outcome.transcript is not None
+                           else (outcome.error if outcome.error is not None
+                                 else AuditFailed("re-transcription failed")))
+        return results
+
+    def _second_listens(self, clip: Clip) -> SecondListens:
+        assert self._detector is not None
+        return second_listens(self._pii.second_listen, clip.transcript_redacted or "",
+                              clip.lowest_word_probability,
+                              self._detector.value.has_banking_context)
+
+    def _detect(self, clip: Clip, text: str):  # -> List[PiiSpan]
+        assert self._detector is not None
+        if not clip.entities and listens_disagree(clip.transcript_redacted or "", text):
+            # Nothing was redacted, so this is the audio the first pass heard: the same
+            # speech understood twice gives the same words.
+            raise Unintelligible("speech not understood: two listens of it disagree")
+        # A re-listen hears the tone over a redacted value as stray words ("My PIN is
+        # [tone]" -> "My PIN is stuck"): the detector reads it as such (see ``relisten``).
+        # A clip with nothing redacted has no tone in it: its second listen is read like
+        # a first transcript, value slots included.
+        # A clip whose first transcript held banking PII is a banking clip, whatever its
+        # re-listen kept of the words around the tone.
+        detector = self._detector.value
+        return within(self._audit.clip_timeout_s,
+                      lambda: detector.detect(text, relisten=bool(clip.entities),
+                                              banking_clip=clip.contains_critical_pii))
+
+    def process_clips(self, clips: List[Clip]) -> Iterator[Any]:
+        redacted: List[Clip] = []
+        second: List[Clip] = []
+        also_alone: List[bool] = []  # per second-listen clip: also heard alone
+        for clip in clips:
+            if clip.redacted_pcm16 is None or clip.audio_redacted is None:
+                yield self.dead(clip, AuditFailed("clip reached the audit without redacted audio"))
+                continue
+            if clip.entities:
+                redacted.append(clip)
+                continue
+            listens = self._second_listens(clip)
+            if listens:
+                # The first listen may have garbled a value past detection, often with the
+                # words that asked for it ("card expires" heard as "car gets higher").
+                # Hearing it again, packed with other neighbours, is a second opinion.
+                self._second_listen.inc()
+                second.append(clip)
+                also_alone.append(listens == SecondListens.PACKED_THEN_ALONE)
+            else:
+                # Second listens are off for this clip: the scrubbed audio is sample for
+                # sample the audio the transcribe and detect stages already heard and
+                # found clean.
+                self._unchanged.inc()
+                yield self.passed(replace(clip, redacted_pcm16=None, audit_passed=True,
+                                          audit_rounds=0))
+        # Round one: every clip heard packed and greedy, the second-listen clips among the
+        # redacted ones (nearly free: they share windows). Then the clips whose transcript
+        # asks for a value and that passed are heard once more, alone: two views differ from
+        # the first pass in different ways, and each catches values the other misses. A clip
+        # that asks for nothing gets the packed view only: hearing those alone as well costs a
+        # Whisper window each, which adds markedly to pipeline time.
+        alone: List[Clip] = []
+        heard = redacted + second
+        more = [False] * len(redacted) + also_alone
+        for clip, outcome, hear_alone in zip(heard, self._audit_batch(heard, self._asr), more):
+            if hear_alone and outcome.passed and outcome.error is None:
+                alone.append(clip)
+                continue
+            yield self._result(clip, outcome)
+        for clip, outcome in zip(alone, self._audit_batch(alone, self._second_asr)):
+            yield self._result(clip, outcome, earlier_relistens=1)
+
+    def _audit_batch(self, clips: Sequence[Clip], settings: AsrSettings) -> List[AuditOutcome]:
+        """Audit ``clips`` together, each re-listen decoded with ``settings``."""
+        if not clips:
+            return []
+        return audit_batch(
+            [clip.redacted_pcm16 for clip in clips], [clip.duration_s for clip in clips],
+            [[AudioInterval(e.audio_start_s, e.audio_end_s) for e in clip.entities] for clip in clips],
+            lambda pcms, redacted: self._transcribe_many(settings, pcms, redacted),
+            lambda i, text: self._detect(clips[i], text),
+            lambda i, pcm, more: self._redact_more(clips[i], pcm, more),
+            self._audit)
+
+    def _result(self, clip: Clip, outcome: AuditOutcome, earlier_relistens: int = 0) -> Any:
+        try:
+            return self.passed(self._audited(clip, outcome, earlier_relistens))
+        except Exception as error:  # noqa: BLE001 - fail closed, this clip only
+            return self.dead(clip, error)
+
+    def _redact_more(self, clip: Clip, pcm: np.ndarray, more):  # more: [(AudioInterval, entity type)]
+        if not clip.entities:
+            # Heard on a second listen only: the first transcript missed this PII, so its
+            # text cannot be trusted either. Stop here; the clip is dead-lettered.
+            self._second_listen_found.inc()
+            raise MissedByFirstListen("a second listen heard PII that the clip's transcript missed")
+        return self._redaction.apply(pcm, clip.sample_rate, more)
+
+    def _audited(self, clip: Clip, outcome: AuditOutcome, earlier_relistens: int = 0) -> Clip:
+        if isinstance(outcome.error, AlignmentError):
+            raise AuditFailed("PII heard in the scrubbed audio cannot be placed in time")
+        if outcome.error is not None:
+            raise outcome.error
+        if not outcome.passed:
+            raise AuditFailed("PII still heard in the scrubbed audio after the last widening")
+        assert clip.redacted_pcm16 is not None and clip.audio_redacted is not None
+        audio = clip.audio_redacted
+        if outcome.residues:
+            self._widened.inc()
+            if len(outcome.pcm) != len(clip.redacted_pcm16):
+                raise AuditFailed("widened audio length differs from the original")
+            audio = encode_pcm16(outcome.pcm, clip.sample_rate, clip.audio_format)
+        # The redacted PCM is dropped: only the encoded audio goes on. PII that
+        # survived the first redaction is of unknown kind by then, so the clip is
+        # flagged critical rather than risk under-flagging it.
+        return replace(clip, audio_redacted=audio, entities=clip.entities + outcome.residues,
+                       contains_critical_pii=clip.contains_critical_pii or bool(outcome.residues),
+                       redacted_pcm16=None, audit_passed=True,
+                       audit_rounds=earlier_relistens + outcome.relistens)
+
+
+class AuditRedaction(beam.PTransform):
+    """Clips with redacted audio -> the same clips, audited (widened where PII was still heard).
+
+    Outputs ``.clips`` and ``[DEAD_LETTER]``, like every clip stage.
+
+    :param audit: rounds, padding, beam width and time bound of the audit.
+    :param redaction: the audio redaction's treatment and tone (widenings sound the same).
+    :param asr: the pipeline's ASR settings (the audit hears what the pipeline heard).
+    :param pii: the run's parsed PII configuration (its ``second_listen`` section included).
+    :param models: the run's shared model handles.
+    :param clips_per_batch: most clips audited together (bounds memory).
+    """
+
+    def __init__(self, audit: AuditSettings, *, redaction: AudioRedactionSettings,
+                 asr: AsrSettings, pii: PiiConfig, models: SharedModels,
+                 clips_per_batch: int = DEFAULT_CLIPS_PER_BATCH) -> None:
+        super().__init__()
+        self._fn = AuditRedactionFn(audit, redaction=redaction, asr=asr, pii=pii, models=models)
+        self._clips_per_batch = clips_per_batch
+
+    def expand(self, clips: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
+        return run_batched_stage(clips, "AuditBatch", self._fn, self._clips_per_batch)
