@@ -390,7 +390,7 @@ def default_text(field: dataclasses.Field, declared: Setting) -> Optional[str]:
     value = field.default
     if isinstance(value, bool):
         return "on" if value else "off"
-    if value is None:
+    if value is None or (isinstance(value, (tuple, frozenset, Mapping)) and not value):
         return None
     if isinstance(value, (int, float)) and declared.scale != 1.0:
         return _number(value, declared.scale)

@@ -137,8 +137,8 @@ def test_only_regular_files_are_opened(tmp_path, kind):
     """A FIFO with no writer would block ``open()`` forever: it is refused unopened."""
     import threading
 
+    from voicescrub.transforms.io.audio_files import read_audio_bytes
     from voicescrub.transforms.runtime.errors import AudioReadError
-    from voicescrub.transforms.stages.read_audio import read_audio_bytes
 
     path = tmp_path / "clip.wav"
     if kind == "fifo":
