@@ -88,7 +88,7 @@ def measure_signals(rows: Sequence[dict]) -> List[dict]:
         DEFAULT_GATE,
         speech_evidence,
     )
-    from voicescrub.transforms.stages.transcribe import DEFAULT_CLIPS_PER_BATCH
+    from voicescrub.transforms.runtime.clip_stage import DEFAULT_CLIPS_PER_BATCH
 
     settings = AsrSettings()
     model = load_model_for(settings)

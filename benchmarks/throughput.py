@@ -239,7 +239,7 @@ def pipeline_transcripts(rows: Sequence[dict], extra: Sequence[str]) -> Dict[str
     from voicescrub.pipeline.options import parse_job_args
     from voicescrub.transforms.asr.whisper import load_model_for, transcribe_batch
     from voicescrub.transforms.audio.codec import decode_to_pcm16
-    from voicescrub.transforms.stages.transcribe import DEFAULT_CLIPS_PER_BATCH
+    from voicescrub.transforms.runtime.clip_stage import DEFAULT_CLIPS_PER_BATCH
 
     config = parse_job_args(["--manifest", "x", "--output", "y", "--keyring", "z"] + list(extra))[0]
     model = load_model_for(config.asr)

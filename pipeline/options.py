@@ -39,6 +39,7 @@ from voicescrub.transforms.language.packs import (
 )
 from voicescrub.transforms.language.understanding import UnderstandingGate
 from voicescrub.transforms.pii.config import (
+    DEFAULT_CONFIG_PATH,
     DEFAULT_SPACY_MODEL,
     PiiConfig,
     load_pii_config,
@@ -88,9 +89,9 @@ class JobConfig:
     spacy_model: Optional[str] = setting(
         None, "spaCy model for names and places, e.g. en_core_web_lg in production",
         group=PII,
-        default_text=f"{DEFAULT_SPACY_MODEL} (from the PII config)")
+        default_text=f"the PII config's (shipped: {DEFAULT_SPACY_MODEL})")
     pii_config: Optional[str] = setting(None, "PII config YAML (docs/pii-detection.md)", group=PII,
-                                        default_text="transforms/pii/pii_config.yaml")
+                                        default_text="the shipped " + os.path.basename(DEFAULT_CONFIG_PATH))
     redaction: AudioRedactionSettings = section(AudioRedactionSettings, "audio redaction")
     audit: AuditSettings = section(AuditSettings, "re-listen audit", "audit")
     pseudonyms: PseudonymSettings = section(PseudonymSettings, "pseudonyms")

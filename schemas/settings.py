@@ -22,6 +22,8 @@ import collections.abc
 import dataclasses
 import hashlib
 import math
+import re
+import types
 import typing
 from dataclasses import dataclass
 from typing import (
@@ -51,7 +53,8 @@ class Setting:
     :param above: values must be greater than this.
     :param choices: the allowed values of a text setting.
     :param flag: the command-line name when it is not derived from the field's name.
-    :param scale: the flag's value times this is the field's (``--pad-before-ms`` -> seconds).
+    :param flag_per_unit: flag units per unit of the field: the flag's value divided by
+        this is the field's (1000 for ``--pad-before-ms``, whose field is in seconds).
     :param parse: turns a raw value (the flag's text, or the YAML value) into the field's
         value; raises ``ValueError`` whose text completes "<name> must ...".
     :param default_text: how the default reads in help and tables, when not its value.
@@ -66,7 +69,7 @@ class Setting:
     above: Optional[float] = None
     choices: Optional[Tuple[str, ...]] = None
     flag: Optional[str] = None
-    scale: float = 1.0
+    flag_per_unit: float = 1.0
     parse: Optional[Callable[[Any], Any]] = None
     default_text: Optional[str] = None
     required: bool = False
@@ -200,7 +203,7 @@ def _hints(kind: type) -> Dict[str, Any]:
 
 
 def _unwrap_optional(hint: Any) -> Tuple[Any, bool]:
-    if typing.get_origin(hint) is typing.Union:
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(hint) if a is not type(None)]
         if len(args) == 1 and len(typing.get_args(hint)) == 2:
             return args[0], True
@@ -231,7 +234,7 @@ def convert(raw: Any, hint: Any, declared: Setting) -> Any:
     if hint is float:
         if isinstance(raw, bool) or not isinstance(raw, (int, float)):
             raise ValueError("be a number")
-        return float(raw) * declared.scale
+        return float(raw)
     if hint is str:
         if not isinstance(raw, str):
             raise ValueError("be text")
@@ -262,16 +265,16 @@ def _bounds_error(value: Any, declared: Setting) -> Optional[str]:
     if isinstance(value, float) and not math.isfinite(value):
         return "be a finite number"
     if declared.minimum is not None and value < declared.minimum:
-        return f"be at least {_number(declared.minimum, declared.scale)}"
+        return f"be at least {_number(declared.minimum, declared.flag_per_unit)}"
     if declared.maximum is not None and value > declared.maximum:
-        return f"be at most {_number(declared.maximum, declared.scale)}"
+        return f"be at most {_number(declared.maximum, declared.flag_per_unit)}"
     if declared.above is not None and not value > declared.above:
-        return f"be above {_number(declared.above, declared.scale)}"
+        return f"be above {_number(declared.above, declared.flag_per_unit)}"
     return None
 
 
-def _number(value: float, scale: float) -> str:
-    shown = value / scale
+def _number(value: float, flag_per_unit: float) -> str:
+    shown = round(value * flag_per_unit, 9)
     return str(int(shown)) if float(shown).is_integer() else str(shown)
 
 
@@ -298,9 +301,15 @@ def validate(settings: Any, name_of: NameOf = yaml_name, path: str = "",
         declared = _setting_of(field)
         if declared is None:
             continue
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            validate(value, name_of, f"{path}{field.name}.")
+            continue
         problem = _bounds_error(value, declared)
         if problem is not None:
             raise SettingsError(f"{name_of(path, field, prefix)} must {problem}")
+
+
+_KEY = re.compile(r"\A[A-Za-z_][A-Za-z0-9_-]{0,63}\Z")
 
 
 def from_mapping(kind: type, raw: Any, path: str = "", **given: Any) -> Any:
@@ -317,25 +326,26 @@ def from_mapping(kind: type, raw: Any, path: str = "", **given: Any) -> Any:
     readable = {name for name, field in fields.items() if _setting_of(field) or _section_of(field)}
     unknown = sorted(str(key) for key in raw if key not in readable)
     if unknown:
-        raise SettingsError(f"'{path}{unknown[0]}' is not a setting")
+        # A key is named back only when it has the shape of one: a stray line of text
+        # (or anything else pasted in) is not echoed.
+        named = unknown[0] if _KEY.match(unknown[0]) else None
+        where = path.rstrip(".") or "the document"
+        raise SettingsError(f"'{path}{named}' is not a setting" if named
+                            else f"'{where}' holds a key that is not a setting")
     hints = _hints(kind)
     values: Dict[str, Any] = dict(given)
     for name in readable:
         field = fields[name]
         inner = _section_of(field)
-        if name not in raw:
+        # YAML's empty value (``key:``) reads as None: the setting was not given.
+        if raw.get(name) is None:
             declared = _setting_of(field)
             if declared is not None and declared.required:
                 raise SettingsError(f"'{path}{name}' is required")
             continue
-        if inner is not None:
-            values[name] = from_mapping(hints[name], raw[name] if raw[name] is not None else {},
-                                        f"{path}{name}.")
-            continue
         declared = _setting_of(field)
-        if dataclasses.is_dataclass(hints[name]) and declared.parse is None:
-            values[name] = from_mapping(hints[name], raw[name] if raw[name] is not None else {},
-                                        f"{path}{name}.")
+        if inner is not None or (dataclasses.is_dataclass(hints[name]) and declared.parse is None):
+            values[name] = from_mapping(hints[name], raw[name], f"{path}{name}.")
             continue
         try:
             values[name] = convert(raw[name], hints[name], declared)
@@ -392,8 +402,8 @@ def default_text(field: dataclasses.Field, declared: Setting) -> Optional[str]:
         return "on" if value else "off"
     if value is None or (isinstance(value, (tuple, frozenset, Mapping)) and not value):
         return None
-    if isinstance(value, (int, float)) and declared.scale != 1.0:
-        return _number(value, declared.scale)
+    if isinstance(value, (int, float)) and declared.flag_per_unit != 1.0:
+        return _number(value, declared.flag_per_unit)
     return str(value)
 
 
@@ -412,10 +422,10 @@ def add_flags(parser: argparse.ArgumentParser, kind: type, top_title: str) -> No
         if base is bool and declared.parse is None:
             options["action"] = argparse.BooleanOptionalAction
         else:
-            options["metavar"] = field.name.upper() if declared.choices is None else None
             if declared.choices is not None:
                 options["choices"] = declared.choices
-                options.pop("metavar")
+            else:
+                options["metavar"] = flag.lstrip("-").split("-")[-1].upper()
         if declared.required:
             options["required"] = True
         group.add_argument(flag, default=None, **options)
@@ -437,7 +447,7 @@ def _from_text(text: Any, hint: Any, declared: Setting) -> Any:
             number = float(text)
         except ValueError:
             raise ValueError("be a number") from None
-        return number * declared.scale
+        return number / declared.flag_per_unit
     return convert(text, hint, declared)
 
 
@@ -501,8 +511,8 @@ def _allowed(declared: Setting) -> str:
     if declared.choices is not None:
         return ", ".join(f"`{choice}`" for choice in declared.choices)
     parts: Sequence[str] = [text for text in (
-        None if declared.minimum is None else f"≥ {_number(declared.minimum, declared.scale)}",
-        None if declared.above is None else f"> {_number(declared.above, declared.scale)}",
-        None if declared.maximum is None else f"≤ {_number(declared.maximum, declared.scale)}",
+        None if declared.minimum is None else f"≥ {_number(declared.minimum, declared.flag_per_unit)}",
+        None if declared.above is None else f"> {_number(declared.above, declared.flag_per_unit)}",
+        None if declared.maximum is None else f"≤ {_number(declared.maximum, declared.flag_per_unit)}",
     ) if text]
     return ", ".join(parts) if parts else ""

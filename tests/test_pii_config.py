@@ -135,3 +135,20 @@ def test_other_file(tmp_path) -> None:
 def test_invalid_configs_are_rejected(raw) -> None:
     with pytest.raises(PiiConfigError):
         config_from_dict(raw)
+
+
+def test_a_section_left_empty_is_a_section_not_given() -> None:
+    """YAML reads ``iban_prefix:`` with nothing after it as null: the setting was not
+    given, so the section keeps its default (off), exactly as when the key is absent."""
+    empty = config_from_dict({"entities": ["PIN"], "iban_prefix": None, "second_listen": None,
+                              "value_slots": None, "type_priority": None})
+    assert not empty.iban_prefix.enabled and not empty.second_listen.enabled
+    assert not empty.value_slots.enabled and empty.type_priority == ()
+
+
+def test_an_unknown_key_is_named_only_when_it_looks_like_one() -> None:
+    with pytest.raises(PiiConfigError, match="'context.prefix_wrods' is not a setting"):
+        config_from_dict({"entities": ["PIN"], "context": {"prefix_wrods": 3}})
+    with pytest.raises(PiiConfigError) as failure:
+        config_from_dict({"entities": ["PIN"], "my card is 4111 1111": 1})
+    assert "4111" not in str(failure.value) and "\n" not in str(failure.value)

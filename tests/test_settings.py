@@ -28,7 +28,7 @@ from voicescrub.schemas.settings import (
 class Inner:
     enabled: bool = setting(True, "the section's switch")
     rounds: int = setting(2, "how many", minimum=0)
-    pad_s: float = setting(0.25, "pad in ms", minimum=0.0, scale=0.001, flag="--pad-ms")
+    pad_s: float = setting(0.25, "pad in ms", minimum=0.0, flag_per_unit=1000, flag="--pad-ms")
     internal: float = 9.0
 
 
@@ -111,3 +111,24 @@ def test_parsed_settings_pickle_and_fingerprint_stably() -> None:
     assert pickle.loads(pickle.dumps(mapping)) == {"A": "beep"} and hash(mapping)
     with pytest.raises(TypeError):
         mapping["B"] = "silence"  # type: ignore[index]
+
+
+def test_a_ms_flag_gives_exact_seconds_and_help_names_the_flag_unit() -> None:
+    assert all(parse("--name", "x", "--pad-ms", str(ms)).inner.pad_s == ms / 1000
+               for ms in range(0, 2001))
+    parser = argparse.ArgumentParser()
+    add_flags(parser, Outer, "top")
+    assert "--pad-ms MS" in parser.format_help()
+
+
+def test_x_or_none_reads_like_optional_x() -> None:
+    @dataclass(frozen=True)
+    class Limits:
+        most: int | None = setting(None, "a cap", minimum=1)
+
+    parser = argparse.ArgumentParser()
+    add_flags(parser, Limits, "top")
+    assert from_flags(Limits, parser.parse_args(["--most", "3"])).most == 3
+    assert from_flags(Limits, parser.parse_args([])).most is None
+    with pytest.raises(SettingsError, match="'most' must be a whole number"):
+        from_mapping(Limits, {"most": "three"})

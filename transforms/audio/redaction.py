@@ -310,10 +310,10 @@ class AudioRedactionSettings:
                                  flag="--beep-level")
     pad_before_s: float = setting(
         0.30, "ms redacted before a span where the audio gives no dip to start at (every span "
-        "with --fixed-pads)", minimum=0.0, scale=0.001, flag="--pad-before-ms")
+        "with --fixed-pads)", minimum=0.0, flag_per_unit=1000, flag="--pad-before-ms")
     pad_after_s: float = setting(
         0.25, "ms redacted after a span where the audio gives no pause to end at (every span "
-        "with --fixed-pads)", minimum=0.0, scale=0.001, flag="--pad-after-ms")
+        "with --fixed-pads)", minimum=0.0, flag_per_unit=1000, flag="--pad-after-ms")
     fixed_pads: bool = setting(
         False, "fixed pads instead of the dip before a value and the pause after it (both "
         "tuned to tiny.en's word times)")

@@ -122,7 +122,7 @@ def silenced_time_s(entities: Sequence[RedactedEntity]) -> float:
 RelistenMany = Callable[[Sequence[np.ndarray], Sequence[Sequence[AudioInterval]]],
                         Sequence[Union[Transcript, BaseException]]]
 #: Finds PII spans in the re-transcript of clip ``i`` (its position in the batch): a clip
-#: with tones in it and one with nothing redacted are read differently (``audit.py``).
+#: with tones in it and one with nothing redacted are read differently (``transforms/stages/audit.py``).
 DetectOf = Callable[[int, str], Sequence[PiiSpan]]
 #: Redacts more of clip ``i`` (its position in the batch) on top of its PCM.
 RedactMoreOf = Callable[[int, np.ndarray, Sequence[Tuple[AudioInterval, str]]], np.ndarray]

@@ -36,6 +36,7 @@ from voicescrub.transforms.language.understanding import (
 )
 from voicescrub.transforms.pii.config import PiiConfig
 from voicescrub.transforms.runtime.clip_stage import (
+    DEFAULT_CLIPS_PER_BATCH,
     METRICS_NAMESPACE,
     BatchStageFn,
     replace,
@@ -58,9 +59,6 @@ class MissedByFirstListen(ScrubError):
     """
 
 
-#: Clips audited together: their re-transcriptions share packed windows and
-#: CTranslate2 batches (as in the transcribe stage).
-DEFAULT_CLIPS_PER_BATCH = 48
 
 
 class AuditRedactionFn(BatchStageFn):

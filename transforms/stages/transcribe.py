@@ -16,6 +16,7 @@ import apache_beam as beam
 from voicescrub.schemas.records import Clip
 from voicescrub.transforms.asr.whisper import AsrSettings, transcribe_batch
 from voicescrub.transforms.runtime.clip_stage import (
+    DEFAULT_CLIPS_PER_BATCH,
     BatchStageFn,
     replace,
     run_batched_stage,
@@ -27,11 +28,6 @@ from voicescrub.transforms.runtime.deadline import (
 )
 from voicescrub.transforms.runtime.errors import ScrubError
 from voicescrub.transforms.runtime.models import ModelHolder, SharedModels
-
-#: Clips handed to one ``transcribe_batch`` call: enough for ``window_batch_size``
-#: full windows of 4-5 s requests, few enough that memory stays flat
-#: (48 clips of 8 s are 12 MB of PCM).
-DEFAULT_CLIPS_PER_BATCH = 48
 
 
 class MissingAudio(ScrubError):
