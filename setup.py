@@ -27,7 +27,7 @@ setup(
     package_dir={f"voicescrub.{top}": top for top in TOP_FOLDERS},
     # The PII config ships inside the package; MANIFEST.in puts it (and nothing
     # from tests/ or samples/) in the sdist that --setup_file sends to workers.
-    package_data={"voicescrub.transforms.pii": ["*.yaml"]},
+    package_data={"voicescrub.transforms.pii": ["*.yaml", "asr_confusions/*.yaml"]},
     include_package_data=True,
     entry_points={
         "console_scripts": [

@@ -214,7 +214,9 @@ def wer_tokens(text: str) -> List[str]:
     """Normalised words for WER (see the module docstring)."""
     from voicescrub.transforms.pii.spoken_normaliser import normalise
 
-    lowered = normalise(text).text.lower()
+    from benchmarks.detection import READER_FORMS
+
+    lowered = normalise(text, READER_FORMS).text.lower()
     lowered = re.sub(r"(?<=\d)[,:.](?=\d)", "", lowered)
     return [t.strip("'") for t in re.findall(r"[a-z']+|\d", lowered) if t.strip("'")]
 

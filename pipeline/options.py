@@ -116,10 +116,11 @@ def build_arg_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load_pii(path: Optional[str], spacy_model: Optional[str]) -> PiiConfig:
-    """The PII config ``--pii-config`` names, or a one-line ``SystemExit``."""
+def _load_pii(path: Optional[str], spacy_model: Optional[str], asr_model: str) -> PiiConfig:
+    """The PII config ``--pii-config`` names, with the confusion table of ``asr_model``,
+    or a one-line ``SystemExit``."""
     try:
-        return load_pii_config(path, spacy_model=spacy_model)
+        return load_pii_config(path, spacy_model=spacy_model, asr_model=asr_model)
     except OSError:
         raise SystemExit("--pii-config cannot be read") from None
     except Exception as error:  # noqa: BLE001 - YAML or validation: say which, in one line
@@ -139,7 +140,7 @@ def parse_job_args(argv: Optional[Sequence[str]]) -> Tuple[JobConfig, List[str]]
         })
     except SettingsError as error:
         raise SystemExit(str(error)) from None
-    pii = _load_pii(config.pii_config, config.spacy_model)
+    pii = _load_pii(config.pii_config, config.spacy_model, config.asr.model)
     # The re-listen's time bound is the run's; the treatment of each entity type is the
     # PII config's.
     return dataclasses.replace(

@@ -487,10 +487,10 @@ CLIP_BANKING = [
     ("so pass where the Lemon 4 2 tiger.", 1, [("PASSWORD", "Lemon 4 2 tiger")]),
     ("My mate on birth in March 1971.", 1, [("DATE_OF_BIRTH", "March 1971")]),
     ("And my date on birth of 1973.", 1, [("DATE_OF_BIRTH", "1973")]),
-    # "birth" heard as "worth", "expiry date" as "estimated", the digit "to" before a spoken
+    # "birth" heard as "worth", "card ending" as "current ending", the digit "to" before a spoken
     # symbol inside a password, a handle split by a spoken separator after "username"
     ("Mate of worth the 14th of May, 1962.", 1, [("DATE_OF_BIRTH", "the 14th of May, 1962")]),
-    ("the estimated 731.", 1, [(DIGIT_SEQUENCE, "731")]),
+    ("the current ending 731.", 1, [(DIGIT_SEQUENCE, "731")]),
     ("Password, Rivet to hash maple.", 1, [("PASSWORD", "Rivet to hash maple")]),
     ("Log me in, password rivet to hash maple", 1, [("PASSWORD", "rivet to hash maple")]),
     ("Log me in, username or underscore Quill, thanks.", 1, [("USERNAME", "or underscore Quill")]),
@@ -501,9 +501,9 @@ CLIP_BANKING = [
     ("Security code, 3, 6, please finish the payment.", 1, [("CARD_CVV", "3, 6")]),
     ("Log me in, username v. Quill, thanks.", 1, [("USERNAME", "v. Quill")]),
     ("Log me in, password-rivet-harbor-free-8.", 1, [("PASSWORD", "password-rivet-harbor-free-8")]),
-    # "three" heard as "free" after the digit homophone "for", "five" as "fine" in a dictated number
+    # "three" heard as "free" after the digit homophone "for", "six" as "sick" in a dictated number
     ("The password is maple for free hash garden.", 1, [("PASSWORD", "maple for free hash garden")]),
-    ("Save a new contact, 715, fine, fine, fine, 018.", 1, [("PHONE_NUMBER", "715, fine, fine, fine, 018")]),
+    ("Save a new contact, 715, sick, sick, sick, 018.", 1, [("PHONE_NUMBER", "715, sick, sick, sick, 018")]),
     # a whole past date with its birth cue garbled away, a year left after an expiry word whose
     # month was garbled, a street type glued to the name, a house number in an address slot
     ("My worst date is the 10th on August 1992.", 1, [("DATE_OF_BIRTH", "the 10th on August 1992")]),
@@ -558,6 +558,8 @@ CLIP_BANKING_NEAR_MISSES = [
     "Add a new contact.",
     "Sign in with Google.",
     "What is the estimated arrival at 530?",
+    # an ordinary phrase tiny.en also writes for "card number" is not read as one
+    "What's the current number of subscribers, 1500?",
     "The estimated time is 45 minutes.",
     "How many days until the end on 2031?",
     "What is it worth in 1990 dollars?",

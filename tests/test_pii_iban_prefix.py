@@ -40,13 +40,18 @@ WIDENED = [
     ("I'm a gb96, ckyr 2517 2578 1337 16", "gb96", "16", "a"),
     ("IBM DB19, F-C-C-F, 6230 4923 6606 88", "DB19", "88", "IBM"),
     ("Transfer to IBM D15, 7516 1250 1108 5156 1", "D15", "5156 1", "IBM"),
-    # tiny.en said the prefix twice around the cue word: both copies go, the first "IBM" stays.
-    ("My IBM E6 1, IBM E6 8991 0549 0251 5852 62", "E6 1", "62", "IBM"),
+    # tiny.en said the prefix twice around the cue word ("item", its measured "IBAN"): both
+    # copies go, the first cue word stays.
+    ("My item E6 1, item E6 8991 0549 0251 5852 62", "E6 1", "62", "item"),
     ("Transfer to IBM DB60, 0470 1496 1209 53", "DB60", "53", "IBM"),
     # No cue word, but a real country code glued to its check digits; "and" is the bank code.
     ("Send 50 euros to gb6i and 4417 8821 3365 76", "gb6i", "76", "to"),
-    # "I began" is how tiny.en heard "IBAN"; the bank code heard as words.
-    ("that I began in NLL 70, keeping the age 79, 88, 56, 66, 77.", "NLL 70", "77", "in"),
+    # "item" is how tiny.en hears "IBAN"; the bank code heard as words.
+    ("that item in NLL 70, keeping the age 79, 88, 56, 66, 77.", "NLL 70", "77", "in"),
+    # A cue one sound away from "iban" with any model ("eban", "iman").
+    ("My eban is NLL 70, keeping the age 79, 88, 56, 66, 77.", "NLL 70", "77", "is"),
+    # Letters glued to check digits right before a banking value, no cue word.
+    ("Transfer to the D15, 7516 1250 1108 5156 1", "D15", "5156 1", "the"),
     ("My IBAN is G B 64, R D W K, 5968 3665 7641 15", "G B 64", "15", "is"),
     ("IBAN G B 69, J C P R, 6278 3642 6495 49", "G B 69", "49", "IBAN"),
     ("My IBAN is DB 6412 3456 7890 12", "DB", "12", "is"),
@@ -98,7 +103,13 @@ def test_ordinary_words_are_not_taken(detector: PiiDetector, text: str, first: s
     assert not any(s.recognizer.endswith("+IbanPrefix") for s in found)
 
 
-@pytest.mark.parametrize("text", ["The G20 summit is on 4 July.", "Play track B12 on repeat."])
+@pytest.mark.parametrize("text", [
+    "The G20 summit is on 4 July.",
+    "Play track B12 on repeat.",
+    # A glued code not right before the value, and a word two sounds from "iban".
+    "The G20 summit, call 0770 0900 123.",
+    "My bean is NLL 70, keeping the age 79, 88, 56, 66, 77.",
+])
 def test_no_banking_span_no_change(detector: PiiDetector, text: str) -> None:
     assert not any(s.entity_type == "IBAN_CODE" for s in detector.detect(text))
 
@@ -141,6 +152,6 @@ def test_span_at_the_start_is_left_alone(policy: IbanPrefixPolicy) -> None:
 
 
 def test_detected_prefix_is_critical(detector: PiiDetector) -> None:
-    found = detector.detect("that I began in NLL 70, keeping the age 79, 88, 56, 66, 77.")
+    found = detector.detect("that item in NLL 70, keeping the age 79, 88, 56, 66, 77.")
     assert detector.contains_critical_pii(found)
     assert {s.entity_type for s in found} == {"IBAN_CODE"}

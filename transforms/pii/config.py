@@ -26,8 +26,16 @@ from voicescrub.schemas.settings import (
     thaw,
     words,
 )
+from voicescrub.transforms.asr.whisper import BUNDLED_MODEL, model_family
 from voicescrub.transforms.audio.redaction import TREATMENTS
 from voicescrub.transforms.audit.policy import SECOND_LISTEN_OFF, SecondListenPolicy
+from voicescrub.transforms.pii.asr_confusions import (
+    AUTO,
+    ConfusionTableError,
+    apply_table,
+    resolve_table,
+)
+from voicescrub.transforms.pii.spoken_normaliser import ENGLISH_FORMS, SpokenForms
 
 __all__ = ["DEFAULT_CONFIG_PATH", "DIGIT_SEQUENCE", "PiiConfig", "PiiConfigError", "config_from_dict",
            "load_pii_config", "thaw"]
@@ -170,6 +178,10 @@ class IbanPrefixPolicy:
         (), "words or phrases that name an IBAN ('iban', and how the ASR writes it: 'iber', "
         "'i began'); a clip with one takes a country-code-shaped word right before a banking "
         "span as an IBAN prefix", parse=phrases)
+    fuzzy_cue_words: Tuple[str, ...] = setting(
+        (), "one-word cues that also match a word one edit away, of three letters or more "
+        "('iman', 'ivan', 'eban' for 'iban': a short cue said fast loses or changes one sound)",
+        parse=phrases)
     span_types: FrozenSet[str] = setting(
         frozenset(), "banking span types widened over an IBAN prefix (and then typed IBAN_CODE) "
         "besides IBAN_CODE itself")
@@ -245,13 +257,25 @@ class PiiConfig:
     value_slots: ValueSlotPolicy = setting(ValueSlotPolicy(enabled=False),
                                            "words after a value's cue redacted when no value "
                                            "was found there")
+    asr_confusions: str = setting(
+        AUTO, "what the speech model writes for cue words and digits "
+        "(voicescrub.transforms.pii.asr_confusions): 'auto' applies the table of the run's "
+        "--asr-model family when the package has one, 'none' applies none; or a family name "
+        "or a table file")
+    #: The words the normaliser reads as digits and separators, with the table's added.
+    spoken_forms: SpokenForms = ENGLISH_FORMS
+    #: The family of the confusion table applied, or ``none``.
+    confusion_table: str = ""
 
 
-def config_from_dict(raw: Any, spacy_model: Optional[str] = None) -> PiiConfig:
+def config_from_dict(raw: Any, spacy_model: Optional[str] = None,
+                     asr_model: str = BUNDLED_MODEL) -> PiiConfig:
     """Validate a parsed YAML document and build a :class:`PiiConfig`.
 
     :param raw: the parsed YAML mapping.
     :param spacy_model: overrides the document's ``spacy_model`` when given.
+    :param asr_model: the run's ``--asr-model``, whose family's confusion table
+        ``asr_confusions: auto`` applies.
     :raises PiiConfigError: in one line, naming the setting.
     """
     try:
@@ -261,18 +285,24 @@ def config_from_dict(raw: Any, spacy_model: Optional[str] = None) -> PiiConfig:
     if not config.entities:
         raise PiiConfigError("'entities' must be a non-empty list")
     slots = config.value_slots
-    return dataclasses.replace(
+    config = dataclasses.replace(
         config, spacy_model=spacy_model or config.spacy_model,
         value_slots=dataclasses.replace(
             slots, cues=tuple(cue for cue in slots.cues if cue[1] in config.entities)))
+    try:
+        return apply_table(config, resolve_table(config.asr_confusions, model_family(asr_model)))
+    except ConfusionTableError as error:
+        raise PiiConfigError(f"asr_confusions: {error}") from None
 
 
-def load_pii_config(path: Optional[str] = None, spacy_model: Optional[str] = None) -> PiiConfig:
+def load_pii_config(path: Optional[str] = None, spacy_model: Optional[str] = None,
+                    asr_model: str = BUNDLED_MODEL) -> PiiConfig:
     """Load PII settings from YAML.
 
     :param path: a YAML file; ``None`` loads the one shipped in the package.
     :param spacy_model: overrides the file's ``spacy_model`` when given.
+    :param asr_model: the run's ``--asr-model`` (see :func:`config_from_dict`).
     """
     with open(path or DEFAULT_CONFIG_PATH, encoding="utf-8") as handle:
         raw = yaml.safe_load(handle)
-    return config_from_dict(raw, spacy_model=spacy_model)
+    return config_from_dict(raw, spacy_model=spacy_model, asr_model=asr_model)

@@ -163,7 +163,7 @@ class PiiDetector:
         """
         if not text or not text.strip():
             return []
-        normalised = normalise(text)
+        normalised = normalise(text, self.config.spoken_forms)
         results = self._analyzer.analyze(
             text=normalised.text,
             language=self.config.language,
@@ -189,7 +189,9 @@ class PiiDetector:
 
         :param text: the transcript (``Transcript.text``).
         """
-        return bool(text.strip()) and self._failsafe.has_banking_context(normalise(text).text)
+        if not text.strip():
+            return False
+        return self._failsafe.has_banking_context(normalise(text, self.config.spoken_forms).text)
 
     def contains_critical_pii(self, spans: Iterable[PiiSpan]) -> bool:
         """Whether any span is a banking or government ID.

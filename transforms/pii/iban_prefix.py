@@ -21,15 +21,18 @@ no "?", "!", ";" or ":") are
   another value ("call", "phone", "number", "card", ...).
 
 and there is evidence that the span is an IBAN: it is an ``IBAN_CODE`` span, or the clip
-names an IBAN (``cue_words``: "IBAN" and how tiny.en writes it: "iber", "Iman", "IBM", "I
-began"), or the country code is a real IBAN country glued to its check digits ("GB96",
-"Gb61"), or a country code is followed straight by a spelled bank code ("EB-19, FCCF"). A
+names an IBAN (``cue_words``: "IBAN", and what the speech model writes for it from its
+confusion table, "item" and "iber" for tiny.en; ``fuzzy_cue_words``: a word one sound away,
+"iman", "eban"), or the country code is a real IBAN country glued to its check digits
+("GB96", "Gb61"), or letters glued to check digits come right before the span ("DB64, 8083
+…": no word is shaped so), or a country code is followed straight by a spelled bank code
+("EB-19, FCCF"). A
 bank code alone ("K-C-B-R") widens a span only with that evidence or when spelled with
 dashes ("K-C-B-R"), the shape of a code read out letter by letter.
 
 Plain words before the country code ("to", "is", "my") are never taken. The IBAN cue word
 itself stays in clear ("My IBAN is [IBAN_CODE]"): it says what was redacted, not the value.
-Only when the ASR repeated the prefix around a cue word ("E6 1, IBM E6") is the cue word
+Only when the ASR repeated the prefix around a cue word ("E6 1, item E6") is the cue word
 inside the widened span, with both copies of the prefix.
 
 Plain Python on :class:`~voicescrub.schemas.records.PiiSpan` values; no Presidio.
@@ -43,6 +46,9 @@ from typing import List, Optional, Sequence
 import regex as re
 from voicescrub.schemas.records import PiiSpan
 from voicescrub.transforms.pii.config import IbanPrefixPolicy
+from voicescrub.transforms.pii.recognizers.digit_run_failsafe_recognizer import (
+    edit_distance,
+)
 from voicescrub.transforms.pii.recognizers.spoken_iban_recognizer import IBAN_LENGTHS
 from voicescrub.transforms.pii.spoken_normaliser import word_cores
 
@@ -98,6 +104,7 @@ class IbanPrefixExtender:
     def __init__(self, policy: IbanPrefixPolicy) -> None:
         self.policy = policy
         self._cues = tuple(tuple(c.split()) for c in policy.cue_words if c.split())
+        self._fuzzy_cues = tuple(c for c in policy.fuzzy_cue_words if len(c.split()) == 1)
 
     def extend(self, text: str, spans: Sequence[PiiSpan]) -> List[PiiSpan]:
         """The spans, each banking span that has an IBAN prefix right before it widened over it.
@@ -135,6 +142,10 @@ class IbanPrefixExtender:
             for cue in self._cues:
                 if tuple(lows[i : i + len(cue)]) == cue:
                     found.update(range(i, i + len(cue)))
+            word = lows[i]
+            if len(word) >= 3 and word.isalpha() and any(
+                    edit_distance(word, cue, 1) <= 1 for cue in self._fuzzy_cues):
+                found.add(i)
         return frozenset(found)
 
     def _prefix_start(
@@ -157,7 +168,10 @@ class IbanPrefixExtender:
                 break
             country = self._country_start(words, j, directly_before_digits=(j == first - 1 and span_starts_with_digit))
             if country is not None:
-                strong = self._known_country(words[j].core) or (bank and not gap)
+                # Letters glued to check digits ("DB64", "D15") right before a banking value
+                # are read as part of it whatever country they spell: no word is shaped so.
+                glued = country == j and not bank and not gap and bool(_GLUED_COUNTRY.fullmatch(words[j].core))
+                strong = self._known_country(words[j].core) or (bank and not gap) or glued
                 if not (evidence or strong):
                     return None
                 if gap and not (evidence or self._known_country(words[j].core)):

@@ -20,8 +20,10 @@ Plain Python, no Presidio, no Beam.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import List, Optional, Sequence, Tuple
+from dataclasses import dataclass, field
+from typing import FrozenSet, List, Mapping, Optional, Sequence, Tuple
+
+from voicescrub.schemas.settings import FrozenMapping
 
 UNIT_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4,
@@ -39,26 +41,29 @@ SCALE_WORDS = {"hundred": 100, "thousand": 1000}
 REPEAT_WORDS = {"double": 2, "triple": 3}
 #: Spoken separators inside a digit run ("oh eight dash one two", "oh one slash thirty one").
 RUN_JOINER_WORDS = frozenset({"dash", "hyphen", "slash"})
-#: Words an ASR writes for a spoken digit; read as digits only next to other digits.
-#: "fine" and "free" / "tree" are tiny.en's five and three in a dictated run ("715, fine, fine, 018").
+#: English words that sound like a spoken digit, or one sound away from it (the "th" of
+#: "three" said as "f" or "t" in many accents, "five" with its "v" lost); read as digits
+#: only next to other digits, where no sentence puts them otherwise. What one speech model
+#: writes for a digit besides these is in its confusion table (``transforms/pii/asr_confusions/``).
 DIGIT_HOMOPHONES = {"oh": "0", "o": "0", "to": "2", "too": "2", "for": "4", "fore": "4", "ate": "8", "won": "1",
-                    "fine": "5", "free": "3", "tree": "3"}
-#: Words after which a homophone may open a digit run ("my pin is for 4 3 2"); "in" is how
-#: tiny.en often writes a fast "is" ("my pin in for 4 3 2").
+                    "free": "3", "tree": "3", "fine": "5", "sick": "6"}
+#: Words after which a homophone may open a digit run ("my pin is for 4 3 2").
 RUN_LEAD_INS = frozenset(
-    {"is", "in", "was", "number", "code", "digits", "account", "card", "routing", "pin", "it's", "its", "are", "be",
+    {"is", "was", "number", "code", "digits", "account", "card", "routing", "pin", "it's", "its", "are", "be",
      "number's"}
 )
 #: Top-level domains accepted at the end of a spoken e-mail address.
 EMAIL_TLDS = frozenset(
     {"com", "net", "org", "edu", "gov", "io", "co", "uk", "us", "de", "fr", "ca", "info", "biz", "me", "ai", "app", "dev", "mail"}
 )
+#: Homophones of zero: next to a digit they are nearly always one ("five oh two").
+_ZERO_WORDS = frozenset({"oh", "o"})
 #: Words that cannot be the last word of an e-mail local part ("look at gmail dot com").
 _NOT_LOCAL_PART = frozenset(
     {"me", "us", "him", "her", "them", "it", "is", "look", "email", "e-mail", "address", "mail", "was", "be", "and", "or", "the", "a", "to", "send", "write", "reach", "contact", "i", "i'm", "it's", "that's", "do", "does", "did", "can", "will", "is", "are"}
 )
-#: Spoken separators inside an e-mail local part; "not" is how tiny.en often hears "dot" there.
-_EMAIL_JOINERS = {"dot": ".", "not": ".", "underscore": "_", "dash": "-", "hyphen": "-", "period": "."}
+#: Spoken separators inside an e-mail local part.
+EMAIL_SEPARATORS = {"dot": ".", "underscore": "_", "dash": "-", "hyphen": "-", "period": "."}
 
 _EDGE_PUNCTUATION = ".,;:!?\"'()[]{}"
 #: A dash may trail a numeral: tiny.en loops on dictated digits and stops mid-group ("077-0-0-0-").
@@ -73,6 +78,34 @@ _CURRENCY_NUMERAL = re.compile(r"[$£€]\d+(?:[.,]\d+)*")
 _IDENTIFIER_NOUNS = frozenset({"account", "number"})
 #: Gap characters that end a digit run (a question, an exclamation, a clause break).
 _RUN_BREAKS = frozenset("?!;:")
+
+
+@dataclass(frozen=True)
+class SpokenForms:
+    """The words the normaliser reads as digits, as openers of a digit run and as
+    separators of an e-mail address: the language's own, plus what the speech model in
+    use writes for them (its confusion table adds to these with :meth:`adding`).
+
+    :param digit_homophones: word -> the digit it stands for between other digits.
+    :param run_lead_ins: words after which a homophone may open a digit run.
+    :param email_separators: word -> the character it stands for in an e-mail local part.
+    """
+
+    digit_homophones: Mapping[str, str] = field(default_factory=lambda: FrozenMapping(DIGIT_HOMOPHONES))
+    run_lead_ins: FrozenSet[str] = RUN_LEAD_INS
+    email_separators: Mapping[str, str] = field(default_factory=lambda: FrozenMapping(EMAIL_SEPARATORS))
+
+    def adding(self, *, digit_homophones: Mapping[str, str] = FrozenMapping(),
+               run_lead_ins: FrozenSet[str] = frozenset(),
+               email_separators: Mapping[str, str] = FrozenMapping()) -> "SpokenForms":
+        """These forms with more words of each kind (a word already known keeps its meaning)."""
+        return SpokenForms(FrozenMapping({**digit_homophones, **self.digit_homophones}),
+                           self.run_lead_ins | frozenset(run_lead_ins),
+                           FrozenMapping({**email_separators, **self.email_separators}))
+
+
+#: What every English speaker says, whatever the model.
+ENGLISH_FORMS = SpokenForms()
 
 
 @dataclass(frozen=True)
@@ -216,14 +249,14 @@ def _is_number_word(low: str) -> bool:
     return True
 
 
-def _classify(token: _Token) -> None:
+def _classify(token: _Token, forms: SpokenForms) -> None:
     if _NUMERAL.fullmatch(token.core):
         token.kind = "N"
     elif _is_number_word(token.low):
         token.kind = "W"
     elif token.low in REPEAT_WORDS:
         token.kind = "R"
-    elif token.low in DIGIT_HOMOPHONES:
+    elif token.low in forms.digit_homophones:
         token.kind = "H"
     elif token.low in RUN_JOINER_WORDS:
         token.kind = "J"
@@ -237,8 +270,8 @@ def _is_digitish(token: _Token) -> bool:
     return token.kind in ("N", "W") or (token.kind == "H" and token.digit_homophone)
 
 
-def _neighbour(tokens: Sequence[_Token], index: int, step: int) -> Optional[_Token]:
-    """The next token in direction ``step`` within the same run, skipping joiner words."""
+def _neighbour_at(tokens: Sequence[_Token], index: int, step: int) -> Optional[int]:
+    """Where the next token in direction ``step`` within the same run is, skipping joiner words."""
     k = index
     while True:
         gap_token = tokens[k] if step < 0 else tokens[k + step] if 0 <= k + step < len(tokens) else None
@@ -246,10 +279,16 @@ def _neighbour(tokens: Sequence[_Token], index: int, step: int) -> Optional[_Tok
         if not 0 <= k < len(tokens) or gap_token is None or not _joinable(gap_token.gap_before):
             return None
         if tokens[k].kind != "J":
-            return tokens[k]
+            return k
 
 
-def _resolve_homophones(tokens: Sequence[_Token]) -> None:
+def _neighbour(tokens: Sequence[_Token], index: int, step: int) -> Optional[_Token]:
+    """The next token in direction ``step`` within the same run, skipping joiner words."""
+    k = _neighbour_at(tokens, index, step)
+    return None if k is None else tokens[k]
+
+
+def _resolve_homophones(tokens: Sequence[_Token], forms: SpokenForms) -> None:
     """Decide which homophones are digits: between digits first, then opening a long run."""
     chains: List[Tuple[int, int]] = []
     i = 0
@@ -265,30 +304,57 @@ def _resolve_homophones(tokens: Sequence[_Token]) -> None:
     lead_ins: List[Tuple[int, int]] = []
     for i, j in chains:
         left = _neighbour(tokens, i, -1)
-        right = _neighbour(tokens, j, 1)
+        right_at = _neighbour_at(tokens, j, 1)
+        right = None if right_at is None else tokens[right_at]
         left_digit = left is not None and left.kind in ("N", "W")
-        right_digit = right is not None and right.kind in ("N", "W", "R")
+        # A repeat word counts only before a digit ("oh double five", not "oh double check").
+        right_digit = right is not None and (
+            right.kind in ("N", "W") or (right.kind == "R" and _repeat_before_digit(tokens, right_at)))
         chain = tokens[i : j + 1]
         # A spoken separator between the chain and a digit ("mode to slash 30" for "oh two
         # slash thirty") says the chain is part of the run.
         joined_right = right_digit and j + 1 < len(tokens) and tokens[j + 1].kind == "J"
+        zeros = all(t.low in _ZERO_WORDS for t in chain)
         if i == j and _year_range(left, chain[0], right):
             accept = False
         elif (left_digit and right_digit) or joined_right:
             accept = True
-        elif all(t.low in ("oh", "o") for t in chain) and (left_digit or right_digit):
-            # "oh" is rarely anything but zero next to a digit ("five oh two", "two two oh").
+        elif zeros and (left_digit or right_digit or _repeat_after_digit(tokens, i)):
+            # "oh" is rarely anything but zero next to a digit ("five oh two", "two two oh"),
+            # or repeated after one ("four double oh").
             accept = True
         else:
             accept = False
-            if right_digit and left is not None and left.low in RUN_LEAD_INS:
+            if right_digit and left is not None and left.low in forms.run_lead_ins:
                 lead_ins.append((i, j))
+            elif right_digit and chain[-1].low in _ZERO_WORDS:
+                # The zeros that open a number after a word that sounds like a digit
+                # ("to oh six slash twenty nine"): the zeros are digits, the word is not.
+                k = j
+                while k > i and tokens[k - 1].low in _ZERO_WORDS:
+                    k -= 1
+                for token in tokens[k : j + 1]:
+                    token.digit_homophone = True
+                chain = tokens[i:k]
         for token in chain:
             token.digit_homophone = accept
     for i, j in lead_ins:
         accept = _digits_ahead(tokens, j + 1) >= 3
         for token in tokens[i : j + 1]:
             token.digit_homophone = accept
+
+
+def _repeat_before_digit(tokens: Sequence[_Token], k: int) -> bool:
+    """Whether the repeat word ``tokens[k]`` is followed by a digit word or a one-digit numeral."""
+    following = tokens[k + 1] if k + 1 < len(tokens) else None
+    return following is not None and (
+        following.low in UNIT_WORDS or (following.kind == "N" and len(following.core) == 1))
+
+
+def _repeat_after_digit(tokens: Sequence[_Token], i: int) -> bool:
+    """Whether ``tokens[i]`` follows a repeat word that follows a digit ("four double oh")."""
+    return (i >= 2 and tokens[i - 1].kind == "R" and tokens[i - 2].kind in ("N", "W")
+            and _joinable(tokens[i - 1].gap_before) and _joinable(tokens[i].gap_before))
 
 
 def _year(token: Optional[_Token]) -> Optional[int]:
@@ -374,7 +440,11 @@ def _parse_number_group(words: Sequence[str], i: int) -> Tuple[str, int]:
     return str(value), j
 
 
-def _run_digits(run: Sequence[_Token]) -> Tuple[str, List[Tuple[int, int]], List[int]]:
+def _repeats_homophone(run: Sequence[_Token], k: int) -> bool:
+    return run[k].kind == "R" and k + 1 < len(run) and run[k + 1].kind == "H"
+
+
+def _run_digits(run: Sequence[_Token], forms: SpokenForms) -> Tuple[str, List[Tuple[int, int]], List[int]]:
     """Turn a run of digit-ish tokens into digits, per digit its original span, and the
     digits per spoken piece (see :attr:`DigitRun.groups`)."""
     digits: List[str] = []
@@ -391,6 +461,14 @@ def _run_digits(run: Sequence[_Token]) -> Tuple[str, List[Tuple[int, int]], List
                 sources.append((token.start, digit.end))
             groups.append(REPEAT_WORDS[token.low])
             i += 2
+        elif _repeats_homophone(run, i):
+            # "double oh": the repeated digit is a homophone.
+            digit = run[i + 1]
+            for _ in range(REPEAT_WORDS[token.low]):
+                digits.append(forms.digit_homophones[digit.low])
+                sources.append((token.start, digit.end))
+            groups.append(REPEAT_WORDS[token.low])
+            i += 2
         elif token.kind == "N":
             for offset, ch in enumerate(token.core):
                 if ch.isdigit():
@@ -399,7 +477,7 @@ def _run_digits(run: Sequence[_Token]) -> Tuple[str, List[Tuple[int, int]], List
             groups.extend(len(g) for g in re.split(r"[.,\-/']", token.core) if g)
             i += 1
         elif token.kind == "H":
-            digits.append(DIGIT_HOMOPHONES[token.low])
+            digits.append(forms.digit_homophones[token.low])
             sources.append((token.start, token.end))
             groups.append(0)
             i += 1
@@ -408,7 +486,7 @@ def _run_digits(run: Sequence[_Token]) -> Tuple[str, List[Tuple[int, int]], List
             words: List[str] = []
             owners: List[int] = []
             k = i
-            while k < len(run) and run[k].kind in ("W", "R"):
+            while k < len(run) and run[k].kind in ("W", "R") and not _repeats_homophone(run, k):
                 for part in run[k].low.split("-"):
                     words.append(part)
                     owners.append(k)
@@ -428,7 +506,7 @@ def _run_digits(run: Sequence[_Token]) -> Tuple[str, List[Tuple[int, int]], List
     return "".join(digits), sources, groups
 
 
-def _find_digit_runs(tokens: Sequence[_Token], taken: Sequence[bool]) -> List[_Replacement]:
+def _find_digit_runs(tokens: Sequence[_Token], taken: Sequence[bool], forms: SpokenForms) -> List[_Replacement]:
     replacements: List[_Replacement] = []
     i = 0
     n = len(tokens)
@@ -451,7 +529,7 @@ def _find_digit_runs(tokens: Sequence[_Token], taken: Sequence[bool]) -> List[_R
             else:
                 break
         run = [t for t in tokens[i : j + 1] if t.kind != "J"]
-        digits, sources, groups = _run_digits(run)
+        digits, sources, groups = _run_digits(run, forms)
         if digits:
             replacements.append(_Replacement(run[0].start - run[0].sign, run[-1].end, digits, tuple(sources), True,
                                              tuple(groups)))
@@ -460,18 +538,20 @@ def _find_digit_runs(tokens: Sequence[_Token], taken: Sequence[bool]) -> List[_R
 
 
 def _repeat_starts_digit(tokens: Sequence[_Token], i: int) -> bool:
-    return (
-        tokens[i].kind == "R"
-        and i + 1 < len(tokens)
-        and (tokens[i + 1].low in UNIT_WORDS or (tokens[i + 1].kind == "N" and len(tokens[i + 1].core) == 1))
-    )
+    """A repeat word before a digit word, a one-digit numeral or a homophone read as a
+    digit ("double five", "double 5", "double oh two")."""
+    if tokens[i].kind != "R" or i + 1 >= len(tokens):
+        return False
+    following = tokens[i + 1]
+    return (following.low in UNIT_WORDS or (following.kind == "N" and len(following.core) == 1)
+            or (following.kind == "H" and following.digit_homophone))
 
 
 def _email_piece(token: _Token) -> str:
     return re.sub(r"[^a-z0-9._\-]", "", token.low)
 
 
-def _find_spoken_emails(tokens: Sequence[_Token]) -> List[Tuple[int, int, str]]:
+def _find_spoken_emails(tokens: Sequence[_Token], forms: SpokenForms) -> List[Tuple[int, int, str]]:
     """Find ``local at domain dot tld`` (and ``local at domain.tld``) as token index spans."""
     found: List[Tuple[int, int, str]] = []
     n = len(tokens)
@@ -512,8 +592,9 @@ def _find_spoken_emails(tokens: Sequence[_Token]) -> List[Tuple[int, int, str]]:
         local_parts = [_email_piece(last_local)]
         while first - 1 >= 0 and len(local_parts) < 6:
             prev = tokens[first - 1]
-            if prev.low in _EMAIL_JOINERS and first - 2 >= 0 and tokens[first - 2].low not in _NOT_LOCAL_PART:
-                local_parts[:0] = [_email_piece(tokens[first - 2]), _EMAIL_JOINERS[prev.low]]
+            separators = forms.email_separators
+            if prev.low in separators and first - 2 >= 0 and tokens[first - 2].low not in _NOT_LOCAL_PART:
+                local_parts[:0] = [_email_piece(tokens[first - 2]), separators[prev.low]]
                 first -= 2
             elif len(prev.low) == 1 and prev.low.isalpha() and prev.low not in ("a", "i"):
                 local_parts.insert(0, prev.low)
@@ -527,24 +608,26 @@ def _find_spoken_emails(tokens: Sequence[_Token]) -> List[Tuple[int, int, str]]:
     return found
 
 
-def normalise(text: str) -> NormalisedText:
+def normalise(text: str, forms: SpokenForms = ENGLISH_FORMS) -> NormalisedText:
     """Rewrite a transcript so spoken digits and e-mail addresses have one canonical shape.
 
     :param text: the ASR transcript.
+    :param forms: the words read as digits, run openers and e-mail separators
+        (``PiiConfig.spoken_forms``: the language's, plus the speech model's confusions).
     :return: the normalised text with its map back to ``text``.
     """
     tokens = _tokenise(text)
     for token in tokens:
-        _classify(token)
+        _classify(token, forms)
     taken = [False] * len(tokens)
     replacements: List[_Replacement] = []
-    for first, last, address in _find_spoken_emails(tokens):
+    for first, last, address in _find_spoken_emails(tokens, forms):
         for k in range(first, last + 1):
             taken[k] = True
         start, end = tokens[first].start, tokens[last].end
         replacements.append(_Replacement(start, end, address, tuple([(start, end)] * len(address)), False))
-    _resolve_homophones(tokens)
-    replacements.extend(_find_digit_runs(tokens, taken))
+    _resolve_homophones(tokens, forms)
+    replacements.extend(_find_digit_runs(tokens, taken, forms))
     replacements.sort(key=lambda r: r.start)
 
     out: List[str] = []
