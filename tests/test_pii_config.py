@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import pytest
 import yaml
+import re
+
 from voicescrub.transforms.pii.config import (
     DEFAULT_CONFIG_PATH,
     PiiConfigError,
     config_from_dict,
+    expand_lexicon,
     load_pii_config,
 )
+from voicescrub.transforms.pii.detector import PiiDetector
 
 
 def test_shipped_config_loads() -> None:
@@ -154,3 +158,70 @@ def test_an_unknown_key_is_named_only_when_it_looks_like_one() -> None:
     with pytest.raises(PiiConfigError) as failure:
         config_from_dict({"entities": ["PIN"], "my card is 4111 1111": 1})
     assert "4111" not in str(failure.value) and "\n" not in str(failure.value)
+
+
+LEXICON = {"units": ("first", "second"), "ordinals": ("{{units}}", "tenth"), "loop": ("a{{loop}}",)}
+
+
+@pytest.mark.parametrize(
+    "pattern, expanded",
+    [
+        (r"\b{{units}}\b", r"\b(?:first|second)\b"),
+        ("{{ordinals}} day", "(?:(?:first|second)|tenth) day"),
+        # Near misses: braces that are not a lexicon name stay as written.
+        (r"\d{1,2}", r"\d{1,2}"),
+        ("{{Units}}", "{{Units}}"),
+    ],
+)
+def test_lexicon_names_expand_to_groups_in_order(pattern: str, expanded: str) -> None:
+    assert expand_lexicon(pattern, LEXICON) == expanded
+
+
+@pytest.mark.parametrize("pattern, problem", [("{{months}}", "does not hold"), ("{{loop}}", "names itself")])
+def test_a_bad_lexicon_name_fails_in_one_line(pattern: str, problem: str) -> None:
+    with pytest.raises(PiiConfigError) as error:
+        expand_lexicon(pattern, LEXICON)
+    assert problem in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_pattern_naming_a_missing_entry_fails_the_config() -> None:
+    raw = {"entities": ["PIN"], "recognizers": [
+        {"name": "R", "supported_entity": "PIN", "patterns": [{"name": "p", "regex": "{{nope}}", "score": 0.5}]}]}
+    with pytest.raises(PiiConfigError):
+        config_from_dict(raw)
+    with pytest.raises(PiiConfigError):
+        config_from_dict({**raw, "lexicon": {"nope": "not a list"}})
+
+
+def test_shipped_alternations_are_written_once() -> None:
+    """Every lexicon entry is used, and no alternation of five or more words appears twice
+    in the shipped patterns as written."""
+    with open(DEFAULT_CONFIG_PATH, encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+    written = [p["regex"] for r in raw["recognizers"] for p in r.get("patterns", ())]
+    names = set(raw["lexicon"])
+    used = {n for text in written + [a for alts in raw["lexicon"].values() for a in alts]
+            for n in re.findall(r"\{\{(\w+)\}\}", text)}
+    # "months" is also what the digit-run fail-safe reads month names with.
+    assert names == used | {"months"}
+    groups = [g for text in written for g in re.findall(r"\(\?:((?:[^()]|\([^()]*\))*)\)", text)
+              if g.count("|") >= 4 and re.fullmatch(r"[a-z|]+", g)]
+    assert len(groups) == len(set(groups))
+
+
+def test_month_names_of_the_failsafe_come_from_the_lexicon() -> None:
+    from voicescrub.transforms.pii.recognizers import DigitRunFailsafeRecognizer
+    from voicescrub.transforms.pii.spoken_normaliser import normalise
+
+    config = load_pii_config()
+    months = expand_lexicon("{{months}}", config.lexicon)
+    with_names = DigitRunFailsafeRecognizer(config.digit_run_failsafe, month_names=months)
+    numbers_only = DigitRunFailsafeRecognizer(config.digit_run_failsafe)
+    for text, named in (("My card expires September, 31.", True), ("My card expires Sept 31.", True),
+                        ("My card expires 9, 31.", False)):
+        normalised = normalise(text)
+        found_with = with_names.bind(normalised).analyze(normalised.text, ["DIGIT_SEQUENCE"])
+        found_without = numbers_only.bind(normalised).analyze(normalised.text, ["DIGIT_SEQUENCE"])
+        assert len(found_with) == 1
+        # A month said as a number is read by both; a month name only with the lexicon's.
+        assert len(found_without) == (0 if named else 1)

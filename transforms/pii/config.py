@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from dataclasses import dataclass
 from typing import Any, FrozenSet, Mapping, Optional, Tuple
 
@@ -87,6 +88,50 @@ def _slot_cues(raw: Any) -> Tuple[Tuple[str, str], ...]:
         raise ValueError("map entity types to lists of cue phrases")
     return tuple(sorted((phrase, str(entity_type)) for entity_type, listed in raw.items()
                         for phrase in phrases(listed)))
+
+
+_LEXICON_NAME = re.compile(r"\{\{([a-z][a-z0-9_]*)\}\}")
+
+
+def _lexicon(raw: Any) -> FrozenMapping:
+    if not isinstance(raw, Mapping):
+        raise ValueError("be a mapping of names to lists of alternatives")
+    entries = {}
+    for name, alternatives in raw.items():
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise ValueError("name its entries in lower case, letters, digits and _")
+        if not isinstance(alternatives, list) or not alternatives or not all(
+                isinstance(a, str) and a for a in alternatives):
+            raise ValueError(f"give '{name}' a non-empty list of alternatives")
+        entries[name] = tuple(alternatives)
+    return FrozenMapping(entries)
+
+
+def expand_lexicon(pattern: str, lexicon: Mapping[str, Tuple[str, ...]], within: Tuple[str, ...] = ()) -> str:
+    """``pattern`` with each ``{{name}}`` replaced by a non-capturing group of that lexicon
+    entry's alternatives, in order (entries may name other entries).
+
+    :raises PiiConfigError: a name the lexicon does not hold, or an entry that names itself.
+    """
+    def group(match: "re.Match[str]") -> str:
+        name = match.group(1)
+        if name not in lexicon:
+            raise PiiConfigError(f"a pattern names {{{{{name}}}}}, which 'lexicon' does not hold")
+        if name in within:
+            raise PiiConfigError(f"lexicon entry '{name}' names itself")
+        return "(?:" + "|".join(expand_lexicon(a, lexicon, within + (name,)) for a in lexicon[name]) + ")"
+
+    return _LEXICON_NAME.sub(group, pattern)
+
+
+def _with_lexicon(recognizers: tuple, lexicon: Mapping[str, Tuple[str, ...]]) -> tuple:
+    """The recognizers with every pattern's lexicon names expanded."""
+    expanded = []
+    for recognizer in thaw(recognizers):
+        patterns = [{**p, "regex": expand_lexicon(p["regex"], lexicon)} if isinstance(p, dict) and
+                    isinstance(p.get("regex"), str) else p for p in recognizer.get("patterns", ())]
+        expanded.append({**recognizer, "patterns": patterns} if "patterns" in recognizer else recognizer)
+    return freeze(expanded)
 
 
 def _recognizers(raw: Any) -> tuple:
@@ -257,6 +302,9 @@ class PiiConfig:
     value_slots: ValueSlotPolicy = setting(ValueSlotPolicy(enabled=False),
                                            "words after a value's cue redacted when no value "
                                            "was found there")
+    lexicon: Mapping[str, Tuple[str, ...]] = setting(
+        FrozenMapping(), "name -> alternatives: what a recognizer pattern names as {{name}}, "
+        "written once (months, ordinals)", parse=_lexicon)
     asr_confusions: str = setting(
         AUTO, "what the speech model writes for cue words and digits "
         "(voicescrub.transforms.pii.asr_confusions): 'auto' applies the table of the run's "
@@ -287,6 +335,7 @@ def config_from_dict(raw: Any, spacy_model: Optional[str] = None,
     slots = config.value_slots
     config = dataclasses.replace(
         config, spacy_model=spacy_model or config.spacy_model,
+        recognizers=_with_lexicon(config.recognizers, config.lexicon),
         value_slots=dataclasses.replace(
             slots, cues=tuple(cue for cue in slots.cues if cue[1] in config.entities)))
     try:

@@ -20,7 +20,12 @@ from presidio_analyzer import pattern_recognizer as presidio_pattern_recognizer
 from presidio_analyzer.nlp_engine import NlpEngineProvider
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 from voicescrub.schemas.records import PiiSpan
-from voicescrub.transforms.pii.config import DIGIT_SEQUENCE, PiiConfig, thaw
+from voicescrub.transforms.pii.config import (
+    DIGIT_SEQUENCE,
+    PiiConfig,
+    expand_lexicon,
+    thaw,
+)
 from voicescrub.transforms.pii.context_enhancer import NearestContextEnhancer
 from voicescrub.transforms.pii.iban_prefix import IbanPrefixExtender
 from voicescrub.transforms.pii.recognizers import (
@@ -123,7 +128,9 @@ class PiiDetector:
         self._entities = list(config.entities)
         self._priority = {entity: rank for rank, entity in enumerate(config.type_priority)}
         context = config.context
-        self._failsafe = DigitRunFailsafeRecognizer(config.digit_run_failsafe, supported_language=config.language)
+        months = expand_lexicon("{{months}}", config.lexicon) if "months" in config.lexicon else ""
+        self._failsafe = DigitRunFailsafeRecognizer(config.digit_run_failsafe, supported_language=config.language,
+                                                    month_names=months)
         self._iban_prefix = IbanPrefixExtender(config.iban_prefix)
         self._value_slots = ValueSlots(config.value_slots)
         self._analyzer = AnalyzerEngine(

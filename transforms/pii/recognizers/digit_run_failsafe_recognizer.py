@@ -93,10 +93,6 @@ _AMOUNT_WORDS = frozenset(
     {"dollar", "dollars", "bucks", "cents", "pound", "pounds", "euro", "euros", "percent", "%", "$", "£", "€"}
 )
 _CURRENCY = ("$", "£", "€")
-_MONTHS = (
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-)
 #: Letters then digits, with dashes or dots between ("N0548", "BIM-2-0-2-2", "C-V-V-5-5-0").
 _LETTER_PREFIXED = re.compile(r"[A-Za-z]+(?:[\-.][A-Za-z]+)*[\-.]?\d(?:[\d\-.]*\d)?")
 #: The letters of a letter-prefixed word: "C-V-V-V-5-5-0" -> "C-V-V-V".
@@ -153,9 +149,11 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
     #: A cluster span is wide and crude: any specific entity inside it must outrank it.
     SCORE_CLUSTER = 0.45
 
-    def __init__(self, policy: DigitRunPolicy, supported_language: str = "en") -> None:
+    def __init__(self, policy: DigitRunPolicy, supported_language: str = "en", month_names: str = "") -> None:
         """:param policy: thresholds and word lists of the fail-safe rule.
         :param supported_language: language of the transcripts.
+        :param month_names: a regex of the language's month names (the PII config's lexicon
+            entry ``months``); empty: months are read as numbers only.
         """
         self.policy = policy
         self._runs: Dict[int, DigitRun] = {}
@@ -166,10 +164,10 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         self._squeezed_acronyms = frozenset(
             _squeeze(w) for w in policy.banking_context_words if w.isalpha() and len(w) <= 4)
         first, last = policy.expiry_years
-        months = "|".join(_MONTHS)
+        months = f"{month_names}|" if month_names else ""
         # A month (name or 1-12) and a two-digit year, as separate runs: "9 31", "September, 31", "5 / 32".
         self._month_year = re.compile(
-            rf"(?i)(?<![\w$£€.,])(?:{months}|0?[1-9]|1[0-2])(?:\s*[,/]\s*|\s+)(?:20)?(\d\d)(?![\w%])"
+            rf"(?i)(?<![\w$£€.,])(?:{months}0?[1-9]|1[0-2])(?:\s*[,/]\s*|\s+)(?:20)?(\d\d)(?![\w%])"
         )
         self._expiry_years = range(first, last + 1)
         super().__init__(
