@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-import yaml
 import re
 
+import pytest
+import yaml
 from voicescrub.transforms.pii.config import (
     DEFAULT_CONFIG_PATH,
     PiiConfigError,
@@ -13,7 +13,6 @@ from voicescrub.transforms.pii.config import (
     expand_lexicon,
     load_pii_config,
 )
-from voicescrub.transforms.pii.detector import PiiDetector
 
 
 def test_shipped_config_loads() -> None:

@@ -46,9 +46,7 @@ from typing import List, Optional, Sequence
 import regex as re
 from voicescrub.schemas.records import PiiSpan
 from voicescrub.transforms.pii.config import IbanPrefixPolicy
-from voicescrub.transforms.pii.recognizers.digit_run_failsafe_recognizer import (
-    edit_distance,
-)
+from voicescrub.transforms.pii.failsafe.banking_context import edit_distance
 from voicescrub.transforms.pii.recognizers.spoken_iban_recognizer import IBAN_LENGTHS
 from voicescrub.transforms.pii.spoken_normaliser import word_cores
 

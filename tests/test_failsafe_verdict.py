@@ -1,0 +1,63 @@
+"""One run's verdict: the tiers of the fail-safe (rules 1, 2, 5 and 6), each with near misses."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pytest
+from voicescrub.transforms.pii.config import load_pii_config
+from voicescrub.transforms.pii.failsafe.banking_context import (
+    STRONG,
+    WEAK,
+    BankingContext,
+)
+from voicescrub.transforms.pii.failsafe.verdict import (
+    SCORE,
+    SCORE_IN_BANKING_CONTEXT,
+    RunVerdict,
+)
+from voicescrub.transforms.pii.failsafe.words import words_of
+
+POLICY = load_pii_config().digit_run_failsafe
+VERDICT = RunVerdict(POLICY, BankingContext(POLICY))
+
+
+def _score(text: str, run: str, **kwargs) -> Optional[float]:
+    start = text.index(run)
+    return VERDICT.score(words_of(text), start, start + len(run), **kwargs)
+
+
+@pytest.mark.parametrize(
+    "text, run, kwargs, expected",
+    [
+        # Rule 1: long runs, short runs, dictated runs, outside banking context.
+        ("please note 417355", "417355", {}, SCORE),
+        ("please note 4173", "4173", {}, SCORE),
+        ("please note 417", "417", {"dictated": 3}, SCORE),
+        ("please note 417", "417", {}, None),  # three digits said as a number
+        ("walk 25000 steps", "25000", {}, None),  # a quantity
+        ("play track 123456", "123456", {}, None),  # a place in a list
+        ("what is 123456 times 7", "123456", {}, None),  # arithmetic
+        ("born in 1986", "1986", {}, None),  # a year in a date phrase
+        ("wake me at 1030", "1030", {}, None),  # a clock time
+        ("about 2500 people", "2500", {}, None),  # a round number said as one
+        ("then 1234 now", "1234", {}, None),  # counting
+        ("wake me at 1030", "1030", {"dictated": 4, "spelled": 4}, SCORE),  # read out digit by digit
+        # Rule 4 (stated value): judged as a short run.
+        ("my code is 574.", "574", {"stated": True}, SCORE),
+        # Rule 2: near a banking word the bar drops and only money is harmless.
+        ("my account 4173", "4173", {}, SCORE_IN_BANKING_CONTEXT),
+        ("my account 4173 minutes", "4173", {}, SCORE_IN_BANKING_CONTEXT),
+        ("my account pay 4173 dollars", "4173", {}, None),
+        # Rule 5: clip-level mode; weak keeps quantities, years and times harmless.
+        ("and then 417", "417", {"clip_banking": STRONG}, SCORE),
+        ("and then 41", "41", {"clip_banking": STRONG}, None),
+        ("at 1030 then", "1030", {"clip_banking": WEAK}, None),
+        ("at 1030 then", "1030", {"clip_banking": STRONG}, SCORE),
+        # Rule 6: a code glued to letters, outside banking context.
+        ("send N0548 now", "N0548", {"n_digits": 4, "glued": True, "prefixed": True}, SCORE),
+        ("send N054 now", "N054", {"n_digits": 3, "glued": True, "prefixed": True}, None),
+    ],
+)
+def test_run_verdict(text: str, run: str, kwargs: dict, expected: Optional[float]) -> None:
+    assert _score(text, run, **kwargs) == expected

@@ -1,0 +1,64 @@
+"""The shapes of a harmless number (the exemptions of rules 1, 2 and 5 of the fail-safe).
+
+A quantity (a unit within two words after it), a track, sum or place in a list (a word
+right before it), arithmetic near it; and for short runs only, a year in a date phrase,
+a clock time with a time word, a round number said as one number, and counting.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from voicescrub.transforms.pii.config import DigitRunPolicy
+
+
+def is_counting(digits: str) -> bool:
+    """Whether the digits count up from 1 or down to 1 one step at a time ("123", "54321").
+
+    Not from 0: "0-1-2-3" is how the end of a phone number sounds, nobody counts from zero.
+    """
+    steps = {int(b) - int(a) for a, b in zip(digits, digits[1:])}
+    return len(steps) == 1 and ((steps == {1} and digits[0] == "1") or (steps == {-1} and digits[-1] == "1"))
+
+
+def is_round_number(digits: str, dictated: int) -> bool:
+    """A number of three or more digits ending in "00" said as a number, not digit by digit."""
+    return len(digits) >= 3 and dictated <= 1 and digits.endswith("00") and digits.isdigit()
+
+
+class HarmlessNumbers:
+    """The exemptions, read from the words before and after a run.
+
+    :param policy: the fail-safe's word lists.
+    """
+
+    def __init__(self, policy: DigitRunPolicy) -> None:
+        self.policy = policy
+
+    def is_quantity(self, after: Sequence[str]) -> bool:
+        """A unit within two words after the run ("25000 steps", "45 minutes")."""
+        return any(w in self.policy.harmless_following_words for w in after[:2])
+
+    def is_listed(self, before: Sequence[str]) -> bool:
+        """A track, a sum or a place in a list: a word right before the run ("track 12")."""
+        return bool(before[-1:]) and before[-1] in self.policy.harmless_preceding_words
+
+    def is_arithmetic(self, before: Sequence[str], after: Sequence[str]) -> bool:
+        """An arithmetic word within two words either side ("what is 123456 times 7")."""
+        return any(w in self.policy.arithmetic_words for w in list(before[-2:]) + list(after[:2]))
+
+    def is_year(self, digits: str, before: Sequence[str]) -> bool:
+        """A four-digit year with a year cue within two words before it ("in 1986")."""
+        if len(digits) != 4 or not digits.isdigit() or not 1000 <= int(digits) <= 2099:
+            return False
+        return any(w in self.policy.year_cue_words for w in before[-2:])
+
+    def is_clock_time(self, digits: str, before: Sequence[str], after: Sequence[str]) -> bool:
+        """A clock-shaped run (H:MM, HH:MM) with a time word right before or within two after."""
+        if len(digits) not in (3, 4) or not digits.isdigit():
+            return False
+        hours, minutes = int(digits[:-2]), int(digits[-2:])
+        if hours > 23 or minutes > 59:
+            return False
+        cues = self.policy.time_cue_words
+        return bool((before[-1:] and before[-1] in cues) or any(w in cues for w in after[:2]))

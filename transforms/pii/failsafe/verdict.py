@@ -1,0 +1,126 @@
+"""The decision for one digit run (rules 1, 2, 5 and 6 of the fail-safe).
+
+Near strong banking context only an amount is harmless and the bar drops to
+``min_digits_in_banking_context``; in a clip-level banking clip the bar is
+``clip_banking_min_digits`` and only an amount (strong) or also a quantity, a year or a
+time (weak) is harmless; elsewhere a run is long (``min_digits``), short
+(``short_run_digits``, a dictated run, a stated value, a code glued after letters) or
+let through, and long and short runs are let through when harmless.
+"""
+
+from __future__ import annotations
+
+from typing import List, Optional, Sequence
+
+from voicescrub.transforms.pii.config import DigitRunPolicy
+from voicescrub.transforms.pii.failsafe.banking_context import BankingContext
+from voicescrub.transforms.pii.failsafe.harmless import (
+    HarmlessNumbers,
+    is_counting,
+    is_round_number,
+)
+from voicescrub.transforms.pii.failsafe.words import Word, is_amount, word_index
+
+#: The score of a run redacted outside banking context.
+SCORE = 0.5
+#: The score of a run redacted near a banking word.
+SCORE_IN_BANKING_CONTEXT = 0.6
+#: A cluster span is wide and crude: any specific entity inside it must outrank it.
+SCORE_CLUSTER = 0.45
+
+
+class RunVerdict:
+    """Decides whether one run must be redacted.
+
+    :param policy: the fail-safe's thresholds and word lists.
+    :param context: banking context of the same policy.
+    """
+
+    def __init__(self, policy: DigitRunPolicy, context: BankingContext) -> None:
+        self.policy = policy
+        self.context = context
+        self.harmless = HarmlessNumbers(policy)
+
+    def score(
+        self,
+        words: List[Word],
+        start: int,
+        end: int,
+        n_digits: Optional[int] = None,
+        dictated: int = 0,
+        glued: bool = False,
+        banking_at: Optional[Sequence[int]] = None,
+        stated: bool = False,
+        clip_banking: str = "",
+        prefixed: bool = False,
+        spelled: int = 0,
+    ) -> Optional[float]:
+        """One run's score if it must be redacted, ``None`` if it may be heard.
+
+        :param words: ``(start, end, lowercased word)`` for every word of the text.
+        :param start: run start offset.
+        :param end: run end offset.
+        :param n_digits: digits in the run, when it is not all digits.
+        :param dictated: pieces of one or two digits the run was spoken in (0: unknown).
+        :param glued: the digits are glued to letters (short-run and dictation tiers do not apply).
+        :param banking_at: word indexes that are banking context (computed when omitted).
+        :param stated: the run is the value of a statement ("... is 574."): with at least
+            ``min_digits_near_code`` digits it is judged as a short run.
+        :param clip_banking: the clip-level mode (``banking_context.STRONG``, ``WEAK`` or ``NONE``).
+        :param prefixed: glued digits that follow letters ("N0548"): judged as a short run.
+        :param spelled: pieces of a single digit the run was spoken in: with three or more
+            ("1-0-8-8") it is never a year or a time of day.
+        """
+        policy = self.policy
+        harmless = self.harmless
+        n_digits = end - start if n_digits is None else n_digits
+        index = word_index(words, start)
+        if index is None:
+            return None
+        if banking_at is None:
+            banking_at = self.context.positions(words)
+        before = [w for _, _, w in words[max(0, index - policy.window_words) : index]]
+        after = [w for _, _, w in words[index + 1 : index + 1 + policy.window_words]]
+        was_dictated = bool(policy.min_dictated_pieces) and dictated >= policy.min_dictated_pieces
+        if self.context.near(banking_at, index):
+            if is_amount(words, index):
+                return None
+            if n_digits >= policy.min_digits_in_banking_context or was_dictated:
+                return SCORE_IN_BANKING_CONTEXT
+            if not clip_banking:
+                return None
+        if clip_banking and policy.clip_banking_min_digits:
+            if is_amount(words, index):
+                return None
+            if not (n_digits >= policy.clip_banking_min_digits or was_dictated):
+                return None
+            if clip_banking == "weak":
+                digits = words[index][2]
+                if harmless.is_quantity(after):
+                    return None
+                if harmless.is_year(digits, before) or harmless.is_clock_time(digits, before, after):
+                    return None
+            return SCORE
+        short_prefixed = prefixed and policy.letter_prefixed_min_digits and n_digits >= policy.letter_prefixed_min_digits
+        if n_digits >= policy.min_digits:
+            tier = "long"
+        elif (not glued or short_prefixed) and policy.short_run_digits and n_digits >= policy.short_run_digits:
+            tier = "short"
+        elif not glued and was_dictated:
+            tier = "short"
+        elif not glued and stated and policy.min_digits_near_code and n_digits >= policy.min_digits_near_code:
+            tier = "short"
+        else:
+            return None
+        if harmless.is_quantity(after) or harmless.is_listed(before) or harmless.is_arithmetic(before, after):
+            return None
+        if tier == "short":
+            digits = words[index][2]
+            # Read out in three or more pieces ("in 1-0-8-8"), a run is a code, not a year or a time.
+            if spelled < 3 and (harmless.is_year(digits, before) or harmless.is_clock_time(digits, before, after)):
+                return None
+            if is_round_number(digits, dictated):
+                return None  # a round number said as a number: a quantity
+            if digits.isdigit() and is_counting(digits):
+                return None  # "one, two, three", "three, two, one": counting, not a code
+        return SCORE

@@ -1,0 +1,36 @@
+"""The words of a normalised transcript, as the fail-safe reads them."""
+
+from __future__ import annotations
+
+from typing import List, Optional, Tuple
+
+import regex as re
+
+#: ``(start, end, lower-case word without edge punctuation)``.
+Word = Tuple[int, int, str]
+
+STRIP = ".,;:!?\"'()[]{}"
+_WORD = re.compile(r"[^\s]+")
+#: Amount words that keep a run harmless even in banking context.
+AMOUNT_WORDS = frozenset(
+    {"dollar", "dollars", "bucks", "cents", "pound", "pounds", "euro", "euros", "percent", "%", "$", "£", "€"}
+)
+CURRENCY = ("$", "£", "€")
+
+
+def words_of(text: str) -> List[Word]:
+    """``(start, end, lower-case word without edge punctuation)`` for each word of ``text``."""
+    return [(m.start(), m.end(), m.group().lower().strip(STRIP)) for m in _WORD.finditer(text)]
+
+
+def word_index(words: List[Word], start: int) -> Optional[int]:
+    """The index of the word holding offset ``start``, or None."""
+    return next((i for i, (s, e, _) in enumerate(words) if s <= start < e), None)
+
+
+def is_amount(words: List[Word], index: int) -> bool:
+    """Whether the number at ``index`` is an amount of money or a percentage ("$40", "50 pounds")."""
+    own = words[index][2]
+    following = words[index + 1][2] if index + 1 < len(words) else ""
+    preceding = words[index - 1][2] if index > 0 else ""
+    return following in AMOUNT_WORDS or own[:1] in "$£€" or preceding in CURRENCY
