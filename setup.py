@@ -27,7 +27,8 @@ setup(
     package_dir={f"voicescrub.{top}": top for top in TOP_FOLDERS},
     # The PII config ships inside the package; MANIFEST.in puts it (and nothing
     # from tests/ or samples/) in the sdist that --setup_file sends to workers.
-    package_data={"voicescrub.transforms.pii": ["*.yaml", "asr_confusions/*.yaml"]},
+    package_data={"voicescrub.transforms.pii": ["*.yaml", "asr_confusions/*.yaml"],
+                  "voicescrub.transforms.pii.recognizers": ["*.yaml"]},
     include_package_data=True,
     entry_points={
         "console_scripts": [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -197,7 +198,10 @@ def test_shipped_alternations_are_written_once() -> None:
     in the shipped patterns as written."""
     with open(DEFAULT_CONFIG_PATH, encoding="utf-8") as handle:
         raw = yaml.safe_load(handle)
-    written = [p["regex"] for r in raw["recognizers"] for p in r.get("patterns", ())]
+    folder = os.path.dirname(DEFAULT_CONFIG_PATH)
+    recognizers = [r if isinstance(r, dict) else yaml.safe_load(open(os.path.join(folder, r), encoding="utf-8"))
+                   for r in raw["recognizers"]]
+    written = [p["regex"] for r in recognizers for p in r.get("patterns", ())]
     names = set(raw["lexicon"])
     used = {n for text in written + [a for alts in raw["lexicon"].values() for a in alts]
             for n in re.findall(r"\{\{(\w+)\}\}", text)}
@@ -224,3 +228,26 @@ def test_month_names_of_the_failsafe_come_from_the_lexicon() -> None:
         assert len(found_with) == 1
         # A month said as a number is read by both; a month name only with the lexicon's.
         assert len(found_without) == (0 if named else 1)
+
+
+def test_recognizers_are_read_from_files_beside_the_config_or_in_the_package(tmp_path) -> None:
+    with open(DEFAULT_CONFIG_PATH, encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+    assert "recognizers/us_itin.yaml" in raw["recognizers"]
+    assert any(r["name"] == "SpokenUsItinRecognizer" for r in load_pii_config().recognizers)
+    # A copy of the config elsewhere still finds the shipped file, and its own beside it.
+    (tmp_path / "mine.yaml").write_text(yaml.safe_dump({
+        "name": "MyRecognizer", "supported_entity": "PIN",
+        "patterns": [{"name": "p", "regex": "{{months}} \\d{4}", "score": 0.5}]}))
+    copy = tmp_path / "pii.yaml"
+    copy.write_text(yaml.safe_dump({**raw, "recognizers": raw["recognizers"] + ["mine.yaml"]}))
+    names = [r["name"] for r in load_pii_config(str(copy)).recognizers]
+    assert "SpokenUsItinRecognizer" in names and "MyRecognizer" in names
+    # The lexicon is expanded in file recognizers too.
+    mine = next(r for r in load_pii_config(str(copy)).recognizers if r["name"] == "MyRecognizer")
+    assert "{{" not in mine["patterns"][0]["regex"]
+    # A file that is not there fails in one line, naming no path.
+    copy.write_text(yaml.safe_dump({**raw, "recognizers": ["missing.yaml"]}))
+    with pytest.raises(PiiConfigError) as error:
+        load_pii_config(str(copy))
+    assert "cannot be found" in str(error.value) and "\n" not in str(error.value)

@@ -134,6 +134,27 @@ def _with_lexicon(recognizers: tuple, lexicon: Mapping[str, Tuple[str, ...]]) ->
     return freeze(expanded)
 
 
+def _recognizer_files(raw: Any, base_dir: str) -> Any:
+    """``raw`` with each recognizer named by file ("recognizers/us_itin.yaml") read from that
+    file: relative to the config file's folder, else to the shipped config's."""
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("recognizers"), list):
+        return raw
+    loaded = []
+    for entry in raw["recognizers"]:
+        if not isinstance(entry, str):
+            loaded.append(entry)
+            continue
+        candidates = [entry] if os.path.isabs(entry) else [
+            os.path.join(base_dir, entry), os.path.join(os.path.dirname(DEFAULT_CONFIG_PATH), entry)]
+        path = next((c for c in candidates if os.path.isfile(c)), None)
+        if path is None or not entry.endswith((".yaml", ".yml")):
+            raise PiiConfigError("'recognizers' names a file that cannot be found (a .yaml file "
+                                 "beside the config or in the package's transforms/pii/)")
+        with open(path, encoding="utf-8") as handle:
+            loaded.append(yaml.safe_load(handle))
+    return {**raw, "recognizers": loaded}
+
+
 def _recognizers(raw: Any) -> tuple:
     if raw is None:
         return ()
@@ -290,7 +311,8 @@ class PiiConfig:
     context: ContextSettings = setting(ContextSettings(), "context-word enhancement")
     digit_run_failsafe: DigitRunPolicy = setting(DigitRunPolicy(), "the fail-safe digit-run rule")
     recognizers: tuple = setting((), "custom pattern recognizers, in Presidio's "
-                                 "recognizer-registry format", parse=_recognizers)
+                                 "recognizer-registry format, inline or as a file each "
+                                 "('recognizers/us_itin.yaml')", parse=_recognizers)
     person_deny_words: FrozenSet[str] = setting(
         frozenset(), "words spaCy's small model mistakes for names at the start of a command; "
         "a PERSON span made only of these is dropped", parse=words)
@@ -317,15 +339,17 @@ class PiiConfig:
 
 
 def config_from_dict(raw: Any, spacy_model: Optional[str] = None,
-                     asr_model: str = BUNDLED_MODEL) -> PiiConfig:
+                     asr_model: str = BUNDLED_MODEL, base_dir: Optional[str] = None) -> PiiConfig:
     """Validate a parsed YAML document and build a :class:`PiiConfig`.
 
     :param raw: the parsed YAML mapping.
     :param spacy_model: overrides the document's ``spacy_model`` when given.
     :param asr_model: the run's ``--asr-model``, whose family's confusion table
         ``asr_confusions: auto`` applies.
+    :param base_dir: the folder recognizer files are named from (the config file's).
     :raises PiiConfigError: in one line, naming the setting.
     """
+    raw = _recognizer_files(raw, base_dir or os.path.dirname(DEFAULT_CONFIG_PATH))
     try:
         config = from_mapping(PiiConfig, raw)
     except SettingsError as error:
@@ -352,6 +376,8 @@ def load_pii_config(path: Optional[str] = None, spacy_model: Optional[str] = Non
     :param spacy_model: overrides the file's ``spacy_model`` when given.
     :param asr_model: the run's ``--asr-model`` (see :func:`config_from_dict`).
     """
-    with open(path or DEFAULT_CONFIG_PATH, encoding="utf-8") as handle:
+    path = path or DEFAULT_CONFIG_PATH
+    with open(path, encoding="utf-8") as handle:
         raw = yaml.safe_load(handle)
-    return config_from_dict(raw, spacy_model=spacy_model, asr_model=asr_model)
+    return config_from_dict(raw, spacy_model=spacy_model, asr_model=asr_model,
+                            base_dir=os.path.dirname(os.path.abspath(path)))
