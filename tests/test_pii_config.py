@@ -251,3 +251,15 @@ def test_recognizers_are_read_from_files_beside_the_config_or_in_the_package(tmp
     with pytest.raises(PiiConfigError) as error:
         load_pii_config(str(copy))
     assert "cannot be found" in str(error.value) and "\n" not in str(error.value)
+
+
+def test_every_recognizer_file_has_its_own_test_file() -> None:
+    folder = os.path.join(os.path.dirname(DEFAULT_CONFIG_PATH), "recognizers")
+    tests = os.path.dirname(os.path.abspath(__file__))
+    files = sorted(f[:-5] for f in os.listdir(folder) if f.endswith(".yaml"))
+    assert len(files) >= 20
+    for stem in files:
+        with open(os.path.join(folder, stem + ".yaml"), encoding="utf-8") as handle:
+            name = yaml.safe_load(handle)["name"]
+        with open(os.path.join(tests, f"test_recognizer_{stem}.py"), encoding="utf-8") as handle:
+            assert name in handle.read()

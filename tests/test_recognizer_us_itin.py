@@ -1,8 +1,9 @@
-"""The US ITIN recognizer (transforms/pii/recognizers/us_itin.yaml): shapes and near misses."""
+"""SpokenUsItinRecognizer (transforms/pii/recognizers/us_itin.yaml): shapes and near misses."""
 
 from __future__ import annotations
 
 import pytest
+from recognizer_cases import found_by
 from voicescrub.transforms.pii.config import load_pii_config
 from voicescrub.transforms.pii.detector import PiiDetector
 
@@ -29,9 +30,8 @@ def _found(detector: PiiDetector, text: str):
     ],
 )
 def test_an_itin_after_its_cue(detector: PiiDetector, text: str, value: str) -> None:
-    found = _found(detector, text)
-    assert [t for t, _ in found] == ["US_ITIN"]
-    assert found[0][1] == value
+    assert found_by(detector, text, "SpokenUsItinRecognizer") == [("US_ITIN", value)]
+    assert _found(detector, text) == [("US_ITIN", value)]
     assert detector.contains_critical_pii(detector.detect(text))
 
 

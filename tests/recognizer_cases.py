@@ -1,0 +1,53 @@
+"""Helpers of the per-recognizer test files (tests/test_recognizer_*.py).
+
+A recognizer file's tests assert on the spans *it* produced: through the whole detector
+(``found_by``: after context, threshold and overlaps), or, for a recognizer whose matches
+another one usually outranks (spaCy's names), on its own patterns (``matched_by``).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, List, Sequence, Tuple
+
+import pytest
+from presidio_analyzer import PatternRecognizer
+from voicescrub.transforms.pii.config import PiiConfig, thaw
+from voicescrub.transforms.pii.detector import PiiDetector
+from voicescrub.transforms.pii.spoken_normaliser import normalise
+
+
+def found_by(detector: PiiDetector, text: str, recognizer: str) -> List[Tuple[str, str]]:
+    """``(type, words)`` of the detector's spans on ``text`` that ``recognizer`` found."""
+    return [(s.entity_type, text[s.char_start:s.char_end]) for s in detector.detect(text)
+            if s.recognizer.split("+")[0] == recognizer]
+
+
+def matched_by(config: PiiConfig, text: str, recognizer: str) -> List[str]:
+    """The words of ``text`` that ``recognizer``'s own patterns match, scores aside."""
+    spec = next(thaw(r) for r in config.recognizers if r["name"] == recognizer)
+    spec.setdefault("supported_language", config.language)
+    normalised = normalise(text, config.spoken_forms)
+    found = PatternRecognizer.from_dict(spec).analyze(normalised.text, [spec["supported_entity"]])
+    return [text[slice(*normalised.to_original(r.start, r.end))] for r in found]
+
+
+def assert_catches(detector: PiiDetector, text: str, value: str, recognizer: str, entity: str) -> None:
+    """``recognizer``'s own patterns match ``value`` and the detector redacts it as ``entity``."""
+    assert any(m in value or value in m for m in matched_by(detector.config, text, recognizer))
+    assert (entity, value) in [(s.entity_type, text[s.char_start:s.char_end]) for s in detector.detect(text)]
+
+
+def recognizer_tests(recognizer: str, entity: str, catches: Sequence[Tuple[str, str]],
+                     near_misses: Sequence[str]) -> Tuple[Callable, Callable]:
+    """The two parametrised tests of one recognizer's file: ``test_catches, test_near_misses =
+    recognizer_tests(...)`` at module level."""
+
+    @pytest.mark.parametrize("text, value", catches)
+    def test_catches(pii_detector, text: str, value: str) -> None:
+        assert_catches(pii_detector, text, value, recognizer, entity)
+
+    @pytest.mark.parametrize("text", near_misses)
+    def test_near_misses(pii_detector, text: str) -> None:
+        assert found_by(pii_detector, text, recognizer) == []
+
+    return test_catches, test_near_misses

@@ -1,0 +1,23 @@
+"""SpokenCardLast4Recognizer (transforms/pii/recognizers/spoken_card_last4.yaml): a card's last four digits after an ending cue."""
+
+from __future__ import annotations
+
+from recognizer_cases import recognizer_tests
+
+RECOGNIZER = "SpokenCardLast4Recognizer"
+
+# (transcript, the words redacted as CARD_LAST4): its pattern matches them and the detector keeps them.
+CATCHES = [
+    ('Use the card ending in two one nine two.', 'two one nine two'),
+    ('Pay with the visa ending 4 4 1 7.', '4 4 1 7'),
+    ('The last four of my card are 3 9 0 2.', '3 9 0 2'),
+]
+
+# Speech that looks alike and must stay readable as far as this recognizer goes.
+NEAR_MISSES = [
+    'How many days until the end of 2030?',
+    'Play the last 4 songs again.',
+]
+
+
+test_catches, test_near_misses = recognizer_tests(RECOGNIZER, "CARD_LAST4", CATCHES, NEAR_MISSES)

@@ -1,0 +1,22 @@
+"""StreetNameRecognizer (transforms/pii/recognizers/street_name.yaml): a street name after an address cue."""
+
+from __future__ import annotations
+
+from recognizer_cases import recognizer_tests
+
+RECOGNIZER = "StreetNameRecognizer"
+
+# (transcript, the words redacted as STREET_ADDRESS): its pattern matches them and the detector keeps them.
+CATCHES = [
+    ('Update my address to Juniper Road.', 'Juniper Road'),
+    ('Send my new card to juniper close.', 'juniper close'),
+]
+
+# Speech that looks alike and must stay readable as far as this recognizer goes.
+NEAR_MISSES = [
+    'Abbey Road is my favourite album.',
+    'Take the road to the beach.',
+]
+
+
+test_catches, test_near_misses = recognizer_tests(RECOGNIZER, "STREET_ADDRESS", CATCHES, NEAR_MISSES)
