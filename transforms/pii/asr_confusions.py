@@ -1,8 +1,8 @@
 """What one speech model writes for the words detection relies on: confusion tables.
 
-A small Whisper model mishears the cue words of a request and the digits of a value
-in its own, repeatable ways: tiny.en writes "bim" for a spoken "PIN", "fine" for
-"five" in a dictated run, "not" for the "dot" of an e-mail address. Those are facts
+A small Whisper model mishears the cue words of a request in its own, repeatable
+ways: tiny.en writes "bin" for a spoken "PIN", "count number" for "account number",
+"item" for "IBAN", "not" for the "dot" of an e-mail address. Those are facts
 about the model, not about English, so they live in one table per model family,
 ``transforms/pii/asr_confusions/<family>.yaml``, and are applied only while that
 model makes the transcripts. A larger model gets no tiny.en word read as a cue.

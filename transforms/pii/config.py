@@ -220,7 +220,7 @@ class DigitRunPolicy:
         "run or glued word of at least this many digits, every dictated run and every "
         "month-and-year form with a year in expiry_years is redacted unless money", minimum=0)
     banking_sound_alikes: Tuple[str, ...] = setting(
-        (), "what the ASR writes for banking words ('bim' for 'PIN', 'a count' for 'account'), "
+        (), "what the ASR writes for banking words ('bin' for 'PIN', 'a count' for 'account'), "
         "matched exactly: banking context like banking_context_words", parse=phrases)
     expiry_years: Tuple[int, int] = setting(
         (20, 39), "(first, last) two-digit years of a card expiry, for the month-and-year forms "
@@ -241,9 +241,9 @@ class IbanPrefixPolicy:
     config, it is off."""
 
     cue_words: Tuple[str, ...] = setting(
-        (), "words or phrases that name an IBAN ('iban', and how the ASR writes it: 'iber', "
-        "'i began'); a clip with one takes a country-code-shaped word right before a banking "
-        "span as an IBAN prefix", parse=phrases)
+        (), "words or phrases that name an IBAN ('iban'; the speech model's confusion table "
+        "adds how it writes it, 'item' for tiny.en); a clip with one takes a country-code-shaped "
+        "word right before a banking span as an IBAN prefix", parse=phrases)
     fuzzy_cue_words: Tuple[str, ...] = setting(
         (), "one-word cues that also match a word one edit away, of three letters or more "
         "('iman', 'ivan', 'eban' for 'iban': a short cue said fast loses or changes one sound)",

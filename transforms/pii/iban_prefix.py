@@ -134,7 +134,7 @@ class IbanPrefixExtender:
     # ----------------------------------------------------------------- helpers
 
     def _cue_positions(self, lows: Sequence[str]) -> frozenset:
-        """Indexes of the words that belong to an IBAN cue ("iban", "i began")."""
+        """Indexes of the words that belong to an IBAN cue ("iban", "i b a n", "iman")."""
         found = set()
         for i in range(len(lows)):
             for cue in self._cues:
