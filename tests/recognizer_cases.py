@@ -16,25 +16,36 @@ from voicescrub.transforms.pii.detector import PiiDetector
 from voicescrub.transforms.pii.spoken_normaliser import normalise
 
 
-def found_by(detector: PiiDetector, text: str, recognizer: str) -> List[Tuple[str, str]]:
-    """``(type, words)`` of the detector's spans on ``text`` that ``recognizer`` found."""
-    return [(s.entity_type, text[s.char_start:s.char_end]) for s in detector.detect(text)
+def found_by(detector: PiiDetector, text: str, recognizer: str) -> List[Tuple[str, int, int]]:
+    """``(type, start, end)`` of the detector's spans on ``text`` that ``recognizer`` found
+    (offsets, never the words: a failing test prints no value)."""
+    return [(s.entity_type, s.char_start, s.char_end) for s in detector.detect(text)
             if s.recognizer.split("+")[0] == recognizer]
 
 
-def matched_by(config: PiiConfig, text: str, recognizer: str) -> List[str]:
-    """The words of ``text`` that ``recognizer``'s own patterns match, scores aside."""
+def span_of(text: str, value: str, entity: str) -> Tuple[str, int, int]:
+    """``(entity, start, end)`` of ``value``'s first occurrence in ``text``."""
+    start = text.index(value)
+    return entity, start, start + len(value)
+
+
+def matched_by(config: PiiConfig, text: str, recognizer: str) -> List[Tuple[int, int]]:
+    """``(start, end)`` in ``text`` of what ``recognizer``'s own patterns match, scores aside."""
     spec = next(thaw(r) for r in config.recognizers if r["name"] == recognizer)
     spec.setdefault("supported_language", config.language)
     normalised = normalise(text, config.spoken_forms)
     found = PatternRecognizer.from_dict(spec).analyze(normalised.text, [spec["supported_entity"]])
-    return [text[slice(*normalised.to_original(r.start, r.end))] for r in found]
+    return [normalised.to_original(r.start, r.end) for r in found]
 
 
 def assert_catches(detector: PiiDetector, text: str, value: str, recognizer: str, entity: str) -> None:
-    """``recognizer``'s own patterns match ``value`` and the detector redacts it as ``entity``."""
-    assert any(m in value or value in m for m in matched_by(detector.config, text, recognizer))
-    assert (entity, value) in [(s.entity_type, text[s.char_start:s.char_end]) for s in detector.detect(text)]
+    """``recognizer``'s own patterns match inside or around ``value`` and the detector redacts
+    exactly ``value`` as ``entity``."""
+    _, start, end = span_of(text, value, entity)
+    assert any((s <= start and end <= e) or (start <= s and e <= end)
+               for s, e in matched_by(detector.config, text, recognizer))
+    spans = [(s.entity_type, s.char_start, s.char_end) for s in detector.detect(text)]
+    assert span_of(text, value, entity) in spans
 
 
 def recognizer_tests(recognizer: str, entity: str, catches: Sequence[Tuple[str, str]],

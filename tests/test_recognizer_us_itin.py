@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from recognizer_cases import found_by
+from recognizer_cases import found_by, span_of
 from voicescrub.transforms.pii.config import load_pii_config
 from voicescrub.transforms.pii.detector import PiiDetector
 
@@ -14,7 +14,7 @@ def detector() -> PiiDetector:
 
 
 def _found(detector: PiiDetector, text: str):
-    return [(s.entity_type, text[s.char_start:s.char_end]) for s in detector.detect(text)]
+    return [(s.entity_type, s.char_start, s.char_end) for s in detector.detect(text)]
 
 
 # Fake numbers in the ITIN ranges (9XX, middle group 50-65, 70-88, 90-92, 94-99).
@@ -30,8 +30,8 @@ def _found(detector: PiiDetector, text: str):
     ],
 )
 def test_an_itin_after_its_cue(detector: PiiDetector, text: str, value: str) -> None:
-    assert found_by(detector, text, "SpokenUsItinRecognizer") == [("US_ITIN", value)]
-    assert _found(detector, text) == [("US_ITIN", value)]
+    assert found_by(detector, text, "SpokenUsItinRecognizer") == [span_of(text, value, "US_ITIN")]
+    assert _found(detector, text) == [span_of(text, value, "US_ITIN")]
     assert detector.contains_critical_pii(detector.detect(text))
 
 
@@ -50,7 +50,7 @@ def test_an_itin_after_its_cue(detector: PiiDetector, text: str, value: str) -> 
     ],
 )
 def test_near_misses_are_not_itins(detector: PiiDetector, text: str, entity: str) -> None:
-    assert [t for t, _ in _found(detector, text)] == [entity]
+    assert [t for t, _, _ in _found(detector, text)] == [entity]
 
 
 @pytest.mark.parametrize("text", ["My tax refund was 912 dollars.", "Tin of beans, 2 for 3 pounds."])
