@@ -908,17 +908,16 @@ def corpus_voice(voice: str) -> str:
 
 
 def corpus_clips(path: str) -> List[Clip]:
+    """The clips of a labelled corpus (``samples/generate.py``'s labels file), decoded."""
+    from benchmarks.detection import load_labels
+
     folder = os.path.dirname(os.path.abspath(path))
     clips = []
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            with open(os.path.join(folder, row["audio"]), "rb") as audio:
-                pcm = _decode(audio.read())
-            spans = tuple((int(p["start"]), int(p["end"])) for p in row.get("pii", ()))
-            clips.append(Clip("corpus", corpus_voice(str(row.get("voice", "unknown"))), row["text"], spans, pcm))
+    for row in load_labels(path):
+        with open(os.path.join(folder, row["audio"]), "rb") as audio:
+            pcm = _decode(audio.read())
+        spans = tuple((int(p["start"]), int(p["end"])) for p in row.get("pii", ()))
+        clips.append(Clip("corpus", corpus_voice(str(row.get("voice", "unknown"))), row["text"], spans, pcm))
     return clips
 
 

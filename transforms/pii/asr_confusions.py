@@ -82,10 +82,6 @@ class ConfusionTable:
     confusions: Tuple[Confusion, ...]
 
 
-def _failsafe_words(config: "PiiConfig", name: str) -> Any:
-    return getattr(config.digit_run_failsafe, name)
-
-
 def _banking_terms(config: "PiiConfig") -> frozenset:
     policy = config.digit_run_failsafe
     return policy.banking_context_words | frozenset(policy.banking_context_phrases)
@@ -106,10 +102,10 @@ def _digit_words(config: "PiiConfig") -> frozenset:
 #: entry to fit (the meaning the heard form stands in for).
 LIST_MEANINGS: Dict[str, Callable[["PiiConfig"], Any]] = {
     # Strong banking context: lowers the digit bar of the runs around it.
-    "banking_context_words": lambda c: _failsafe_words(c, "banking_context_words"),
+    "banking_context_words": lambda c: c.digit_run_failsafe.banking_context_words,
     # Weak banking context: puts the clip in banking mode only.
     "banking_sound_alikes": _banking_terms,
-    "value_statement_words": lambda c: _failsafe_words(c, "value_statement_words"),
+    "value_statement_words": lambda c: c.digit_run_failsafe.value_statement_words,
     "iban_cue_words": lambda c: frozenset(c.iban_prefix.cue_words),
     # The context words of every recognizer whose context holds ``means``.
     "context": _context_words,

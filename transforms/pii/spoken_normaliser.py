@@ -309,7 +309,7 @@ def _resolve_homophones(tokens: Sequence[_Token], forms: SpokenForms) -> None:
         left_digit = left is not None and left.kind in ("N", "W")
         # A repeat word counts only before a digit ("oh double five", not "oh double check").
         right_digit = right is not None and (
-            right.kind in ("N", "W") or (right.kind == "R" and _repeat_before_digit(tokens, right_at)))
+            right.kind in ("N", "W") or (right.kind == "R" and _repeat_starts_digit(tokens, right_at)))
         chain = tokens[i : j + 1]
         # A spoken separator between the chain and a digit ("mode to slash 30" for "oh two
         # slash thirty") says the chain is part of the run.
@@ -342,13 +342,6 @@ def _resolve_homophones(tokens: Sequence[_Token], forms: SpokenForms) -> None:
         accept = _digits_ahead(tokens, j + 1) >= 3
         for token in tokens[i : j + 1]:
             token.digit_homophone = accept
-
-
-def _repeat_before_digit(tokens: Sequence[_Token], k: int) -> bool:
-    """Whether the repeat word ``tokens[k]`` is followed by a digit word or a one-digit numeral."""
-    following = tokens[k + 1] if k + 1 < len(tokens) else None
-    return following is not None and (
-        following.low in UNIT_WORDS or (following.kind == "N" and len(following.core) == 1))
 
 
 def _repeat_after_digit(tokens: Sequence[_Token], i: int) -> bool:
