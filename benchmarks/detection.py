@@ -79,9 +79,10 @@ if ROOT not in sys.path:
 
 from voicescrub.schemas.records import PiiSpan  # noqa: E402
 from voicescrub.schemas.settings import FrozenMapping  # noqa: E402
+from voicescrub.transforms.language.packs import ENGLISH
 from voicescrub.transforms.pii.config import load_pii_config  # noqa: E402
 from voicescrub.transforms.pii.detector import PiiDetector  # noqa: E402
-from voicescrub.transforms.pii.spoken_normaliser import ENGLISH_FORMS, normalise  # noqa: E402
+from voicescrub.transforms.pii.spoken_normaliser import normalise  # noqa: E402
 
 from benchmarks.results_file import corpus, provenance, write_result  # noqa: E402
 
@@ -92,7 +93,7 @@ MODEL = "bundled:tiny.en"
 #: between the words of an address as "dot". The leak is read this way whatever the
 #: detector knows (its confusion table may hold fewer words), so a change to the table never
 #: changes what counts as audible.
-READER_FORMS = ENGLISH_FORMS.adding(run_lead_ins=frozenset({"in"}),
+READER_FORMS = ENGLISH.spoken_forms.adding(run_lead_ins=frozenset({"in"}),
                                     email_separators=FrozenMapping({"not": "."}))
 
 NUMERIC_TYPES = frozenset(
@@ -500,7 +501,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "--transcripts", default=None,
         help="JSON map utterance_id -> transcript to score instead of transcribing the clips",
     )
-    parser.add_argument("--pii-config", default=None, help="PII YAML (default: the one shipped in transforms/pii)")
+    parser.add_argument("--pii-config", default=None, help="PII YAML (default: the English language pack's)")
     parser.add_argument("--no-vanilla", action="store_true", help="skip the out-of-the-box Presidio baseline")
     parser.add_argument("--tag", default="", help="write results/detection_TAG.json instead of detection.json")
     args = parser.parse_args(argv)

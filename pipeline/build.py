@@ -54,12 +54,12 @@ def build_pipeline(p: beam.Pipeline, config: JobConfig, run_tag: str) -> None:
 
     manifest = p | "ReadManifest" >> ReadManifest(config.manifest)
     unique = manifest.clips | "DropDuplicateUtterances" >> DropDuplicateUtterances()
-    located = unique.clips | "CheckLocale" >> CheckLocale(config.locales)
+    located = unique.clips | "CheckLocale" >> CheckLocale(config.coverage)
     ready_epochs = located.clips | "ResolveEpochKeys" >> ResolveEpochKeys(config.pseudonyms)
     read = located.clips | "ReadAudio" >> ReadAudio(config.max_audio_bytes, timeout_s)
     decoded = read.clips | "DecodeAudio" >> DecodeAudio(config.max_duration_s, timeout_s)
     transcribed = decoded.clips | "Transcribe" >> Transcribe(config.asr, models, timeout_s=timeout_s)
-    understood = transcribed.clips | "CheckSpeech" >> CheckSpeech(config.locales.pack,
+    understood = transcribed.clips | "CheckSpeech" >> CheckSpeech(config.coverage.pack,
                                                                   config.understanding)
     detected = understood.clips | "DetectPii" >> DetectPii(config.pii, models, timeout_s)
     text_redacted = detected.clips | "RedactText" >> RedactText(config.pii.critical_entities)

@@ -18,6 +18,7 @@ import os
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
+import spacy
 from voicescrub.pipeline import __version__
 from voicescrub.schemas.settings import (
     SettingsError,
@@ -27,15 +28,20 @@ from voicescrub.schemas.settings import (
     section,
     setting,
 )
-from voicescrub.transforms.asr.whisper import AsrSettings
+from voicescrub.transforms.asr.whisper import AsrSettings, model_family
 from voicescrub.transforms.audio.redaction import AudioRedactionSettings
 from voicescrub.transforms.audit.policy import AuditSettings
 from voicescrub.transforms.io.manifest import local_path_of
 from voicescrub.transforms.language.packs import (
+    DEFAULT_PACK,
     ENGLISH,
     LanguageConfigError,
+    LanguagePack,
     LocaleCoverage,
+    check_pattern,
+    load_pack,
     locale_coverage,
+    shipped_packs,
 )
 from voicescrub.transforms.language.understanding import UnderstandingGate
 from voicescrub.transforms.pii.config import (
@@ -52,11 +58,14 @@ LANGUAGE = "language (clips the run cannot hear are dead-lettered)"
 PII = "PII detection"
 
 
-def _locales(raw: str) -> LocaleCoverage:
+def _locales(raw: str) -> Tuple[str, ...]:
     try:
-        return locale_coverage(ENGLISH, raw.split(","))
+        patterns = tuple(check_pattern(p) for p in raw.split(",") if p.strip())
     except LanguageConfigError as error:
         raise SettingsError(str(error)) from None
+    if not patterns:
+        raise SettingsError("--locales names no locale")
+    return patterns
 
 
 def _output(raw: str) -> str:
@@ -81,22 +90,27 @@ class JobConfig:
         DEFAULT_CLIP_TIMEOUT_S, "most seconds one clip may spend in a stage that can block or run "
         "long (read, decode, transcribe, detect, audit); over it: ClipTimeout", above=0.0)
     asr: AsrSettings = section(AsrSettings, "speech recognition", "asr")
-    locales: LocaleCoverage = setting(
-        locale_coverage(ENGLISH), "locales the deployment covers, comma-separated (en-US, en, en-*); "
-        "other clips are dead-lettered unread", parse=_locales, group=LANGUAGE,
-        default_text=f"{', '.join(ENGLISH.locales)} (all the {ENGLISH.name} pack hears)")
+    language_pack: str = setting(
+        DEFAULT_PACK, f"a shipped language pack ({', '.join(shipped_packs())}) or a pack folder "
+        "(docs/language-packs.md); not English: needs a multilingual --asr-model", group=LANGUAGE)
+    locales: Optional[Tuple[str, ...]] = setting(
+        None, "locales the deployment covers, comma-separated (en-US, en, en-*), within the "
+        "pack's; other clips are dead-lettered unread", parse=_locales, group=LANGUAGE,
+        default_text="the pack's")
     understanding: UnderstandingGate = section(UnderstandingGate, LANGUAGE)
     spacy_model: Optional[str] = setting(
         None, "spaCy model for names and places, e.g. en_core_web_lg in production",
         group=PII,
         default_text=f"the PII config's (shipped: {DEFAULT_SPACY_MODEL})")
     pii_config: Optional[str] = setting(None, "PII config YAML (docs/pii-detection.md)", group=PII,
-                                        default_text="the shipped " + os.path.basename(DEFAULT_CONFIG_PATH))
+                                        default_text="the language pack's " + os.path.basename(DEFAULT_CONFIG_PATH))
     redaction: AudioRedactionSettings = section(AudioRedactionSettings, "audio redaction")
     audit: AuditSettings = section(AuditSettings, "re-listen audit", "audit")
     pseudonyms: PseudonymSettings = section(PseudonymSettings, "pseudonyms")
     #: The PII configuration ``pii_config`` names, parsed and validated once.
     pii: Optional[PiiConfig] = None
+    #: The locales the run accepts: its pack's, narrowed by ``locales``.
+    coverage: LocaleCoverage = locale_coverage(ENGLISH)
 
     @property
     def max_audio_bytes(self) -> int:
@@ -116,17 +130,35 @@ def build_arg_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load_pii(path: Optional[str], spacy_model: Optional[str], asr_model: str) -> PiiConfig:
-    """The PII config ``--pii-config`` names, with the confusion table of ``asr_model``,
-    or a one-line ``SystemExit``."""
+def _load_pack(config: JobConfig) -> Tuple[LanguagePack, LocaleCoverage]:
+    """The pack ``--language-pack`` names and the locales it accepts, or a one-line ``SystemExit``."""
     try:
-        return load_pii_config(path, spacy_model=spacy_model, asr_model=asr_model)
+        pack = load_pack(config.language_pack)
+        coverage = locale_coverage(pack, config.locales)
+    except LanguageConfigError as error:
+        raise SystemExit(str(error)) from None
+    if pack.asr_language != "en" and model_family(config.asr.model).endswith(".en"):
+        raise SystemExit(f"--language-pack: the {pack.name} pack needs a multilingual --asr-model "
+                         "(an English-only .en model cannot hear it)")
+    return pack, coverage
+
+
+def _load_pii(path: Optional[str], spacy_model: Optional[str], asr_model: str,
+              pack: LanguagePack) -> PiiConfig:
+    """The PII config ``--pii-config`` names (the pack's by default), with the confusion
+    table of ``asr_model``, or a one-line ``SystemExit``."""
+    try:
+        pii = load_pii_config(path, spacy_model=spacy_model, asr_model=asr_model, pack=pack)
     except OSError:
         raise SystemExit("--pii-config cannot be read") from None
     except Exception as error:  # noqa: BLE001 - YAML or validation: say which, in one line
         detail = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
         raise SystemExit(f"--pii-config is not a valid PII config ({type(error).__name__}"
                          + (f": {detail})" if detail else ")")) from None
+    if not spacy.util.is_package(pii.spacy_model) and not os.path.isdir(pii.spacy_model):
+        raise SystemExit(f"the spaCy model {pii.spacy_model} is not installed (the French pack's "
+                         "installs with pip install 'voicescrub[fr]')")
+    return pii
 
 
 def parse_job_args(argv: Optional[Sequence[str]]) -> Tuple[JobConfig, List[str]]:
@@ -140,7 +172,10 @@ def parse_job_args(argv: Optional[Sequence[str]]) -> Tuple[JobConfig, List[str]]
         })
     except SettingsError as error:
         raise SystemExit(str(error)) from None
-    pii = _load_pii(config.pii_config, config.spacy_model, config.asr.model)
+    pack, coverage = _load_pack(config)
+    config = dataclasses.replace(config, coverage=coverage,
+                                 asr=dataclasses.replace(config.asr, language=pack.asr_language))
+    pii = _load_pii(config.pii_config, config.spacy_model, config.asr.model, pack)
     # The re-listen's time bound is the run's; the treatment of each entity type is the
     # PII config's.
     return dataclasses.replace(

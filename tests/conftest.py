@@ -45,6 +45,16 @@ def pii_detector():
     return load_detector(load_pii_config())
 
 
+@pytest.fixture(scope="session")
+def fr_detector():
+    """The French pack's detector (transforms/language/fr/)."""
+    from voicescrub.transforms.language.packs import load_pack
+    from voicescrub.transforms.pii.config import load_pii_config
+    from voicescrub.transforms.runtime.models import load_detector
+
+    return load_detector(load_pii_config(pack=load_pack("fr")))
+
+
 #: Committed speech clips (``tests/audio/make_clips.py`` makes them; no synthesiser at test time).
 TEST_AUDIO = os.path.join(REPO, "tests", "audio")
 

@@ -49,16 +49,20 @@ def assert_catches(detector: PiiDetector, text: str, value: str, recognizer: str
 
 
 def recognizer_tests(recognizer: str, entity: str, catches: Sequence[Tuple[str, str]],
-                     near_misses: Sequence[str]) -> Tuple[Callable, Callable]:
+                     near_misses: Sequence[str], detector: str = "pii_detector") -> Tuple[Callable, Callable]:
     """The two parametrised tests of one recognizer's file: ``test_catches, test_near_misses =
-    recognizer_tests(...)`` at module level."""
+    recognizer_tests(...)`` at module level.
+
+    :param detector: the fixture of the detector whose pack holds the recognizer
+        (``pii_detector``: English; ``fr_detector``: French).
+    """
 
     @pytest.mark.parametrize("text, value", catches)
-    def test_catches(pii_detector, text: str, value: str) -> None:
-        assert_catches(pii_detector, text, value, recognizer, entity)
+    def test_catches(request, text: str, value: str) -> None:
+        assert_catches(request.getfixturevalue(detector), text, value, recognizer, entity)
 
     @pytest.mark.parametrize("text", near_misses)
-    def test_near_misses(pii_detector, text: str) -> None:
-        assert found_by(pii_detector, text, recognizer) == []
+    def test_near_misses(request, text: str) -> None:
+        assert found_by(request.getfixturevalue(detector), text, recognizer) == []
 
     return test_catches, test_near_misses

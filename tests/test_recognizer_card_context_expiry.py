@@ -1,4 +1,4 @@
-"""CardContextExpiryRecognizer (transforms/pii/recognizers/card_context_expiry.yaml): month slash year near a card word."""
+"""CardContextExpiryRecognizer (transforms/language/en/recognizers/card_context_expiry.yaml): month slash year near a card word."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""ContactNameRecognizer (transforms/pii/recognizers/contact_name.yaml): the callee or contact of a call."""
+"""ContactNameRecognizer (transforms/language/en/recognizers/contact_name.yaml): the callee or contact of a call."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""DateOfBirthRecognizer (transforms/pii/recognizers/date_of_birth.yaml): a date after a birth cue."""
+"""DateOfBirthRecognizer (transforms/language/en/recognizers/date_of_birth.yaml): a date after a birth cue."""
 
 from __future__ import annotations
 

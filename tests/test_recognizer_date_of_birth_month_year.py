@@ -1,4 +1,4 @@
-"""DateOfBirthMonthYearRecognizer (transforms/pii/recognizers/date_of_birth_month_year.yaml): month and year after a birth cue."""
+"""DateOfBirthMonthYearRecognizer (transforms/language/en/recognizers/date_of_birth_month_year.yaml): month and year after a birth cue."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""EmailHostRecognizer (transforms/pii/recognizers/email_host.yaml): a mail host written as a word."""
+"""EmailHostRecognizer (transforms/language/en/recognizers/email_host.yaml): a mail host written as a word."""
 
 from __future__ import annotations
 

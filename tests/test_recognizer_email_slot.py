@@ -1,4 +1,4 @@
-"""EmailSlotRecognizer (transforms/pii/recognizers/email_slot.yaml): the words of a garbled address after an e-mail cue."""
+"""EmailSlotRecognizer (transforms/language/en/recognizers/email_slot.yaml): the words of a garbled address after an e-mail cue."""
 
 from __future__ import annotations
 

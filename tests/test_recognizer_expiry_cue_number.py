@@ -1,4 +1,4 @@
-"""ExpiryCueNumberRecognizer (transforms/pii/recognizers/expiry_cue_number.yaml): a number after a damaged expiry cue."""
+"""ExpiryCueNumberRecognizer (transforms/language/en/recognizers/expiry_cue_number.yaml): a number after a damaged expiry cue."""
 
 from __future__ import annotations
 

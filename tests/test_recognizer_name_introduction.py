@@ -1,4 +1,4 @@
-"""NameIntroductionRecognizer (transforms/pii/recognizers/name_introduction.yaml): a name after 'my name is' or 'I'm'."""
+"""NameIntroductionRecognizer (transforms/language/en/recognizers/name_introduction.yaml): a name after 'my name is' or 'I'm'."""
 
 from __future__ import annotations
 

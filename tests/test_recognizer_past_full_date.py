@@ -1,4 +1,4 @@
-"""PastFullDateRecognizer (transforms/pii/recognizers/past_full_date.yaml): a whole past date, with no cue."""
+"""PastFullDateRecognizer (transforms/language/en/recognizers/past_full_date.yaml): a whole past date, with no cue."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""PayeeNameRecognizer (transforms/pii/recognizers/payee_name.yaml): the payee of a payment."""
+"""PayeeNameRecognizer (transforms/language/en/recognizers/payee_name.yaml): the payee of a payment."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SpokenAbaRoutingRecognizer (transforms/pii/recognizers/spoken_aba_routing.yaml): nine routing digits after a routing cue."""
+"""SpokenAbaRoutingRecognizer (transforms/language/en/recognizers/spoken_aba_routing.yaml): nine routing digits after a routing cue."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SpokenCardCvvRecognizer (transforms/pii/recognizers/spoken_card_cvv.yaml): a security code after its cue, and the damaged forms of the cue."""
+"""SpokenCardCvvRecognizer (transforms/language/en/recognizers/spoken_card_cvv.yaml): a security code after its cue, and the damaged forms of the cue."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SpokenCardExpiryRecognizer (transforms/pii/recognizers/spoken_card_expiry.yaml): a card's month and year after an expiry cue."""
+"""SpokenCardExpiryRecognizer (transforms/language/en/recognizers/spoken_card_expiry.yaml): a card's month and year after an expiry cue."""
 
 from __future__ import annotations
 

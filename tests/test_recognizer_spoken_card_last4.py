@@ -1,4 +1,4 @@
-"""SpokenCardLast4Recognizer (transforms/pii/recognizers/spoken_card_last4.yaml): a card's last four digits after an ending cue."""
+"""SpokenCardLast4Recognizer (transforms/language/en/recognizers/spoken_card_last4.yaml): a card's last four digits after an ending cue."""
 
 from __future__ import annotations
 

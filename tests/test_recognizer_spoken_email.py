@@ -1,4 +1,4 @@
-"""SpokenEmailRecognizer (transforms/pii/recognizers/spoken_email.yaml): an e-mail address, written or spoken."""
+"""SpokenEmailRecognizer (transforms/language/en/recognizers/spoken_email.yaml): an e-mail address, written or spoken."""
 
 from __future__ import annotations
 

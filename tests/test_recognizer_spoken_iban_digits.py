@@ -1,4 +1,4 @@
-"""SpokenIbanDigitsRecognizer (transforms/pii/recognizers/spoken_iban_digits.yaml): a long run of IBAN digits after an IBAN cue."""
+"""SpokenIbanDigitsRecognizer (transforms/language/en/recognizers/spoken_iban_digits.yaml): a long run of IBAN digits after an IBAN cue."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SpokenPasswordRecognizer (transforms/pii/recognizers/spoken_password.yaml): the words after a password cue."""
+"""SpokenPasswordRecognizer (transforms/language/en/recognizers/spoken_password.yaml): the words after a password cue."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SpokenPhoneRecognizer (transforms/pii/recognizers/spoken_phone.yaml): a phone number near a call or contact word."""
+"""SpokenPhoneRecognizer (transforms/language/en/recognizers/spoken_phone.yaml): a phone number near a call or contact word."""
 
 from __future__ import annotations
 

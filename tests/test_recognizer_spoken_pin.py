@@ -1,4 +1,4 @@
-"""SpokenPinRecognizer (transforms/pii/recognizers/spoken_pin.yaml): a PIN's digits after its cue."""
+"""SpokenPinRecognizer (transforms/language/en/recognizers/spoken_pin.yaml): a PIN's digits after its cue."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SpokenUkBankAccountRecognizer (transforms/pii/recognizers/spoken_uk_bank_account.yaml): eight account digits near a sort code."""
+"""SpokenUkBankAccountRecognizer (transforms/language/en/recognizers/spoken_uk_bank_account.yaml): eight account digits near a sort code."""
 
 from __future__ import annotations
 

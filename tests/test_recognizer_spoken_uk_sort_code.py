@@ -1,4 +1,4 @@
-"""SpokenUkSortCodeRecognizer (transforms/pii/recognizers/spoken_uk_sort_code.yaml): six sort-code digits after a sort cue."""
+"""SpokenUkSortCodeRecognizer (transforms/language/en/recognizers/spoken_uk_sort_code.yaml): six sort-code digits after a sort cue."""
 
 from __future__ import annotations
 

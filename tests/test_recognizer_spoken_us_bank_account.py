@@ -1,4 +1,4 @@
-"""SpokenUsBankAccountRecognizer (transforms/pii/recognizers/spoken_us_bank_account.yaml): an account number after an account cue."""
+"""SpokenUsBankAccountRecognizer (transforms/language/en/recognizers/spoken_us_bank_account.yaml): an account number after an account cue."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SpokenUsSsnRecognizer (transforms/pii/recognizers/spoken_us_ssn.yaml): nine digits after a social security cue."""
+"""SpokenUsSsnRecognizer (transforms/language/en/recognizers/spoken_us_ssn.yaml): nine digits after a social security cue."""
 
 from __future__ import annotations
 

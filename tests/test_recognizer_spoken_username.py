@@ -1,4 +1,4 @@
-"""SpokenUsernameRecognizer (transforms/pii/recognizers/spoken_username.yaml): a handle after a username or sign-in cue."""
+"""SpokenUsernameRecognizer (transforms/language/en/recognizers/spoken_username.yaml): a handle after a username or sign-in cue."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""StreetAddressRecognizer (transforms/pii/recognizers/street_address.yaml): a house number and a street."""
+"""StreetAddressRecognizer (transforms/language/en/recognizers/street_address.yaml): a house number and a street."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""StreetNameRecognizer (transforms/pii/recognizers/street_name.yaml): a street name after an address cue."""
+"""StreetNameRecognizer (transforms/language/en/recognizers/street_name.yaml): a street name after an address cue."""
 
 from __future__ import annotations
 

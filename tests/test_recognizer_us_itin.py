@@ -1,4 +1,4 @@
-"""SpokenUsItinRecognizer (transforms/pii/recognizers/us_itin.yaml): shapes and near misses."""
+"""SpokenUsItinRecognizer (transforms/language/en/recognizers/us_itin.yaml): shapes and near misses."""
 
 from __future__ import annotations
 

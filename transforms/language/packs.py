@@ -6,17 +6,34 @@ and the PII detection reads. A clip of any other locale is dead-lettered before
 its audio is read (``transforms/stages/check_locale.py``), so it never costs a
 transcription and never reaches reviewers.
 
-A run has one ASR model and one PII configuration, so it runs one pack;
-``--locales`` narrows the locales it accepts to those the deployment covers.
+A pack is a folder: ``transforms/language/<code>/`` for the packs shipped (``en``,
+``fr``), or any folder of the same shape. Its ``pack.yaml`` names the language, the
+locales it hears, its PII config (with the recognizer files that config names, beside
+it) and how the language says numbers and e-mail addresses (``spoken``, read by
+:mod:`voicescrub.transforms.pii.spoken_normaliser`). Nothing of one language lives
+outside its folder; ``docs/language-packs.md`` says how to write one.
+
+A run has one ASR model and one PII configuration, so it runs one pack
+(``--language-pack``); ``--locales`` narrows the locales it accepts to those the
+deployment covers.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass
-from typing import Iterable, Optional, Tuple
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Optional, Tuple
 
+import yaml
+from voicescrub.schemas.settings import SettingsError
+from voicescrub.transforms.pii.spoken_normaliser import SpokenForms
 from voicescrub.transforms.runtime.errors import ScrubError
+
+#: The folder that holds the packs shipped with the package, one folder per language code.
+PACKS_DIR = os.path.dirname(os.path.abspath(__file__))
+#: The pack a run uses unless ``--language-pack`` names another.
+DEFAULT_PACK = "en"
 
 
 class UnsupportedLocale(ScrubError):
@@ -24,7 +41,8 @@ class UnsupportedLocale(ScrubError):
 
 
 class LanguageConfigError(ValueError):
-    """A ``--locales`` setting names a locale no pack of the run covers, or is malformed."""
+    """A ``--locales`` or ``--language-pack`` setting names a locale no pack of the run
+    covers, or a pack that cannot be read; the message is one line."""
 
 
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
@@ -100,19 +118,83 @@ class LanguagePack:
         language a multilingual model must detect in a clip.
     :param locales: the locale patterns the pack can hear (see :func:`locale_matches`),
         as :func:`check_pattern` writes them.
+    :param pii_config: the path of the PII config its detection reads.
+    :param spoken_forms: how the language says numbers and e-mail addresses.
     """
 
     name: str
     asr_language: str
     locales: Tuple[str, ...]
+    pii_config: str = ""
+    spoken_forms: SpokenForms = field(default_factory=SpokenForms)
 
     def covers(self, locale: str) -> bool:
         return any(locale_matches(locale, pattern) for pattern in self.locales)
 
 
-#: The default pack: English in any region, heard by an English Whisper model and
-#: read by the English PII configuration shipped in ``transforms/pii``.
-ENGLISH = LanguagePack(name="English", asr_language="en", locales=("en-*",))
+def shipped_packs() -> Tuple[str, ...]:
+    """The codes of the packs shipped with the package (``en``, ``fr``)."""
+    return tuple(sorted(entry for entry in os.listdir(PACKS_DIR)
+                        if os.path.isfile(os.path.join(PACKS_DIR, entry, "pack.yaml"))))
+
+
+def pack_folder(name: str) -> str:
+    """The folder of the pack ``name``: a shipped pack's code, or a folder's path.
+
+    :raises LanguageConfigError: when neither holds a ``pack.yaml``.
+    """
+    folder = os.path.join(PACKS_DIR, name) if re.fullmatch(r"[a-z]{2,3}", name) else name
+    if not os.path.isfile(os.path.join(folder, "pack.yaml")):
+        raise LanguageConfigError(
+            f"--language-pack: no pack.yaml there (the packs shipped are {', '.join(shipped_packs())}, "
+            "or give a pack folder's path)")
+    return folder
+
+
+def _text(raw: Any, key: str) -> str:
+    value = raw.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise LanguageConfigError(f"pack.yaml: '{key}' must be text")
+    return value.strip()
+
+
+def load_pack(name: str = DEFAULT_PACK) -> LanguagePack:
+    """Read a language pack.
+
+    :param name: a shipped pack's code (``en``, ``fr``) or the path of a pack folder.
+    :raises LanguageConfigError: in one line, naming the setting, when the pack is malformed.
+    """
+    folder = pack_folder(name)
+    with open(os.path.join(folder, "pack.yaml"), encoding="utf-8") as handle:
+        try:
+            raw = yaml.safe_load(handle)
+        except yaml.YAMLError:
+            raise LanguageConfigError("pack.yaml is not valid YAML") from None
+    if not isinstance(raw, dict):
+        raise LanguageConfigError("pack.yaml must be a mapping")
+    unknown = sorted(set(raw) - {"name", "asr_language", "locales", "pii_config", "spoken"})
+    if unknown:
+        raise LanguageConfigError("pack.yaml holds a key that is not a pack setting")
+    locales = raw.get("locales")
+    if not isinstance(locales, list) or not locales or not all(isinstance(p, str) for p in locales):
+        raise LanguageConfigError("pack.yaml: 'locales' must be a non-empty list of locale patterns")
+    try:
+        patterns = tuple(check_pattern(p) for p in locales)
+    except LanguageConfigError:
+        raise LanguageConfigError("pack.yaml: 'locales' holds something that is not a locale") from None
+    pii_config = os.path.join(folder, _text(raw, "pii_config"))
+    if not os.path.isfile(pii_config):
+        raise LanguageConfigError("pack.yaml: 'pii_config' names no file in the pack's folder")
+    try:
+        forms = SpokenForms.from_mapping(raw.get("spoken"))
+    except SettingsError as error:
+        raise LanguageConfigError(f"pack.yaml: {error}") from None
+    return LanguagePack(name=_text(raw, "name"), asr_language=_text(raw, "asr_language"),
+                        locales=patterns, pii_config=pii_config, spoken_forms=forms)
+
+
+#: The default pack: English in any region, heard by an English Whisper model.
+ENGLISH = load_pack(DEFAULT_PACK)
 
 @dataclass(frozen=True)
 class LocaleCoverage:

@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Tuple
 
 import yaml
 from voicescrub.schemas.settings import FrozenMapping, freeze, phrases, thaw
-from voicescrub.transforms.pii.spoken_normaliser import UNIT_WORDS
 
 if TYPE_CHECKING:  # the config imports this module to apply its table
     from voicescrub.transforms.pii.config import PiiConfig
@@ -95,7 +94,7 @@ def _context_words(config: "PiiConfig") -> frozenset:
 
 
 def _digit_words(config: "PiiConfig") -> frozenset:
-    return frozenset(word for word, value in UNIT_WORDS.items() if value <= 9)
+    return frozenset(word for word, value in config.spoken_forms.units.items() if value <= 9)
 
 
 #: Every list a confusion can join: the words its ``means`` must be among for the
@@ -255,7 +254,7 @@ def apply_table(config: "PiiConfig", table: Optional[ConfusionTable]) -> "PiiCon
         context[means] = context.get(means, ()) + (heard,)
     separators = config.spoken_forms.email_separators
     forms = config.spoken_forms.adding(
-        digit_homophones=FrozenMapping({heard: str(UNIT_WORDS[means])
+        digit_homophones=FrozenMapping({heard: str(config.spoken_forms.units[means])
                                         for heard, means in meaning_of("digit_homophones").items()}),
         run_lead_ins=frozenset(heard_in("run_lead_ins")),
         email_separators=FrozenMapping({heard: separators[means]

@@ -1,7 +1,8 @@
 """PII detection settings, read once from one YAML file.
 
-The package ships ``pii_config.yaml``; ``--pii-config`` points the pipeline at
-another file of the same shape. Every setting is declared once below, with its
+Each language pack ships one (``transforms/language/<code>/pii_config.yaml``, the
+English pack's by default); ``--pii-config`` points the pipeline at another file of
+the same shape. Every setting is declared once below, with its
 type, default, range and description (:mod:`voicescrub.schemas.settings`); the
 YAML reader and its validation are derived from those declarations, and the
 result is one frozen, picklable :class:`PiiConfig` that travels to the workers.
@@ -30,19 +31,25 @@ from voicescrub.schemas.settings import (
 from voicescrub.transforms.asr.whisper import BUNDLED_MODEL, model_family
 from voicescrub.transforms.audio.redaction import TREATMENTS
 from voicescrub.transforms.audit.policy import SECOND_LISTEN_OFF, SecondListenPolicy
+from voicescrub.transforms.language.packs import (
+    ENGLISH,
+    LanguageConfigError,
+    LanguagePack,
+    load_pack,
+)
 from voicescrub.transforms.pii.asr_confusions import (
     AUTO,
     ConfusionTableError,
     apply_table,
     resolve_table,
 )
-from voicescrub.transforms.pii.spoken_normaliser import ENGLISH_FORMS, SpokenForms
+from voicescrub.transforms.pii.spoken_normaliser import SpokenForms
 
 __all__ = ["DEFAULT_CONFIG_PATH", "DIGIT_SEQUENCE", "PiiConfig", "PiiConfigError", "config_from_dict",
            "load_pii_config", "thaw"]
 
-#: The YAML shipped with the package.
-DEFAULT_CONFIG_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pii_config.yaml")
+#: The YAML of the default (English) language pack.
+DEFAULT_CONFIG_PATH = ENGLISH.pii_config
 
 #: Entity type given to a fail-safe digit run that no specific recognizer claimed.
 DIGIT_SEQUENCE = "DIGIT_SEQUENCE"
@@ -136,7 +143,7 @@ def _with_lexicon(recognizers: tuple, lexicon: Mapping[str, Tuple[str, ...]]) ->
 
 def _recognizer_files(raw: Any, base_dir: str) -> Any:
     """``raw`` with each recognizer named by file ("recognizers/us_itin.yaml") read from that
-    file: relative to the config file's folder, else to the shipped config's."""
+    file: relative to the config file's folder, else to the default pack's."""
     if not isinstance(raw, Mapping) or not isinstance(raw.get("recognizers"), list):
         return raw
     loaded = []
@@ -149,10 +156,23 @@ def _recognizer_files(raw: Any, base_dir: str) -> Any:
         path = next((c for c in candidates if os.path.isfile(c)), None)
         if path is None or not entry.endswith((".yaml", ".yml")):
             raise PiiConfigError("'recognizers' names a file that cannot be found (a .yaml file "
-                                 "beside the config or in the package's transforms/pii/)")
+                                 "beside the config or in the default language pack's folder)")
         with open(path, encoding="utf-8") as handle:
             loaded.append(yaml.safe_load(handle))
     return {**raw, "recognizers": loaded}
+
+
+#: The recognizers written in code (checksums, speech shapes), by name.
+CODED_RECOGNIZERS = ("SpokenCreditCardRecognizer", "SpokenIbanRecognizer", "SpelledCodeRecognizer",
+                     "SpokenStreetAddressRecognizer")
+
+
+def _coded_recognizers(raw: Any) -> FrozenMapping:
+    if raw is None:
+        return FrozenMapping()
+    if not isinstance(raw, Mapping) or not raw or any(name not in CODED_RECOGNIZERS for name in raw):
+        raise ValueError("map recognizer names (" + ", ".join(CODED_RECOGNIZERS) + ") to context words")
+    return FrozenMapping({name: words(context) if context is not None else None for name, context in raw.items()})
 
 
 def _recognizers(raw: Any) -> tuple:
@@ -178,6 +198,12 @@ class DigitRunPolicy:
     window_words: int = setting(8, "words either side of a run searched for context", minimum=0)
     banking_context_words: FrozenSet[str] = setting(
         frozenset(), "words that make a digit run banking-sensitive", parse=words)
+    money_words: FrozenSet[str] = setting(
+        frozenset(), "currency words after a number that make it an amount of money, harmless even "
+        "in banking context ('50 pounds'); currency signs count in every language", parse=words)
+    percent_words: FrozenSet[str] = setting(
+        frozenset(), "words after a number that make it a percentage, harmless even in banking "
+        "context", parse=words)
     harmless_following_words: FrozenSet[str] = setting(
         frozenset(), "units after a run that make it a quantity", parse=words)
     harmless_preceding_words: FrozenSet[str] = setting(
@@ -235,6 +261,12 @@ class DigitRunPolicy:
     money_list_max_digits: int = setting(2, "the most digits of one such short amount", minimum=1)
 
 
+    @property
+    def amount_words(self) -> FrozenSet[str]:
+        """Words after a number that make it an amount: money or a percentage."""
+        return self.money_words | self.percent_words
+
+
 @dataclass(frozen=True)
 class IbanPrefixPolicy:
     """The IBAN prefix step (see ``transforms/pii/iban_prefix.py``). Absent from the
@@ -270,6 +302,18 @@ class ValueSlotPolicy:
     word_value_types: FrozenSet[str] = setting(
         frozenset(), "types whose values are words ('sunset carbon 59'); a slot of any other "
         "type must hold something number-like")
+    function_words: FrozenSet[str] = setting(
+        frozenset(), "words that carry no value: a slot made only of these is not being filled",
+        parse=words)
+    closers: FrozenSet[str] = setting(
+        frozenset(), "words that close a request after a comma ('..., please'): the slot ends "
+        "at that comma", parse=words)
+    count_units: FrozenSet[str] = setting(
+        frozenset(), "a number followed by one of these is a count or an amount, not a value "
+        "('expires in 3 days')", parse=words)
+    handle_separators: FrozenSet[str] = setting(
+        frozenset(), "how a handle's separators are said ('dot', 'underscore', and what the "
+        "speech model writes for them)", parse=words)
     max_words: int = setting(8, "the most words a slot takes", minimum=1)
     score: float = setting(0.4, "the score of a slot span (the detector's threshold or more)",
                            above=0.0, maximum=1.0)
@@ -310,9 +354,19 @@ class PiiConfig:
         (), "on equal scores over the same words, the type listed first wins")
     context: ContextSettings = setting(ContextSettings(), "context-word enhancement")
     digit_run_failsafe: DigitRunPolicy = setting(DigitRunPolicy(), "the fail-safe digit-run rule")
+    coded_recognizers: Mapping[str, Optional[FrozenSet[str]]] = setting(
+        FrozenMapping(), "the recognizers written in code a language runs, each with its context "
+        "words (none given: the recognizer's own English ones); absent: all of them",
+        parse=_coded_recognizers)
     recognizers: tuple = setting((), "custom pattern recognizers, in Presidio's "
                                  "recognizer-registry format, inline or as a file each "
                                  "('recognizers/us_itin.yaml')", parse=_recognizers)
+    person_opening_verb: bool = setting(
+        False, "a request opens with its verb ('Ouvre mon livre', 'Appelle Marc'): spaCy's name "
+        "tag on the first word of a sentence is not taken unless a comma follows the word")
+    verb_clitics: FrozenSet[str] = setting(
+        frozenset(), "pronouns hyphenated after an imperative ('réveille-moi'): a word ending in "
+        "one is a verb, never part of a name", parse=words)
     person_deny_words: FrozenSet[str] = setting(
         frozenset(), "words spaCy's small model mistakes for names at the start of a command; "
         "a PERSON span made only of these is dropped", parse=words)
@@ -332,14 +386,25 @@ class PiiConfig:
         "(voicescrub.transforms.pii.asr_confusions): 'auto' applies the table of the run's "
         "--asr-model family when the package has one, 'none' applies none; or a family name "
         "or a table file")
-    #: The words the normaliser reads as digits and separators, with the table's added.
-    spoken_forms: SpokenForms = ENGLISH_FORMS
+    #: How numbers and e-mail addresses are said: the language pack's forms, with the
+    #: confusion table's added.
+    spoken_forms: SpokenForms = ENGLISH.spoken_forms
     #: The family of the confusion table applied, or ``none``.
     confusion_table: str = ""
 
 
+def _forms_of(language: str) -> SpokenForms:
+    """The spoken forms of the shipped pack of ``language``."""
+    try:
+        return load_pack(language).spoken_forms
+    except LanguageConfigError:
+        raise PiiConfigError("'language' names no language pack shipped with the package; "
+                             "run with --language-pack naming the pack's folder") from None
+
+
 def config_from_dict(raw: Any, spacy_model: Optional[str] = None,
-                     asr_model: str = BUNDLED_MODEL, base_dir: Optional[str] = None) -> PiiConfig:
+                     asr_model: str = BUNDLED_MODEL, base_dir: Optional[str] = None,
+                     forms: Optional[SpokenForms] = None) -> PiiConfig:
     """Validate a parsed YAML document and build a :class:`PiiConfig`.
 
     :param raw: the parsed YAML mapping.
@@ -347,6 +412,8 @@ def config_from_dict(raw: Any, spacy_model: Optional[str] = None,
     :param asr_model: the run's ``--asr-model``, whose family's confusion table
         ``asr_confusions: auto`` applies.
     :param base_dir: the folder recognizer files are named from (the config file's).
+    :param forms: how the language says numbers (its pack's ``spoken`` section); ``None``:
+        the shipped pack of the document's ``language``.
     :raises PiiConfigError: in one line, naming the setting.
     """
     raw = _recognizer_files(raw, base_dir or os.path.dirname(DEFAULT_CONFIG_PATH))
@@ -359,6 +426,7 @@ def config_from_dict(raw: Any, spacy_model: Optional[str] = None,
     slots = config.value_slots
     config = dataclasses.replace(
         config, spacy_model=spacy_model or config.spacy_model,
+        spoken_forms=forms if forms is not None else _forms_of(config.language),
         recognizers=_with_lexicon(config.recognizers, config.lexicon),
         value_slots=dataclasses.replace(
             slots, cues=tuple(cue for cue in slots.cues if cue[1] in config.entities)))
@@ -369,15 +437,21 @@ def config_from_dict(raw: Any, spacy_model: Optional[str] = None,
 
 
 def load_pii_config(path: Optional[str] = None, spacy_model: Optional[str] = None,
-                    asr_model: str = BUNDLED_MODEL) -> PiiConfig:
+                    asr_model: str = BUNDLED_MODEL, pack: Optional[LanguagePack] = None) -> PiiConfig:
     """Load PII settings from YAML.
 
-    :param path: a YAML file; ``None`` loads the one shipped in the package.
+    :param path: a YAML file; ``None`` loads the one of ``pack``.
     :param spacy_model: overrides the file's ``spacy_model`` when given.
     :param asr_model: the run's ``--asr-model`` (see :func:`config_from_dict`).
+    :param pack: the run's language pack, whose spoken forms the detection reads;
+        ``None``: the shipped pack of the file's ``language`` (English by default).
     """
-    path = path or DEFAULT_CONFIG_PATH
+    path = path or (pack or ENGLISH).pii_config
     with open(path, encoding="utf-8") as handle:
         raw = yaml.safe_load(handle)
-    return config_from_dict(raw, spacy_model=spacy_model, asr_model=asr_model,
-                            base_dir=os.path.dirname(os.path.abspath(path)))
+    config = config_from_dict(raw, spacy_model=spacy_model, asr_model=asr_model,
+                              base_dir=os.path.dirname(os.path.abspath(path)),
+                              forms=pack.spoken_forms if pack is not None else None)
+    if pack is not None and config.language != pack.asr_language:
+        raise PiiConfigError("'language' differs from the language pack's asr_language")
+    return config

@@ -7,7 +7,7 @@ for every transcript.
 
 from __future__ import annotations
 
-from typing import Iterable, List, Sequence, Tuple
+from typing import FrozenSet, Iterable, List, Sequence, Tuple
 
 import regex as re
 from presidio_analyzer import (
@@ -21,6 +21,7 @@ from presidio_analyzer.nlp_engine import NlpEngineProvider
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 from voicescrub.schemas.records import PiiSpan
 from voicescrub.transforms.pii.config import (
+    CODED_RECOGNIZERS,
     DIGIT_SEQUENCE,
     PiiConfig,
     expand_lexicon,
@@ -35,19 +36,10 @@ from voicescrub.transforms.pii.recognizers import (
     SpokenIbanRecognizer,
     SpokenStreetAddressRecognizer,
 )
-from voicescrub.transforms.pii.spoken_normaliser import (
-    SCALE_WORDS,
-    TEEN_WORDS,
-    TENS_WORDS,
-    UNIT_WORDS,
-    NormalisedText,
-    normalise,
-)
+from voicescrub.transforms.pii.spoken_normaliser import NormalisedText, normalise
 from voicescrub.transforms.pii.value_slot import ValueSlots
 
 _EDGE_PUNCTUATION = ".,;:!?\"'()[]{}"
-#: spaCy's small model tags "Convert five" as a name; a number word is trimmed like a numeral.
-_NUMBER_WORDS = frozenset(UNIT_WORDS) | frozenset(TEEN_WORDS) | frozenset(TENS_WORDS) | frozenset(SCALE_WORDS)
 #: spaCy components Presidio does not use: skipping them keeps detect() fast.
 _UNUSED_SPACY_PIPES = ("parser",)
 
@@ -93,16 +85,19 @@ def build_registry(config: PiiConfig) -> RecognizerRegistry:
     language = config.language
     registry = RecognizerRegistry(supported_languages=[language])
     registry.add_recognizer(SpacyRecognizer(supported_language=language, supported_entities=["PERSON"]))
-    registry.add_recognizer(SpokenCreditCardRecognizer(supported_language=language))
-    registry.add_recognizer(SpokenIbanRecognizer(supported_language=language))
-    registry.add_recognizer(SpelledCodeRecognizer(supported_language=language))
-    registry.add_recognizer(
-        SpokenStreetAddressRecognizer(
-            unit_words=config.digit_run_failsafe.harmless_following_words,
-            number_words=_NUMBER_WORDS,
-            supported_language=language,
-        )
-    )
+    coded = config.coded_recognizers or {name: None for name in CODED_RECOGNIZERS}
+    for name, context in coded.items():
+        words = sorted(context) if context is not None else None
+        if name == "SpokenCreditCardRecognizer":
+            registry.add_recognizer(SpokenCreditCardRecognizer(context=words, supported_language=language))
+        elif name == "SpokenIbanRecognizer":
+            registry.add_recognizer(SpokenIbanRecognizer(context=words, supported_language=language))
+        elif name == "SpelledCodeRecognizer":
+            registry.add_recognizer(SpelledCodeRecognizer(context=words, supported_language=language))
+        elif name == "SpokenStreetAddressRecognizer":
+            registry.add_recognizer(SpokenStreetAddressRecognizer(
+                unit_words=config.digit_run_failsafe.harmless_following_words,
+                number_words=config.spoken_forms.number_words, supported_language=language))
     for definition in config.recognizers:
         spec = thaw(definition)
         spec.setdefault("supported_language", language)
@@ -132,7 +127,10 @@ class PiiDetector:
         self._failsafe = DigitRunFailsafeRecognizer(config.digit_run_failsafe, supported_language=config.language,
                                                     month_names=months)
         self._iban_prefix = IbanPrefixExtender(config.iban_prefix)
-        self._value_slots = ValueSlots(config.value_slots)
+        forms = config.spoken_forms
+        self._value_slots = ValueSlots(config.value_slots, forms.number_words | frozenset(forms.repeats))
+        # spaCy's small model tags "Convert five" as a name; a number word is trimmed like a numeral.
+        self._number_words = forms.number_words
         self._analyzer = AnalyzerEngine(
             registry=build_registry(config),
             nlp_engine=_build_nlp_engine(config),
@@ -213,9 +211,23 @@ class PiiDetector:
         words = [w.strip(_EDGE_PUNCTUATION).lower() for w in text[span.char_start : span.char_end].split()]
         # A name has no number inside it: spaCy's small model tags "Convert 5000 feet" as a person.
         # (A number at the edge, "Nathan Berso 8", was trimmed off by _trim_person.)
-        if any(_is_number(w) for w in words):
+        if any(_is_number(w, self._number_words) for w in words):
             return True
-        return all(w in self.config.person_deny_words or any(ch.isdigit() for ch in w) for w in words)
+        return all(w in self.config.person_deny_words or any(ch.isdigit() for ch in w) or self._is_verb(w)
+                   for w in words) or (len(words) == 1 and self._opens_sentence(text, span.char_start))
+
+    def _is_verb(self, word: str) -> bool:
+        """An imperative with a hyphenated pronoun ("réveille-moi"), in a language whose pack lists them."""
+        return "-" in word and word.rsplit("-", 1)[1] in self.config.verb_clitics
+
+    def _opens_sentence(self, text: str, start: int) -> bool:
+        """The word at ``start`` opens a sentence with no comma after it ("Ouvre mon livre"),
+        in a language whose requests open with their verb (``person_opening_verb``)."""
+        if not self.config.person_opening_verb:
+            return False
+        before = text[:start].rstrip()
+        after = text[start:].split(None, 1)[0]
+        return (not before or before[-1] in ".!?") and not after.endswith(",")
 
     def _trim_person(self, text: str, span: PiiSpan) -> PiiSpan:
         """Take numbers and command words off the edges of a PERSON span and cut it at a number
@@ -228,20 +240,23 @@ class PiiDetector:
         def core(word: Tuple[int, int]) -> str:
             return text[word[0] : word[1]].strip(_EDGE_PUNCTUATION)
 
-        while words and _is_number(core(words[0])):
+        while words and _is_number(core(words[0]), self._number_words):
             words.pop(0)
         # A name ends where a number starts: "Naomi Dubois 2 6 5 Triple 5" (a phone number spaCy
         # took into the name, the ASR's "Triple" inside it) is "Naomi Dubois".
-        first_number = next((i for i, w in enumerate(words) if _is_number(core(w))), len(words))
+        first_number = next((i for i, w in enumerate(words) if _is_number(core(w), self._number_words)), len(words))
         words = words[:first_number]
         # A command word at the edge is not part of the name; a span with a number inside, or
         # made only of command words, is dropped later (_is_denied_person): left as it is.
         deny = self.config.person_deny_words
-        if not any(_is_number(core(w)) for w in words) and not all(core(w).lower() in deny for w in words):
+        if not any(_is_number(core(w), self._number_words) for w in words) and not all(core(w).lower() in deny for w in words):
             while words and core(words[-1]).lower() in deny:
                 words.pop()
             while words and core(words[0]).lower() in deny:
                 words.pop(0)
+        # A request's opening verb tagged with the name after it ("Appelle Marc Dupont").
+        if len(words) > 1 and self._opens_sentence(text, words[0][0]):
+            words.pop(0)
         if not words:
             return span
         # spaCy's small model often tags only the surname ("Add Hector [Delgado]"): capitalised
@@ -303,9 +318,9 @@ def _tone_heard_as_name(text: str, span: PiiSpan) -> bool:
     return not any(ch.isupper() for w in words for ch in w) or all(len(w) <= 1 for w in words)
 
 
-def _is_number(word: str) -> bool:
+def _is_number(word: str, number_words: FrozenSet[str]) -> bool:
     """A numeral or a spoken number word ("five"): never part of a name."""
-    if word.lower() in _NUMBER_WORDS:
+    if word.lower() in number_words:
         return True
     return bool(word) and word.replace(",", "").replace(".", "").replace("-", "").isdigit()
 

@@ -19,51 +19,18 @@ Plain Python, no Presidio, no Beam.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass, field
-from typing import FrozenSet, List, Mapping, Optional, Sequence, Tuple
+from dataclasses import dataclass
+from typing import Any, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
-from voicescrub.schemas.settings import FrozenMapping
+from voicescrub.schemas.settings import FrozenMapping, from_mapping, setting, words
 
-UNIT_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4,
-    "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "nought": 0, "nil": 0,
-}
-TEEN_WORDS = {
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}
-TENS_WORDS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-}
-SCALE_WORDS = {"hundred": 100, "thousand": 1000}
-REPEAT_WORDS = {"double": 2, "triple": 3}
-#: Spoken separators inside a digit run ("oh eight dash one two", "oh one slash thirty one").
-RUN_JOINER_WORDS = frozenset({"dash", "hyphen", "slash"})
-#: English words that sound like a spoken digit, or one sound away from it (the "th" of
-#: "three" said as "f" or "t" in many accents, "five" with its "v" lost); read as digits
-#: only next to other digits, where no sentence puts them otherwise. What one speech model
-#: writes for a digit besides these is in its confusion table (``transforms/pii/asr_confusions/``).
-DIGIT_HOMOPHONES = {"oh": "0", "o": "0", "to": "2", "too": "2", "for": "4", "fore": "4", "ate": "8", "won": "1",
-                    "free": "3", "tree": "3", "fine": "5", "sick": "6"}
-#: Words after which a homophone may open a digit run ("my pin is for 4 3 2").
-RUN_LEAD_INS = frozenset(
-    {"is", "was", "number", "code", "digits", "account", "card", "routing", "pin", "it's", "its", "are", "be",
-     "number's"}
-)
-#: Top-level domains accepted at the end of a spoken e-mail address.
+#: Top-level domains accepted at the end of a spoken e-mail address (the same in every language).
 EMAIL_TLDS = frozenset(
-    {"com", "net", "org", "edu", "gov", "io", "co", "uk", "us", "de", "fr", "ca", "info", "biz", "me", "ai", "app", "dev", "mail"}
+    {"com", "net", "org", "edu", "gov", "io", "co", "uk", "us", "de", "fr", "ca", "info", "biz", "me", "ai", "app", "dev", "mail",
+     "be", "ch", "lu", "eu", "it", "es", "nl", "at", "pt", "ie", "qc"}
 )
-#: Homophones of zero: next to a digit they are nearly always one ("five oh two").
-_ZERO_WORDS = frozenset({"oh", "o"})
-#: Words that cannot be the last word of an e-mail local part ("look at gmail dot com").
-_NOT_LOCAL_PART = frozenset(
-    {"me", "us", "him", "her", "them", "it", "is", "look", "email", "e-mail", "address", "mail", "was", "be", "and", "or", "the", "a", "to", "send", "write", "reach", "contact", "i", "i'm", "it's", "that's", "do", "does", "did", "can", "will", "is", "are"}
-)
-#: Spoken separators inside an e-mail local part.
-EMAIL_SEPARATORS = {"dot": ".", "underscore": "_", "dash": "-", "hyphen": "-", "period": "."}
 
 _EDGE_PUNCTUATION = ".,;:!?\"'()[]{}"
 #: A dash may trail a numeral: tiny.en loops on dictated digits and stops mid-group ("077-0-0-0-").
@@ -71,41 +38,88 @@ _NUMERAL = re.compile(r"\d+(?:[.,\-/']\d+)*-?")
 _TOKEN = re.compile(r"\S+")
 #: A numeral the ASR wrote as money ("$10.89").
 _CURRENCY_NUMERAL = re.compile(r"[$£€]\d+(?:[.,]\d+)*")
-#: Nouns right after which a "sum of money" is the identifier being read out: nobody says
-#: "account ten dollars eighty nine", but tiny.en writes a dictated "account ten eighty nine,
-#: fifty five oh six" as "account $10.89, 5506" and "account number three seven four nine"
-#: as "account number $3749".
-_IDENTIFIER_NOUNS = frozenset({"account", "number"})
 #: Gap characters that end a digit run (a question, an exclamation, a clause break).
 _RUN_BREAKS = frozenset("?!;:")
 
 
+def _word_values(raw: Any) -> FrozenMapping:
+    if not isinstance(raw, Mapping) or not all(
+            isinstance(value, int) and not isinstance(value, bool) and value >= 0 for value in raw.values()):
+        raise ValueError("map words to whole numbers")
+    return FrozenMapping({str(word).lower(): value for word, value in raw.items()})
+
+
+def _word_texts(raw: Any) -> FrozenMapping:
+    if not isinstance(raw, Mapping) or not all(isinstance(value, str) and value for value in raw.values()):
+        raise ValueError("map words to the characters they stand for")
+    return FrozenMapping({str(word).lower(): value for word, value in raw.items()})
+
+
 @dataclass(frozen=True)
 class SpokenForms:
-    """The words the normaliser reads as digits, as openers of a digit run and as
-    separators of an e-mail address: the language's own, plus what the speech model in
-    use writes for them (its confusion table adds to these with :meth:`adding`).
-
-    :param digit_homophones: word -> the digit it stands for between other digits.
-    :param run_lead_ins: words after which a homophone may open a digit run.
-    :param email_separators: word -> the character it stands for in an e-mail local part.
+    """How one language says numbers and e-mail addresses, and what the speech model in use
+    writes for them: the ``spoken`` section of a language pack
+    (``transforms/language/<code>/pack.yaml``), to which a model's confusion table adds
+    with :meth:`adding`. A number word made of hyphenated parts ("quatre-vingt-dix") may be
+    listed whole; the parts of one said apart are read as that word.
     """
 
-    digit_homophones: Mapping[str, str] = field(default_factory=lambda: FrozenMapping(DIGIT_HOMOPHONES))
-    run_lead_ins: FrozenSet[str] = RUN_LEAD_INS
-    email_separators: Mapping[str, str] = field(default_factory=lambda: FrozenMapping(EMAIL_SEPARATORS))
+    units: Mapping[str, int] = setting(FrozenMapping(), "words of the digits 0-9", parse=_word_values)
+    teens: Mapping[str, int] = setting(FrozenMapping(), "words of 10-19", parse=_word_values)
+    tens: Mapping[str, int] = setting(FrozenMapping(), "words of the tens 20-90", parse=_word_values)
+    scales: Mapping[str, int] = setting(FrozenMapping(), "hundred and thousand", parse=_word_values)
+    repeats: Mapping[str, int] = setting(FrozenMapping(), "words that say a digit twice or three "
+                                         "times ('double five')", parse=_word_values)
+    connectors: FrozenSet[str] = setting(frozenset(), "words between a tens word and a unit or "
+                                         "teen of the same number ('vingt et un')", parse=words)
+    tens_take_teens: bool = setting(False, "a tens word followed by a teen adds it "
+                                    "('soixante-douze' = 72); off: they are two numbers")
+    joiners: FrozenSet[str] = setting(frozenset(), "spoken separators inside a digit run ('dash')",
+                                      parse=words)
+    digit_homophones: Mapping[str, str] = setting(
+        FrozenMapping(), "word -> the digit it stands for, read as one only next to other digits",
+        parse=_word_texts)
+    zero_homophones: FrozenSet[str] = setting(
+        frozenset(), "homophones of zero, read as one next to any digit ('five oh two')", parse=words)
+    range_words: FrozenSet[str] = setting(
+        frozenset(), "a homophone that is a range between two years ('1900 to 2024')", parse=words)
+    run_lead_ins: FrozenSet[str] = setting(
+        frozenset(), "words after which a homophone may open a digit run", parse=words)
+    identifier_nouns: FrozenSet[str] = setting(
+        frozenset(), "nouns right after which a sum of money is an identifier read out "
+        "('account $10.89')", parse=words)
+    email_at: FrozenSet[str] = setting(frozenset(), "the spoken '@' of an e-mail address", parse=words)
+    email_separators: Mapping[str, str] = setting(
+        FrozenMapping(), "word -> the character it stands for in an e-mail local part", parse=_word_texts)
+    email_dots: FrozenSet[str] = setting(
+        frozenset(), "the spoken dots that join the labels of an e-mail domain ('dot'); a speech "
+        "model's sound-alikes of them stay out, a domain being read only up to a top-level domain",
+        parse=words)
+    email_not_local_part: FrozenSet[str] = setting(
+        frozenset(), "words that cannot end an e-mail local part ('look at gmail dot com')", parse=words)
+
+    @classmethod
+    def from_mapping(cls, raw: Any) -> "SpokenForms":
+        """The forms a pack's ``spoken`` section declares.
+
+        :raises SettingsError: in one line, naming the setting.
+        """
+        return from_mapping(cls, raw, "spoken.")
+
+    @property
+    def number_words(self) -> FrozenSet[str]:
+        """Every word of a number (units, teens, tens and scales), whole and by part."""
+        whole = set(self.units) | set(self.teens) | set(self.tens) | set(self.scales)
+        return frozenset(whole | {part for word in whole for part in word.split("-")})
 
     def adding(self, *, digit_homophones: Mapping[str, str] = FrozenMapping(),
                run_lead_ins: FrozenSet[str] = frozenset(),
                email_separators: Mapping[str, str] = FrozenMapping()) -> "SpokenForms":
         """These forms with more words of each kind (a word already known keeps its meaning)."""
-        return SpokenForms(FrozenMapping({**digit_homophones, **self.digit_homophones}),
-                           self.run_lead_ins | frozenset(run_lead_ins),
-                           FrozenMapping({**email_separators, **self.email_separators}))
-
-
-#: What every English speaker says, whatever the model.
-ENGLISH_FORMS = SpokenForms()
+        return dataclasses.replace(
+            self, digit_homophones=FrozenMapping({**digit_homophones, **self.digit_homophones}),
+            run_lead_ins=self.run_lead_ins | frozenset(run_lead_ins),
+            email_separators=FrozenMapping({**email_separators, **self.email_separators}))
 
 
 @dataclass(frozen=True)
@@ -222,12 +236,12 @@ def word_cores(text: str) -> List[Tuple[int, int, str]]:
     return cores
 
 
-def _tokenise(text: str) -> List[_Token]:
+def _tokenise(text: str, forms: SpokenForms) -> List[_Token]:
     tokens = [_Token(start, end, text[start:end], text[start:end].lower(), gap)
               for start, end, gap in word_cores(text)]
     for k in range(1, len(tokens)):
         token = tokens[k]
-        if tokens[k - 1].low in _IDENTIFIER_NOUNS and _CURRENCY_NUMERAL.fullmatch(token.core):
+        if tokens[k - 1].low in forms.identifier_nouns and _CURRENCY_NUMERAL.fullmatch(token.core):
             # The digits are read as a numeral; their run replaces the sign too, so nothing
             # downstream reads the identifier as money.
             tokens[k] = _Token(token.start + 1, token.end, token.core[1:], token.low[1:],
@@ -235,16 +249,20 @@ def _tokenise(text: str) -> List[_Token]:
     return tokens
 
 
-def _is_number_word(low: str) -> bool:
-    """A number word, or number words joined by hyphens ("nine-one-one"); a repeat word
-    inside such a word must have a unit after it ("double-one", "nine-double-one": how
-    Whisper writes a dictated "nine double one")."""
+def _is_number_word(low: str, forms: SpokenForms) -> bool:
+    """A number word, or number words joined by hyphens ("nine-one-one", "vingt-et-un"); a
+    repeat word inside such a word must have a unit after it ("double-one", "nine-double-one":
+    how Whisper writes a dictated "nine double one"), a connector must sit between two parts."""
     parts = low.split("-")
+    numbers = forms.number_words
     for index, part in enumerate(parts):
-        if part in REPEAT_WORDS and len(parts) > 1:
-            if not (index + 1 < len(parts) and parts[index + 1] in UNIT_WORDS):
+        if part in forms.repeats and len(parts) > 1:
+            if not (index + 1 < len(parts) and parts[index + 1] in forms.units):
                 return False
-        elif not (part in UNIT_WORDS or part in TEEN_WORDS or part in TENS_WORDS or part in SCALE_WORDS):
+        elif part in forms.connectors:
+            if not 0 < index < len(parts) - 1:
+                return False
+        elif part not in numbers:
             return False
     return True
 
@@ -252,14 +270,26 @@ def _is_number_word(low: str) -> bool:
 def _classify(token: _Token, forms: SpokenForms) -> None:
     if _NUMERAL.fullmatch(token.core):
         token.kind = "N"
-    elif _is_number_word(token.low):
+    elif _is_number_word(token.low, forms):
         token.kind = "W"
-    elif token.low in REPEAT_WORDS:
+    elif token.low in forms.repeats:
         token.kind = "R"
     elif token.low in forms.digit_homophones:
         token.kind = "H"
-    elif token.low in RUN_JOINER_WORDS:
+    elif token.low in forms.joiners:
         token.kind = "J"
+
+
+def _join_connectors(tokens: Sequence[_Token], forms: SpokenForms) -> None:
+    """A connector between a tens word and a unit or teen ("vingt et un", "soixante et onze")
+    joins them into one number; anywhere else it is a word ("entre 10 et 15")."""
+    for k in range(1, len(tokens) - 1):
+        token, left, right = tokens[k], tokens[k - 1], tokens[k + 1]
+        if (token.low in forms.connectors and token.kind == "O" and left.kind == "W" and right.kind == "W"
+                and left.low.split("-")[-1] in forms.tens
+                and (right.low in forms.units or right.low in forms.teens)
+                and _joinable(token.gap_before) and _joinable(right.gap_before)):
+            token.kind = "J"
 
 
 def _joinable(gap: str) -> bool:
@@ -309,13 +339,13 @@ def _resolve_homophones(tokens: Sequence[_Token], forms: SpokenForms) -> None:
         left_digit = left is not None and left.kind in ("N", "W")
         # A repeat word counts only before a digit ("oh double five", not "oh double check").
         right_digit = right is not None and (
-            right.kind in ("N", "W") or (right.kind == "R" and _repeat_starts_digit(tokens, right_at)))
+            right.kind in ("N", "W") or (right.kind == "R" and _repeat_starts_digit(tokens, right_at, forms)))
         chain = tokens[i : j + 1]
         # A spoken separator between the chain and a digit ("mode to slash 30" for "oh two
         # slash thirty") says the chain is part of the run.
         joined_right = right_digit and j + 1 < len(tokens) and tokens[j + 1].kind == "J"
-        zeros = all(t.low in _ZERO_WORDS for t in chain)
-        if i == j and _year_range(left, chain[0], right):
+        zeros = all(t.low in forms.zero_homophones for t in chain)
+        if i == j and chain[0].low in forms.range_words and _year_range(left, right):
             accept = False
         elif (left_digit and right_digit) or joined_right:
             accept = True
@@ -327,11 +357,11 @@ def _resolve_homophones(tokens: Sequence[_Token], forms: SpokenForms) -> None:
             accept = False
             if right_digit and left is not None and left.low in forms.run_lead_ins:
                 lead_ins.append((i, j))
-            elif right_digit and chain[-1].low in _ZERO_WORDS:
+            elif right_digit and chain[-1].low in forms.zero_homophones:
                 # The zeros that open a number after a word that sounds like a digit
                 # ("to oh six slash twenty nine"): the zeros are digits, the word is not.
                 k = j
-                while k > i and tokens[k - 1].low in _ZERO_WORDS:
+                while k > i and tokens[k - 1].low in forms.zero_homophones:
                     k -= 1
                 for token in tokens[k : j + 1]:
                     token.digit_homophone = True
@@ -356,10 +386,10 @@ def _year(token: Optional[_Token]) -> Optional[int]:
     return int(token.core)
 
 
-def _year_range(left: Optional[_Token], middle: _Token, right: Optional[_Token]) -> bool:
-    """"1900 to 2024": "to" between two years, the second later, is a range, not a digit."""
+def _year_range(left: Optional[_Token], right: Optional[_Token]) -> bool:
+    """"1900 to 2024": a range word between two years, the second later, is not a digit."""
     first, last = _year(left), _year(right)
-    return middle.low == "to" and first is not None and last is not None and last > first
+    return first is not None and last is not None and last > first
 
 
 def _digits_ahead(tokens: Sequence[_Token], index: int) -> int:
@@ -378,59 +408,91 @@ def _digits_ahead(tokens: Sequence[_Token], index: int) -> int:
     return count
 
 
-def _parse_below_hundred(words: Sequence[str], i: int) -> Optional[Tuple[int, int]]:
-    if i < len(words) and words[i] in TENS_WORDS:
-        value = TENS_WORDS[words[i]]
-        if i + 1 < len(words) and words[i + 1] in UNIT_WORDS and UNIT_WORDS[words[i + 1]] > 0:
-            return value + UNIT_WORDS[words[i + 1]], i + 2
+def _parse_below_hundred(words: Sequence[str], i: int, forms: SpokenForms) -> Optional[Tuple[int, int]]:
+    if i >= len(words):
+        return None
+    word = words[i]
+    if word in forms.tens:
+        value = forms.tens[word]
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if forms.units.get(following, 0) > 0:
+            return value + forms.units[following], i + 2
+        if forms.tens_take_teens and following in forms.teens and value + forms.teens[following] < 100:
+            return value + forms.teens[following], i + 2
         return value, i + 1
-    if i < len(words) and words[i] in TEEN_WORDS:
-        return TEEN_WORDS[words[i]], i + 1
-    if i < len(words) and words[i] in UNIT_WORDS:
-        return UNIT_WORDS[words[i]], i + 1
+    if word in forms.teens:
+        return forms.teens[word], i + 1
+    if word in forms.units:
+        return forms.units[word], i + 1
     return None
 
 
-def _parse_number_group(words: Sequence[str], i: int) -> Tuple[str, int]:
+def _parse_number_group(words: Sequence[str], i: int, forms: SpokenForms) -> Tuple[str, int]:
     """Parse one spoken number starting at ``words[i]``.
 
-    ``twenty five`` -> 25, ``three hundred and`` -> 300, ``nineteen eighty`` is two
-    groups (19, 80) that the caller concatenates, which is how digits are read.
+    ``twenty five`` -> 25, ``three hundred and`` -> 300, ``mille neuf cent`` -> 1900,
+    ``nineteen eighty`` is two groups (19, 80) that the caller concatenates, which is how
+    digits are read.
 
     :return: the digits and the index after the group.
     """
     word = words[i]
-    if word in REPEAT_WORDS and i + 1 < len(words) and words[i + 1] in UNIT_WORDS:
-        return str(UNIT_WORDS[words[i + 1]]) * REPEAT_WORDS[word], i + 2
-    if word in SCALE_WORDS:
-        value, j = SCALE_WORDS[word], i + 1
+    scales = forms.scales
+    if word in forms.repeats and i + 1 < len(words) and words[i + 1] in forms.units:
+        return str(forms.units[words[i + 1]]) * forms.repeats[word], i + 2
+    if word in scales:
+        # A scale word said alone is one of it ("hundred", "mille").
+        value, j = 1, i
     else:
-        parsed = _parse_below_hundred(words, i)
+        parsed = _parse_below_hundred(words, i, forms)
         if parsed is None:
             return "", i + 1
         value, j = parsed
-        # "one zero" must stay "10" as digits, so only a scale word extends a group.
-        if not (j < len(words) and words[j] in SCALE_WORDS):
+        # "one zero" must stay "10" as digits, so only a scale word extends a group, and
+        # never a zero: "zéro cent quatre-vingt-huit" is 0 then 188.
+        if value == 0 or not (j < len(words) and words[j] in scales):
             return str(value), j
-    while j < len(words) and words[j] in SCALE_WORDS:
-        scale = SCALE_WORDS[words[j]]
-        value = value * scale if (value < scale and value > 0) else value + (0 if word in SCALE_WORDS and j == i else scale)
+    while j < len(words) and words[j] in scales:
+        scale = scales[words[j]]
+        value = value * scale if 0 < value < scale else value + scale
         j += 1
-        rest = _parse_below_hundred(words, j)
+        rest = _parse_below_hundred(words, j, forms)
         if rest is None:
             continue
         amount, k = rest
-        if scale == 1000 and k < len(words) and words[k] == "hundred":
+        if scale >= 1000 and k < len(words) and scales.get(words[k]) == 100:
             value += amount * 100
             j = k + 1
-            tail = _parse_below_hundred(words, j)
+            tail = _parse_below_hundred(words, j, forms)
             if tail is not None:
                 value += tail[0]
                 j = tail[1]
-        elif not (k < len(words) and words[k] in SCALE_WORDS):
+        elif not (k < len(words) and words[k] in scales):
             value += amount
             j = k
     return str(value), j
+
+
+def _number_parts(words: Sequence[str], owners: Sequence[int], forms: SpokenForms
+                  ) -> Tuple[List[str], List[Tuple[int, int]]]:
+    """The parts of number words with connectors dropped and the parts of a number word
+    listed whole put back together ("quatre vingt dix sept" -> "quatre-vingt-dix", "sept"),
+    each with the first and last token it came from."""
+    whole = set(forms.units) | set(forms.teens) | set(forms.tens) | set(forms.scales)
+    longest = max((word.count("-") + 1 for word in whole), default=1)
+    kept = [(w, o) for w, o in zip(words, owners) if w not in forms.connectors]
+    parts: List[str] = []
+    owned: List[Tuple[int, int]] = []
+    i = 0
+    while i < len(kept):
+        for size in range(min(longest, len(kept) - i), 0, -1):
+            joined = "-".join(w for w, _ in kept[i:i + size])
+            if size == 1 or joined in whole:
+                parts.append(joined)
+                owned.append((kept[i][1], kept[i + size - 1][1]))
+                i += size
+                break
+    return parts, owned
 
 
 def _repeats_homophone(run: Sequence[_Token], k: int) -> bool:
@@ -449,18 +511,18 @@ def _run_digits(run: Sequence[_Token], forms: SpokenForms) -> Tuple[str, List[Tu
         if token.kind == "R" and i + 1 < len(run) and run[i + 1].kind == "N" and len(run[i + 1].core) == 1:
             # "double 5": the ASR wrote the digit as a numeral after the spoken repeat word.
             digit = run[i + 1]
-            for _ in range(REPEAT_WORDS[token.low]):
+            for _ in range(forms.repeats[token.low]):
                 digits.append(digit.core)
                 sources.append((token.start, digit.end))
-            groups.append(REPEAT_WORDS[token.low])
+            groups.append(forms.repeats[token.low])
             i += 2
         elif _repeats_homophone(run, i):
             # "double oh": the repeated digit is a homophone.
             digit = run[i + 1]
-            for _ in range(REPEAT_WORDS[token.low]):
+            for _ in range(forms.repeats[token.low]):
                 digits.append(forms.digit_homophones[digit.low])
                 sources.append((token.start, digit.end))
-            groups.append(REPEAT_WORDS[token.low])
+            groups.append(forms.repeats[token.low])
             i += 2
         elif token.kind == "N":
             for offset, ch in enumerate(token.core):
@@ -476,18 +538,23 @@ def _run_digits(run: Sequence[_Token], forms: SpokenForms) -> Tuple[str, List[Tu
             i += 1
         else:
             # A stretch of words: expand hyphenated words, remember which token each came from.
-            words: List[str] = []
+            pieces: List[str] = []
             owners: List[int] = []
             k = i
             while k < len(run) and run[k].kind in ("W", "R") and not _repeats_homophone(run, k):
                 for part in run[k].low.split("-"):
-                    words.append(part)
+                    pieces.append(part)
                     owners.append(k)
                 k += 1
+            words, owned = _number_parts(pieces, owners, forms)
             w = 0
             while w < len(words):
-                group, nxt = _parse_number_group(words, w)
-                span = (run[owners[w]].start, run[owners[max(w, nxt - 1)]].end)
+                # A comma is a pause, and a pause ends a number: "zéro quinze, cent vingt-huit"
+                # is 0, 15, 128, never 1528.
+                end = next((b for b in range(w + 1, len(words))
+                            if owned[b][0] != owned[b - 1][1] and "," in run[owned[b][0]].gap_before), len(words))
+                group, nxt = _parse_number_group(words[:end], w, forms)
+                span = (run[owned[w][0]].start, run[owned[max(w, nxt - 1)][1]].end)
                 for ch in group:
                     digits.append(ch)
                     sources.append(span)
@@ -504,19 +571,19 @@ def _find_digit_runs(tokens: Sequence[_Token], taken: Sequence[bool], forms: Spo
     i = 0
     n = len(tokens)
     while i < n:
-        if taken[i] or not (_is_digitish(tokens[i]) or _repeat_starts_digit(tokens, i)):
+        if taken[i] or not (_is_digitish(tokens[i]) or _repeat_starts_digit(tokens, i, forms)):
             i += 1
             continue
         j = i
         while j + 1 < n and not taken[j + 1] and _joinable(tokens[j + 1].gap_before):
-            if _is_digitish(tokens[j + 1]) or _repeat_starts_digit(tokens, j + 1):
+            if _is_digitish(tokens[j + 1]) or _repeat_starts_digit(tokens, j + 1, forms):
                 j += 1
             elif (
                 tokens[j + 1].kind == "J"
                 and j + 2 < n
                 and not taken[j + 2]
                 and _joinable(tokens[j + 2].gap_before)
-                and (_is_digitish(tokens[j + 2]) or _repeat_starts_digit(tokens, j + 2))
+                and (_is_digitish(tokens[j + 2]) or _repeat_starts_digit(tokens, j + 2, forms))
             ):
                 j += 2
             else:
@@ -530,13 +597,13 @@ def _find_digit_runs(tokens: Sequence[_Token], taken: Sequence[bool], forms: Spo
     return replacements
 
 
-def _repeat_starts_digit(tokens: Sequence[_Token], i: int) -> bool:
+def _repeat_starts_digit(tokens: Sequence[_Token], i: int, forms: SpokenForms) -> bool:
     """A repeat word before a digit word, a one-digit numeral or a homophone read as a
     digit ("double five", "double 5", "double oh two")."""
     if tokens[i].kind != "R" or i + 1 >= len(tokens):
         return False
     following = tokens[i + 1]
-    return (following.low in UNIT_WORDS or (following.kind == "N" and len(following.core) == 1)
+    return (following.low in forms.units or (following.kind == "N" and len(following.core) == 1)
             or (following.kind == "H" and following.digit_homophone))
 
 
@@ -549,7 +616,7 @@ def _find_spoken_emails(tokens: Sequence[_Token], forms: SpokenForms) -> List[Tu
     found: List[Tuple[int, int, str]] = []
     n = len(tokens)
     for at in range(1, n - 1):
-        if tokens[at].low not in ("at", "@"):
+        if tokens[at].low not in forms.email_at and tokens[at].low != "@":
             continue
         # Domain: up to four words, then one or more "dot <word>" ending in a TLD,
         # or a single token already written as a host name.
@@ -562,12 +629,12 @@ def _find_spoken_emails(tokens: Sequence[_Token], forms: SpokenForms) -> List[Tu
                 domain_parts.append(_email_piece(token))
                 end = k
                 break
-            if token.low in ("dot", "period") and k + 1 < n and domain_parts:
+            if token.low in forms.email_dots and k + 1 < n and domain_parts:
                 nxt = tokens[k + 1].low
                 domain_parts.append(".")
                 domain_parts.append(_email_piece(tokens[k + 1]))
                 k += 2
-                if nxt in EMAIL_TLDS and not (k + 1 < n and tokens[k].low == "dot"):
+                if nxt in EMAIL_TLDS and not (k + 1 < n and tokens[k].low in forms.email_dots):
                     end = k - 1
                     break
                 continue
@@ -580,16 +647,16 @@ def _find_spoken_emails(tokens: Sequence[_Token], forms: SpokenForms) -> List[Tu
         # Local part: the word before "at", plus spelled letters / joined pieces before it.
         first = at - 1
         last_local = tokens[first]
-        if last_local.low in _NOT_LOCAL_PART or not re.search(r"[a-z0-9]", last_local.low):
+        if last_local.low in forms.email_not_local_part or not re.search(r"[a-z0-9]", last_local.low):
             continue
         local_parts = [_email_piece(last_local)]
         while first - 1 >= 0 and len(local_parts) < 6:
             prev = tokens[first - 1]
             separators = forms.email_separators
-            if prev.low in separators and first - 2 >= 0 and tokens[first - 2].low not in _NOT_LOCAL_PART:
+            if prev.low in separators and first - 2 >= 0 and tokens[first - 2].low not in forms.email_not_local_part:
                 local_parts[:0] = [_email_piece(tokens[first - 2]), separators[prev.low]]
                 first -= 2
-            elif len(prev.low) == 1 and prev.low.isalpha() and prev.low not in ("a", "i"):
+            elif len(prev.low) == 1 and prev.low.isalpha() and prev.low not in forms.email_not_local_part:
                 local_parts.insert(0, prev.low)
                 first -= 1
             else:
@@ -601,17 +668,18 @@ def _find_spoken_emails(tokens: Sequence[_Token], forms: SpokenForms) -> List[Tu
     return found
 
 
-def normalise(text: str, forms: SpokenForms = ENGLISH_FORMS) -> NormalisedText:
+def normalise(text: str, forms: SpokenForms) -> NormalisedText:
     """Rewrite a transcript so spoken digits and e-mail addresses have one canonical shape.
 
     :param text: the ASR transcript.
-    :param forms: the words read as digits, run openers and e-mail separators
-        (``PiiConfig.spoken_forms``: the language's, plus the speech model's confusions).
+    :param forms: how numbers and e-mail addresses are said (``PiiConfig.spoken_forms``:
+        the language pack's, plus the speech model's confusions).
     :return: the normalised text with its map back to ``text``.
     """
-    tokens = _tokenise(text)
+    tokens = _tokenise(text, forms)
     for token in tokens:
         _classify(token, forms)
+    _join_connectors(tokens, forms)
     taken = [False] * len(tokens)
     replacements: List[_Replacement] = []
     for first, last, address in _find_spoken_emails(tokens, forms):

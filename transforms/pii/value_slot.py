@@ -37,42 +37,24 @@ Plain Python on :class:`~voicescrub.schemas.records.PiiSpan` values; no Presidio
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence, Tuple
+from typing import FrozenSet, List, Optional, Sequence, Tuple
 
 from voicescrub.schemas.records import PiiSpan
 from voicescrub.transforms.pii.config import ValueSlotPolicy
-from voicescrub.transforms.pii.spoken_normaliser import (
-    REPEAT_WORDS,
-    TEEN_WORDS,
-    TENS_WORDS,
-    UNIT_WORDS,
-    phrase_pattern,
-    word_cores,
-)
+from voicescrub.transforms.pii.spoken_normaliser import phrase_pattern, word_cores
 
 RECOGNIZER = "ValueSlotFailsafe"
 
 #: Punctuation that ends a clause, and so a slot.
 _CLAUSE_END = frozenset(".?!;")
-#: Words that carry no value: a slot made only of these is not being filled.
-_FUNCTION_WORDS = frozenset(
-    "a an the my your our his her their its it this that is was are be to in into of on at as for "
-    "and or but so then now please thanks thank you me i".split())
-#: Words that close a request after a comma ("..., please"): the slot ends at that comma.
-_CLOSERS = frozenset("please thanks thank cheers okay ok now today and but so".split())
-#: Spoken numbers; the digit homophones ("for", "to", "oh") are left out, being words first.
-_NUMBER_WORDS = frozenset(UNIT_WORDS) | frozenset(TEEN_WORDS) | frozenset(TENS_WORDS) | frozenset(REPEAT_WORDS)
-#: A number followed by one of these is a count or an amount, not a value ("expires in 3 days").
-_UNITS = frozenset(
-    "day days week weeks month months year years hour hours minute minutes percent dollars pounds euros "
-    "times".split())
-
-
 class ValueSlots:
     """Finds unfilled value slots (see module doc) under a :class:`ValueSlotPolicy`."""
 
-    def __init__(self, policy: ValueSlotPolicy) -> None:
+    def __init__(self, policy: ValueSlotPolicy, number_words: FrozenSet[str] = frozenset()) -> None:
+        """:param number_words: the language's spoken numbers (its pack's units, teens, tens,
+        scales and repeat words); digit homophones are left out, being words first."""
         self._policy = policy
+        self._number_words = number_words
         # Longest phrase first, so "expiry date" wins over "expiry" at the same place.
         cues = sorted(policy.cues, key=lambda cue: -len(cue[0]))
         self._types = {phrase: entity_type for phrase, entity_type in cues}
@@ -118,16 +100,17 @@ class ValueSlots:
                 # The value was found (or another slot took these words); a word value found
                 # in part takes the rest of its slot.
                 if entity_type in self._policy.word_value_types:
-                    spans = _widened_over_slot(text, cores, spans, entity_type, start, end)
+                    spans = _widened_over_slot(text, cores, spans, entity_type, start, end,
+                                               self._policy.closers)
                 continue
             slot_words = [w.strip(",.;:!?") for w in text[start:end].split()]
-            if any(w.lower() in _UNITS for w in slot_words):
+            if any(w.lower() in self._policy.count_units for w in slot_words):
                 continue  # a count or an amount ("expires in 3 days")
             if entity_type in self._policy.word_value_types:
-                looks_like_value = (any(_word_value_like(w) for w in slot_words)
-                                    or _dictated_handle([w.lower() for w in slot_words]))
+                looks_like_value = (any(self._word_value_like(w) for w in slot_words)
+                                    or self._dictated_handle([w.lower() for w in slot_words]))
             else:
-                looks_like_value = any(_number_like(w) for w in slot_words)
+                looks_like_value = any(self._number_like(w) for w in slot_words)
             if not looks_like_value:
                 continue  # "my birthday is coming up", "my email is not working"
             found.append(PiiSpan(entity_type, start, end, self._policy.score, RECOGNIZER))
@@ -148,25 +131,47 @@ class ValueSlots:
             following = following[1:]
             if not following or _ends_clause(following[0][2]):
                 return None
-        elif not linked and not _number_like(first) and not (handle and _dictated_handle(
+        elif not linked and not self._number_like(first) and not (handle and self._dictated_handle(
                 [text[c[0]:c[1]].lower() for c in following[:self._policy.max_words]])):
             return None  # "Change my username and password": no value is being given
         words: List[Tuple[int, int]] = []
         for start, end, gap in following:
             if words and (_ends_clause(gap) or (
-                    "," in gap and text[start:end].lower() in _CLOSERS)):
+                    "," in gap and text[start:end].lower() in self._policy.closers)):
                 break
             words.append((start, end))
             if len(words) == self._policy.max_words:
                 break
-        content = [w for w in words if text[w[0]:w[1]].lower() not in _FUNCTION_WORDS]
+        content = [w for w in words if text[w[0]:w[1]].lower() not in self._policy.function_words]
         if not content:
             return None
         return words[0][0], words[-1][1]
 
+    def _dictated_handle(self, words: Sequence[str]) -> bool:
+        """A spoken separator between two words that carry something ("victim not heartly"),
+        not "... not my password"."""
+        function_words = self._policy.function_words
+        return any(word in self._policy.handle_separators and words[i - 1] not in function_words
+                   and words[i + 1] not in function_words
+                   for i, word in enumerate(words[1:-1], start=1))
+
+    def _number_like(self, word: str) -> bool:
+        low = word.lower()
+        return any(ch.isdigit() for ch in low) or low in self._number_words
+
+    def _word_value_like(self, word: str) -> bool:
+        """A word that could be part of a username, password, e-mail or street address as the
+        ASR writes one: number-like, a name-like capitalised word (never "I"), or a handle's
+        inner separator ("s.can", "behind-the-free", "implementable.org")."""
+        if self._number_like(word):
+            return True
+        if word[:1].isupper() and word != "I":
+            return True
+        return any(ch in "@._-" for ch in word[1:-1])
+
 
 def _widened_over_slot(text: str, cores: Sequence[Tuple[int, int, str]], spans: List[PiiSpan],
-                       entity_type: str, start: int, end: int) -> List[PiiSpan]:
+                       entity_type: str, start: int, end: int, closers: FrozenSet[str]) -> List[PiiSpan]:
     """``spans`` with the first ``entity_type`` span inside the slot ``[start, end)`` widened
     back to the slot's start and on to its end, stopping at another span or a closing word."""
     inside = [s for s in spans if s.entity_type == entity_type and start <= s.char_start < end]
@@ -179,26 +184,13 @@ def _widened_over_slot(text: str, cores: Sequence[Tuple[int, int, str]], spans: 
     for word_start, word_end, _ in cores:
         if word_start < value.char_end or word_end > end:
             continue
-        if (text[word_start:word_end].lower() in _CLOSERS
+        if (text[word_start:word_end].lower() in closers
                 or any(s.char_start < word_end and s.char_end > word_start for s in others)):
             break
         new_end = word_end
     if (new_start, new_end) == (value.char_start, value.char_end):
         return spans
     return others + [PiiSpan(value.entity_type, new_start, new_end, value.score, value.recognizer)]
-
-
-#: How a handle's separators (and a password's "hash") are said, and how tiny.en writes "dot"
-#: ("victim not heartly", "garden eight five hash orange").
-_SPOKEN_SEPARATORS = frozenset("dot not underscore dash hyphen hash".split())
-
-
-def _dictated_handle(words: Sequence[str]) -> bool:
-    """A spoken separator between two words that carry something ("victim not heartly"),
-    not "... not my password"."""
-    return any(word in _SPOKEN_SEPARATORS and words[i - 1] not in _FUNCTION_WORDS
-               and words[i + 1] not in _FUNCTION_WORDS
-               for i, word in enumerate(words[1:-1], start=1))
 
 
 def _glued_to_cue(text: str, cores: Sequence[Tuple[int, int, str]], cue_start: int,
@@ -217,19 +209,3 @@ def _glued_to_cue(text: str, cores: Sequence[Tuple[int, int, str]], cue_start: i
 
 def _ends_clause(gap: str) -> bool:
     return any(ch in _CLAUSE_END for ch in gap)
-
-
-def _number_like(word: str) -> bool:
-    low = word.lower()
-    return any(ch.isdigit() for ch in low) or low in _NUMBER_WORDS
-
-
-def _word_value_like(word: str) -> bool:
-    """A word that could be part of a username, password, e-mail or street address as the ASR
-    writes one: number-like, a name-like capitalised word (never "I"), or a handle's inner
-    separator ("s.can", "behind-the-free", "implementable.org")."""
-    if _number_like(word):
-        return True
-    if word[:1].isupper() and word != "I":
-        return True
-    return any(ch in "@._-" for ch in word[1:-1])

@@ -14,7 +14,7 @@ from voicescrub.transforms.pii.config import DigitRunPolicy
 from voicescrub.transforms.pii.failsafe.companions import Span
 from voicescrub.transforms.pii.failsafe.verdict import SCORE, SCORE_IN_BANKING_CONTEXT
 from voicescrub.transforms.pii.failsafe.words import (
-    AMOUNT_WORDS,
+    CURRENCY,
     STRIP,
     Word,
     is_amount,
@@ -39,7 +39,7 @@ def _money_piece(policy: DigitRunPolicy, text: str, words: List[Word], i: int) -
     if match:
         return i, offset, offset + len(core), True
     if re.fullmatch(rf"\d{{1,{limit}}}", core):
-        if i + 1 < len(words) and words[i + 1][2] in AMOUNT_WORDS and words[i + 1][2] not in ("percent", "%"):
+        if i + 1 < len(words) and (words[i + 1][2] in policy.money_words or words[i + 1][2] in CURRENCY):
             return i + 1, offset, words[i + 1][1], True
         if any(w in policy.harmless_following_words for _, _, w in words[i + 1 : i + 3]):
             return None
@@ -108,7 +108,7 @@ class MonthYears:
             if int(match.group(1)) not in self._expiry_years:
                 continue
             index = word_index(words, match.start(1))
-            if index is not None and (is_amount(words, index) or words[index + 1 : index + 2] and
+            if index is not None and (is_amount(words, index, self.policy.amount_words) or words[index + 1 : index + 2] and
                                       words[index + 1][2] in self.policy.harmless_following_words):
                 continue
             spans.append((match.start(), match.end(), SCORE))

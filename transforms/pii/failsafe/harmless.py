@@ -26,6 +26,10 @@ def is_round_number(digits: str, dictated: int) -> bool:
     return len(digits) >= 3 and dictated <= 1 and digits.endswith("00") and digits.isdigit()
 
 
+def _year_shaped(word: str) -> bool:
+    return len(word) == 4 and word.isdigit() and 1000 <= int(word) <= 2099
+
+
 class HarmlessNumbers:
     """The exemptions, read from the words before and after a run.
 
@@ -48,10 +52,11 @@ class HarmlessNumbers:
         return any(w in self.policy.arithmetic_words for w in list(before[-2:]) + list(after[:2]))
 
     def is_year(self, digits: str, before: Sequence[str]) -> bool:
-        """A four-digit year with a year cue within two words before it ("in 1986")."""
-        if len(digits) != 4 or not digits.isdigit() or not 1000 <= int(digits) <= 2099:
+        """A four-digit year with a year cue, or another year, within two words before it
+        ("in 1986", "between 1789 and 2024")."""
+        if not _year_shaped(digits):
             return False
-        return any(w in self.policy.year_cue_words for w in before[-2:])
+        return any(w in self.policy.year_cue_words or _year_shaped(w) for w in before[-2:])
 
     def is_clock_time(self, digits: str, before: Sequence[str], after: Sequence[str]) -> bool:
         """A clock-shaped run (H:MM, HH:MM) with a time word right before or within two after."""

@@ -83,14 +83,14 @@ class RunVerdict:
         after = [w for _, _, w in words[index + 1 : index + 1 + policy.window_words]]
         was_dictated = bool(policy.min_dictated_pieces) and dictated >= policy.min_dictated_pieces
         if self.context.near(banking_at, index):
-            if is_amount(words, index):
+            if is_amount(words, index, policy.amount_words):
                 return None
             if n_digits >= policy.min_digits_in_banking_context or was_dictated:
                 return SCORE_IN_BANKING_CONTEXT
             if not clip_banking:
                 return None
         if clip_banking and policy.clip_banking_min_digits:
-            if is_amount(words, index):
+            if is_amount(words, index, policy.amount_words):
                 return None
             if not (n_digits >= policy.clip_banking_min_digits or was_dictated):
                 return None

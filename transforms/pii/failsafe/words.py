@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
+from typing import FrozenSet, List, Optional, Tuple
 
 import regex as re
 
@@ -11,10 +11,7 @@ Word = Tuple[int, int, str]
 
 STRIP = ".,;:!?\"'()[]{}"
 _WORD = re.compile(r"[^\s]+")
-#: Amount words that keep a run harmless even in banking context.
-AMOUNT_WORDS = frozenset(
-    {"dollar", "dollars", "bucks", "cents", "pound", "pounds", "euro", "euros", "percent", "%", "$", "£", "€"}
-)
+#: Currency signs: before or on a number they make it an amount in every language.
 CURRENCY = ("$", "£", "€")
 
 
@@ -28,9 +25,12 @@ def word_index(words: List[Word], start: int) -> Optional[int]:
     return next((i for i, (s, e, _) in enumerate(words) if s <= start < e), None)
 
 
-def is_amount(words: List[Word], index: int) -> bool:
-    """Whether the number at ``index`` is an amount of money or a percentage ("$40", "50 pounds")."""
+def is_amount(words: List[Word], index: int, amount_words: FrozenSet[str]) -> bool:
+    """Whether the number at ``index`` is an amount of money or a percentage ("$40", "50 pounds").
+
+    :param amount_words: the language's money and percent words (``DigitRunPolicy.amount_words``).
+    """
     own = words[index][2]
     following = words[index + 1][2] if index + 1 < len(words) else ""
     preceding = words[index - 1][2] if index > 0 else ""
-    return following in AMOUNT_WORDS or own[:1] in "$£€" or preceding in CURRENCY
+    return following in amount_words or following in CURRENCY or own[:1] in "$£€" or preceding in CURRENCY

@@ -1,4 +1,4 @@
-"""Recognizers that need code (checksums, fail-safe policy); the rest are declared in ``pii_config.yaml``."""
+"""Recognizers that need code (checksums, fail-safe policy); the rest are pattern files of the language packs (``transforms/language/<code>/recognizers/``)."""
 
 from voicescrub.transforms.pii.recognizers.digit_run_failsafe_recognizer import (
            DigitRunFailsafeRecognizer,

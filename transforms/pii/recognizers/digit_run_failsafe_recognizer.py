@@ -192,7 +192,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
                 codes.append(index)
             else:
                 spared.append((index, run.start(), run.end(), run.end() - run.start()))
-            if self._context.near(banking_at, index) and not is_amount(words, index):
+            if self._context.near(banking_at, index) and not is_amount(words, index, policy.amount_words):
                 fragments.append((index, run.start(), run.end(), run.end() - run.start()))
             else:
                 fragments.append((index, -1, -1, 0))  # an amount or a harmless run breaks a cluster
