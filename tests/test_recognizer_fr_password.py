@@ -11,6 +11,7 @@ CATCHES = [
     ('Mon mot de passe est lapin bleu 42.', 'lapin bleu 42'),
     ("Le mot de passe, euh, c'est Soleil2024, note-le.", 'Soleil2024'),
     ("Le mot de passe ? Alors c'est T majuscule, o, m, 9.", 'T majuscule, o, m, 9'),
+    ("Mot de passe : c'est L majuscule, u, n, a, 4, 4.", 'L majuscule, u, n, a, 4, 4'),
     ("Connecte-moi avec le mot de passe Orage 77 s'il te plaît.", 'Orage 77'),
     ("Mon mdp c'est genre tortue12, tu peux le changer ?", 'tortue12'),
     ("Le mot de passe c'est B E R L I N 4, voilà.", 'B E R L I N 4'),
