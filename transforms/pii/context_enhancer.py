@@ -13,6 +13,7 @@ lemmatises some of ours oddly ("routing" -> "rout", "born" -> "bear").
 
 from __future__ import annotations
 
+import bisect
 import copy
 from typing import List, Optional
 
@@ -52,8 +53,12 @@ class NearestContextEnhancer(LemmaContextAwareEnhancer):
             return results
         by_id = {recognizer.id: recognizer for recognizer in recognizers}
         tokens = nlp_artifacts.tokens
-        starts = nlp_artifacts.tokens_indices
         lemmas = nlp_artifacts.lemmas
+        # The words (punctuation aside) with their offsets, found once: each result then
+        # finds its neighbours by bisection, so a transcript with many results stays linear.
+        words = [i for i in range(len(tokens)) if not tokens[i].is_punct]
+        word_starts = [nlp_artifacts.tokens_indices[i] for i in words]
+        word_ends = [nlp_artifacts.tokens_indices[i] + len(tokens[i]) for i in words]
         for result in results:
             metadata = result.recognition_metadata or {}
             recognizer = by_id.get(metadata.get(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY))
@@ -62,7 +67,9 @@ class NearestContextEnhancer(LemmaContextAwareEnhancer):
             if metadata.get(RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY):
                 continue
             wanted = {word.lower() for word in recognizer.context}
-            distance = self._nearest(tokens, starts, lemmas, result.start, result.end, wanted)
+            before = words[:bisect.bisect_right(word_ends, result.start)]
+            after = words[bisect.bisect_left(word_starts, result.end):]
+            distance = self._nearest(tokens, lemmas, before, after, wanted)
             if distance is None:
                 continue
             boost = max(0.0, self.context_similarity_factor - self.distance_penalty * distance)
@@ -71,10 +78,12 @@ class NearestContextEnhancer(LemmaContextAwareEnhancer):
                 result.analysis_explanation.set_improved_score(result.score)
         return results
 
-    def _nearest(self, tokens, starts, lemmas, start: int, end: int, wanted: set) -> Optional[int]:
-        """Words between the match and the nearest context word, or None if none is in the window."""
-        before = [i for i in range(len(tokens)) if starts[i] + len(tokens[i]) <= start and not tokens[i].is_punct]
-        after = [i for i in range(len(tokens)) if starts[i] >= end and not tokens[i].is_punct]
+    def _nearest(self, tokens, lemmas, before: List[int], after: List[int], wanted: set) -> Optional[int]:
+        """Words between the match and the nearest context word, or None if none is in the window.
+
+        :param before: indexes of the words that end before the match, in order.
+        :param after: indexes of the words that start after it, in order.
+        """
         best: Optional[int] = None
         for distance, i in enumerate(reversed(before[-self.context_prefix_count :] if self.context_prefix_count else [])):
             if self._matches(tokens[i], lemmas[i], wanted):

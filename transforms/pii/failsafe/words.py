@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from typing import FrozenSet, List, Optional, Tuple
 
 import regex as re
@@ -21,8 +22,9 @@ def words_of(text: str) -> List[Word]:
 
 
 def word_index(words: List[Word], start: int) -> Optional[int]:
-    """The index of the word holding offset ``start``, or None."""
-    return next((i for i, (s, e, _) in enumerate(words) if s <= start < e), None)
+    """The index of the word holding offset ``start``, or None (by bisection: the words are in order)."""
+    index = bisect.bisect_right(words, start, key=lambda word: word[0]) - 1
+    return index if index >= 0 and words[index][0] <= start < words[index][1] else None
 
 
 def is_amount(words: List[Word], index: int, amount_words: FrozenSet[str]) -> bool:
