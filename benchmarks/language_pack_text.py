@@ -51,8 +51,8 @@ def measure(detector: PiiDetector, pii_rows: Sequence[dict], harmless_rows: Sequ
     """Counts of values redacted (per type) and of harmless requests flagged."""
     found: Counter = Counter()
     total: Counter = Counter()
-    missed_ids: List[str] = []
-    for row in pii_rows:
+    missed: List[str] = []
+    for line, row in enumerate(pii_rows, 1):
         text = row["text"]
         spans = [(s.char_start, s.char_end) for s in detector.detect(text)]
         for value in row["pii"]:
@@ -61,15 +61,15 @@ def measure(detector: PiiDetector, pii_rows: Sequence[dict], harmless_rows: Sequ
             if covered(text, spans, start, start + len(value["value"])):
                 found[value["type"]] += 1
             else:
-                missed_ids.append(f"{row['id']}:{value['type']}")
+                missed.append(f"line {line}: {value['type']}")
     flagged: List[str] = []
     number_alarms: List[str] = []
-    for row in harmless_rows:
+    for line, row in enumerate(harmless_rows, 1):
         types = {span.entity_type for span in detector.detect(row["text"])}
         if types:
-            flagged.append(row["id"])
+            flagged.append(f"line {line}")
         if types - {"PERSON"}:
-            number_alarms.append(row["id"])
+            number_alarms.append(f"line {line}")
     values = sum(total.values())
     return {
         "transcripts": len(pii_rows),
@@ -77,13 +77,14 @@ def measure(detector: PiiDetector, pii_rows: Sequence[dict], harmless_rows: Sequ
         "values_redacted": sum(found.values()),
         "redacted_share": round(sum(found.values()) / values, 4) if values else None,
         "by_type": {t: {"values": total[t], "redacted": found[t]} for t in sorted(total)},
-        # Ids and types only: which value of a row was missed, never the value.
-        "missed": missed_ids,
+        # Line numbers and types only: which value of a set was missed, never the value or
+        # the row's id (a set made from real requests would carry real utterance ids).
+        "missed": missed,
         "harmless_requests": len(harmless_rows),
         "harmless_flagged": len(flagged),
-        "harmless_flagged_ids": flagged,
+        "harmless_flagged_lines": flagged,
         "harmless_number_alarms": len(number_alarms),
-        "harmless_number_alarm_ids": number_alarms,
+        "harmless_number_alarm_lines": number_alarms,
     }
 
 

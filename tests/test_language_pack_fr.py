@@ -41,15 +41,26 @@ def french():
     # Near misses: "et" joins only a tens word to its unit; an article is one digit alone.
     ("entre 10 et 15 minutes", ["10", "15"]),
     ("deux et trois", ["2", "3"]),
+    ("quarante quinze", ["4015"]),              # only soixante and quatre-vingt take a teen
+    ("quatre, vingt, trois", ["4203"]),         # parts of one word never join across a pause
+    ("soixante, douze", ["6012"]),
     ("un rendez-vous demain", ["1"]),
 ])
 def test_spoken_french_numbers(french, text: str, digits) -> None:
     assert [run.digits for run in normalise(text, french.spoken_forms).digit_runs] == digits
 
 
-def test_english_keeps_its_own_number_grammar() -> None:
-    # English says years as two numbers: "twenty ten" is 20 10, not 30.
-    assert [r.digits for r in normalise("twenty ten", ENGLISH.spoken_forms).digit_runs] == ["2010"]
+@pytest.mark.parametrize("text, digits", [
+    ("twenty ten", ["2010"]),                     # a year said as two numbers, not 30
+    ("My card ends triple, nine eight.", ["9998"]),  # a repeat word keeps its digit over a comma
+    ("nine hundred, eleven", ["911"]),            # English reads across a comma, as it always did
+    ("zero hundred", ["0100"]),                   # a zero is said alone: its digit is kept
+])
+def test_english_keeps_its_own_number_grammar(text: str, digits) -> None:
+    assert [r.digits for r in normalise(text, ENGLISH.spoken_forms).digit_runs] == digits
+
+
+def test_english_has_no_french_numbers() -> None:
     assert [r.digits for r in normalise("soixante-douze", ENGLISH.spoken_forms).digit_runs] == []
 
 
@@ -131,11 +142,51 @@ def test_a_run_that_cannot_hear_its_locales_fails_in_one_line(flags, says: str) 
     assert says in str(stop.value) and "\n" not in str(stop.value)
 
 
-def test_a_malformed_pack_fails_in_one_line(tmp_path) -> None:
+@pytest.mark.parametrize("pack_yaml", [
+    b"name: X\nasr_language: xx\nlocales: [xx-*]\npii_config: pii_config.yaml\nspoken: {units: {un: one}}\n",
+    b"name: X\nasr_language: xx\nlocales: [xx-*]\npii_config: pii_config.yaml\nspoken: {}\n",
+    b"name: X\nasr_language: xx\nlocales: [xx-*]\npii_config: absent.yaml\n",
+    b"name: X\nlocales: [not a locale]\n",
+    b"\xff\xfe not utf-8",
+    b"name: [unclosed",
+])
+def test_a_malformed_pack_fails_in_one_line(tmp_path, pack_yaml: bytes) -> None:
     (tmp_path / "pii_config.yaml").write_text("language: xx\nentities: [PERSON]\n", encoding="utf-8")
-    (tmp_path / "pack.yaml").write_text(
-        "name: X\nasr_language: xx\nlocales: [xx-*]\npii_config: pii_config.yaml\n"
-        "spoken: {units: {un: one}}\n", encoding="utf-8")
+    (tmp_path / "pack.yaml").write_bytes(pack_yaml)
     with pytest.raises(LanguageConfigError) as error:
         load_pack(str(tmp_path))
-    assert "spoken.units" in str(error.value) and "\n" not in str(error.value)
+    assert str(error.value).startswith(("pack.yaml", "--language-pack")) and "\n" not in str(error.value)
+
+
+def test_a_pack_folder_elsewhere_reads_like_a_shipped_one(tmp_path, fr_detector) -> None:
+    import shutil
+
+    from voicescrub.transforms.pii.config import load_pii_config
+    from voicescrub.transforms.pii.detector import PiiDetector
+
+    folder = tmp_path / "fr"
+    shutil.copytree(os.path.join(ROOT, "transforms", "language", "fr"), folder)
+    shutil.copytree(os.path.join(ROOT, "transforms", "language", "en", "recognizers"), tmp_path / "en" / "recognizers")
+    copied = PiiDetector(load_pii_config(pack=load_pack(str(folder))))
+    text = "Mon numéro c'est le 06 47 83 21 90, et mon mail claire.moreau@orange.fr."
+    assert [(s.entity_type, s.char_start, s.char_end) for s in copied.detect(text)] == [
+        (s.entity_type, s.char_start, s.char_end) for s in fr_detector.detect(text)]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Marc habite à Lyon depuis deux ans.", "Marc"),       # a name opening a sentence, then its verb
+    ("Camille à l'appareil, je rappelle pour ma carte.", "Camille"),
+])
+def test_a_name_opening_a_sentence_stays_a_name(fr_detector, text: str, name: str) -> None:
+    start = text.index(name)
+    spans = fr_detector.detect(text)
+    assert any(s.entity_type == "PERSON" and s.char_start <= start < s.char_end for s in spans)
+
+
+@pytest.mark.parametrize("text", [
+    "Ouvre mon livre numérique à la page 213.",
+    "Convertis 150 dollars en euros.",
+    "Réveille-moi demain à 7 heures.",
+])
+def test_an_opening_verb_is_not_a_name(fr_detector, text: str) -> None:
+    assert [s for s in fr_detector.detect(text) if s.entity_type == "PERSON"] == []

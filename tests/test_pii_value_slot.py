@@ -123,6 +123,10 @@ def test_off_finds_nothing() -> None:
     assert ValueSlots(ValueSlotPolicy()).complete("My username in El Novec 64.", []) == []
 
 
+#: The word lists a value_slots section must give (a language's words; none has a default).
+WORD_LISTS = "function_words: [my], closers: [please], count_units: [days], handle_separators: [dot]"
+
+
 @pytest.mark.parametrize("section, message", [
     ("value_slots: [1]", "must be a mapping"),
     ("value_slots: {cues: {}}", "cues"),
@@ -133,14 +137,22 @@ def test_off_finds_nothing() -> None:
 ])
 def test_bad_section_is_refused(tmp_path, section: str, message: str) -> None:
     path = tmp_path / "pii.yaml"
-    path.write_text("entities: [PIN]\n" + section + "\n")
+    path.write_text("entities: [PIN]\n" + section.replace("cues:", WORD_LISTS + ", cues:") + "\n")
     with pytest.raises(PiiConfigError, match=message):
+        load(str(path))
+
+
+def test_a_section_without_its_word_lists_is_refused(tmp_path) -> None:
+    # A config written before the lists were data loses no setting in silence.
+    path = tmp_path / "pii.yaml"
+    path.write_text("entities: [PIN]\nvalue_slots: {cues: {PIN: [pin]}}\n")
+    with pytest.raises(PiiConfigError, match="required"):
         load(str(path))
 
 
 def test_cues_of_types_not_detected_are_left_out(tmp_path) -> None:
     path = tmp_path / "pii.yaml"
-    path.write_text("entities: [PIN]\nvalue_slots: {cues: {PIN: [pin], USERNAME: [username]}}\n")
+    path.write_text("entities: [PIN]\nvalue_slots: {" + WORD_LISTS + ", cues: {PIN: [pin], USERNAME: [username]}}\n")
     policy = load(str(path)).value_slots
     assert policy.cues == (("pin", "PIN"),)
 

@@ -165,11 +165,13 @@ def load_pack(name: str = DEFAULT_PACK) -> LanguagePack:
     :raises LanguageConfigError: in one line, naming the setting, when the pack is malformed.
     """
     folder = pack_folder(name)
-    with open(os.path.join(folder, "pack.yaml"), encoding="utf-8") as handle:
-        try:
+    try:
+        with open(os.path.join(folder, "pack.yaml"), encoding="utf-8") as handle:
             raw = yaml.safe_load(handle)
-        except yaml.YAMLError:
-            raise LanguageConfigError("pack.yaml is not valid YAML") from None
+    except (OSError, UnicodeDecodeError):
+        raise LanguageConfigError("pack.yaml cannot be read as UTF-8 text") from None
+    except yaml.YAMLError:
+        raise LanguageConfigError("pack.yaml is not valid YAML") from None
     if not isinstance(raw, dict):
         raise LanguageConfigError("pack.yaml must be a mapping")
     unknown = sorted(set(raw) - {"name", "asr_language", "locales", "pii_config", "spoken"})
@@ -189,6 +191,8 @@ def load_pack(name: str = DEFAULT_PACK) -> LanguagePack:
         forms = SpokenForms.from_mapping(raw.get("spoken"))
     except SettingsError as error:
         raise LanguageConfigError(f"pack.yaml: {error}") from None
+    if sorted(set(forms.units.values())) != list(range(10)):
+        raise LanguageConfigError("pack.yaml: 'spoken.units' must name every digit from 0 to 9")
     return LanguagePack(name=_text(raw, "name"), asr_language=_text(raw, "asr_language"),
                         locales=patterns, pii_config=pii_config, spoken_forms=forms)
 

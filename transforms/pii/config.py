@@ -200,10 +200,10 @@ class DigitRunPolicy:
         frozenset(), "words that make a digit run banking-sensitive", parse=words)
     money_words: FrozenSet[str] = setting(
         frozenset(), "currency words after a number that make it an amount of money, harmless even "
-        "in banking context ('50 pounds'); currency signs count in every language", parse=words)
+        "in banking context ('50 pounds'); currency signs count in every language", parse=words, required=True)
     percent_words: FrozenSet[str] = setting(
         frozenset(), "words after a number that make it a percentage, harmless even in banking "
-        "context", parse=words)
+        "context", parse=words, required=True)
     harmless_following_words: FrozenSet[str] = setting(
         frozenset(), "units after a run that make it a quantity", parse=words)
     harmless_preceding_words: FrozenSet[str] = setting(
@@ -304,16 +304,16 @@ class ValueSlotPolicy:
         "type must hold something number-like")
     function_words: FrozenSet[str] = setting(
         frozenset(), "words that carry no value: a slot made only of these is not being filled",
-        parse=words)
+        parse=words, required=True)
     closers: FrozenSet[str] = setting(
         frozenset(), "words that close a request after a comma ('..., please'): the slot ends "
-        "at that comma", parse=words)
+        "at that comma", parse=words, required=True)
     count_units: FrozenSet[str] = setting(
         frozenset(), "a number followed by one of these is a count or an amount, not a value "
-        "('expires in 3 days')", parse=words)
+        "('expires in 3 days')", parse=words, required=True)
     handle_separators: FrozenSet[str] = setting(
         frozenset(), "how a handle's separators are said ('dot', 'underscore', and what the "
-        "speech model writes for them)", parse=words)
+        "speech model writes for them)", parse=words, required=True)
     max_words: int = setting(8, "the most words a slot takes", minimum=1)
     score: float = setting(0.4, "the score of a slot span (the detector's threshold or more)",
                            above=0.0, maximum=1.0)
@@ -361,9 +361,11 @@ class PiiConfig:
     recognizers: tuple = setting((), "custom pattern recognizers, in Presidio's "
                                  "recognizer-registry format, inline or as a file each "
                                  "('recognizers/us_itin.yaml')", parse=_recognizers)
-    person_opening_verb: bool = setting(
-        False, "a request opens with its verb ('Ouvre mon livre', 'Appelle Marc'): spaCy's name "
-        "tag on the first word of a sentence is not taken unless a comma follows the word")
+    opening_verb_objects: FrozenSet[str] = setting(
+        frozenset(), "a request opens with its verb, and its object follows: a one-word name tag "
+        "on a sentence's first word is not taken when the next word is one of these or a number "
+        "('Ouvre mon livre', 'Convertis 150 dollars'); a name opening a sentence is followed by "
+        "its verb ('Marc habite à Lyon') and stays", parse=words)
     verb_clitics: FrozenSet[str] = setting(
         frozenset(), "pronouns hyphenated after an imperative ('réveille-moi'): a word ending in "
         "one is a verb, never part of a name", parse=words)

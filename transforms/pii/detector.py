@@ -221,13 +221,17 @@ class PiiDetector:
         return "-" in word and word.rsplit("-", 1)[1] in self.config.verb_clitics
 
     def _opens_sentence(self, text: str, start: int) -> bool:
-        """The word at ``start`` opens a sentence with no comma after it ("Ouvre mon livre"),
-        in a language whose requests open with their verb (``person_opening_verb``)."""
-        if not self.config.person_opening_verb:
+        """The word at ``start`` opens a sentence as a verb does: its object follows it
+        ("Ouvre mon livre", "Convertis 150 dollars"; ``opening_verb_objects``)."""
+        objects = self.config.opening_verb_objects
+        if not objects:
             return False
         before = text[:start].rstrip()
-        after = text[start:].split(None, 1)[0]
-        return (not before or before[-1] in ".!?") and not after.endswith(",")
+        words = text[start:].split(None, 2)
+        if (before and before[-1] not in ".!?") or len(words) < 2 or words[0].endswith(","):
+            return False
+        following = words[1].strip(_EDGE_PUNCTUATION).lower()
+        return following in objects or following[:1].isdigit()
 
     def _trim_person(self, text: str, span: PiiSpan) -> PiiSpan:
         """Take numbers and command words off the edges of a PERSON span and cut it at a number
@@ -254,9 +258,6 @@ class PiiDetector:
                 words.pop()
             while words and core(words[0]).lower() in deny:
                 words.pop(0)
-        # A request's opening verb tagged with the name after it ("Appelle Marc Dupont").
-        if len(words) > 1 and self._opens_sentence(text, words[0][0]):
-            words.pop(0)
         if not words:
             return span
         # spaCy's small model often tags only the surname ("Add Hector [Delgado]"): capitalised

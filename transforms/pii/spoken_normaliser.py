@@ -72,8 +72,15 @@ class SpokenForms:
                                          "times ('double five')", parse=_word_values)
     connectors: FrozenSet[str] = setting(frozenset(), "words between a tens word and a unit or "
                                          "teen of the same number ('vingt et un')", parse=words)
-    tens_take_teens: bool = setting(False, "a tens word followed by a teen adds it "
-                                    "('soixante-douze' = 72); off: they are two numbers")
+    tens_taking_teens: FrozenSet[str] = setting(
+        frozenset(), "tens words that add a teen said after them ('soixante-douze' = 72); after "
+        "any other tens word a teen is a number of its own", parse=words)
+    bare_scales: bool = setting(
+        False, "a scale word said alone is one of it and takes the number after it ('mille neuf "
+        "cent' = 1900); off: it is a number of its own ('hundred twenty' reads 100 20)")
+    pause_ends_number: bool = setting(
+        False, "a comma between two number words ends a number ('zéro quinze, cent vingt-huit' "
+        "is 0 15 128); off: the words across it are read as one number")
     joiners: FrozenSet[str] = setting(frozenset(), "spoken separators inside a digit run ('dash')",
                                       parse=words)
     digit_homophones: Mapping[str, str] = setting(
@@ -417,7 +424,7 @@ def _parse_below_hundred(words: Sequence[str], i: int, forms: SpokenForms) -> Op
         following = words[i + 1] if i + 1 < len(words) else ""
         if forms.units.get(following, 0) > 0:
             return value + forms.units[following], i + 2
-        if forms.tens_take_teens and following in forms.teens and value + forms.teens[following] < 100:
+        if word in forms.tens_taking_teens and following in forms.teens and value + forms.teens[following] < 100:
             return value + forms.teens[following], i + 2
         return value, i + 1
     if word in forms.teens:
@@ -440,9 +447,11 @@ def _parse_number_group(words: Sequence[str], i: int, forms: SpokenForms) -> Tup
     scales = forms.scales
     if word in forms.repeats and i + 1 < len(words) and words[i + 1] in forms.units:
         return str(forms.units[words[i + 1]]) * forms.repeats[word], i + 2
-    if word in scales:
-        # A scale word said alone is one of it ("hundred", "mille").
+    if word in scales and forms.bare_scales:
+        # A scale word said alone is one of it ("cent", "mille") and takes what follows.
         value, j = 1, i
+    elif word in scales:
+        value, j = scales[word], i + 1
     else:
         parsed = _parse_below_hundred(words, i, forms)
         if parsed is None:
@@ -473,21 +482,26 @@ def _parse_number_group(words: Sequence[str], i: int, forms: SpokenForms) -> Tup
     return str(value), j
 
 
-def _number_parts(words: Sequence[str], owners: Sequence[int], forms: SpokenForms
-                  ) -> Tuple[List[str], List[Tuple[int, int]]]:
+def _number_parts(words: Sequence[str], owners: Sequence[int], forms: SpokenForms,
+                  paused: Sequence[int] = ()) -> Tuple[List[str], List[Tuple[int, int]]]:
     """The parts of number words with connectors dropped and the parts of a number word
     listed whole put back together ("quatre vingt dix sept" -> "quatre-vingt-dix", "sept"),
-    each with the first and last token it came from."""
+    each with the first and last token it came from. Parts with a pause between them (a
+    comma before the token of ``paused``) stay apart: "quatre, vingt" is 4 then 20."""
     whole = set(forms.units) | set(forms.teens) | set(forms.tens) | set(forms.scales)
     longest = max((word.count("-") + 1 for word in whole), default=1)
     kept = [(w, o) for w, o in zip(words, owners) if w not in forms.connectors]
+
+    def unbroken(first: int, last: int) -> bool:
+        return not any(kept[k][1] != kept[k - 1][1] and kept[k][1] in paused for k in range(first + 1, last + 1))
+
     parts: List[str] = []
     owned: List[Tuple[int, int]] = []
     i = 0
     while i < len(kept):
         for size in range(min(longest, len(kept) - i), 0, -1):
             joined = "-".join(w for w, _ in kept[i:i + size])
-            if size == 1 or joined in whole:
+            if size == 1 or (joined in whole and unbroken(i, i + size - 1)):
                 parts.append(joined)
                 owned.append((kept[i][1], kept[i + size - 1][1]))
                 i += size
@@ -546,13 +560,18 @@ def _run_digits(run: Sequence[_Token], forms: SpokenForms) -> Tuple[str, List[Tu
                     pieces.append(part)
                     owners.append(k)
                 k += 1
-            words, owned = _number_parts(pieces, owners, forms)
+            paused = [t for t in range(i + 1, k) if "," in run[t].gap_before]
+            words, owned = _number_parts(pieces, owners, forms, paused)
             w = 0
             while w < len(words):
-                # A comma is a pause, and a pause ends a number: "zéro quinze, cent vingt-huit"
-                # is 0, 15, 128, never 1528.
-                end = next((b for b in range(w + 1, len(words))
-                            if owned[b][0] != owned[b - 1][1] and "," in run[owned[b][0]].gap_before), len(words))
+                # In a language whose pack says so, a comma is a pause and a pause ends a number:
+                # "zéro quinze, cent vingt-huit" is 0, 15, 128, never 1528. A repeat word keeps
+                # its digit ("double, five").
+                end = len(words)
+                if forms.pause_ends_number:
+                    end = next((b for b in range(w + 1, len(words))
+                                if owned[b][0] != owned[b - 1][1] and owned[b][0] in paused
+                                and words[b - 1] not in forms.repeats), len(words))
                 group, nxt = _parse_number_group(words[:end], w, forms)
                 span = (run[owned[w][0]].start, run[owned[max(w, nxt - 1)][1]].end)
                 for ch in group:
