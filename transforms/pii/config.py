@@ -12,6 +12,7 @@ Word lists default to empty: the words are data, and live in the YAML.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -261,9 +262,10 @@ class DigitRunPolicy:
     money_list_max_digits: int = setting(2, "the most digits of one such short amount", minimum=1)
 
 
-    @property
+    @functools.cached_property
     def amount_words(self) -> FrozenSet[str]:
-        """Words after a number that make it an amount: money or a percentage."""
+        """Words after a number that make it an amount: money or a percentage (derived once:
+        the fail-safe asks for every run)."""
         return self.money_words | self.percent_words
 
 

@@ -20,6 +20,7 @@ Plain Python, no Presidio, no Beam.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, FrozenSet, List, Mapping, Optional, Sequence, Tuple
@@ -113,11 +114,22 @@ class SpokenForms:
         """
         return from_mapping(cls, raw, "spoken.")
 
-    @property
+    # Derived once per value: the normaliser asks for them for every word it reads.
+    @functools.cached_property
+    def whole_number_words(self) -> FrozenSet[str]:
+        """Every number word as listed (units, teens, tens and scales)."""
+        return frozenset(self.units) | frozenset(self.teens) | frozenset(self.tens) | frozenset(self.scales)
+
+    @functools.cached_property
     def number_words(self) -> FrozenSet[str]:
-        """Every word of a number (units, teens, tens and scales), whole and by part."""
-        whole = set(self.units) | set(self.teens) | set(self.tens) | set(self.scales)
-        return frozenset(whole | {part for word in whole for part in word.split("-")})
+        """Every word of a number, whole and by part ("quatre-vingt-dix", "quatre", "vingt")."""
+        whole = self.whole_number_words
+        return whole | {part for word in whole for part in word.split("-")}
+
+    @functools.cached_property
+    def longest_number_word(self) -> int:
+        """The most hyphenated parts a listed number word has."""
+        return max((word.count("-") + 1 for word in self.whole_number_words), default=1)
 
     def adding(self, *, digit_homophones: Mapping[str, str] = FrozenMapping(),
                run_lead_ins: FrozenSet[str] = frozenset(),
@@ -488,8 +500,8 @@ def _number_parts(words: Sequence[str], owners: Sequence[int], forms: SpokenForm
     listed whole put back together ("quatre vingt dix sept" -> "quatre-vingt-dix", "sept"),
     each with the first and last token it came from. Parts with a pause between them (a
     comma before the token of ``paused``) stay apart: "quatre, vingt" is 4 then 20."""
-    whole = set(forms.units) | set(forms.teens) | set(forms.tens) | set(forms.scales)
-    longest = max((word.count("-") + 1 for word in whole), default=1)
+    whole = forms.whole_number_words
+    longest = forms.longest_number_word
     kept = [(w, o) for w, o in zip(words, owners) if w not in forms.connectors]
 
     def unbroken(first: int, last: int) -> bool:
