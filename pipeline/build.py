@@ -1,13 +1,15 @@
 """Assemble the voicescrub graph. Builds only; running is ``pipeline/run.py``'s job.
 
-    manifest ─► check locale ─► read audio ─► decode ─► transcribe ─► check speech
-             ─► detect PII ─► redact text ─► redact audio ─► re-listen audit ─► pseudonymise
-             ─► utterances/ (Parquet, by epoch)
+    manifest ─► drop opted-out ─► draw review sample ─► check locale ─► read audio ─► decode
+             ─► transcribe ─► check speech ─► detect PII ─► redact text ─► redact audio
+             ─► re-listen audit ─► pseudonymise ─► utterances/ (Parquet, by epoch)
+    clips left out unread ─────────────────────────► excluded/ (Parquet)
     every stage's failures ─────────────────────────► dead_letter/ (Parquet)
 """
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timezone
 
 import apache_beam as beam
@@ -16,11 +18,14 @@ from voicescrub.pipeline.options import JobConfig
 from voicescrub.schemas.arrow import (
     DEAD_LETTER_DIR,
     DEAD_LETTER_SCHEMA,
+    EXCLUDED_DIR,
+    EXCLUDED_SCHEMA,
     PARTITION_COLUMN,
     UTTERANCE_SCHEMA,
     UTTERANCES_DIR,
 )
-from voicescrub.transforms.runtime.clip_stage import DEAD_LETTER
+from voicescrub.transforms.privacy.review_selection import RUN_KEY_BYTES
+from voicescrub.transforms.runtime.clip_stage import DEAD_LETTER, EXCLUDED, MAIN
 from voicescrub.transforms.runtime.models import SharedModels
 from voicescrub.transforms.stages.audit import AuditRedaction
 from voicescrub.transforms.stages.check_locale import CheckLocale
@@ -35,6 +40,10 @@ from voicescrub.transforms.stages.read_manifest import (
 )
 from voicescrub.transforms.stages.redact_audio import RedactAudio
 from voicescrub.transforms.stages.redact_text import RedactText
+from voicescrub.transforms.stages.select_for_review import (
+    DrawReviewSample,
+    DropOptedOut,
+)
 from voicescrub.transforms.stages.transcribe import Transcribe
 from voicescrub.transforms.stages.write_parquet import PublishFiles, WriteParquet
 
@@ -54,8 +63,21 @@ def build_pipeline(p: beam.Pipeline, config: JobConfig, run_tag: str) -> None:
 
     manifest = p | "ReadManifest" >> ReadManifest(config.manifest)
     unique = manifest.clips | "DropDuplicateUtterances" >> DropDuplicateUtterances()
-    located = unique.clips | "CheckLocale" >> CheckLocale(config.coverage)
-    ready_epochs = located.clips | "ResolveEpochKeys" >> ResolveEpochKeys(config.pseudonyms)
+    ready_epochs = unique.clips | "ResolveEpochKeys" >> ResolveEpochKeys(config.pseudonyms)
+    to_review, exclusions, selection_stages = unique.clips, [], []
+    if config.selection.opt_out:
+        # Drawn afresh for every run and never stored: see transforms/privacy/review_selection.py.
+        opted_in = to_review | "DropOptedOut" >> DropOptedOut(
+            config.selection.opt_out, secrets.token_bytes(RUN_KEY_BYTES))
+        to_review = opted_in.clips
+        exclusions.append(opted_in[EXCLUDED])
+    if config.selection.draws:
+        sampled = to_review | "DrawReviewSample" >> DrawReviewSample(
+            config.selection, config.pseudonyms, ready_epochs)
+        to_review = sampled[MAIN]
+        exclusions.append(sampled[EXCLUDED])
+        selection_stages.append(sampled)
+    located = to_review | "CheckLocale" >> CheckLocale(config.coverage)
     read = located.clips | "ReadAudio" >> ReadAudio(config.max_audio_bytes, timeout_s)
     decoded = read.clips | "DecodeAudio" >> DecodeAudio(config.max_duration_s, timeout_s)
     transcribed = decoded.clips | "Transcribe" >> Transcribe(config.asr, models, timeout_s=timeout_s)
@@ -73,24 +95,36 @@ def build_pipeline(p: beam.Pipeline, config: JobConfig, run_tag: str) -> None:
     rows = audited.clips | "Pseudonymise" >> Pseudonymise(config.pseudonyms, ready_epochs)
 
     dead_letters = (
-        [stage[DEAD_LETTER] for stage in (manifest, unique, located, read, decoded, transcribed,
+        [stage[DEAD_LETTER] for stage in (manifest, unique, *selection_stages, located, read,
+                                          decoded, transcribed,
                                          understood, detected,
                                          text_redacted, audio_redacted, *audit_stages, rows)]
         | "AllDeadLetters" >> beam.Flatten()
         | "DeadLetterRows" >> beam.Map(lambda dl: dl.as_row(datetime.now(timezone.utc)))
     )
 
+    exclusion_rows = (
+        (exclusions or [p | "NoExclusions" >> beam.Create([])])
+        | "AllExclusions" >> beam.Flatten()
+        | "ExclusionRows" >> beam.Map(lambda excluded: excluded.as_row(datetime.now(timezone.utc)))
+    )
+
     utterances_dir = FileSystems.join(config.output, UTTERANCES_DIR)
     dead_letter_dir = FileSystems.join(config.output, DEAD_LETTER_DIR)
+    excluded_dir = FileSystems.join(config.output, EXCLUDED_DIR)
     written_utterances = rows.clips | "WriteUtterances" >> WriteParquet(
         utterances_dir, UTTERANCE_SCHEMA, key_column="utterance_id",
         partition_column=PARTITION_COLUMN, run_tag=run_tag, shards=config.output_shards)
     written_dead_letters = dead_letters | "WriteDeadLetters" >> WriteParquet(
         dead_letter_dir, DEAD_LETTER_SCHEMA, key_column="manifest",
         partition_column=None, run_tag=run_tag, shards=1)
+    written_exclusions = exclusion_rows | "WriteExclusions" >> WriteParquet(
+        excluded_dir, EXCLUDED_SCHEMA, key_column="manifest",
+        partition_column=None, run_tag=run_tag, shards=1)
     (
-        (written_utterances, written_dead_letters)
+        (written_utterances, written_dead_letters, written_exclusions)
         | "AllWrittenFiles" >> beam.Flatten()
-        | "PublishFiles" >> PublishFiles([utterances_dir, dead_letter_dir], run_tag,
-                                         never_empty=(dead_letter_dir, DEAD_LETTER_SCHEMA))
+        | "PublishFiles" >> PublishFiles(
+            [utterances_dir, dead_letter_dir, excluded_dir], run_tag,
+            never_empty=[(dead_letter_dir, DEAD_LETTER_SCHEMA), (excluded_dir, EXCLUDED_SCHEMA)])
     )

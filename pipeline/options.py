@@ -51,6 +51,7 @@ from voicescrub.transforms.pii.config import (
     load_pii_config,
 )
 from voicescrub.transforms.privacy.pseudonyms import PseudonymSettings
+from voicescrub.transforms.privacy.review_selection import ReviewSelection
 from voicescrub.transforms.runtime.deadline import DEFAULT_CLIP_TIMEOUT_S
 
 INPUT_AND_OUTPUT = "input and output"
@@ -80,7 +81,7 @@ class JobConfig:
     manifest: str = setting(None, "path or glob of JSON Lines manifests, any Beam filesystem (run_local.py: "
                             "samples/manifest.jsonl)",
                             required=True)
-    output: str = setting(None, "output folder: utterances/ and dead_letter/ are written below it "
+    output: str = setting(None, "output folder: utterances/, dead_letter/ and excluded/ are written below it "
                           "(run_local.py: output)",
                           required=True, parse=_output)
     output_shards: int = setting(1, "Parquet files per epoch partition", minimum=1)
@@ -107,6 +108,8 @@ class JobConfig:
     redaction: AudioRedactionSettings = section(AudioRedactionSettings, "audio redaction")
     audit: AuditSettings = section(AuditSettings, "re-listen audit", "audit")
     pseudonyms: PseudonymSettings = section(PseudonymSettings, "pseudonyms")
+    selection: ReviewSelection = section(ReviewSelection, "review selection (left out unread: "
+                                         "excluded/)")
     #: The PII configuration ``pii_config`` names, parsed and validated once.
     pii: Optional[PiiConfig] = None
     #: The locales the run accepts: its pack's, narrowed by ``locales``.

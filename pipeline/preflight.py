@@ -1,8 +1,8 @@
 """Checks of the configuration against the world, before any audio is read.
 
 ``parse_job_args`` checks what the flags say (and parses the PII config they
-name); these check the rest of what they name: the output folder, the ASR model
-and the keyring. Each failure is
+name); these check the rest of what they name: the output folder, the ASR model,
+the keyring and the opt-out lists. Each failure is
 one line on stderr and a non-zero exit (``SystemExit``), never a traceback and
 never a run that reads every clip only to dead-letter them all.
 """
@@ -10,6 +10,7 @@ never a run that reads every clip only to dead-letter them all.
 from __future__ import annotations
 
 import os
+from typing import Sequence
 
 from voicescrub.pipeline.options import JobConfig
 from voicescrub.transforms.asr.whisper import BUNDLED_MODEL
@@ -65,8 +66,27 @@ def check_keyring(keyring: str, create_keys: bool) -> None:
         raise SystemExit("--no-create-keys: the keyring holds no epoch key")
 
 
+def check_opt_out_lists(patterns: Sequence[str]) -> None:
+    """Every ``--opt-out`` pattern must name files that read whole as UTF-8 lines: a run
+    that lost part of a list would let those accounts' clips be reviewed."""
+    from voicescrub.transforms.privacy.review_selection import (
+        OptOutListError,
+        count_opt_out_ids,
+        opt_out_files,
+    )
+
+    try:
+        for path in opt_out_files(patterns):
+            count_opt_out_ids(path)
+    except OptOutListError as error:
+        raise SystemExit(str(error)) from None
+    except OSError:
+        raise SystemExit("an --opt-out list cannot be read") from None
+
+
 def preflight(config: JobConfig) -> None:
     """Every check, in the order a user would fix them."""
     check_output(config.output)
     check_asr_model(config.asr.model)
     check_keyring(config.pseudonyms.keyring_uri, config.pseudonyms.create_keys)
+    check_opt_out_lists(config.selection.opt_out)

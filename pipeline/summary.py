@@ -2,7 +2,8 @@
 
 Counting the written files (rather than trusting metrics, which some runners
 do not report) is what lets the summary promise that nothing was lost: every
-non-blank manifest line is either a row in ``utterances/`` or in ``dead_letter/``.
+non-blank manifest line is a row in exactly one of ``utterances/``, ``dead_letter/``
+and ``excluded/``.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, List, Sequence, Tuple
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
-from voicescrub.schemas.arrow import DEAD_LETTER_DIR, UTTERANCES_DIR
+from voicescrub.schemas.arrow import DEAD_LETTER_DIR, EXCLUDED_DIR, UTTERANCES_DIR
 from voicescrub.transforms.io.manifest import is_blank
 
 
@@ -26,14 +28,20 @@ class RunSummary:
     dead_lettered_by_stage: Dict[str, int] = field(default_factory=dict)
     #: By (stage, error type): "language" splits into UnsupportedLocale and ForeignSpeech.
     dead_lettered_by_reason: Dict[Tuple[str, str], int] = field(default_factory=dict)
+    #: Lines left out of review unread, by reason (opted_out, not_sampled, speaker_cap).
+    excluded_by_reason: Dict[str, int] = field(default_factory=dict)
     entities_by_type: Dict[str, int] = field(default_factory=dict)
     critical_clips: int = 0
     audio_seconds: float = 0.0
     wall_seconds: float = 0.0
 
     @property
+    def excluded(self) -> int:
+        return sum(self.excluded_by_reason.values())
+
+    @property
     def all_accounted_for(self) -> bool:
-        return self.lines_read == self.written + self.dead_lettered
+        return self.lines_read == self.written + self.dead_lettered + self.excluded
 
 
 def matching_paths(pattern: str) -> List[str]:
@@ -50,7 +58,7 @@ def count_manifest_lines(paths: Sequence[str]) -> int:
     return total
 
 
-def _read_columns(path: str, columns: List[str]):
+def read_columns(path: str, columns: List[str]) -> pa.Table:
     # Only the named columns' chunks are read (not the audio), synchronously on
     # this thread: pq.read_table's pre-buffered, threaded read leaves the Python
     # file wrapper and buffers to be released later on an Arrow I/O thread,
@@ -73,7 +81,7 @@ def summarise(output: str, run_tag: str, manifest_paths: Sequence[str],
                          wall_seconds=wall_seconds)
     entities: Counter = Counter()
     for path in matching_paths(f"{output}/{UTTERANCES_DIR}/*/part-{run_tag}-*"):
-        table = _read_columns(path, ["duration_s", "pii_entities", "contains_critical_pii"])
+        table = read_columns(path, ["duration_s", "pii_entities", "contains_critical_pii"])
         summary.written += table.num_rows
         summary.audio_seconds += float(sum(table.column("duration_s").to_pylist()))
         summary.critical_clips += sum(1 for v in table.column("contains_critical_pii").to_pylist() if v)
@@ -81,15 +89,19 @@ def summarise(output: str, run_tag: str, manifest_paths: Sequence[str],
             entities.update(e["entity_type"] for e in clip_entities)
     reasons: Counter = Counter()
     for path in matching_paths(f"{output}/{DEAD_LETTER_DIR}/part-{run_tag}-*"):
-        table = _read_columns(path, ["stage", "error_type"])
+        table = read_columns(path, ["stage", "error_type"])
         summary.dead_lettered += table.num_rows
         reasons.update(zip(table.column("stage").to_pylist(), table.column("error_type").to_pylist()))
+    excluded: Counter = Counter()
+    for path in matching_paths(f"{output}/{EXCLUDED_DIR}/part-{run_tag}-*"):
+        excluded.update(read_columns(path, ["reason"]).column("reason").to_pylist())
     stages: Counter = Counter()
     for (stage, _), count in reasons.items():
         stages[stage] += count
     summary.entities_by_type = dict(sorted(entities.items()))
     summary.dead_lettered_by_stage = dict(sorted(stages.items()))
     summary.dead_lettered_by_reason = dict(sorted(reasons.items()))
+    summary.excluded_by_reason = dict(sorted(excluded.items()))
     return summary
 
 
@@ -108,6 +120,9 @@ def format_summary(summary: RunSummary) -> str:
         if len(reasons) > 1 or (reasons and stage in ("language", "understanding")):
             for error, n in reasons:
                 lines.append(f"      {error + ':':<18}{n}")
+    lines.append(f"  excluded (unread):    {summary.excluded}")
+    for reason, count in summary.excluded_by_reason.items():
+        lines.append(f"    {reason + ':':<20}{count}")
     lines.append(f"  clips with critical PII: {summary.critical_clips}")
     lines.append(f"  entities redacted:    {sum(summary.entities_by_type.values())}")
     for entity, count in summary.entities_by_type.items():
@@ -116,7 +131,7 @@ def format_summary(summary: RunSummary) -> str:
     lines.append(f"  wall time (s):        {summary.wall_seconds:.1f}")
     if summary.all_accounted_for:
         lines.append("  every manifest line is accounted for "
-                     "(lines read = utterances written + dead-lettered)")
+                     "(lines read = utterances written + dead-lettered + excluded)")
     else:
-        lines.append("  MISMATCH: lines read != utterances written + dead-lettered")
+        lines.append("  MISMATCH: lines read != utterances written + dead-lettered + excluded")
     return "\n".join(lines)

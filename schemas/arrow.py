@@ -1,4 +1,4 @@
-"""The Arrow/Parquet schemas of voicescrub's two outputs, documented column by column.
+"""The Arrow/Parquet schemas of voicescrub's three outputs, documented column by column.
 
 Each column's description travels in the Parquet file as field metadata
 (``description``), so a reader of the data sees the same text as the README.
@@ -63,7 +63,7 @@ DEAD_LETTER_FIELDS: List[Tuple[str, pa.DataType, str]] = [
     ("utterance_id", pa.string(), "The line's utterance_id when it could be read safely, else null."),
     ("manifest", pa.string(), "Path of the manifest the line came from."),
     ("line", pa.int64(), "1-based line number in that manifest."),
-    ("stage", pa.string(), "Stage that refused the clip: manifest, language, read_audio, decode, transcribe, understanding, detect, redact_text, redact_audio, audit, pseudonymise."),
+    ("stage", pa.string(), "Stage that refused the clip: manifest, select, language, read_audio, decode, transcribe, understanding, detect, redact_text, redact_audio, audit, pseudonymise."),
     ("error_type", pa.string(), "Type of the error, e.g. ManifestError, AudioDecodeError."),
     ("error_message", pa.string(), "Fixed description of the error; never a transcript, PII value or raw ID."),
     ("processed_at", pa.timestamp("us", tz="UTC"), "When the clip was refused, UTC."),
@@ -74,7 +74,24 @@ _DEAD_LETTER_NULLABLE = {"utterance_id"}
 DEAD_LETTER_SCHEMA = pa.schema(
     [_field(n, t, d, nullable=n in _DEAD_LETTER_NULLABLE) for n, t, d in DEAD_LETTER_FIELDS])
 
+#: Why a line was left out of review (``excluded.reason``), in the order they are judged.
+EXCLUSION_REASONS = ("opted_out", "not_sampled", "speaker_cap")
+
+EXCLUDED_FIELDS: List[Tuple[str, pa.DataType, str]] = [
+    ("utterance_id", pa.string(), "The manifest's utterance_id, unchanged."),
+    ("manifest", pa.string(), "Path of the manifest the line came from."),
+    ("line", pa.int64(), "1-based line number in that manifest."),
+    ("reason", pa.string(),
+     "Why the clip was left out unread: opted_out (its account is on an --opt-out list), "
+     "not_sampled (outside --review-sample-rate's keyed draw), speaker_cap (over "
+     "--max-clips-per-speaker-epoch for its speaker and epoch)."),
+    ("processed_at", pa.timestamp("us", tz="UTC"), "When the line was left out, UTC."),
+]
+
+EXCLUDED_SCHEMA = pa.schema([_field(n, t, d) for n, t, d in EXCLUDED_FIELDS])
+
 #: Folder names under ``--output``.
 UTTERANCES_DIR = "utterances"
 DEAD_LETTER_DIR = "dead_letter"
+EXCLUDED_DIR = "excluded"
 PARTITION_COLUMN = "pseudonym_epoch"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pyarrow as pa
 from voicescrub.schemas.arrow import (
     DEAD_LETTER_SCHEMA,
+    EXCLUDED_SCHEMA,
     PII_ENTITY_TYPE,
     UTTERANCE_SCHEMA,
 )
@@ -30,10 +31,11 @@ def _rows(fields) -> list:
 
 
 def schema_tables() -> str:
-    """The three tables: utterances, the pii_entities struct, dead_letter."""
+    """The four tables: utterances, the pii_entities struct, dead_letter, excluded."""
     parts = ["#### `utterances/`", ""] + _rows(UTTERANCE_SCHEMA)
     parts += ["", "#### `pii_entities` items", ""] + _rows(list(PII_ENTITY_TYPE))
     parts += ["", "#### `dead_letter/`", ""] + _rows(DEAD_LETTER_SCHEMA)
+    parts += ["", "#### `excluded/`", ""] + _rows(EXCLUDED_SCHEMA)
     return "\n".join(parts) + "\n"
 
 

@@ -147,6 +147,30 @@ class DeadLetter:
 
 
 @dataclass(frozen=True)
+class Exclusion:
+    """A manifest line left out of review unread (``excluded/``): never a failure, and
+    never a clip anyone hears.
+
+    :param reason: one of ``schemas.arrow.EXCLUSION_REASONS``.
+    """
+
+    utterance_id: str
+    manifest: str
+    line: int
+    reason: str
+
+    def as_row(self, processed_at: Any) -> dict:
+        """The ``excluded`` Parquet row (``schemas/arrow.py``)."""
+        return {
+            "utterance_id": self.utterance_id,
+            "manifest": self.manifest,
+            "line": self.line,
+            "reason": self.reason,
+            "processed_at": processed_at,
+        }
+
+
+@dataclass(frozen=True)
 class Clip:
     """One utterance on its way through the pipeline.
 

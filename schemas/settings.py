@@ -61,6 +61,8 @@ class Setting:
     :param required: the setting has no default and must be given.
     :param cli: ``False``: a YAML-only (or derived) setting, never a flag.
     :param group: the flag's group title, when not its section's.
+    :param repeat: the flag may be given more than once; the setting is the tuple of
+        every value given, in order.
     """
 
     help: str
@@ -75,6 +77,7 @@ class Setting:
     required: bool = False
     cli: bool = True
     group: Optional[str] = None
+    repeat: bool = False
 
 
 @dataclass(frozen=True)
@@ -422,6 +425,8 @@ def add_flags(parser: argparse.ArgumentParser, kind: type, top_title: str) -> No
         if base is bool and declared.parse is None:
             options["action"] = argparse.BooleanOptionalAction
         else:
+            if declared.repeat:
+                options["action"] = "append"
             if declared.choices is not None:
                 options["choices"] = declared.choices
             else:
@@ -508,6 +513,8 @@ def _cell(shown: Optional[str], declared: Setting) -> str:
 
 
 def _allowed(declared: Setting) -> str:
+    if declared.repeat:
+        return "repeatable"
     if declared.choices is not None:
         return ", ".join(f"`{choice}`" for choice in declared.choices)
     parts: Sequence[str] = [text for text in (

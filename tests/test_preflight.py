@@ -58,3 +58,26 @@ def test_no_create_keys_with_an_empty_keyring(tmp_path, manifest):
 def test_numbers_must_be_finite_and_in_range(tmp_path, manifest, flag, value):
     argv = job_args(manifest, str(tmp_path / "out"), str(tmp_path / "kr"), f"{flag}={value}")
     assert flag in fails_in_one_line(argv)
+
+
+@pytest.mark.parametrize("flag, value", [("--review-sample-rate", "0"),
+                                         ("--review-sample-rate", "1.5"),
+                                         ("--review-sample-rate", "nan"),
+                                         ("--max-clips-per-speaker-epoch", "0"),
+                                         ("--opt-out", " ")])
+def test_review_selection_settings_must_be_in_range(tmp_path, manifest, flag, value):
+    argv = job_args(manifest, str(tmp_path / "out"), str(tmp_path / "kr"), f"{flag}={value}")
+    assert flag in fails_in_one_line(argv)
+
+
+def test_an_opt_out_list_that_is_missing_or_not_utf8_stops_the_run(tmp_path, manifest):
+    (tmp_path / "good.txt").write_bytes(b"acct-1\n")
+    missing = job_args(manifest, str(tmp_path / "out"), str(tmp_path / "kr"),
+                       "--opt-out", str(tmp_path / "good.txt"), "--opt-out", str(tmp_path / "no.txt"))
+    assert "--opt-out" in fails_in_one_line(missing)
+    (tmp_path / "bad.txt").write_bytes(b"acct-1\nacct-\xff\n")
+    bad = job_args(manifest, str(tmp_path / "out"), str(tmp_path / "kr"),
+                   "--opt-out", str(tmp_path / "bad.txt"))
+    message = fails_in_one_line(bad)
+    assert "UTF-8" in message and "acct" not in message
+    assert not (tmp_path / "out" / "utterances").exists()

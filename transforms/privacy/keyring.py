@@ -78,7 +78,7 @@ import os
 import secrets
 import stat
 from datetime import datetime, timezone
-from typing import Callable, Final, Protocol, runtime_checkable
+from typing import Callable, Final, Iterable, Protocol, runtime_checkable
 from urllib.parse import unquote, urlparse
 
 from voicescrub.transforms.privacy.pseudonyms import (
@@ -615,6 +615,37 @@ class ReadOnlyKeyring:
         :raises ReadOnlyKeyringError: always.
         """
         raise ReadOnlyKeyringError()
+
+
+class EpochKeys:
+    """A worker's epoch keys: read from a read-only keyring once each, and only for the
+    epochs the run made ready before any clip was processed (never created here).
+
+    :param keyring_uri: the run's keyring; opened on first use, so the object that a
+        DoFn holds stays plain configuration until the worker sets it up.
+    """
+
+    def __init__(self, keyring_uri: str) -> None:
+        self._keyring_uri = keyring_uri
+        self._keyring: Keyring | None = None
+        self._keys: dict[str, bytes] = {}
+
+    def __repr__(self) -> str:
+        return "EpochKeys(...)"
+
+    def get(self, epoch: str, ready_epochs: Iterable[str]) -> bytes:
+        """The key of ``epoch``.
+
+        :raises KeyMissingError: when the epoch is not ready or its key is gone.
+        """
+        key = self._keys.get(epoch)
+        if key is None:
+            if epoch not in ready_epochs:
+                raise KeyMissingError()
+            if self._keyring is None:
+                self._keyring = open_keyring(self._keyring_uri, read_only=True)
+            key = self._keys[epoch] = self._keyring.get(epoch)
+        return key
 
 
 KeyringFactory = Callable[[str], Keyring]

@@ -18,10 +18,12 @@ from typing import Any, Iterator, List, Optional, Set
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
-from voicescrub.schemas.records import Clip, DeadLetter, ManifestEntry
+from voicescrub.schemas.records import Clip, DeadLetter, Exclusion, ManifestEntry
 from voicescrub.transforms.runtime.errors import safe_error_message, stage_of
 
 DEAD_LETTER = "dead_letter"
+#: Lines left out of review unread (``excluded/``): not failures, so never dead letters.
+EXCLUDED = "excluded"
 MAIN = "clips"
 METRICS_NAMESPACE = "voicescrub"
 
@@ -70,6 +72,13 @@ class StageOutcomes:
         """Count a failure and return the clip's tagged dead letter."""
         self._failed.inc()
         return TaggedOutput(DEAD_LETTER, dead_letter_for(entry, self.stage, error))
+
+    def left_out(self, entry: ManifestEntry, reason: str) -> TaggedOutput:
+        """Count a clip left out of review for ``reason`` (a fixed word, see
+        ``schemas.arrow.EXCLUSION_REASONS``) and return its tagged exclusion."""
+        Metrics.counter(METRICS_NAMESPACE, f"excluded_{reason}").inc()
+        return TaggedOutput(EXCLUDED, Exclusion(entry.utterance_id, entry.manifest, entry.line,
+                                                reason))
 
     def dead_line(self, manifest: str, line: int, utterance_id: Optional[str],
                   error: BaseException) -> TaggedOutput:

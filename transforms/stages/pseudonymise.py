@@ -14,7 +14,11 @@ from typing import Any, Dict, Iterable, List, Optional
 
 import apache_beam as beam
 from voicescrub.schemas.records import Clip
-from voicescrub.transforms.privacy.keyring import KeyMissingError, open_keyring
+from voicescrub.transforms.privacy.keyring import (
+    EpochKeys,
+    KeyMissingError,
+    open_keyring,
+)
 from voicescrub.transforms.privacy.pseudonyms import (
     PseudonymSettings,
     epoch_for,
@@ -66,23 +70,16 @@ class PseudonymiseFn(ClipStageFn):
     def __init__(self, settings: PseudonymSettings) -> None:
         super().__init__()
         self._settings = settings
-        self._keyring: Any = None
-        self._keys: Dict[str, bytes] = {}
+        self._keys: Optional[EpochKeys] = None
 
     def setup(self) -> None:
-        self._keyring = open_keyring(self._settings.keyring_uri, read_only=True)
+        self._keys = EpochKeys(self._settings.keyring_uri)
 
     def _key(self, epoch: str, ready_epochs: Iterable[str]) -> bytes:
-        key = self._keys.get(epoch)
-        if key is None:
-            if epoch not in ready_epochs:
-                raise PseudonymError("no key exists for the clip's pseudonym epoch")
-            try:
-                key = self._keyring.get(epoch)
-            except KeyMissingError:
-                raise PseudonymError("no key exists for the clip's pseudonym epoch") from None
-            self._keys[epoch] = key
-        return key
+        try:
+            return self._keys.get(epoch, ready_epochs)
+        except KeyMissingError:
+            raise PseudonymError("no key exists for the clip's pseudonym epoch") from None
 
     def process_clip(self, clip: Clip, ready_epochs: Optional[List[str]] = None) -> Dict[str, Any]:
         epoch = epoch_for(clip.entry.recorded_at_us, self._settings.period)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import apache_beam as beam
 import pyarrow as pa
@@ -87,15 +87,14 @@ class WriteParquet(beam.PTransform):
 
 class PublishFilesFn(beam.DoFn):
     def __init__(self, folders: List[str], run_tag: str,
-                 never_empty: Optional[Tuple[str, pa.Schema]] = None) -> None:
+                 never_empty: Sequence[Tuple[str, pa.Schema]] = ()) -> None:
         self._folders = folders
         self._run_tag = run_tag
         self._never_empty = never_empty
 
     def process(self, _: Any, written: List[Tuple[str, str]]) -> Iterable[str]:
         written = list(written)
-        if self._never_empty is not None:
-            folder, schema = self._never_empty
+        for folder, schema in self._never_empty:
             if not any(final.startswith(folder.rstrip("/") + "/") for _, final in written):
                 # No row this run: a file with the schema and no rows, so that the
                 # folder exists and every reader reads it as zero rows.
@@ -121,12 +120,13 @@ class PublishFiles(beam.PTransform):
 
     Runs once (on a single seed element) with every (temp, final) pair as a side input.
 
-    :param never_empty: (folder, schema) of a dataset that must exist after every run
-        (``dead_letter/``): a run that wrote no row there publishes a file with no rows.
+    :param never_empty: (folder, schema) of each dataset that must exist after every run
+        (``dead_letter/``, ``excluded/``): a run that wrote no row there publishes a file
+        with no rows.
     """
 
     def __init__(self, folders: List[str], run_tag: str,
-                 never_empty: Optional[Tuple[str, pa.Schema]] = None) -> None:
+                 never_empty: Sequence[Tuple[str, pa.Schema]] = ()) -> None:
         super().__init__()
         self._folders = folders
         self._run_tag = run_tag
