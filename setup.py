@@ -34,6 +34,7 @@ setup(
         "console_scripts": [
             "voicescrub = voicescrub.pipeline.run:main",
             "voicescrub-keys = voicescrub.pipeline.keys:main",
+            "voicescrub-report = voicescrub.pipeline.report:main",
         ],
     },
     install_requires=[
