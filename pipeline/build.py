@@ -1,6 +1,6 @@
 """Assemble the voicescrub graph. Builds only; running is ``pipeline/run.py``'s job.
 
-    manifest ─► drop opted-out ─► draw review sample ─► check locale ─► read audio ─► decode
+    manifest ─► check locale ─► drop opted-out ─► draw review sample ─► read audio ─► decode
              ─► transcribe ─► check speech ─► detect PII ─► redact text ─► redact audio
              ─► re-listen audit ─► pseudonymise ─► utterances/ (Parquet, by epoch)
     clips left out unread ─────────────────────────► excluded/ (Parquet)
@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timezone
 
 import apache_beam as beam
@@ -24,7 +23,6 @@ from voicescrub.schemas.arrow import (
     UTTERANCE_SCHEMA,
     UTTERANCES_DIR,
 )
-from voicescrub.transforms.privacy.review_selection import RUN_KEY_BYTES
 from voicescrub.transforms.runtime.clip_stage import DEAD_LETTER, EXCLUDED, MAIN
 from voicescrub.transforms.runtime.models import SharedModels
 from voicescrub.transforms.stages.audit import AuditRedaction
@@ -63,22 +61,23 @@ def build_pipeline(p: beam.Pipeline, config: JobConfig, run_tag: str) -> None:
 
     manifest = p | "ReadManifest" >> ReadManifest(config.manifest)
     unique = manifest.clips | "DropDuplicateUtterances" >> DropDuplicateUtterances()
-    ready_epochs = unique.clips | "ResolveEpochKeys" >> ResolveEpochKeys(config.pseudonyms)
-    to_review, exclusions, selection_stages = unique.clips, [], []
+    located = unique.clips | "CheckLocale" >> CheckLocale(config.coverage)
+    ready_epochs = located.clips | "ResolveEpochKeys" >> ResolveEpochKeys(config.pseudonyms)
+    utterances_dir = FileSystems.join(config.output, UTTERANCES_DIR)
+    to_review, exclusions, selection_stages = located.clips, [], []
     if config.selection.opt_out:
-        # Drawn afresh for every run and never stored: see transforms/privacy/review_selection.py.
         opted_in = to_review | "DropOptedOut" >> DropOptedOut(
-            config.selection.opt_out, secrets.token_bytes(RUN_KEY_BYTES))
+            config.selection.opt_out, config.pseudonyms, ready_epochs)
         to_review = opted_in.clips
         exclusions.append(opted_in[EXCLUDED])
+        selection_stages.append(opted_in)
     if config.selection.draws:
         sampled = to_review | "DrawReviewSample" >> DrawReviewSample(
-            config.selection, config.pseudonyms, ready_epochs)
+            config.selection, config.pseudonyms, ready_epochs, utterances_dir, run_tag)
         to_review = sampled[MAIN]
         exclusions.append(sampled[EXCLUDED])
         selection_stages.append(sampled)
-    located = to_review | "CheckLocale" >> CheckLocale(config.coverage)
-    read = located.clips | "ReadAudio" >> ReadAudio(config.max_audio_bytes, timeout_s)
+    read = to_review | "ReadAudio" >> ReadAudio(config.max_audio_bytes, timeout_s)
     decoded = read.clips | "DecodeAudio" >> DecodeAudio(config.max_duration_s, timeout_s)
     transcribed = decoded.clips | "Transcribe" >> Transcribe(config.asr, models, timeout_s=timeout_s)
     understood = transcribed.clips | "CheckSpeech" >> CheckSpeech(config.coverage.pack,
@@ -95,7 +94,7 @@ def build_pipeline(p: beam.Pipeline, config: JobConfig, run_tag: str) -> None:
     rows = audited.clips | "Pseudonymise" >> Pseudonymise(config.pseudonyms, ready_epochs)
 
     dead_letters = (
-        [stage[DEAD_LETTER] for stage in (manifest, unique, *selection_stages, located, read,
+        [stage[DEAD_LETTER] for stage in (manifest, unique, located, *selection_stages, read,
                                           decoded, transcribed,
                                          understood, detected,
                                          text_redacted, audio_redacted, *audit_stages, rows)]
@@ -109,7 +108,6 @@ def build_pipeline(p: beam.Pipeline, config: JobConfig, run_tag: str) -> None:
         | "ExclusionRows" >> beam.Map(lambda excluded: excluded.as_row(datetime.now(timezone.utc)))
     )
 
-    utterances_dir = FileSystems.join(config.output, UTTERANCES_DIR)
     dead_letter_dir = FileSystems.join(config.output, DEAD_LETTER_DIR)
     excluded_dir = FileSystems.join(config.output, EXCLUDED_DIR)
     written_utterances = rows.clips | "WriteUtterances" >> WriteParquet(

@@ -80,7 +80,7 @@ def check_opt_out_lists(patterns: Sequence[str]) -> None:
             count_opt_out_ids(path)
     except OptOutListError as error:
         raise SystemExit(str(error)) from None
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a URI scheme no Beam filesystem serves
         raise SystemExit("an --opt-out list cannot be read") from None
 
 

@@ -31,7 +31,6 @@ from typing import Dict, Final, Iterator, List, Optional, Sequence, Tuple
 
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
-from voicescrub.pipeline.summary import read_columns
 from voicescrub.schemas.arrow import (
     DEAD_LETTER_DIR,
     EXCLUDED_DIR,
@@ -237,8 +236,16 @@ def _open_parquet(path: str):
     return FileSystems.open(path, compression_type="uncompressed")
 
 
-def _read_columns(path: str, columns: List[str]) -> List[dict]:
-    return read_columns(path, columns).to_pylist()
+def _iter_rows(path: str, columns: List[str]) -> Iterator[dict]:
+    """The rows of one file, a batch at a time: memory stays flat however large the file
+    (``excluded/`` is one file a run, a line for nearly every clip at a low sample rate)."""
+    with _open_parquet(path) as handle:
+        reader = pq.ParquetFile(handle, pre_buffer=False)
+        try:
+            for batch in reader.iter_batches(batch_size=4096, columns=columns, use_threads=False):
+                yield from batch.to_pylist()
+        finally:
+            reader.close()
 
 
 def _read_rows(path: str, columns: List[str], wanted: Sequence[int]) -> Iterator[Tuple[int, dict]]:
@@ -296,7 +303,7 @@ def _scan_utterances(output: str, clip_filter: ClipFilter, limit: int,
     for path in paths:
         epoch = partition_epoch(path)
         epochs.add(epoch)
-        for index, row in enumerate(_read_columns(path, _SCAN_COLUMNS)):
+        for index, row in enumerate(_iter_rows(path, _SCAN_COLUMNS)):
             types = [e["entity_type"] for e in row["pii_entities"]]
             outcome = audit_outcome(row["audit_passed"], types)
             critical = bool(row["contains_critical_pii"])
@@ -337,12 +344,12 @@ def _read_dead_letters(output: str, overview: Overview) -> List[DeadLetterRow]:
     reasons: Counter = Counter()
     rows: List[DeadLetterRow] = []
     for path in data_files(FileSystems.join(output, DEAD_LETTER_DIR, "*")):
-        for row in _read_columns(path, _DEAD_LETTER_COLUMNS):
+        for row in _iter_rows(path, _DEAD_LETTER_COLUMNS):
             reasons[(row["stage"], row["error_type"])] += 1
             rows.append(DeadLetterRow(row["stage"], row["error_type"], row["error_message"],
                                       row["utterance_id"], row["manifest"], row["line"]))
-        if len(rows) > 4 * TABLE_ROWS:
-            rows = heapq.nsmallest(TABLE_ROWS, rows, key=_table_order)
+            if len(rows) > 4 * TABLE_ROWS:
+                rows = heapq.nsmallest(TABLE_ROWS, rows, key=_table_order)
     stages: Counter = Counter()
     for (stage, _), count in reasons.items():
         stages[stage] += count
@@ -357,12 +364,12 @@ def _read_excluded(output: str, overview: Overview) -> List[ExcludedRow]:
     reasons: Counter = Counter({reason: 0 for reason in EXCLUSION_REASONS})
     rows: List[ExcludedRow] = []
     for path in data_files(FileSystems.join(output, EXCLUDED_DIR, "*")):
-        for row in _read_columns(path, _EXCLUDED_COLUMNS):
+        for row in _iter_rows(path, _EXCLUDED_COLUMNS):
             reasons[row["reason"]] += 1
             rows.append(ExcludedRow(row["utterance_id"], row["reason"], row["manifest"],
                                     row["line"]))
-        if len(rows) > 4 * TABLE_ROWS:
-            rows = heapq.nsmallest(TABLE_ROWS, rows, key=_table_order)
+            if len(rows) > 4 * TABLE_ROWS:
+                rows = heapq.nsmallest(TABLE_ROWS, rows, key=_table_order)
     overview.excluded = sum(reasons.values())
     known = {reason: reasons.pop(reason) for reason in EXCLUSION_REASONS}
     overview.excluded_by_reason = {**known, **_sorted_counts(reasons)}

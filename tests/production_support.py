@@ -74,3 +74,32 @@ def keyed(rows: Iterable[Dict], key: Tuple[str, ...]) -> Dict[Tuple, Dict]:
 
 def file_rows(path: str) -> int:
     return pq.read_metadata(path).num_rows
+
+
+def write_fixed_keyring(folder: str, epochs: Iterable[str]) -> None:
+    """A keyring whose epoch keys are fixed bytes (the n-th epoch in order: bytes n+1), so
+    that keyed draws (the review sample, the speaker cap) are the same on every test run;
+    a fresh keyring would draw other clips."""
+    import base64
+
+    from voicescrub.transforms.privacy.keyring import (
+        FORMAT_VERSION,
+        LOCAL_FORMAT,
+        EpochFileStore,
+    )
+
+    store = EpochFileStore(folder)
+    for number, epoch in enumerate(sorted(set(epochs))):
+        record = {"format": LOCAL_FORMAT, "version": FORMAT_VERSION, "epoch": epoch,
+                  "created_at": "2026-11-01T00:00:00Z",
+                  "key_b64": base64.b64encode(bytes([number + 1]) * 32).decode()}
+        store.create_exclusive(epoch, json.dumps(record).encode("utf-8"))
+
+
+def manifest_epochs(manifest: str) -> List[str]:
+    """The ISO-week epochs of a manifest's lines."""
+    from voicescrub.transforms.privacy.pseudonyms import epoch_for, parse_recorded_at
+
+    with open(manifest, encoding="utf-8") as handle:
+        return sorted({epoch_for(parse_recorded_at(json.loads(line)["recorded_at"]))
+                       for line in handle if line.strip()})

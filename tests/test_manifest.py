@@ -52,6 +52,9 @@ def test_raw_ids_are_hidden_from_repr():
     (line(locale="english please"), "invalid field: locale"),
     (line(utterance_id="../etc/passwd"), "invalid field: utterance_id"),
     (line(account_id=12345678), "field is not a string: account_id"),
+    # json.dumps writes the lone surrogate as the escape \ud800, which json.loads reads back.
+    (line(account_id="acct-\ud800x"), "invalid field: account_id"),
+    (line(device_id="\udfff"), "invalid field: device_id"),
     ("x" * 70000, "longer than the maximum"),
 ])
 def test_bad_lines_name_the_problem_not_the_value(raw, reason):

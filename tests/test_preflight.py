@@ -75,6 +75,9 @@ def test_an_opt_out_list_that_is_missing_or_not_utf8_stops_the_run(tmp_path, man
     missing = job_args(manifest, str(tmp_path / "out"), str(tmp_path / "kr"),
                        "--opt-out", str(tmp_path / "good.txt"), "--opt-out", str(tmp_path / "no.txt"))
     assert "--opt-out" in fails_in_one_line(missing)
+    unknown_scheme = job_args(manifest, str(tmp_path / "out"), str(tmp_path / "kr"),
+                              "--opt-out", "nosuchscheme://bucket/list.txt")
+    assert "--opt-out" in fails_in_one_line(unknown_scheme)
     (tmp_path / "bad.txt").write_bytes(b"acct-1\nacct-\xff\n")
     bad = job_args(manifest, str(tmp_path / "out"), str(tmp_path / "kr"),
                    "--opt-out", str(tmp_path / "bad.txt"))

@@ -7,8 +7,6 @@ messages hold counts and types, no transcript and no ID.
 
 from __future__ import annotations
 
-import base64
-import json
 import os
 import shutil
 import subprocess
@@ -21,14 +19,9 @@ from typing import Dict, List, Optional
 import numpy as np
 import pyarrow.dataset as ds
 import pytest
+from production_support import manifest_epochs, write_fixed_keyring
 from voicescrub.pipeline.report import AUDIT_RESIDUE, Entity, audit_outcome, main
 from voicescrub.pipeline.report_page import span_box, waveform_svg
-from voicescrub.transforms.privacy.keyring import (
-    FORMAT_VERSION,
-    LOCAL_FORMAT,
-    EpochFileStore,
-)
-from voicescrub.transforms.privacy.pseudonyms import epoch_for, parse_recorded_at
 
 from tests.conftest import REPO, SAMPLE_MANIFEST, read_jsonl
 
@@ -127,18 +120,6 @@ def add_temp_files(output: Path) -> None:
         shutil.copy(part, folder / f"{part.name}.tmp")
 
 
-def fixed_keyring(folder: Path) -> None:
-    """A keyring whose epoch keys are fixed bytes, so the run's review sample is the same
-    on every test run (a fresh keyring would draw another)."""
-    store = EpochFileStore(str(folder))
-    epochs = {epoch_for(parse_recorded_at(line["recorded_at"])) for line in read_jsonl(SAMPLE_MANIFEST)}
-    for number, epoch in enumerate(sorted(epochs)):
-        record = {"format": LOCAL_FORMAT, "version": FORMAT_VERSION, "epoch": epoch,
-                  "created_at": "2026-11-01T00:00:00Z",
-                  "key_b64": base64.b64encode(bytes([number + 1]) * 32).decode()}
-        store.create_exclusive(epoch, json.dumps(record).encode("utf-8"))
-
-
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     """The sample run with one account opted out and half the rest sampled; a copy with a
@@ -146,7 +127,7 @@ def run(tmp_path_factory):
     straight from Parquet."""
     base = tmp_path_factory.mktemp("report")
     output, keyring = base / "output", base / "keyring"
-    fixed_keyring(keyring)
+    write_fixed_keyring(str(keyring), manifest_epochs(SAMPLE_MANIFEST))
     (base / "optout.txt").write_text(OPTED_OUT + "\n", encoding="utf-8")
     proc = subprocess.run(
         [sys.executable, os.path.join(REPO, "run_local.py"), "--output", str(output),

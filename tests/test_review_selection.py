@@ -11,7 +11,11 @@ from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 from voicescrub.schemas.records import Clip, ManifestEntry
 from voicescrub.transforms.privacy.keyring import open_keyring
-from voicescrub.transforms.privacy.pseudonyms import PseudonymSettings, epoch_for
+from voicescrub.transforms.privacy.pseudonyms import (
+    PseudonymSettings,
+    epoch_for,
+    speaker_pseudonym,
+)
 from voicescrub.transforms.privacy.review_selection import (
     OptOutDigests,
     OptOutListError,
@@ -41,6 +45,12 @@ def test_an_opt_out_list_is_one_account_per_line_trimmed_as_the_manifest_trims()
     assert list(opt_out_ids(lines)) == ["acct-1", "acct-2", "acct-3"]
 
 
+def test_a_list_with_lone_carriage_returns_stops_rather_than_reading_as_one_id():
+    with pytest.raises(OptOutListError) as raised:
+        list(opt_out_ids([b"acct-1\racct-2\racct-3\r"]))
+    assert "carriage return" in str(raised.value) and "acct" not in str(raised.value)
+
+
 def test_a_line_that_is_not_utf8_stops_the_list_and_names_only_its_number():
     with pytest.raises(OptOutListError) as raised:
         list(opt_out_ids([b"acct-1\n", b"acct-\xff\xfe\n"]))
@@ -55,7 +65,7 @@ def test_digests_match_their_accounts_and_no_other():
     assert sum(opt_out_digest(KEY, f"acct-{i}") in digests for i in range(1000, 3000)) == 0
 
 
-def test_digests_under_another_run_key_match_nothing():
+def test_digests_under_another_epoch_key_match_nothing():
     digests = OptOutDigests.of_accounts(KEY, [f"acct-{i}" for i in range(1000)])
     other = secrets.token_bytes(32)
     assert sum(opt_out_digest(other, f"acct-{i}") in digests for i in range(1000)) == 0
@@ -137,20 +147,6 @@ def clip(uid: str, account: str, recorded_at_us: int = WEEK_46_US) -> Clip:
                                     locale="en-US", manifest="/m.jsonl", line=int(uid[1:])))
 
 
-def test_drop_opted_out_leaves_out_every_clip_of_a_listed_account(tmp_path):
-    (tmp_path / "optout.txt").write_bytes(b"acct-b\n\nacct-c\r\n")
-    clips = [clip("u1", "acct-a"), clip("u2", "acct-b"), clip("u3", "acct-c"), clip("u4", "acct-a"),
-             clip("u5", " acct-b ".strip())]
-    with BeamTestPipeline() as p:
-        result = p | beam.Create(clips) | DropOptedOut((str(tmp_path / "*.txt"),),
-                                                       secrets.token_bytes(32))
-        assert_that(result.clips | "Kept" >> beam.Map(lambda c: c.entry.utterance_id),
-                    equal_to(["u1", "u4"]), label="kept")
-        assert_that(result[EXCLUDED] | "Left" >> beam.Map(lambda e: (e.utterance_id, e.reason)),
-                    equal_to([("u2", "opted_out"), ("u3", "opted_out"), ("u5", "opted_out")]),
-                    label="excluded")
-
-
 def _keyring_with(tmp_path, epochs):
     ring = open_keyring(str(tmp_path / "keyring"))
     for epoch in epochs:
@@ -158,23 +154,74 @@ def _keyring_with(tmp_path, epochs):
     return PseudonymSettings(keyring_uri=str(tmp_path / "keyring"))
 
 
-def test_draw_review_sample_caps_each_speaker_and_epoch(tmp_path):
+def test_drop_opted_out_leaves_out_every_clip_of_a_listed_account(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"acct-b\n\n")
+    (tmp_path / "b.txt").write_bytes(b"acct-c\r\n")
+    week = 7 * 86400 * 1_000_000
+    epochs = [epoch_for(WEEK_46_US), epoch_for(WEEK_46_US + week)]
+    settings = _keyring_with(tmp_path, epochs[:1] + epochs[1:])
+    clips = [clip("u1", "acct-a"), clip("u2", "acct-b"), clip("u3", "acct-c"), clip("u4", "acct-a"),
+             clip("u5", "acct-b", WEEK_46_US + week), clip("u6", "acct-a", WEEK_46_US + week)]
+    with BeamTestPipeline() as p:
+        ready = p | "Ready" >> beam.Create(epochs)
+        result = p | beam.Create(clips) | DropOptedOut((str(tmp_path / "*.txt"),), settings, ready)
+        assert_that(result[MAIN] | "Kept" >> beam.Map(lambda c: c.entry.utterance_id),
+                    equal_to(["u1", "u4", "u6"]), label="kept")
+        assert_that(result[EXCLUDED] | "Left" >> beam.Map(lambda e: (e.utterance_id, e.reason)),
+                    equal_to([("u2", "opted_out"), ("u3", "opted_out"), ("u5", "opted_out")]),
+                    label="excluded")
+        assert_that(result[DEAD_LETTER], equal_to([]), label="no dead letter")
+
+
+def test_drop_opted_out_dead_letters_a_clip_it_cannot_check(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"acct-b\n")
+    settings = _keyring_with(tmp_path, [])
+    with BeamTestPipeline() as p:
+        ready = p | "Ready" >> beam.Create([])
+        result = p | beam.Create([clip("u1", "acct-a")]) | DropOptedOut(
+            (str(tmp_path / "a.txt"),), settings, ready)
+        assert_that(result[DEAD_LETTER] | beam.Map(lambda d: (d.stage, d.error_type)),
+                    equal_to([("select", "PseudonymError")]), label="dead")
+        assert_that(result[MAIN], equal_to([]), label="nothing kept")
+
+
+def _published(folder, epoch, speaker_counts, run_tag="othertag"):
+    """A published utterances file of another run: only the column the cap reads matters."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    part = folder / f"pseudonym_epoch={epoch}"
+    part.mkdir(parents=True, exist_ok=True)
+    speakers = [s for s, n in speaker_counts.items() for _ in range(n)]
+    pq.write_table(pa.table({"speaker_pseudonym": speakers}),
+                   str(part / f"part-{run_tag}-00000-of-00001.parquet"))
+
+
+def test_draw_review_sample_caps_each_speaker_and_epoch_counting_other_runs(tmp_path):
     week = 7 * 86400 * 1_000_000
     epochs = [epoch_for(WEEK_46_US), epoch_for(WEEK_46_US + week)]
     settings = _keyring_with(tmp_path, epochs)
+    ring = open_keyring(settings.keyring_uri)
+    # Another run published one clip of acct-a in the first epoch; this run's own earlier
+    # file (tag "thisrun") does not count.
+    utterances = tmp_path / "utterances"
+    _published(utterances, epochs[0], {speaker_pseudonym(ring.get(epochs[0]), "acct-a"): 1})
+    _published(utterances, epochs[1], {speaker_pseudonym(ring.get(epochs[1]), "acct-a"): 5},
+               run_tag="thisrun")
     clips = ([clip(f"u{i}", "acct-a") for i in range(1, 6)]
              + [clip(f"u{i}", "acct-a", WEEK_46_US + week) for i in range(6, 9)]
              + [clip(f"u{i}", "acct-b") for i in range(9, 11)])
     selection = ReviewSelection(max_clips_per_speaker_epoch=2)
     with BeamTestPipeline() as p:
         ready = p | "Ready" >> beam.Create(epochs)
-        result = p | beam.Create(clips) | DrawReviewSample(selection, settings, ready)
+        result = p | beam.Create(clips) | DrawReviewSample(selection, settings, ready,
+                                                           str(utterances), "thisrun")
         kept = result[MAIN] | "Kept" >> beam.Map(lambda c: (c.entry.account_id, c.entry.recorded_at_us))
         assert_that(kept | "Count" >> beam.combiners.Count.PerElement(),
-                    equal_to([(("acct-a", WEEK_46_US), 2), (("acct-a", WEEK_46_US + week), 2),
-                              (("acct-b", WEEK_46_US), 2)]), label="two each")
+                    equal_to([(("acct-a", WEEK_46_US), 1), (("acct-a", WEEK_46_US + week), 2),
+                              (("acct-b", WEEK_46_US), 2)]), label="up to two each")
         assert_that(result[EXCLUDED] | "Reasons" >> beam.Map(lambda e: e.reason),
-                    equal_to(["speaker_cap"] * 4), label="the rest capped")
+                    equal_to(["speaker_cap"] * 5), label="the rest capped")
 
 
 def test_draw_review_sample_dead_letters_a_clip_whose_epoch_has_no_key(tmp_path):
@@ -182,6 +229,6 @@ def test_draw_review_sample_dead_letters_a_clip_whose_epoch_has_no_key(tmp_path)
     with BeamTestPipeline() as p:
         ready = p | "Ready" >> beam.Create([])
         result = p | beam.Create([clip("u1", "acct-a")]) | DrawReviewSample(
-            ReviewSelection(review_sample_rate=0.5), settings, ready)
+            ReviewSelection(review_sample_rate=0.5), settings, ready, str(tmp_path / "u"), "t")
         assert_that(result[DEAD_LETTER] | beam.Map(lambda d: (d.stage, d.error_type)),
                     equal_to([("select", "PseudonymError")]))

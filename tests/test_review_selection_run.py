@@ -14,6 +14,7 @@ from collections import Counter
 
 import pyarrow.dataset as ds
 import pytest
+from production_support import manifest_epochs, write_fixed_keyring
 from voicescrub.transforms.privacy.pseudonyms import epoch_for, parse_recorded_at
 
 from tests.conftest import REPO, SAMPLES, read_jsonl
@@ -32,6 +33,8 @@ def manifest_with_unreadable_opt_out(tmp_path_factory):
                 audio = str(folder / "never-read" / os.path.basename(audio))
             handle.write(json.dumps({**row, "audio_uri": audio}) + "\n")
     (folder / "optout.txt").write_text(f"acct-0000-0000\n{OPTED_OUT}\n", encoding="utf-8")
+    # Fixed keys: the draw is then the same on every test run, not only on a rerun.
+    write_fixed_keyring(str(folder / "keyring"), manifest_epochs(str(folder / "manifest.jsonl")))
     return folder, rows
 
 

@@ -109,6 +109,12 @@ def parse_manifest_line(line: str, manifest: str, line_number: int) -> ManifestE
             raise ManifestError(f"field is not a string: {name}")
         if len(value) > (MAX_LINE_CHARS if name == "audio_uri" else MAX_ID_CHARS):
             raise ManifestError(f"field is too long: {name}")
+        try:
+            # JSON escapes can spell a lone surrogate, which no UTF-8 text holds: every
+            # later hash or write of the field would fail on it.
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ManifestError(f"invalid field: {name}") from None
         fields[name] = value.strip()
     if not _UTTERANCE_ID.match(fields["utterance_id"]):
         raise ManifestError("invalid field: utterance_id")

@@ -621,13 +621,13 @@ class EpochKeys:
     """A worker's epoch keys: read from a read-only keyring once each, and only for the
     epochs the run made ready before any clip was processed (never created here).
 
-    :param keyring_uri: the run's keyring; opened on first use, so the object that a
-        DoFn holds stays plain configuration until the worker sets it up.
+    :param keyring_uri: the run's keyring, opened here: build it in a DoFn's ``setup``,
+        so that a keyring the worker cannot open fails the worker (which the runner
+        retries), not each clip.
     """
 
     def __init__(self, keyring_uri: str) -> None:
-        self._keyring_uri = keyring_uri
-        self._keyring: Keyring | None = None
+        self._keyring = open_keyring(keyring_uri, read_only=True)
         self._keys: dict[str, bytes] = {}
 
     def __repr__(self) -> str:
@@ -642,8 +642,6 @@ class EpochKeys:
         if key is None:
             if epoch not in ready_epochs:
                 raise KeyMissingError()
-            if self._keyring is None:
-                self._keyring = open_keyring(self._keyring_uri, read_only=True)
             key = self._keys[epoch] = self._keyring.get(epoch)
         return key
 

@@ -5,16 +5,19 @@ made before a clip's audio is read, so a clip left out costs nothing and is neve
 heard by anyone.
 
 - **Opt-outs.** An account on an ``--opt-out`` list is matched by a keyed digest
-  (:func:`opt_out_digest`) under a key drawn afresh for each run and never stored:
-  the lists travel through the pipeline (a side input, which runners may write to
-  disk) only as digests that nobody can link to an account once the run is over.
-  A digest is 64 bits; two accounts sharing one can only leave a clip out, never
-  let an opted-out clip through.
+  (:func:`opt_out_digest`) under the epoch's key, as its pseudonym is: the lists
+  travel through the pipeline (a side input, which runners may write to disk) only
+  as digests that nobody without the keyring can link to an account, and that
+  nobody at all can once the epoch's key is shredded. The key itself never enters
+  the job graph: workers read it from the keyring. A digest is 64 bits; two accounts
+  sharing one can only leave a clip out, never let an opted-out clip through.
 - **The review sample.** A clip is drawn when a keyed draw of its utterance ID under
   its epoch's key falls below the rate (:func:`is_sampled`): a rerun draws the same
   clips, and nobody without the key can steer which.
 - **The speaker cap.** Of one speaker's clips in one epoch, the ones with the
-  lowest keyed rank (:func:`speaker_cap_rank`) are kept (:func:`split_at_cap`).
+  lowest keyed rank (:func:`speaker_cap_rank`) are kept (:func:`split_at_cap`), less
+  the clips other runs already published for that speaker and epoch
+  (:func:`published_clips_per_speaker`).
 
 Nothing here logs, and every error carries a fixed message: the inputs are account
 IDs and keys.
@@ -24,13 +27,23 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Final, Iterable, Iterator, List, Optional, Sequence, Tuple, TypeVar
+from typing import (
+    Dict,
+    Final,
+    Iterable,
+    Iterator,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+    TypeVar,
+)
 
 import numpy as np
+import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 from voicescrub.schemas.settings import setting
 
-RUN_KEY_BYTES: Final = 32
 #: Each purpose hashes under its own personalisation, so no value drawn for one
 #: purpose can be reused for another.
 _OPT_OUT: Final = b"vs-opt-out-v1"
@@ -77,9 +90,9 @@ def _keyed_draw(key: bytes, purpose: bytes, value: str) -> int:
     return int.from_bytes(digest.digest(), "big")
 
 
-def opt_out_digest(run_key: bytes, account_id: str) -> int:
-    """The digest an account is matched by against the opt-out lists of this run."""
-    return _keyed_draw(run_key, _OPT_OUT, account_id)
+def opt_out_digest(epoch_key: bytes, account_id: str) -> int:
+    """The digest an account is matched by against the opt-out lists, in one epoch."""
+    return _keyed_draw(epoch_key, _OPT_OUT, account_id)
 
 
 def is_sampled(epoch_key: bytes, utterance_id: str, rate: float) -> bool:
@@ -118,6 +131,11 @@ def opt_out_ids(lines: Iterable[bytes]) -> Iterator[str]:
         except UnicodeDecodeError:
             raise OptOutListError(f"an opt-out list's line {number} is not valid UTF-8") from None
         account_id = text.lstrip("\ufeff").strip() if number == 1 else text.strip()
+        if "\r" in account_id:
+            # Lines ended by a lone carriage return would read as one long ID and match
+            # no account at all.
+            raise OptOutListError(f"an opt-out list's line {number} holds a carriage return "
+                                  "inside it (lines must end in LF or CRLF)")
         if account_id:
             yield account_id
 
@@ -158,8 +176,8 @@ class OptOutDigests:
         self._digests = np.unique(np.asarray(values, dtype=np.uint64))
 
     @classmethod
-    def of_accounts(cls, run_key: bytes, account_ids: Iterable[str]) -> "OptOutDigests":
-        return cls(np.fromiter((opt_out_digest(run_key, account_id) for account_id in account_ids),
+    def of_accounts(cls, epoch_key: bytes, account_ids: Iterable[str]) -> "OptOutDigests":
+        return cls(np.fromiter((opt_out_digest(epoch_key, account_id) for account_id in account_ids),
                                dtype=np.uint64))
 
     @classmethod
@@ -176,3 +194,28 @@ class OptOutDigests:
 
     def __repr__(self) -> str:
         return f"OptOutDigests({len(self)} accounts)"
+
+
+def published_clips_per_speaker(utterances_dir: str, partition_column: str,
+                                epochs: Iterable[str], run_tag: str) -> Dict[Tuple[str, str], int]:
+    """Clips each speaker already has in ``utterances/`` for ``epochs``, from runs other
+    than ``run_tag`` (this run's own files are the ones it replaces, so a rerun draws
+    as the first run did): the part of the speaker cap other runs used up.
+
+    :return: ``{(epoch, speaker_pseudonym): clips}``.
+    """
+    counts: Dict[Tuple[str, str], int] = {}
+    for epoch in epochs:
+        pattern = f"{utterances_dir}/{partition_column}={epoch}/part-*.parquet"
+        for match in FileSystems.match([pattern])[0].metadata_list:
+            if match.path.rsplit("/", 1)[-1].startswith(f"part-{run_tag}-"):
+                continue
+            with FileSystems.open(match.path, compression_type="uncompressed") as handle:
+                reader = pq.ParquetFile(handle, pre_buffer=False)
+                try:
+                    speakers = reader.read(columns=["speaker_pseudonym"], use_threads=False)
+                finally:
+                    reader.close()
+            for speaker in speakers.column("speaker_pseudonym").to_pylist():
+                counts[(epoch, speaker)] = counts.get((epoch, speaker), 0) + 1
+    return counts

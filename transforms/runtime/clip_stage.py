@@ -101,7 +101,12 @@ class ClipStageFn(beam.DoFn):
         self._outcomes = StageOutcomes(self.stage)
 
     def process_clip(self, clip: Clip, *side_inputs: Any) -> Any:  # pragma: no cover - abstract
+        """The clip's output; a stage that may leave a clip out of review returns
+        ``self.left_out(clip, reason)`` instead."""
         raise NotImplementedError
+
+    def left_out(self, clip: Clip, reason: str) -> TaggedOutput:
+        return self._outcomes.left_out(clip.entry, reason)
 
     # Left unannotated: Beam reads process() annotations as element type hints
     # and rejects a typed *side_inputs.
@@ -111,7 +116,7 @@ class ClipStageFn(beam.DoFn):
         except Exception as error:  # noqa: BLE001 - fail closed: every error dead-letters the clip
             yield self._outcomes.dead(clip.entry, error)
             return
-        yield self._outcomes.passed(result)
+        yield result if isinstance(result, TaggedOutput) else self._outcomes.passed(result)
 
 
 def _utterance_of(output: Any) -> Optional[str]:
