@@ -10,12 +10,19 @@ RECOGNIZER = "PayeeNameRecognizer"
 CATCHES = [
     ('Pay faxing a Castillo 50 pounds.', 'Castillo'),
     ('Send 40 dollars to manual Quill for dinner.', 'manual Quill'),
+    ('Hey Victor Renner 90 pounds, sort code 73-21-83.', 'Victor Renner'),
+    ('Send Dana Quill $40.', 'Dana Quill'),
+    ('Thanks. Transfer Ada Okafor 1,200 euros today.', 'Ada Okafor'),
 ]
 
 # Speech that looks alike and must stay readable as far as this recognizer goes.
 NEAR_MISSES = [
     'Send 40 dollars to my Mom for dinner.',
     'Transfer 100 pounds to joint Savings for the trip.',
+    'Put New York 50 dollars on the trip budget.',
+    'Hey Victor, it costs 90 pounds.',
+    'Send Victor Renner the 90 pounds.',
+    'Play Victor Renner 90 times.',
 ]
 
 
