@@ -59,7 +59,7 @@ def clip_memory(result: dict) -> str:
 
 #: The corpora a detection or audio run can be tagged with, as the table names them.
 CORPORA = (("", "committed corpus"), ("_unseen_espeak", "new corpus"),
-           ("_unseen_flite", "new corpus in flite's voices"))
+           ("_unseen_flite", "new corpus in flite's voices"), ("_sample", "bundled sample"))
 
 
 def rows() -> List[List[str]]:
