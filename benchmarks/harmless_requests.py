@@ -45,6 +45,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
+from benchmarks.audio_leak import merged  # noqa: E402
 from benchmarks.results_file import corpus, provenance, shown, write_result  # noqa: E402
 from samples.generate import make_accounts, manifest_row  # noqa: E402
 
@@ -155,17 +156,6 @@ def read_output(work_dir: str) -> Tuple[List[dict], List[dict], List[dict]]:
     out = os.path.join(work_dir, "output")
     return (rows(os.path.join(out, "utterances"), True), rows(os.path.join(out, "dead_letter"), False),
             rows(os.path.join(out, "excluded"), False))
-
-
-def merged(intervals: Sequence[Interval]) -> List[Interval]:
-    """Sorted union of intervals."""
-    out: List[Interval] = []
-    for start, end in sorted(i for i in intervals if i[1] > i[0]):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
 
 
 def redacted_s(row: dict) -> float:
