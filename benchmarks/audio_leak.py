@@ -99,18 +99,21 @@ def run_pipeline(manifest: str, work_dir: str, extra_args: Sequence[str] = ()) -
     return time.monotonic() - started
 
 
-def read_output(work_dir: str) -> Tuple[List[dict], List[dict]]:
-    """The written utterance rows and dead-letter rows."""
+def output_rows(work_dir: str, table: str) -> List[dict]:
+    """Every row of one output table (``utterances``, ``dead_letter``, ``excluded``) of the
+    pipeline run under ``work_dir``; none when the run wrote no such folder."""
     import pyarrow.dataset as ds
 
-    def rows(folder: str, hive: bool) -> List[dict]:
-        if not os.path.isdir(folder):
-            return []
-        return ds.dataset(folder, format="parquet",
-                          partitioning="hive" if hive else None).to_table().to_pylist()
+    folder = os.path.join(work_dir, "output", table)
+    if not os.path.isdir(folder):
+        return []
+    return ds.dataset(folder, format="parquet", partitioning="hive" if table == "utterances"
+                      else None).to_table().to_pylist()
 
-    out = os.path.join(work_dir, "output")
-    return rows(os.path.join(out, "utterances"), True), rows(os.path.join(out, "dead_letter"), False)
+
+def read_output(work_dir: str) -> Tuple[List[dict], List[dict]]:
+    """The written utterance rows and dead-letter rows."""
+    return output_rows(work_dir, "utterances"), output_rows(work_dir, "dead_letter")
 
 
 class Transcriber:

@@ -39,15 +39,16 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from benchmarks.audio_leak import merged  # noqa: E402
+from benchmarks.audio_leak import merged, output_rows  # noqa: E402
 from benchmarks.results_file import corpus, provenance, shown, write_result  # noqa: E402
-from samples.generate import make_accounts, manifest_row  # noqa: E402
+from samples.generate import make_accounts, manifest_row, write_jsonl  # noqa: E402
 
 REQUESTS = os.path.join(ROOT, "benchmarks", "harmless_requests.jsonl")
 WORK_DIR = os.path.join(tempfile.gettempdir(), "voicescrub-harmless")
@@ -67,11 +68,6 @@ Interval = Tuple[float, float]
 def read_jsonl(path: str) -> List[dict]:
     with open(path, encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
-
-
-def write_jsonl(path: str, rows: Sequence[dict]) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.writelines(json.dumps(row) + "\n" for row in rows)
 
 
 def speak(text: str, voice: str, speed: int, out_wav: str) -> float:
@@ -117,8 +113,8 @@ def make_corpus(requests: Sequence[dict], voices: Sequence[str], per_request: in
             manifest.append(manifest_row(rng, accounts, uid, rel, "en-US"))
         if (index + 1) % 25 == 0:
             print(f"synthesised {index + 1}/{len(requests)} requests", file=sys.stderr, flush=True)
-    write_jsonl(os.path.join(work_dir, "manifest.jsonl"), manifest)
-    write_jsonl(os.path.join(work_dir, "clips.jsonl"), clips)
+    write_jsonl(Path(work_dir, "manifest.jsonl"), manifest)
+    write_jsonl(Path(work_dir, "clips.jsonl"), clips)
     record = {"generator": "benchmarks/harmless_requests.py", "requests": shown(REQUESTS),
               "synthesisers": sorted({v.split(":", 1)[0] for v in voices}), "voices": list(voices),
               "voices_per_request": per_request, "espeak_speeds": list(ESPEAK_SPEEDS), "seed": SEED}
@@ -145,17 +141,7 @@ def run_job(work_dir: str) -> Tuple[int, float]:
 
 def read_output(work_dir: str) -> Tuple[List[dict], List[dict], List[dict]]:
     """The written utterance rows, the dead letters and the excluded lines."""
-    import pyarrow.dataset as ds
-
-    def rows(folder: str, hive: bool) -> List[dict]:
-        if not os.path.isdir(folder):
-            return []
-        return ds.dataset(folder, format="parquet",
-                          partitioning="hive" if hive else None).to_table().to_pylist()
-
-    out = os.path.join(work_dir, "output")
-    return (rows(os.path.join(out, "utterances"), True), rows(os.path.join(out, "dead_letter"), False),
-            rows(os.path.join(out, "excluded"), False))
+    return tuple(output_rows(work_dir, table) for table in ("utterances", "dead_letter", "excluded"))
 
 
 def redacted_s(row: dict) -> float:

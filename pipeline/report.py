@@ -231,7 +231,7 @@ def _epoch_order(epoch: str) -> tuple:
 
 
 def _open_parquet(path: str):
-    # Synchronous reads on this thread, as pipeline/summary.py explains: a
+    # Synchronous reads on this thread, as parquet_files.read_columns explains: a
     # pre-buffered, threaded read can abort the interpreter at exit.
     return FileSystems.open(path, compression_type="uncompressed")
 

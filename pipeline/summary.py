@@ -12,12 +12,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, List, Sequence, Tuple
 
-import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 from voicescrub.schemas.arrow import DEAD_LETTER_DIR, EXCLUDED_DIR, UTTERANCES_DIR
 from voicescrub.transforms.io.manifest import is_blank
+from voicescrub.transforms.io.parquet_files import read_columns
 
 
 @dataclass
@@ -57,21 +56,6 @@ def count_manifest_lines(paths: Sequence[str]) -> int:
         with FileSystems.open(path, compression_type="uncompressed") as raw:
             total += sum(1 for line in raw if not is_blank(line))
     return total
-
-
-def read_columns(path: str, columns: List[str]) -> pa.Table:
-    # Only the named columns' chunks are read (not the audio), synchronously on
-    # this thread: pq.read_table's pre-buffered, threaded read leaves the Python
-    # file wrapper and buffers to be released later on an Arrow I/O thread,
-    # which then needs the GIL; at interpreter exit that can make libstdc++ abort
-    # the process ("terminate called without an active exception", exit 134)
-    # after the summary is printed.
-    with FileSystems.open(path, compression_type="uncompressed") as handle:
-        reader = pq.ParquetFile(handle, pre_buffer=False)
-        try:
-            return reader.read(columns=columns, use_threads=False)
-        finally:
-            reader.close()
 
 
 def summarise(output: str, run_tag: str, manifest_paths: Sequence[str],

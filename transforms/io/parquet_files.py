@@ -116,3 +116,19 @@ def stale_run_files(folders: Iterable[str], run_tag: str, keep: Iterable[str]) -
                 if match.path not in kept:
                     stale.append(match.path)
     return sorted(stale)
+
+
+def read_columns(path: str, columns: List[str]) -> pa.Table:
+    """The named columns of one Parquet file on any Beam filesystem (not its audio).
+
+    Read synchronously on this thread: ``pq.read_table``'s pre-buffered, threaded read
+    leaves the Python file wrapper and buffers to be released later on an Arrow I/O
+    thread, which then needs the GIL; at interpreter exit that can make libstdc++ abort
+    the process ("terminate called without an active exception", exit 134).
+    """
+    with FileSystems.open(path, compression_type="uncompressed") as handle:
+        reader = pq.ParquetFile(handle, pre_buffer=False)
+        try:
+            return reader.read(columns=columns, use_threads=False)
+        finally:
+            reader.close()

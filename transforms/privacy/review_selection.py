@@ -40,9 +40,9 @@ from typing import (
 )
 
 import numpy as np
-import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 from voicescrub.schemas.settings import setting
+from voicescrub.transforms.io.parquet_files import read_columns
 
 #: Each purpose hashes under its own personalisation, so no value drawn for one
 #: purpose can be reused for another.
@@ -210,12 +210,7 @@ def published_clips_per_speaker(utterances_dir: str, partition_column: str,
         for match in FileSystems.match([pattern])[0].metadata_list:
             if match.path.rsplit("/", 1)[-1].startswith(f"part-{run_tag}-"):
                 continue
-            with FileSystems.open(match.path, compression_type="uncompressed") as handle:
-                reader = pq.ParquetFile(handle, pre_buffer=False)
-                try:
-                    speakers = reader.read(columns=["speaker_pseudonym"], use_threads=False)
-                finally:
-                    reader.close()
+            speakers = read_columns(match.path, ["speaker_pseudonym"])
             for speaker in speakers.column("speaker_pseudonym").to_pylist():
                 counts[(epoch, speaker)] = counts.get((epoch, speaker), 0) + 1
     return counts
