@@ -253,6 +253,65 @@ HARMLESS = [
 ]
 
 
+# The shapes of harmless numbers people say to assistants, each with its near misses below.
+HARMLESS_NUMBER_SHAPES = [
+    # scores and ranges: a range word between two numbers each said as one number
+    "They won twenty four to twenty one.",
+    "The final score was 112 to 108.",
+    "It finished one hundred and two to ninety nine in overtime.",
+    "They beat them 35 to 10 in the fourth quarter.",
+    "Somewhere between two hundred to three hundred people came.",
+    # clock times with a time word within three words
+    "Set an alarm for 1245 in the afternoon.",
+    "Wake me up for 630 tomorrow.",
+    # years with a year cue; numbers joined by "and"/"or" share their context
+    "How many years ago was 1066?",
+    "Was that song released in 1977 or 1978?",
+    "Add 1250 and 3475.",
+    # public transport and roads
+    "Is flight 1742 on time?",
+    "Check the status of Delta flight 2219.",
+    "When does bus 4416 leave?",
+    "Avoid highway 101 on the way back.",
+    "Add 20 minutes to the drive for traffic.",
+    # a card's cue words in everyday speech, with no banking word
+    "It ended in 1999.",
+    "2,000 ends to the shopping list.",
+    # a sentence opened by its verb
+    "Bake it at 350 for 40 minutes.",
+]
+
+
+@pytest.mark.parametrize("text", HARMLESS_NUMBER_SHAPES)
+def test_harmless_number_shapes_survive(detector: PiiDetector, text: str) -> None:
+    assert len(detector.detect(text)) == 0
+
+
+# Near misses of the shapes above: a code read out digit by digit, banking context, a range
+# word after a single digit or a bare tens word, an order number, an address.
+HARMLESS_SHAPE_NEAR_MISSES = [
+    ("my pin is four to twenty one", "PIN"),
+    ("call me at five five five twelve to thirty four", None),
+    ("The card number is 4111 to 1111 1111 1111.", None),
+    ("Pay flight 1742 with the card ending 4532.", "CARD_LAST4"),
+    ("The account is 1250 and 3475.", None),
+    ("The number is 4 8 2 9 1 7 3 and 120 minutes.", DIGIT_SEQUENCE),
+    ("My order number is 48213.", None),
+    ("It ended in 4532.", "CARD_LAST4"),
+    ("Use the card ending in 1999.", "CARD_LAST4"),
+    ("Send it to 20 Harbor Drive.", "STREET_ADDRESS"),
+    ("Set an alarm code 4829 for the garage.", None),
+]
+
+
+@pytest.mark.parametrize("text, entity", HARMLESS_SHAPE_NEAR_MISSES)
+def test_harmless_shape_near_misses_are_redacted(detector: PiiDetector, text: str, entity) -> None:
+    found = detector.detect(text)
+    assert len(found) >= 1
+    if entity is not None:
+        assert entity in {s.entity_type for s in found}
+
+
 @pytest.mark.parametrize("text", HARMLESS)
 def test_harmless_speech_survives(detector: PiiDetector, text: str) -> None:
     assert len(detector.detect(text)) == 0

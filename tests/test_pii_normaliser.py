@@ -63,6 +63,15 @@ NEAR_MISSES = [
     ("my account balance is $10.89", []),
     ("pay $50 from my account", []),
     ("what happened from 1900 to 2024", ["1900", "2024"]),  # a range of years, not one run
+    # a range word between two numbers each said as one number: a score or a range
+    ("they won twenty four to twenty one", ["24", "21"]),
+    ("the final score was 112 to 108", ["112", "108"]),
+    ("one hundred and twelve to one hundred and eight", ["100", "12", "100", "8"]),
+    ("two hundred to three hundred", ["200", "300"]),
+    # ... but not after a single digit, a bare tens word or inside a dictated stretch
+    ("my pin is four to twenty one", ["4221"]),
+    ("forty one twenty to thirty three", ["4120233"]),
+    ("call me at five five five twelve to thirty four", ["55512234"]),
     ("wake me at 7:30", []),
 ]
 

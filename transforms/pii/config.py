@@ -233,8 +233,11 @@ class DigitRunPolicy:
         frozenset(), "words (within two before a 4-digit year) that make it a date phrase",
         parse=words)
     time_cue_words: FrozenSet[str] = setting(
-        frozenset(), "words before or after a clock-shaped run that make it a time of day",
-        parse=words)
+        frozenset(), "words within three before or after a clock-shaped run that make it a "
+        "time of day", parse=words)
+    coordinating_words: FrozenSet[str] = setting(
+        frozenset(), "words that join two numbers of one role ('1250 and 3475', '1977 or "
+        "1978'): the pair shares the words before the first and after the last", parse=words)
     min_digits_near_code: int = setting(
         3, "once a request dictates a code, any other run or glued word of at least this many "
         "digits within window_words of it is redacted too, unless an amount or a quantity",
@@ -371,6 +374,10 @@ class PiiConfig:
     verb_clitics: FrozenSet[str] = setting(
         frozenset(), "pronouns hyphenated after an imperative ('réveille-moi'): a word ending in "
         "one is a verb, never part of a name", parse=words)
+    judged_as_digits_outside_banking: FrozenSet[str] = setting(
+        frozenset(), "entity types found by a cue that is no banking word ('ending', 'last'): in a "
+        "transcript with no banking context their span stands only where the digit-run "
+        "fail-safe would redact the number too ('it ended in 1999' is a year)")
     person_deny_words: FrozenSet[str] = setting(
         frozenset(), "words spaCy's small model mistakes for names at the start of a command; "
         "a PERSON span made only of these is dropped", parse=words)

@@ -90,7 +90,8 @@ class SpokenForms:
     zero_homophones: FrozenSet[str] = setting(
         frozenset(), "homophones of zero, read as one next to any digit ('five oh two')", parse=words)
     range_words: FrozenSet[str] = setting(
-        frozenset(), "a homophone that is a range between two years ('1900 to 2024')", parse=words)
+        frozenset(), "a homophone that is a range between two numbers each said as one number "
+        "of two digits or more ('1900 to 2024', 'twenty four to twenty one')", parse=words)
     run_lead_ins: FrozenSet[str] = setting(
         frozenset(), "words after which a homophone may open a digit run", parse=words)
     identifier_nouns: FrozenSet[str] = setting(
@@ -364,7 +365,8 @@ def _resolve_homophones(tokens: Sequence[_Token], forms: SpokenForms) -> None:
         # slash thirty") says the chain is part of the run.
         joined_right = right_digit and j + 1 < len(tokens) and tokens[j + 1].kind == "J"
         zeros = all(t.low in forms.zero_homophones for t in chain)
-        if i == j and chain[0].low in forms.range_words and _year_range(left, right):
+        if i == j and chain[0].low in forms.range_words and (
+                _year_range(left, right) or _number_range(tokens, i, right_at, forms)):
             accept = False
         elif (left_digit and right_digit) or joined_right:
             accept = True
@@ -409,6 +411,69 @@ def _year_range(left: Optional[_Token], right: Optional[_Token]) -> bool:
     """"1900 to 2024": a range word between two years, the second later, is not a digit."""
     first, last = _year(left), _year(right)
     return first is not None and last is not None and last > first
+
+
+def _whole_numeral(token: _Token) -> bool:
+    """A numeral of two digits or more that does not open with a zero ("24", "112", "1,250")."""
+    digits = re.sub(r"\D", "", token.core)
+    return token.kind == "N" and len(digits) >= 2 and not digits.startswith("0")
+
+
+def _ends_whole_number(tokens: Sequence[_Token], index: int, forms: SpokenForms) -> bool:
+    """Whether ``tokens[index]`` closes a number of two digits or more said as one number:
+    a whole numeral, a teen, a scale, a hyphenated compound ("twenty-four"), or a unit after a
+    tens word or after "and" ("twenty four", "a hundred and two"). A bare tens word does not:
+    "twenty to" is how a speech model writes "twenty-two" as often as a range."""
+    token = tokens[index]
+    if _whole_numeral(token):
+        return True
+    last = token.low.split("-")[-1]
+    if token.kind == "W" and ("-" in token.low or last in forms.teens or last in forms.scales):
+        return True
+    if not ((token.kind == "W" and last in forms.units) or (token.kind == "N" and token.core.isdigit())):
+        return False
+    previous = tokens[index - 1] if index > 0 and _joinable(token.gap_before) else None
+    if previous is None:
+        return False
+    return (previous.kind == "W" and previous.low in forms.tens) or (
+        previous.low == "and" and index > 1 and tokens[index - 2].kind in ("N", "W"))
+
+
+def _opens_whole_number(tokens: Sequence[_Token], index: int, forms: SpokenForms) -> bool:
+    """Whether ``tokens[index]`` opens a number of two digits or more said as one number: a
+    whole numeral, a teen, a tens word, a compound ("twenty one", "twenty-one", "112") or a
+    unit before a scale ("one hundred and eight")."""
+    token = tokens[index]
+    if _whole_numeral(token):
+        return True
+    first = token.low.split("-")[0]
+    if token.kind == "W" and (first in forms.teens or first in forms.tens or first in forms.scales):
+        return True
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    return (token.kind == "W" and first in forms.units and following is not None
+            and following.low in forms.scales and _joinable(following.gap_before))
+
+
+def _number_range(tokens: Sequence[_Token], at: int, right_at: Optional[int], forms: SpokenForms) -> bool:
+    """"24 to 21", "twenty four to twenty one", "a hundred and two to ninety nine": a range
+    word between two numbers each said as one number of two digits or more is a word (a score,
+    a range), not a digit. A dictated code is read a digit or a pair at a time, so a range
+    word in it sits next to a single digit or a bare tens word."""
+    left_at = _neighbour_at(tokens, at, -1)
+    if not (left_at is not None and right_at is not None and right_at == at + 1 and left_at == at - 1
+            and _ends_whole_number(tokens, left_at, forms)
+            and _opens_whole_number(tokens, right_at, forms)):
+        return False
+    # The left number must open its stretch of number words: after single digits ("five five
+    # five twelve to thirty four") it is a piece of a dictated number.
+    start = left_at
+    while start > 0 and _joinable(tokens[start].gap_before) and tokens[start - 1].kind == "W" and (
+            tokens[start - 1].low in forms.tens or tokens[start - 1].low in forms.scales
+            or tokens[start].low in forms.scales):
+        start -= 1
+    if tokens[start].low in forms.units and start > 1 and tokens[start - 1].low == "and":
+        return True  # "a hundred and two": the "and" joins it to a scale
+    return not (start > 0 and _joinable(tokens[start].gap_before) and tokens[start - 1].kind in ("N", "W"))
 
 
 def _digits_ahead(tokens: Sequence[_Token], index: int) -> int:

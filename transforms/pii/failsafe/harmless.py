@@ -1,13 +1,14 @@
 """The shapes of a harmless number (the exemptions of rules 1, 2 and 5 of the fail-safe).
 
-A quantity (a unit within two words after it), a track, sum or place in a list (a word
-right before it), arithmetic near it; and for short runs only, a year in a date phrase,
-a clock time with a time word, a round number said as one number, and counting.
+A quantity (a unit within two words after it), a track, sum, place in a list or public
+transport service (a word right before it), arithmetic near it; and for short runs only, a
+year in a date phrase, a clock time with a time word, a round number said as one number,
+and counting. Numbers joined by "and", "or" ("add 1250 and 3475") share their context.
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import List, Sequence, Tuple
 
 from voicescrub.transforms.pii.config import DigitRunPolicy
 
@@ -24,6 +25,15 @@ def is_counting(digits: str) -> bool:
 def is_round_number(digits: str, dictated: int) -> bool:
     """A number of three or more digits ending in "00" said as a number, not digit by digit."""
     return len(digits) >= 3 and dictated <= 1 and digits.endswith("00") and digits.isdigit()
+
+
+#: Words either side of a clock-shaped run searched for a time word: "set an alarm for 1245",
+#: "1245 in the afternoon".
+_TIME_CUE_WINDOW = 3
+
+
+def _is_number(word: str) -> bool:
+    return bool(word) and word.replace(",", "").replace(".", "").isdigit()
 
 
 def _year_shaped(word: str) -> bool:
@@ -58,12 +68,31 @@ class HarmlessNumbers:
             return False
         return any(w in self.policy.year_cue_words or _year_shaped(w) for w in before[-2:])
 
+    def coordinated(self, before: Sequence[str], after: Sequence[str], below_digits: int,
+                    ) -> Tuple[List[str], List[str]]:
+        """The words around a run with the numbers it is coordinated with skipped: in "add
+        1250 and 3475" both numbers follow "add", in "between 10 and 20 minutes" both are
+        minutes. Two numbers joined by one of ``coordinating_words`` play one role; only
+        numbers of fewer than ``below_digits`` digits are skipped."""
+        joins = self.policy.coordinating_words
+
+        def short_number(word: str) -> bool:
+            return _is_number(word) and len(word.replace(",", "").replace(".", "")) < below_digits
+
+        before, after = list(before), list(after)
+        while len(before) >= 2 and before[-1] in joins and short_number(before[-2]):
+            before = before[:-2]
+        while len(after) >= 2 and after[0] in joins and short_number(after[1]):
+            after = after[2:]
+        return before, after
+
     def is_clock_time(self, digits: str, before: Sequence[str], after: Sequence[str]) -> bool:
-        """A clock-shaped run (H:MM, HH:MM) with a time word right before or within two after."""
+        """A clock-shaped run (H:MM, HH:MM) with a time word within three words either side
+        ("alarm for 1245", "1245 in the afternoon")."""
         if len(digits) not in (3, 4) or not digits.isdigit():
             return False
         hours, minutes = int(digits[:-2]), int(digits[-2:])
         if hours > 23 or minutes > 59:
             return False
         cues = self.policy.time_cue_words
-        return bool((before[-1:] and before[-1] in cues) or any(w in cues for w in after[:2]))
+        return any(w in cues for w in list(before[-_TIME_CUE_WINDOW:]) + list(after[:_TIME_CUE_WINDOW]))

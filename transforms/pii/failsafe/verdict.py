@@ -82,6 +82,10 @@ class RunVerdict:
         before = [w for _, _, w in words[max(0, index - policy.window_words) : index]]
         after = [w for _, _, w in words[index + 1 : index + 1 + policy.window_words]]
         was_dictated = bool(policy.min_dictated_pieces) and dictated >= policy.min_dictated_pieces
+        if n_digits < policy.min_digits and not was_dictated:
+            # Coordinated numbers share their context ("add 1250 and 3475"); a long or dictated
+            # run is a code whatever it is joined to.
+            before, after = harmless.coordinated(before, after, policy.min_digits)
         if self.context.near(banking_at, index):
             if is_amount(words, index, policy.amount_words):
                 return None
