@@ -75,6 +75,7 @@ for path in (ROOT, os.path.join(ROOT, "benchmarks")):
         sys.path.insert(0, path)
 
 from detection import evidence, load_labels, table  # noqa: E402
+from voicescrub.transforms.audit.relocation import SECOND_LISTEN  # noqa: E402
 from voicescrub.transforms.runtime.errors import AudioDecodeError  # noqa: E402
 
 from benchmarks.results_file import corpus, provenance, shown, write_result  # noqa: E402
@@ -305,6 +306,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             audit["pii_free_widened"] += 1
         if not row["pii_entities"] and row["audit_rounds"]:
             audit["second_listen_passed"] += 1
+        if any(e["recognizer"].startswith(SECOND_LISTEN + ":") for e in row["pii_entities"]):
+            audit["second_listen_redacted"] += 1
+            if label.get("pii_free"):
+                audit["pii_free_second_listen_redacted"] += 1
         scrubbed = transcriber.transcript(row["audio_redacted"])
         redacted = [(e["audio_start_s"], e["audio_end_s"]) for e in row["pii_entities"]]
         spoken = None
@@ -368,6 +373,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     audit_figures = {
         "clean": audit["clean"], "widened": audit["widened"],
         "second_listen_passed": audit["second_listen_passed"],
+        "second_listen_redacted": audit["second_listen_redacted"],
+        "pii_free_second_listen_redacted": audit["pii_free_second_listen_redacted"],
         "pii_free_widened": audit["pii_free_widened"], "dead_lettered": len(audit_dead),
         "dead_lettered_missed_by_first_listen": sum(
             1 for d in dead if d["stage"] == "audit" and d["error_type"] == "MissedByFirstListen"),
@@ -377,6 +384,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 [["clean at first re-listen, or nothing to hear", str(audit["clean"])],
                  ["widened by the audit", str(audit["widened"])],
                  ["nothing found, heard again (second listen), passed", str(audit["second_listen_passed"])],
+                 ["nothing found, second listen heard PII, redacted there",
+                  str(audit["second_listen_redacted"])],
+                 ["PII-free clips redacted by a second listen (false alarms)",
+                  str(audit["pii_free_second_listen_redacted"])],
                  ["PII-free clips widened (false alarms)", str(audit["pii_free_widened"])],
                  ["dead-lettered by the audit", str(len(audit_dead))],
                  ["of them: second listen heard PII the first transcript missed",

@@ -198,5 +198,10 @@ class Clip:
     # The ASR's confidence in the transcript's least certain word (1.0 with no words), kept
     # for the audit's second listen after the transcript itself is dropped.
     lowest_word_probability: float = 1.0
+    # Where each word of ``transcript_redacted`` is, in the text and in time:
+    # ``(char_start, char_end, start_s, end_s)``, no text. Kept only for a clip with nothing
+    # redacted (its redacted transcript is the transcript), so that PII its second listen
+    # hears can be redacted in the text too; dropped by the audit.
+    word_times: Tuple[Tuple[int, int, float, float], ...] = field(default=(), repr=False)
     audit_passed: Optional[bool] = None  # None: not audited (--no-audit)
     audit_rounds: int = 0  # re-transcriptions the audit did

@@ -327,6 +327,35 @@ def test_a_card_the_first_transcript_garbled_is_caught_by_a_second_listen(
     assert (dead.stage, dead.error_type, dead.utterance_id) == ("audit", "MissedByFirstListen", "u3")
 
 
+def test_pii_a_second_listen_hears_is_redacted_where_the_first_transcript_placed_words(
+        spoken_card, whisper_model, pii_detector, tmp_path) -> None:
+    # As above, but the first transcript's words have times (as every transcript the pipeline
+    # makes does): the card is silenced where the second listen heard it and the words the
+    # first transcript placed there are redacted, instead of the clip being withheld.
+    garbled = "My card number is for I said a fine. Thank you."
+    words = garbled.split()
+    step = (len(spoken_card) / RATE) / len(words)
+    offsets, word_times = 0, []
+    for index, word in enumerate(words):
+        start = garbled.index(word, offsets)
+        offsets = start + len(word)
+        word_times.append((start, offsets, index * step, (index + 1) * step))
+    clip_in = dataclasses.replace(_unredacted(spoken_card, "u8", garbled), word_times=tuple(word_times))
+    out = run_audit(clip_in, str(tmp_path), whisper_model, pii_detector, max_rounds=2)
+    assert out["dead"] == []
+    clip, = out["clips"]
+    assert clip.audit_passed is True and clip.word_times == () and clip.redacted_pcm16 is None
+    found = [e for e in clip.entities if e.recognizer.startswith("second_listen:")]
+    assert found and clip.contains_critical_pii
+    text = clip.transcript_redacted
+    placeholders = all(text[e.char_start:e.char_end] == f"[{e.entity_type}]" for e in found)
+    garbled_value_gone = "I said a fine" not in text and text.startswith("My ")
+    assert placeholders and garbled_value_gone
+    # The released audio no longer speaks the card.
+    released = decode_exact_pcm16(clip.audio_redacted)
+    assert len(heard_digits(transcribe(whisper_model, pcm16_to_float(released)).text)) < 4
+
+
 def test_a_second_listen_that_hears_no_pii_passes_the_clip_unchanged(
         whisper_model, pii_detector, tmp_path) -> None:
     pcm = speech_clip_pcm("balance_question")  # "What's the balance on my account?"

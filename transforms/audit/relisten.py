@@ -61,6 +61,7 @@ class AuditOutcome:
     :param passed: True when the last re-listen found no PII.
     :param error: what failed the audit of this clip, if something raised
         (``passed`` is then False).
+    :param residue_types: the entity type heard at each residue, in the same order.
     """
 
     pcm: np.ndarray
@@ -68,6 +69,7 @@ class AuditOutcome:
     relistens: int
     passed: bool
     error: Optional[BaseException] = None
+    residue_types: Tuple[str, ...] = ()
 
 
 def residue_entities(spans: Sequence[PiiSpan], transcript: Transcript, duration_s: float,
@@ -153,11 +155,13 @@ def audit_batch(pcms: Sequence[np.ndarray], durations_s: Sequence[float],
     current = list(pcms)
     silenced: List[List[AudioInterval]] = [list(intervals) for intervals in redacted]
     residues: List[List[RedactedEntity]] = [[] for _ in pcms]
+    residue_types: List[List[str]] = [[] for _ in pcms]
     relistens = [0] * len(pcms)
     outcomes: List[Optional[AuditOutcome]] = [None] * len(pcms)
 
     def finish(i: int, passed: bool, error: Optional[BaseException] = None) -> None:
-        outcomes[i] = AuditOutcome(current[i], tuple(residues[i]), relistens[i], passed, error)
+        outcomes[i] = AuditOutcome(current[i], tuple(residues[i]), relistens[i], passed, error,
+                                   tuple(residue_types[i]))
 
     active = list(range(len(pcms)))
     while active:
@@ -186,6 +190,7 @@ def audit_batch(pcms: Sequence[np.ndarray], durations_s: Sequence[float],
                 finish(i, False, error)
                 continue
             residues[i].extend(found)
+            residue_types[i].extend(s.entity_type for s in spans)
             silenced[i].extend(AudioInterval(r.audio_start_s, r.audio_end_s) for r in found)
             still_active.append(i)
         active = still_active

@@ -6,13 +6,15 @@ supplies the pipeline's own Whisper model and PII detector (the same shared
 instances the transcribe and detect stages use, so nothing is loaded twice).
 Clips are audited in batches, so their re-transcriptions are packed and batched
 exactly like the first transcription (``transforms.asr.whisper.transcribe_batch``).
-PII heard in a second listen of a clip with nothing redacted dead-letters the clip
-(``MissedByFirstListen``).
+PII heard in a second listen of a clip with nothing redacted is silenced where that listen
+heard it and redacted from the words the first transcript placed there
+(``transforms/audit/relocation.py``); where it cannot be placed in the text, the clip is
+dead-lettered (``MissedByFirstListen``).
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterator, List, Optional, Sequence, Union
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import apache_beam as beam
 import numpy as np
@@ -30,6 +32,7 @@ from voicescrub.transforms.audit.policy import (
     second_listens,
 )
 from voicescrub.transforms.audit.relisten import AuditOutcome, audit_batch
+from voicescrub.transforms.audit.relocation import Heard, relocate
 from voicescrub.transforms.language.understanding import (
     Unintelligible,
     listens_disagree,
@@ -52,12 +55,17 @@ class AuditFailed(ScrubError):
 
 
 class MissedByFirstListen(ScrubError):
-    """A second listen heard PII in a clip whose first transcript showed none.
+    """A second listen heard PII in a clip whose first transcript showed none, and it
+    cannot be placed in that transcript.
 
     The clip's transcript missed the value (its text may carry the value as the
     ASR garbled it), so neither its text nor its audio can be released.
     """
 
+
+#: Per clip of an audit batch (by position): what its second listen heard and the audit
+#: silenced, ``(interval, entity type)``, before any widening of its own.
+FirstHeard = Dict[int, List[Tuple[AudioInterval, str]]]
 
 
 
@@ -85,6 +93,7 @@ class AuditRedactionFn(BatchStageFn):
         self._unchanged = Metrics.counter(METRICS_NAMESPACE, "audit_nothing_redacted")
         self._second_listen = Metrics.counter(METRICS_NAMESPACE, "audit_second_listen")
         self._second_listen_found = Metrics.counter(METRICS_NAMESPACE, "audit_second_listen_found")
+        self._second_listen_redacted = Metrics.counter(METRICS_NAMESPACE, "audit_second_listen_redacted")
 
     def start_bundle(self) -> None:
         # Acquired here rather than in ``setup`` so load counters are reported
@@ -124,9 +133,11 @@ class AuditRedactionFn(BatchStageFn):
                               clip.lowest_word_probability,
                               self._detector.value.has_banking_context)
 
-    def _detect(self, clip: Clip, text: str):  # -> List[PiiSpan]
+    def _detect(self, clip: Clip, text: str, heard: Sequence[Tuple[AudioInterval, str]] = ()):  # -> List[PiiSpan]
+        """PII in a re-listen of ``clip``; ``heard``: what its second listen heard and the
+        audit silenced (the clip has tones in it now)."""
         assert self._detector is not None
-        if not clip.entities and listens_disagree(clip.transcript_redacted or "", text):
+        if not clip.entities and not heard and listens_disagree(clip.transcript_redacted or "", text):
             # Nothing was redacted, so this is the audio the first pass heard: the same
             # speech understood twice gives the same words.
             raise Unintelligible("speech not understood: two listens of it disagree")
@@ -137,9 +148,11 @@ class AuditRedactionFn(BatchStageFn):
         # A clip whose first transcript held banking PII is a banking clip, whatever its
         # re-listen kept of the words around the tone.
         detector = self._detector.value
+        banking = clip.contains_critical_pii or any(
+            entity_type in self._pii.critical_entities for _, entity_type in heard)
         return within(self._audit.clip_timeout_s,
-                      lambda: detector.detect(text, relisten=bool(clip.entities),
-                                              banking_clip=clip.contains_critical_pii))
+                      lambda: detector.detect(text, relisten=bool(clip.entities or heard),
+                                              banking_clip=banking))
 
     def process_clips(self, clips: List[Clip]) -> Iterator[Any]:
         redacted: List[Clip] = []
@@ -165,7 +178,7 @@ class AuditRedactionFn(BatchStageFn):
                 # sample the audio the transcribe and detect stages already heard and
                 # found clean.
                 self._unchanged.inc()
-                yield self.passed(replace(clip, redacted_pcm16=None, audit_passed=True,
+                yield self.passed(replace(clip, redacted_pcm16=None, word_times=(), audit_passed=True,
                                           audit_rounds=0))
         # Round one: every clip heard packed and greedy, the second-listen clips among the
         # redacted ones (nearly free: they share windows). Then the clips whose transcript
@@ -173,44 +186,77 @@ class AuditRedactionFn(BatchStageFn):
         # the first pass in different ways, and each catches values the other misses. A clip
         # that asks for nothing gets the packed view only: hearing those alone as well costs a
         # Whisper window each, which adds markedly to pipeline time.
+        # A clip whose packed second listen heard PII was redacted there and heard again; it
+        # is not heard alone as well.
         alone: List[Clip] = []
         heard = redacted + second
         more = [False] * len(redacted) + also_alone
-        for clip, outcome, hear_alone in zip(heard, self._audit_batch(heard, self._asr), more):
-            if hear_alone and outcome.passed and outcome.error is None:
+        outcomes, first_heard = self._audit_batch(heard, self._asr)
+        for i, (clip, outcome, hear_alone) in enumerate(zip(heard, outcomes, more)):
+            if hear_alone and outcome.passed and outcome.error is None and not outcome.residues:
                 alone.append(clip)
                 continue
-            yield self._result(clip, outcome)
-        for clip, outcome in zip(alone, self._audit_batch(alone, self._second_asr)):
-            yield self._result(clip, outcome, earlier_relistens=1)
+            yield self._result(clip, outcome, first_heard.get(i, ()))
+        outcomes, first_heard = self._audit_batch(alone, self._second_asr)
+        for i, (clip, outcome) in enumerate(zip(alone, outcomes)):
+            yield self._result(clip, outcome, first_heard.get(i, ()), earlier_relistens=1)
 
-    def _audit_batch(self, clips: Sequence[Clip], settings: AsrSettings) -> List[AuditOutcome]:
-        """Audit ``clips`` together, each re-listen decoded with ``settings``."""
+    def _audit_batch(self, clips: Sequence[Clip], settings: AsrSettings,
+                     ) -> Tuple[List[AuditOutcome], FirstHeard]:
+        """Audit ``clips`` together, each re-listen decoded with ``settings``; with what the
+        second listen of each clip with nothing redacted heard, by position."""
+        first_heard: FirstHeard = {}
         if not clips:
-            return []
-        return audit_batch(
+            return [], first_heard
+        outcomes = audit_batch(
             [clip.redacted_pcm16 for clip in clips], [clip.duration_s for clip in clips],
             [[AudioInterval(e.audio_start_s, e.audio_end_s) for e in clip.entities] for clip in clips],
             lambda pcms, redacted: self._transcribe_many(settings, pcms, redacted),
-            lambda i, text: self._detect(clips[i], text),
-            lambda i, pcm, more: self._redact_more(clips[i], pcm, more),
+            lambda i, text: self._detect(clips[i], text, first_heard.get(i, ())),
+            lambda i, pcm, more: self._redact_more(clips[i], pcm, more, first_heard, i),
             self._audit)
+        return outcomes, first_heard
 
-    def _result(self, clip: Clip, outcome: AuditOutcome, earlier_relistens: int = 0) -> Any:
+    def _result(self, clip: Clip, outcome: AuditOutcome,
+                first_heard: Sequence[Tuple[AudioInterval, str]] = (), earlier_relistens: int = 0) -> Any:
         try:
-            return self.passed(self._audited(clip, outcome, earlier_relistens))
+            return self.passed(self._audited(clip, outcome, earlier_relistens, len(first_heard)))
         except Exception as error:  # noqa: BLE001 - fail closed, this clip only
             return self.dead(clip, error)
 
-    def _redact_more(self, clip: Clip, pcm: np.ndarray, more):  # more: [(AudioInterval, entity type)]
-        if not clip.entities:
-            # Heard on a second listen only: the first transcript missed this PII, so its
-            # text cannot be trusted either. Stop here; the clip is dead-lettered.
+    def _redact_more(self, clip: Clip, pcm: np.ndarray, more: Sequence[Tuple[AudioInterval, str]],
+                     first_heard: FirstHeard, index: int) -> np.ndarray:
+        if not clip.entities and index not in first_heard:
+            # Heard on a second listen only: the first transcript missed this PII. It is
+            # silenced where the second listen heard it (and, once the clip is heard clean,
+            # redacted from the words the first transcript placed there); a clip whose
+            # transcript has no word times cannot be placed and stops here.
             self._second_listen_found.inc()
-            raise MissedByFirstListen("a second listen heard PII that the clip's transcript missed")
+            if not clip.word_times:
+                raise MissedByFirstListen("a second listen heard PII that the clip's transcript missed")
+            first_heard[index] = list(more)
         return self._redaction.apply(pcm, clip.sample_rate, more)
 
-    def _audited(self, clip: Clip, outcome: AuditOutcome, earlier_relistens: int = 0) -> Clip:
+    def _relocated(self, clip: Clip, outcome: AuditOutcome, first: int) -> Clip:
+        """``clip`` with the first ``first`` residues of ``outcome`` (what its second listen
+        heard) redacted in its transcript and listed as entities of the type heard."""
+        heard = [Heard(AudioInterval(r.audio_start_s, r.audio_end_s), entity_type, r.score,
+                       r.recognizer.split(":", 1)[-1])
+                 for r, entity_type in zip(outcome.residues[:first], outcome.residue_types[:first])]
+        placed = relocate(clip.transcript_redacted or "", clip.word_times, heard,
+                          self._audit.pad_before_s, self._audit.pad_after_s,
+                          self._pii.critical_entities)
+        if placed is None:
+            raise MissedByFirstListen("a second listen heard PII that cannot be placed in the "
+                                      "clip's transcript")
+        text, entities = placed
+        self._second_listen_redacted.inc()
+        return replace(clip, transcript_redacted=text, entities=entities,
+                       contains_critical_pii=clip.contains_critical_pii or any(
+                           e.entity_type in self._pii.critical_entities for e in entities))
+
+    def _audited(self, clip: Clip, outcome: AuditOutcome, earlier_relistens: int = 0,
+                 second_listen_found: int = 0) -> Clip:
         if isinstance(outcome.error, AlignmentError):
             raise AuditFailed("PII heard in the scrubbed audio cannot be placed in time")
         if outcome.error is not None:
@@ -220,16 +266,20 @@ class AuditRedactionFn(BatchStageFn):
         assert clip.redacted_pcm16 is not None and clip.audio_redacted is not None
         audio = clip.audio_redacted
         if outcome.residues:
-            self._widened.inc()
             if len(outcome.pcm) != len(clip.redacted_pcm16):
                 raise AuditFailed("widened audio length differs from the original")
             audio = encode_pcm16(outcome.pcm, clip.sample_rate, clip.audio_format)
-        # The redacted PCM is dropped: only the encoded audio goes on. PII that
-        # survived the first redaction is of unknown kind by then, so the clip is
+        if second_listen_found:
+            clip = self._relocated(clip, outcome, second_listen_found)
+        residues = outcome.residues[second_listen_found:]
+        if residues:
+            self._widened.inc()
+        # The redacted PCM and word times are dropped: only the encoded audio goes on. PII
+        # that survived the first redaction is of unknown kind by then, so the clip is
         # flagged critical rather than risk under-flagging it.
-        return replace(clip, audio_redacted=audio, entities=clip.entities + outcome.residues,
-                       contains_critical_pii=clip.contains_critical_pii or bool(outcome.residues),
-                       redacted_pcm16=None, audit_passed=True,
+        return replace(clip, audio_redacted=audio, entities=clip.entities + residues,
+                       contains_critical_pii=clip.contains_critical_pii or bool(residues),
+                       redacted_pcm16=None, word_times=(), audit_passed=True,
                        audit_rounds=earlier_relistens + outcome.relistens)
 
 

@@ -30,9 +30,13 @@ class RedactAudioFn(ClipStageFn):
         # the clear PCM and the raw spans are dropped. The redacted PCM stays
         # for the re-listen audit, which drops it.
         assert clip.transcript is not None
+        # With nothing redacted, the redacted transcript is the transcript: its word times let
+        # the audit redact, in the text as well, PII that a second listen hears.
+        word_times = () if entities else tuple(
+            (w.char_start, w.char_end, w.start_s, w.end_s) for w in clip.transcript.words)
         return replace(clip, audio_redacted=audio, audio_format=self._settings.audio_format,
                        entities=entities, pcm16=None, transcript=None, spans=(),
-                       redacted_pcm16=pcm,
+                       redacted_pcm16=pcm, word_times=word_times,
                        lowest_word_probability=min((w.probability for w in clip.transcript.words), default=1.0))
 
 
