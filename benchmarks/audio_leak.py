@@ -197,15 +197,44 @@ def bleeped_at_all(words, value: dict, redacted: Sequence[Interval]) -> bool:
     return overlap_s(spoken, redacted) > 0.0
 
 
+def silenced_causes(causes: Counter, words, labelled, entities: Sequence[dict]) -> None:
+    """Add to ``causes`` the seconds of each clean word under each redacted entity, keyed
+    ``"TYPE / where"``: the word right before a labelled value (a start pad or a cue word
+    taken into the span), right after one (an end pad), another word of a clip with PII, or a
+    word of a PII-free clip (a false alarm). ``words``: espeak's, in order."""
+    for index, word in enumerate(words):
+        if word in labelled:
+            continue
+        if not labelled:
+            where = "PII-free clip"
+        elif index + 1 < len(words) and words[index + 1] in labelled:
+            where = "word before a value"
+        elif index > 0 and words[index - 1] in labelled:
+            where = "word after a value"
+        else:
+            where = "other word"
+        for e in entities:
+            seconds = max(0.0, min(word.end_s, e["audio_end_s"]) - max(word.start_s, e["audio_start_s"]))
+            if seconds > 0.0:
+                causes[f"{e['entity_type']} / {where}"] += seconds
+
+
 def exact_figures(t: Counter, words, label: dict, audible: Sequence[dict],
-                  redacted: Sequence[Interval]) -> None:
-    """Add one clip's exact clean-speech and PII-coverage figures to ``t`` (``words``: espeak's)."""
+                  redacted: Sequence[Interval], causes: Optional[Counter] = None,
+                  entities: Sequence[dict] = ()) -> None:
+    """Add one clip's exact clean-speech and PII-coverage figures to ``t`` (``words``: espeak's),
+    and with ``causes``, what silenced its clean words (:func:`silenced_causes`)."""
     from espeak_words import words_overlapping
 
     labelled = words_overlapping(words, [(p["start"], p["end"]) for p in label["pii"]])
     clean = merged([(w.start_s, w.end_s) for w in words if w not in labelled])
     t["exact_clean_s"] += sum(e - s for s, e in clean)
     t["exact_silenced_s"] += overlap_s(clean, redacted)
+    if label["pii"]:
+        t["exact_clean_s_pii_clips"] += sum(e - s for s, e in clean)
+        t["exact_silenced_s_pii_clips"] += overlap_s(clean, redacted)
+    if causes is not None:
+        silenced_causes(causes, words, labelled, entities)
     for p in audible:
         spoken = merged([(w.start_s, w.end_s)
                          for w in words_overlapping(words, [(p["start"], p["end"])])])
@@ -226,7 +255,8 @@ def percent(a: float, b: float) -> str:
 #: Every count and time a split reports (a Counter leaves out what stayed zero).
 SPLIT_FIELDS = ("clips", "dead_lettered", "unreadable", "audible", "audible_in_dead_lettered", "leaked",
                 "leaked_undetected", "leaked_unbleeped", "non_pii_speech_s", "silenced_s", "redacted_s",
-                "exact_clean_s", "exact_silenced_s", "exact_bleeped", "exact_partly_audible",
+                "exact_clean_s", "exact_silenced_s", "exact_clean_s_pii_clips",
+                "exact_silenced_s_pii_clips", "exact_bleeped", "exact_partly_audible",
                 "exact_pii_audible_s")
 
 
@@ -238,7 +268,11 @@ def split_figures(t: Counter, exact: bool) -> Dict[str, object]:
         leak_rate=round(t["leaked"] / t["audible"], 4) if t["audible"] else None,
         silenced_fraction=round(t["silenced_s"] / t["non_pii_speech_s"], 4) if t["non_pii_speech_s"] else None,
         exact_silenced_fraction=round(t["exact_silenced_s"] / t["exact_clean_s"], 4) if t["exact_clean_s"] else None,
-        leaked_bleeped=t["leaked"] - t["leaked_unbleeped"])
+        exact_silenced_fraction_pii_clips=round(t["exact_silenced_s_pii_clips"] / t["exact_clean_s_pii_clips"], 4)
+        if t["exact_clean_s_pii_clips"] else None,
+        leaked_bleeped=t["leaked"] - t["leaked_unbleeped"],
+        dead_lettered_share=round(t["dead_lettered"] / (t["clips"] + t["dead_lettered"]), 4)
+        if t["clips"] + t["dead_lettered"] else None)
     if not exact:
         figures.update({k: None for k in figures if k.startswith("exact_") or k.startswith("leaked_") and k != "leaked_undetected"})
     return figures
@@ -283,6 +317,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     totals: Dict[str, Counter] = {}
     leaked_types: Counter = Counter()
     audit = Counter()
+    causes: Counter = Counter()  # clean speech silenced, by entity type and place (exact only)
     for uid, label in labels.items():
         split = label.get("split", "all")
         t = totals.setdefault(split, Counter())
@@ -332,7 +367,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         t["silenced_s"] += overlap_s(clean, redacted)
         t["redacted_s"] += sum(e - s for s, e in merged(redacted))
         if spoken is not None:
-            exact_figures(t, spoken, label, [p for p, _ in audible], redacted)
+            exact_figures(t, spoken, label, [p for p, _ in audible], redacted, causes,
+                          row["pii_entities"])
     transcriber.save()
     if timer is not None:
         timer.close()
@@ -396,6 +432,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                   str(sum(1 for u in audit_dead if labels.get(u, {}).get("pii_free")))],
                  ["audible values in dead-lettered clips (never released)",
                   str(totals["all"]["audible_in_dead_lettered"])]]))
+    clean_pii_s = totals["all"]["exact_clean_s_pii_clips"]
+    cause_figures = {cause: {"seconds": round(seconds, 2),
+                             "share_of_clean_speech_in_pii_clips": round(seconds / clean_pii_s, 4)
+                             if clean_pii_s else None}
+                     for cause, seconds in causes.most_common()}
+    if causes:
+        print()
+        print(table(["clean speech silenced: entity / where", "seconds", "of clean speech in clips with PII"],
+                    [[cause, f"{seconds:.1f}", percent(seconds, clean_pii_s)]
+                     for cause, seconds in causes.most_common()]))
     if leaked_types:
         print()
         print(table(["leaked entity type", "values"],
@@ -411,7 +457,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         listener_model=args.listener_model, pipeline_args=args.pipeline_args, exact=timer is not None,
         pipeline_wall_s=None if pipeline_s is None else round(pipeline_s, 1),
         splits={s: split_figures(totals[s], timer is not None) for s in splits}, dead_letters_by_stage=dict(sorted(stages.items())),
-        audit=audit_figures, leaked_entity_types=dict(sorted(leaked_types.items())))
+        audit=audit_figures, leaked_entity_types=dict(sorted(leaked_types.items())),
+        silenced_causes=cause_figures)
     name = f"audio_leak{'_' + args.tag if args.tag else ''}.json"
     print(f"\nwritten: {os.path.relpath(write_result(name, result), ROOT)}")
     return 0
