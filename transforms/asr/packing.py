@@ -281,11 +281,42 @@ def voiced_frames(pcm: np.ndarray, not_speech: Sequence[Tuple[float, float]] = (
     return voiced
 
 
+#: A numeral with thousands separators ("1,250", "384,000"): a speech model writes digits
+#: grouped so only for a number said as one ("one thousand two hundred and fifty"), never for
+#: digits read out one by one.
+_GROUPED_NUMERAL = re.compile(r"\d{1,3}(?:,\d{3})+")
+
+
+def _group_syllables(group: str) -> int:
+    """Syllables of a group of up to three digits said as a number ("250": "two hundred fifty",
+    5): a digit word has one (two for 7 and 0), "hundred" two, a tens or teen word two."""
+    hundreds, rest = divmod(int(group), 100)
+    count = (1 + 2) if hundreds else 0
+    if rest >= 20:
+        count += 2 + (1 if rest % 10 else 0)
+    elif rest:
+        count += 2 if rest >= 10 else 1
+    return count
+
+
+def _numeral_syllables(numeral: str) -> int:
+    """Syllables of a grouped numeral said as a number: each group, and a scale word of two
+    syllables ("thousand", "million") after each group but the last."""
+    groups = numeral.split(",")
+    return sum(_group_syllables(g) + (2 if i < len(groups) - 1 and int(g) else 0)
+               for i, g in enumerate(groups))
+
+
 def syllables(text: str) -> int:
     """A rough syllable count of written English: vowel groups per word (a silent final "e"
-    dropped), each digit one; at least one per word."""
+    dropped), each digit one, a numeral with thousands separators as the number is said;
+    at least one per word."""
     count = 0
     for word in text.split():
+        grouped = _GROUPED_NUMERAL.search(word)
+        if grouped:
+            count += max(1, _numeral_syllables(grouped.group()))
+            continue
         letters = re.sub(r"[^a-z]", "", word.lower())
         digits = sum(ch.isdigit() for ch in word)
         groups = len(re.findall(r"[aeiouy]+", letters))
