@@ -40,6 +40,14 @@ def test_the_slack_takes_in_words_the_first_listen_placed_a_little_apart() -> No
     assert len(wide) < len(tight)  # more words went into the placeholder
 
 
+def test_a_word_the_asr_gave_no_length_is_taken_at_its_start() -> None:
+    times = _word_times(TEXT)
+    times[5] = (times[5][0], times[5][1], 2.0, 2.0)  # "I", placed at an instant
+    heard = [Heard(AudioInterval(1.9, 2.1), "PIN", 0.8, "r")]
+    text, entities = relocate(TEXT, times, heard, 0.0, 0.0)
+    assert text.count("[PIN]") == 1 and "I said" not in text
+
+
 def test_two_stretches_give_two_entities() -> None:
     heard = [Heard(AudioInterval(0.0, 0.7), "PERSON", 0.7, "a"),
              Heard(AudioInterval(3.7, 4.3), "PIN", 0.8, "b")]
@@ -51,9 +59,6 @@ def test_two_stretches_give_two_entities() -> None:
 def test_a_stretch_that_cannot_be_placed_in_the_text_gives_none() -> None:
     heard = [Heard(AudioInterval(1.7, 3.5), "CREDIT_CARD", 0.9, "r")]
     assert relocate(TEXT, [], heard, 0.3, 0.3) is None  # no word times
-    unplaced = _word_times(TEXT)
-    unplaced[2] = (unplaced[2][0], unplaced[2][1], 1.0, 1.0)  # a word the ASR could not place
-    assert relocate(TEXT, unplaced, heard, 0.3, 0.3) is None
     after_the_speech = [Heard(AudioInterval(9.0, 9.5), "PIN", 0.8, "r")]
     assert relocate(TEXT, _word_times(TEXT), after_the_speech, 0.3, 0.3) is None
     assert relocate(TEXT, _word_times(TEXT), [], 0.3, 0.3) is None

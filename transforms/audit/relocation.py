@@ -8,9 +8,9 @@ names the listen that found them in each entity's recognizer (``second_listen:<n
 
 The first transcript may carry the value as the speech model garbled it, so every word it
 placed anywhere in an interval (widened by the audit's pads once more, since the two listens
-place words apart by a fraction of a second) goes. Where the first transcript has a word
-without a usable time, or no word in an interval at all, the value cannot be placed in its
-text: :func:`relocate` returns ``None`` and the caller dead-letters the clip.
+place words apart by a fraction of a second) goes; a word the ASR gave no length is taken
+at its start. Where the first transcript has no word in an interval at all, the value cannot
+be placed in its text: :func:`relocate` returns ``None`` and the caller dead-letters the clip.
 
 Nothing here logs or raises text, values or times.
 """
@@ -62,13 +62,13 @@ def relocate(text: str, word_times: Sequence[WordTime], heard: Sequence[Heard],
         audio, ``second_listen:<recognizer>``), or ``None`` when a stretch cannot be placed in
         the text.
     """
-    if not heard or not word_times or any(end <= start for _, _, start, end in word_times):
+    if not heard or not word_times:
         return None
     spans: List[PiiSpan] = []
     for item in heard:
         low = item.interval.start_s - slack_before_s
         high = item.interval.end_s + slack_after_s
-        inside = [(cs, ce) for cs, ce, start, end in word_times if start < high and end > low]
+        inside = [(cs, ce) for cs, ce, start, end in word_times if start <= high and max(start, end) >= low]
         if not inside:
             return None
         spans.append(PiiSpan(item.entity_type, min(cs for cs, _ in inside), max(ce for _, ce in inside),
