@@ -279,6 +279,10 @@ HARMLESS_NUMBER_SHAPES = [
     "2,000 ends to the shopping list.",
     # a sentence opened by its verb
     "Bake it at 350 for 40 minutes.",
+    # decimals are readings and prices; a listed number is no security code
+    "Can you find the radio station on 104.9?",
+    "Compare it with buying one at 2.75.",
+    "Go back to page 140.",
 ]
 
 
@@ -301,6 +305,10 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("Use the card ending in 1999.", "CARD_LAST4"),
     ("Send it to 20 Harbor Drive.", "STREET_ADDRESS"),
     ("Set an alarm code 4829 for the garage.", None),
+    ("The code on the back is 123.", "CARD_CVV"),
+    ("The code on the back is 500.", "CARD_CVV"),
+    ("My card ending in 12.99", "CARD_LAST4"),
+    ("The account number is 104.9", None),
 ]
 
 

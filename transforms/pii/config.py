@@ -375,9 +375,10 @@ class PiiConfig:
         frozenset(), "pronouns hyphenated after an imperative ('réveille-moi'): a word ending in "
         "one is a verb, never part of a name", parse=words)
     judged_as_digits_outside_banking: FrozenSet[str] = setting(
-        frozenset(), "entity types found by a cue that is no banking word ('ending', 'last'): in a "
-        "transcript with no banking context their span stands only where the digit-run "
-        "fail-safe would redact the number too ('it ended in 1999' is a year)")
+        frozenset(), "entity types found by a cue that is no banking word ('ending', 'last', "
+        "'back'): in a transcript with no banking context, a span whose number has a harmless "
+        "shape of the digit-run fail-safe is dropped ('it ended in 1999' is a year, 'go back "
+        "to page 140' a listed number)")
     person_deny_words: FrozenSet[str] = setting(
         frozenset(), "words spaCy's small model mistakes for names at the start of a command; "
         "a PERSON span made only of these is dropped", parse=words)

@@ -169,15 +169,16 @@ class PiiDetector:
         if not text or not text.strip():
             return []
         normalised = normalise(text, self.config.spoken_forms)
+        failsafe = self._failsafe.bind(normalised, banking_clip=banking_clip)
         results = self._analyzer.analyze(
             text=normalised.text,
             language=self.config.language,
             entities=self._entities,
             score_threshold=self.config.score_threshold,
-            ad_hoc_recognizers=[self._failsafe.bind(normalised, banking_clip=banking_clip)],
+            ad_hoc_recognizers=[failsafe],
         )
+        results = self._judged_as_digits(normalised.text, results, failsafe, banking_clip)
         spans = [self._to_span(normalised, result) for result in results if result.end > result.start]
-        spans = self._judged_as_digits(normalised.text, spans, banking_clip)
         spans = [self._trim_person(text, s) for s in spans]
         spans = [s for s in spans if not self._is_denied_person(text, s)]
         if relisten:
@@ -189,17 +190,18 @@ class PiiDetector:
             spans = self._value_slots.complete(text, spans)
         return sorted(spans, key=lambda s: (s.char_start, s.char_end, s.entity_type))
 
-    def _judged_as_digits(self, normalised: str, spans: List[PiiSpan], banking_clip: bool) -> List[PiiSpan]:
-        """Drop the spans of ``judged_as_digits_outside_banking`` types that the fail-safe let
-        through, when the transcript carries no banking context."""
+    def _judged_as_digits(self, normalised: str, results: List[RecognizerResult],
+                          failsafe: DigitRunFailsafeRecognizer, banking_clip: bool) -> List[RecognizerResult]:
+        """Drop the results of ``judged_as_digits_outside_banking`` types whose number has a
+        harmless shape (a year, a listed number, a quantity...), when the transcript carries
+        no banking context."""
         types = self.config.judged_as_digits_outside_banking
-        if not types or banking_clip or not any(s.entity_type in types for s in spans):
-            return spans
-        if self._failsafe.has_banking_context(normalised):
-            return spans
-        redacted = [s for s in spans if s.entity_type == DIGIT_SEQUENCE]
-        return [s for s in spans if s.entity_type not in types or any(
-            r.char_start < s.char_end and s.char_start < r.char_end for r in redacted)]
+        if not types or banking_clip or not any(r.entity_type in types for r in results):
+            return results
+        if failsafe.has_banking_context(normalised):
+            return results
+        return [r for r in results if r.entity_type not in types
+                or not failsafe.harmless_at(normalised, r.start, r.end)]
 
     def has_banking_context(self, text: str) -> bool:
         """Whether a transcript carries banking context anywhere, as the digit-run fail-safe

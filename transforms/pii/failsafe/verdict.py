@@ -10,7 +10,7 @@ let through, and long and short runs are let through when harmless.
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 from voicescrub.transforms.pii.config import DigitRunPolicy
 from voicescrub.transforms.pii.failsafe.banking_context import BankingContext
@@ -54,6 +54,7 @@ class RunVerdict:
         clip_banking: str = "",
         prefixed: bool = False,
         spelled: int = 0,
+        decimal: bool = False,
     ) -> Optional[float]:
         """One run's score if it must be redacted, ``None`` if it may be heard.
 
@@ -70,6 +71,8 @@ class RunVerdict:
         :param prefixed: glued digits that follow letters ("N0548"): judged as a short run.
         :param spelled: pieces of a single digit the run was spoken in: with three or more
             ("1-0-8-8") it is never a year or a time of day.
+        :param decimal: the run was written as a decimal number ("104.9", "2.75"): outside
+            banking context, a quantity.
         """
         policy = self.policy
         harmless = self.harmless
@@ -79,13 +82,8 @@ class RunVerdict:
             return None
         if banking_at is None:
             banking_at = self.context.positions(words)
-        before = [w for _, _, w in words[max(0, index - policy.window_words) : index]]
-        after = [w for _, _, w in words[index + 1 : index + 1 + policy.window_words]]
+        before, after = self._around(words, index, n_digits, dictated)
         was_dictated = bool(policy.min_dictated_pieces) and dictated >= policy.min_dictated_pieces
-        if n_digits < policy.min_digits and not was_dictated:
-            # Coordinated numbers share their context ("add 1250 and 3475"); a long or dictated
-            # run is a code whatever it is joined to.
-            before, after = harmless.coordinated(before, after, policy.min_digits)
         if self.context.near(banking_at, index):
             if is_amount(words, index, policy.amount_words):
                 return None
@@ -105,6 +103,8 @@ class RunVerdict:
                 if harmless.is_year(digits, before) or harmless.is_clock_time(digits, before, after):
                     return None
             return SCORE
+        if decimal:
+            return None  # "104.9", "2.75": a reading or a price, never a code read out
         short_prefixed = prefixed and policy.letter_prefixed_min_digits and n_digits >= policy.letter_prefixed_min_digits
         if n_digits >= policy.min_digits:
             tier = "long"
@@ -128,3 +128,34 @@ class RunVerdict:
             if digits.isdigit() and is_counting(digits):
                 return None  # "one, two, three", "three, two, one": counting, not a code
         return SCORE
+
+    def _around(self, words: List[Word], index: int, n_digits: int, dictated: int,
+                ) -> Tuple[List[str], List[str]]:
+        """The words within ``window_words`` before and after the run at ``index``; a short run
+        said as a number skips the numbers it is coordinated with ("add 1250 and 3475"), a long
+        or dictated run is a code whatever it is joined to."""
+        policy = self.policy
+        before = [w for _, _, w in words[max(0, index - policy.window_words) : index]]
+        after = [w for _, _, w in words[index + 1 : index + 1 + policy.window_words]]
+        was_dictated = bool(policy.min_dictated_pieces) and dictated >= policy.min_dictated_pieces
+        if n_digits < policy.min_digits and not was_dictated:
+            before, after = self.harmless.coordinated(before, after, policy.min_digits)
+        return before, after
+
+    def harmless_shape(self, words: List[Word], start: int, end: int, dictated: int = 0,
+                       spelled: int = 0, decimal: bool = False) -> bool:
+        """Whether the run at ``start``-``end`` has one of the harmless shapes its words
+        give it, whatever its length: a quantity, a listed number, arithmetic, a decimal, a
+        year or a time of day (unless read out in three single digits). Round numbers and
+        counting are left out: a speech model writes a dictated "five zero zero" or "one two
+        three" as "500" or "123", just as it writes the number."""
+        index = word_index(words, start)
+        if index is None:
+            return False
+        harmless = self.harmless
+        digits = words[index][2]
+        before, after = self._around(words, index, end - start, dictated)
+        return (decimal or harmless.is_quantity(after) or harmless.is_listed(before)
+                or harmless.is_arithmetic(before, after)
+                or (spelled < 3 and (harmless.is_year(digits, before)
+                                     or harmless.is_clock_time(digits, before, after))))

@@ -109,6 +109,8 @@ from voicescrub.transforms.pii.recognizers.results import attributed_result
 from voicescrub.transforms.pii.spoken_normaliser import DigitRun, NormalisedText
 
 _RUN = re.compile(r"(?<![\w$£€])\d+(?![\w%])")
+#: A number written with a decimal point and one or two decimals: a reading or a price.
+_DECIMAL = re.compile(r"\d+\.\d{1,2}")
 
 
 class DigitRunFailsafeRecognizer(EntityRecognizer):
@@ -126,6 +128,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         """
         self.policy = policy
         self._runs: Dict[int, DigitRun] = {}
+        self._original = ""
         self._banking_clip = False
         self._context = BankingContext(policy)
         self._verdict = verdict.RunVerdict(policy, self._context)
@@ -150,8 +153,20 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         """
         bound = copy.copy(self)
         bound._runs = {run.norm_start: run for run in normalised.digit_runs}
+        bound._original = normalised.original
         bound._banking_clip = banking_clip
         return bound
+
+    def harmless_at(self, text: str, start: int, end: int) -> bool:
+        """Whether every digit run of ``text`` (the bound normalised transcript) inside
+        ``start``-``end`` has a harmless shape (a year, a listed number, a quantity...; see
+        :meth:`RunVerdict.harmless_shape`), and there is one."""
+        words = words_of(text)
+        runs = [run for run in _RUN.finditer(text, start, end)]
+        return bool(runs) and all(self._verdict.harmless_shape(
+            words, run.start(), run.end(), dictated=self._dictated(run.start(), run.end()),
+            spelled=self._spelled(run.start(), run.end()), decimal=self._decimal(run.start(), run.end()))
+            for run in runs)
 
     def has_banking_context(self, text: str) -> bool:
         """Whether ``text`` (a normalised transcript) carries banking context anywhere.
@@ -186,6 +201,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
                 words, run.start(), run.end(), dictated=self._dictated(run.start(), run.end()),
                 banking_at=banking_at, stated=ends_statement(policy, text, words, index, run.end()),
                 clip_banking=clip_banking, spelled=self._spelled(run.start(), run.end()),
+                decimal=self._decimal(run.start(), run.end()),
             )
             if score is not None:
                 spans.append((run.start(), run.end(), score))
@@ -227,6 +243,12 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
     def _spelled(self, start: int, end: int) -> int:
         run = self._runs.get(start)
         return sum(1 for g in run.groups if g == 1) if run is not None and run.norm_end == end else 0
+
+    def _decimal(self, start: int, end: int) -> bool:
+        """Whether the run was written as one decimal number ("104.9", "12.99")."""
+        run = self._runs.get(start)
+        return (run is not None and run.norm_end == end
+                and bool(_DECIMAL.fullmatch(self._original[run.char_start:run.char_end])))
 
     def _dictated(self, start: int, end: int) -> int:
         run = self._runs.get(start)
