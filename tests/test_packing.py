@@ -189,7 +189,7 @@ def test_too_few_words_for_the_speech_is_sparse():
                                          ("4111 1111", 8), ("$40,", 2), ("the", 1), ("made", 1),
                                          # grouped numerals are said as numbers
                                          ("Add 1,250 and 3,475.", 19), ("384,000", 8),
-                                         ("1,000,000", 3), ("4111 1111,", 8)])
+                                         ("1,000,000", 3), ("4111 1111,", 8), ("4111,1111", 8)])
 def test_syllables(text: str, count: int) -> None:
     assert syllables(text) == count
 

@@ -257,7 +257,7 @@ HARMLESS = [
 HARMLESS_NUMBER_SHAPES = [
     # scores and ranges: a range word between two numbers each said as one number
     "They won twenty four to twenty one.",
-    "The final score was 112 to 108.",
+    "They lost 112 to 108 last night.",
     "It finished one hundred and two to ninety nine in overtime.",
     "They beat them 35 to 10 in the fourth quarter.",
     "Somewhere between two hundred to three hundred people came.",
@@ -274,11 +274,6 @@ HARMLESS_NUMBER_SHAPES = [
     "When does bus 4416 leave?",
     "Avoid highway 101 on the way back.",
     "Add 20 minutes to the drive for traffic.",
-    # a card's cue words in everyday speech, with no banking word
-    "It ended in 1999.",
-    "2,000 ends to the shopping list.",
-    # a sentence opened by its verb
-    "Bake it at 350 for 40 minutes.",
     # decimals are readings and prices; a listed number is no security code
     "Can you find the radio station on 104.9?",
     "Compare it with buying one at 2.75.",
@@ -309,6 +304,23 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("The code on the back is 500.", "CARD_CVV"),
     ("My card ending in 12.99", "CARD_LAST4"),
     ("The account number is 104.9", None),
+    # a value being given: "to" may be its digit, the numbers are no range
+    ("my number is 555 to 1234", None),
+    ("the door code is 12 to 34", None),
+    ("the gate code is fifteen to forty eight", None),
+    ("my extension is 34 to 56", None),
+    # a card's last four or a code may be year-, clock- or decimal-shaped
+    ("Pay with the one ending in 1230 at the store.", "CARD_LAST4"),
+    ("Use the one ending in 1987.", "CARD_LAST4"),
+    ("The last four digits are 1230 today.", "CARD_LAST4"),
+    ("The code on the back is 415 from what I can see.", "CARD_CVV"),
+    ("It ended in 45.32.", "CARD_LAST4"),
+    # a code word before a clock-, year- or decimal-shaped run
+    ("The alarm code is 1942.", None),
+    ("The alarm code is nineteen forty two.", None),
+    ("Tell him to use code 1942.", None),
+    ("The door code is 1942, see you tomorrow.", None),
+    ("The door code is 48.29.", None),
 ]
 
 

@@ -65,13 +65,15 @@ NEAR_MISSES = [
     ("what happened from 1900 to 2024", ["1900", "2024"]),  # a range of years, not one run
     # a range word between two numbers each said as one number: a score or a range
     ("they won twenty four to twenty one", ["24", "21"]),
-    ("the final score was 112 to 108", ["112", "108"]),
+    ("they lost 112 to 108 last night", ["112", "108"]),
     ("one hundred and twelve to one hundred and eight", ["100", "12", "100", "8"]),
     ("two hundred to three hundred", ["200", "300"]),
     # ... but not after a single digit, a bare tens word or inside a dictated stretch
     ("my pin is four to twenty one", ["4221"]),
     ("forty one twenty to thirty three", ["4120233"]),
     ("call me at five five five twelve to thirty four", ["55512234"]),
+    ("my extension is 34 to 56", ["34256"]),
+    ("the gate code is fifteen to forty eight", ["15248"]),
     ("wake me at 7:30", []),
 ]
 

@@ -289,7 +289,8 @@ _GROUPED_NUMERAL = re.compile(r"\d{1,3}(?:,\d{3})+")
 
 def _group_syllables(group: str) -> int:
     """Syllables of a group of up to three digits said as a number ("250": "two hundred fifty",
-    5): a digit word has one (two for 7 and 0), "hundred" two, a tens or teen word two."""
+    5): a digit word one, "hundred" two, a tens or teen word two (a low estimate: "seven" and
+    "eleven" have more)."""
     hundreds, rest = divmod(int(group), 100)
     count = (1 + 2) if hundreds else 0
     if rest >= 20:
@@ -313,7 +314,7 @@ def syllables(text: str) -> int:
     at least one per word."""
     count = 0
     for word in text.split():
-        grouped = _GROUPED_NUMERAL.search(word)
+        grouped = _GROUPED_NUMERAL.fullmatch(word.strip(".,;:!?\"'()$£€"))
         if grouped:
             count += max(1, _numeral_syllables(grouped.group()))
             continue

@@ -235,6 +235,10 @@ class DigitRunPolicy:
     time_cue_words: FrozenSet[str] = setting(
         frozenset(), "words within three before or after a clock-shaped run that make it a "
         "time of day", parse=words)
+    code_words: FrozenSet[str] = setting(
+        frozenset(), "a run within two words after one of these ('the alarm code is 1942', "
+        "'code 48.29') is a code: never read as a year, a time of day or a decimal reading",
+        parse=words)
     coordinating_words: FrozenSet[str] = setting(
         frozenset(), "words that join two numbers of one role ('1250 and 3475', '1977 or "
         "1978'): the pair shares the words before the first and after the last", parse=words)
@@ -376,9 +380,8 @@ class PiiConfig:
         "one is a verb, never part of a name", parse=words)
     judged_as_digits_outside_banking: FrozenSet[str] = setting(
         frozenset(), "entity types found by a cue that is no banking word ('ending', 'last', "
-        "'back'): in a transcript with no banking context, a span whose number has a harmless "
-        "shape of the digit-run fail-safe is dropped ('it ended in 1999' is a year, 'go back "
-        "to page 140' a listed number)")
+        "'back'): in a transcript with no banking context, a span whose number the words around "
+        "it make a quantity, a listed number or a sum is dropped ('go back to page 140')")
     person_deny_words: FrozenSet[str] = setting(
         frozenset(), "words spaCy's small model mistakes for names at the start of a command; "
         "a PERSON span made only of these is dropped", parse=words)

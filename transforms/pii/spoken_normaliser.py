@@ -458,7 +458,9 @@ def _number_range(tokens: Sequence[_Token], at: int, right_at: Optional[int], fo
     """"24 to 21", "twenty four to twenty one", "a hundred and two to ninety nine": a range
     word between two numbers each said as one number of two digits or more is a word (a score,
     a range), not a digit. A dictated code is read a digit or a pair at a time, so a range
-    word in it sits next to a single digit or a bare tens word."""
+    word in it sits next to a single digit or a bare tens word; and right after a run lead-in
+    ("is", "code", "number") the numbers are a value being given, whose "to" may be a digit
+    the model misheard ("my extension is 34 to 56")."""
     left_at = _neighbour_at(tokens, at, -1)
     if not (left_at is not None and right_at is not None and right_at == at + 1 and left_at == at - 1
             and _ends_whole_number(tokens, left_at, forms)
@@ -473,6 +475,8 @@ def _number_range(tokens: Sequence[_Token], at: int, right_at: Optional[int], fo
         start -= 1
     if tokens[start].low in forms.units and start > 1 and tokens[start - 1].low == "and":
         return True  # "a hundred and two": the "and" joins it to a scale
+    if start > 0 and tokens[start - 1].low in forms.run_lead_ins:
+        return False  # a value being given ("my code is 12 to 34"): "to" may be its digit 2
     return not (start > 0 and _joinable(tokens[start].gap_before) and tokens[start - 1].kind in ("N", "W"))
 
 

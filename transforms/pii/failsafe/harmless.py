@@ -61,10 +61,15 @@ class HarmlessNumbers:
         """An arithmetic word within two words either side ("what is 123456 times 7")."""
         return any(w in self.policy.arithmetic_words for w in list(before[-2:]) + list(after[:2]))
 
+    def after_code_word(self, before: Sequence[str]) -> bool:
+        """A code word within two words before the run ("the alarm code is 1942"): whatever
+        its value, it is a code, not a year, a time of day or a reading."""
+        return any(w in self.policy.code_words for w in before[-2:])
+
     def is_year(self, digits: str, before: Sequence[str]) -> bool:
         """A four-digit year with a year cue, or another year, within two words before it
-        ("in 1986", "between 1789 and 2024")."""
-        if not _year_shaped(digits):
+        ("in 1986", "between 1789 and 2024"), and no code word."""
+        if not _year_shaped(digits) or self.after_code_word(before):
             return False
         return any(w in self.policy.year_cue_words or _year_shaped(w) for w in before[-2:])
 
@@ -88,8 +93,8 @@ class HarmlessNumbers:
 
     def is_clock_time(self, digits: str, before: Sequence[str], after: Sequence[str]) -> bool:
         """A clock-shaped run (H:MM, HH:MM) with a time word within three words either side
-        ("alarm for 1245", "1245 in the afternoon")."""
-        if len(digits) not in (3, 4) or not digits.isdigit():
+        ("alarm for 1245", "1245 in the afternoon"), and no code word."""
+        if len(digits) not in (3, 4) or not digits.isdigit() or self.after_code_word(before):
             return False
         hours, minutes = int(digits[:-2]), int(digits[-2:])
         if hours > 23 or minutes > 59:

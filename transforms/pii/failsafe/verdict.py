@@ -103,8 +103,8 @@ class RunVerdict:
                 if harmless.is_year(digits, before) or harmless.is_clock_time(digits, before, after):
                     return None
             return SCORE
-        if decimal:
-            return None  # "104.9", "2.75": a reading or a price, never a code read out
+        if decimal and not harmless.after_code_word(before):
+            return None  # "104.9", "2.75": a reading or a price, not a code read out
         short_prefixed = prefixed and policy.letter_prefixed_min_digits and n_digits >= policy.letter_prefixed_min_digits
         if n_digits >= policy.min_digits:
             tier = "long"
@@ -142,20 +142,16 @@ class RunVerdict:
             before, after = self.harmless.coordinated(before, after, policy.min_digits)
         return before, after
 
-    def harmless_shape(self, words: List[Word], start: int, end: int, dictated: int = 0,
-                       spelled: int = 0, decimal: bool = False) -> bool:
-        """Whether the run at ``start``-``end`` has one of the harmless shapes its words
-        give it, whatever its length: a quantity, a listed number, arithmetic, a decimal, a
-        year or a time of day (unless read out in three single digits). Round numbers and
-        counting are left out: a speech model writes a dictated "five zero zero" or "one two
-        three" as "500" or "123", just as it writes the number."""
+    def harmless_shape(self, words: List[Word], start: int, end: int, dictated: int = 0) -> bool:
+        """Whether the words around the run at ``start``-``end`` make it harmless whatever its
+        digits: a quantity, a listed number or a sum. Shapes that depend on the number's value
+        (a year, a time of day, a round number, counting, a decimal) are left out: any four
+        digits a card ends in may be year- or clock-shaped, and a speech model writes a
+        dictated "five zero zero" as "500", just as it writes the number."""
         index = word_index(words, start)
         if index is None:
             return False
         harmless = self.harmless
-        digits = words[index][2]
         before, after = self._around(words, index, end - start, dictated)
-        return (decimal or harmless.is_quantity(after) or harmless.is_listed(before)
-                or harmless.is_arithmetic(before, after)
-                or (spelled < 3 and (harmless.is_year(digits, before)
-                                     or harmless.is_clock_time(digits, before, after))))
+        return (harmless.is_quantity(after) or harmless.is_listed(before)
+                or harmless.is_arithmetic(before, after))

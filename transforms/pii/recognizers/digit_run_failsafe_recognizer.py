@@ -159,13 +159,12 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
 
     def harmless_at(self, text: str, start: int, end: int) -> bool:
         """Whether every digit run of ``text`` (the bound normalised transcript) inside
-        ``start``-``end`` has a harmless shape (a year, a listed number, a quantity...; see
-        :meth:`RunVerdict.harmless_shape`), and there is one."""
+        ``start``-``end`` is made harmless by the words around it (a quantity, a listed number,
+        a sum; see :meth:`RunVerdict.harmless_shape`), and there is one."""
         words = words_of(text)
-        runs = [run for run in _RUN.finditer(text, start, end)]
+        runs = list(_RUN.finditer(text, start, end))
         return bool(runs) and all(self._verdict.harmless_shape(
-            words, run.start(), run.end(), dictated=self._dictated(run.start(), run.end()),
-            spelled=self._spelled(run.start(), run.end()), decimal=self._decimal(run.start(), run.end()))
+            words, run.start(), run.end(), dictated=self._dictated(run.start(), run.end()))
             for run in runs)
 
     def has_banking_context(self, text: str) -> bool:
