@@ -199,9 +199,11 @@ def bleeped_at_all(words, value: dict, redacted: Sequence[Interval]) -> bool:
 
 def silenced_causes(causes: Counter, words, labelled, entities: Sequence[dict]) -> None:
     """Add to ``causes`` the seconds of each clean word under each redacted entity, keyed
-    ``"TYPE / where"``: the word right before a labelled value (a start pad or a cue word
-    taken into the span), right after one (an end pad), another word of a clip with PII, or a
-    word of a PII-free clip (a false alarm). ``words``: espeak's, in order."""
+    ``"TYPE / where / how much"``: where is the word right before a labelled value, right
+    after one, another word of a clip with PII, or a word of a PII-free clip (a false alarm);
+    how much is "whole word" when the entity covers at least 80 % of it (a word taken into
+    the span), else "part of a word" (a pad, or an edge placed off). ``words``: espeak's, in
+    order."""
     for index, word in enumerate(words):
         if word in labelled:
             continue
@@ -213,10 +215,13 @@ def silenced_causes(causes: Counter, words, labelled, entities: Sequence[dict]) 
             where = "word after a value"
         else:
             where = "other word"
-        for e in entities:
-            seconds = max(0.0, min(word.end_s, e["audio_end_s"]) - max(word.start_s, e["audio_start_s"]))
-            if seconds > 0.0:
-                causes[f"{e['entity_type']} / {where}"] += seconds
+        # The word's silenced time counts once, for the entity that covers most of it.
+        seconds = overlap_s([(word.start_s, word.end_s)], [(e["audio_start_s"], e["audio_end_s"]) for e in entities])
+        if seconds <= 0.0:
+            continue
+        widest = max(entities, key=lambda e: min(word.end_s, e["audio_end_s"]) - max(word.start_s, e["audio_start_s"]))
+        whole = seconds >= 0.8 * (word.end_s - word.start_s)
+        causes[f"{widest['entity_type']} / {where} / {'whole word' if whole else 'part of a word'}"] += seconds
 
 
 def exact_figures(t: Counter, words, label: dict, audible: Sequence[dict],
@@ -336,15 +341,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         row = written[uid]
         t["clips"] += 1
         widened = any(e["entity_type"] == "AUDIT_RESIDUE" for e in row["pii_entities"])
-        audit["widened" if widened else "clean"] += 1
+        second_listen = any(e["recognizer"].startswith(SECOND_LISTEN + ":") for e in row["pii_entities"])
+        if second_listen:
+            audit["second_listen_redacted"] += 1
+            if label.get("pii_free"):
+                audit["pii_free_second_listen_redacted"] += 1
+        else:
+            audit["widened" if widened else "clean"] += 1
         if label.get("pii_free") and widened:
             audit["pii_free_widened"] += 1
         if not row["pii_entities"] and row["audit_rounds"]:
             audit["second_listen_passed"] += 1
-        if any(e["recognizer"].startswith(SECOND_LISTEN + ":") for e in row["pii_entities"]):
-            audit["second_listen_redacted"] += 1
-            if label.get("pii_free"):
-                audit["pii_free_second_listen_redacted"] += 1
         scrubbed = transcriber.transcript(row["audio_redacted"])
         redacted = [(e["audio_start_s"], e["audio_end_s"]) for e in row["pii_entities"]]
         spoken = None

@@ -46,9 +46,10 @@ UTTERANCE_FIELDS: List[Tuple[str, pa.DataType, str]] = [
      "True when re-transcribing the scrubbed audio found no PII (a clip still leaking after the last widening "
      "is dead-lettered, stage audit); null when the audit was skipped (--no-audit)."),
     ("audit_rounds", pa.int32(),
-     "Times the scrubbed audio was re-transcribed: 1 = clean at once, n = n-1 widenings (AUDIT_RESIDUE entities). "
-     "With nothing redacted, its second listens: 2 = heard packed, then alone (the transcript asked for a value), "
-     "1 = heard once more, packed, 0 = not heard again. 0 with --no-audit."),
+     "Times the scrubbed audio was re-transcribed: 1 = clean at once, n = n-1 widenings. "
+     "With nothing found first, its second listens: 2 = heard packed, then alone (the transcript asked for a value), "
+     "1 = heard once more, packed, 0 = not heard again; more where they heard PII (second_listen: entities). "
+     "0 with --no-audit."),
     ("asr_model", pa.string(), "The speech model that made the transcript, e.g. faster-whisper/tiny.en."),
     ("pipeline_version", pa.string(), "voicescrub version that wrote the row."),
     ("processed_at", pa.timestamp("us", tz="UTC"), "When the row was produced, UTC."),

@@ -28,7 +28,8 @@ def test_the_words_spoken_where_the_second_listen_heard_pii_are_redacted() -> No
     assert text.startswith("My car gets higher [CREDIT_CARD]") and text.endswith("Thank you.")
     entity, = entities
     assert (entity.entity_type, text[entity.char_start:entity.char_end]) == ("CREDIT_CARD", "[CREDIT_CARD]")
-    assert (entity.audio_start_s, entity.audio_end_s) == (1.7, 3.5)
+    # The audio under the replaced words ("for I said a fine.", 1.6-3.6 s) is silenced too.
+    assert (entity.audio_start_s, entity.audio_end_s) == (1.6, 3.6)
     assert entity.recognizer == f"{SECOND_LISTEN}:SpokenCreditCardRecognizer"
 
 
@@ -56,9 +57,21 @@ def test_two_stretches_give_two_entities() -> None:
     assert [text[e.char_start:e.char_end] for e in entities] == ["[PERSON]", "[PIN]"]
 
 
+def test_stretches_merged_into_one_placeholder_take_its_type() -> None:
+    heard = [Heard(AudioInterval(1.7, 2.6), "CARD_EXPIRY", 0.6, "a"),  # "said" is in both
+             Heard(AudioInterval(2.5, 3.5), "CREDIT_CARD", 0.9, "b")]
+    text, entities = relocate(TEXT, _word_times(TEXT), heard, 0.0, 0.0, frozenset({"CREDIT_CARD"}))
+    assert text.count("[CREDIT_CARD]") == 1 and "[CARD_EXPIRY]" not in text
+    assert [e.entity_type for e in entities] == ["CREDIT_CARD", "CREDIT_CARD"]
+    assert all(text[e.char_start:e.char_end] == "[CREDIT_CARD]" for e in entities)
+
+
 def test_a_stretch_that_cannot_be_placed_in_the_text_gives_none() -> None:
     heard = [Heard(AudioInterval(1.7, 3.5), "CREDIT_CARD", 0.9, "r")]
     assert relocate(TEXT, [], heard, 0.3, 0.3) is None  # no word times
+    unusable = _word_times(TEXT)
+    unusable[6] = (unusable[6][0], unusable[6][1], float("nan"), float("nan"))
+    assert relocate(TEXT, unusable, heard, 0.3, 0.3) is None  # a time that is not a number
     after_the_speech = [Heard(AudioInterval(9.0, 9.5), "PIN", 0.8, "r")]
     assert relocate(TEXT, _word_times(TEXT), after_the_speech, 0.3, 0.3) is None
     assert relocate(TEXT, _word_times(TEXT), [], 0.3, 0.3) is None

@@ -14,6 +14,7 @@ dead-lettered (``MissedByFirstListen``).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import apache_beam as beam
@@ -186,41 +187,60 @@ class AuditRedactionFn(BatchStageFn):
         # the first pass in different ways, and each catches values the other misses. A clip
         # that asks for nothing gets the packed view only: hearing those alone as well costs a
         # Whisper window each, which adds markedly to pipeline time.
-        # A clip whose packed second listen heard PII was redacted there and heard again; it
-        # is not heard alone as well.
+        # A clip whose packed second listen heard PII is heard alone as well, on the audio the
+        # packed listens left, carrying over what they heard.
         alone: List[Clip] = []
+        packed: Dict[int, AuditOutcome] = {}  # by position in ``alone``: what the packed listens did
         heard = redacted + second
         more = [False] * len(redacted) + also_alone
         outcomes, first_heard = self._audit_batch(heard, self._asr)
         for i, (clip, outcome, hear_alone) in enumerate(zip(heard, outcomes, more)):
-            if hear_alone and outcome.passed and outcome.error is None and not outcome.residues:
+            if hear_alone and outcome.passed and outcome.error is None:
+                if i in first_heard:
+                    packed[len(alone)] = outcome
                 alone.append(clip)
                 continue
-            yield self._result(clip, outcome, first_heard.get(i, ()))
-        outcomes, first_heard = self._audit_batch(alone, self._second_asr)
+            yield self._result(clip, outcome, i in first_heard)
+        outcomes, first_heard = self._audit_batch(alone, self._second_asr, packed)
         for i, (clip, outcome) in enumerate(zip(alone, outcomes)):
-            yield self._result(clip, outcome, first_heard.get(i, ()), earlier_relistens=1)
+            before = packed.get(i)
+            if before is not None:
+                outcome = dataclasses.replace(
+                    outcome, residues=before.residues + outcome.residues,
+                    residue_types=before.residue_types + outcome.residue_types,
+                    relistens=before.relistens + outcome.relistens)
+            yield self._result(clip, outcome, i in first_heard,
+                               earlier_relistens=0 if before is not None else 1)
 
     def _audit_batch(self, clips: Sequence[Clip], settings: AsrSettings,
+                     earlier: Optional[Dict[int, AuditOutcome]] = None,
                      ) -> Tuple[List[AuditOutcome], FirstHeard]:
         """Audit ``clips`` together, each re-listen decoded with ``settings``; with what the
-        second listen of each clip with nothing redacted heard, by position."""
-        first_heard: FirstHeard = {}
+        second listen of each clip with nothing redacted heard, by position. ``earlier``: by
+        position, what an earlier view's listens did to a clip with nothing redacted (it is
+        heard as they left it, with what they heard)."""
+        earlier = earlier or {}
+        first_heard: FirstHeard = {
+            i: [(AudioInterval(r.audio_start_s, r.audio_end_s), t)
+                for r, t in zip(outcome.residues, outcome.residue_types)]
+            for i, outcome in earlier.items()}
         if not clips:
             return [], first_heard
+        silenced = [[AudioInterval(e.audio_start_s, e.audio_end_s) for e in clip.entities]
+                    + [interval for interval, _ in first_heard.get(i, ())] for i, clip in enumerate(clips)]
         outcomes = audit_batch(
-            [clip.redacted_pcm16 for clip in clips], [clip.duration_s for clip in clips],
-            [[AudioInterval(e.audio_start_s, e.audio_end_s) for e in clip.entities] for clip in clips],
+            [earlier[i].pcm if i in earlier else clip.redacted_pcm16 for i, clip in enumerate(clips)],
+            [clip.duration_s for clip in clips], silenced,
             lambda pcms, redacted: self._transcribe_many(settings, pcms, redacted),
             lambda i, text: self._detect(clips[i], text, first_heard.get(i, ())),
             lambda i, pcm, more: self._redact_more(clips[i], pcm, more, first_heard, i),
             self._audit)
         return outcomes, first_heard
 
-    def _result(self, clip: Clip, outcome: AuditOutcome,
-                first_heard: Sequence[Tuple[AudioInterval, str]] = (), earlier_relistens: int = 0) -> Any:
+    def _result(self, clip: Clip, outcome: AuditOutcome, second_listen_found: bool = False,
+                earlier_relistens: int = 0) -> Any:
         try:
-            return self.passed(self._audited(clip, outcome, earlier_relistens, len(first_heard)))
+            return self.passed(self._audited(clip, outcome, earlier_relistens, second_listen_found))
         except Exception as error:  # noqa: BLE001 - fail closed, this clip only
             return self.dead(clip, error)
 
@@ -237,12 +257,14 @@ class AuditRedactionFn(BatchStageFn):
             first_heard[index] = list(more)
         return self._redaction.apply(pcm, clip.sample_rate, more)
 
-    def _relocated(self, clip: Clip, outcome: AuditOutcome, first: int) -> Clip:
-        """``clip`` with the first ``first`` residues of ``outcome`` (what its second listen
-        heard) redacted in its transcript and listed as entities of the type heard."""
+    def _relocated(self, clip: Clip, outcome: AuditOutcome) -> Tuple[Clip, np.ndarray]:
+        """``clip`` with everything its listens heard (every residue of ``outcome``: its first
+        transcript is known to have missed PII) redacted in its transcript, listed as entities
+        of the type heard; and ``outcome``'s samples with the audio under the replaced words
+        silenced as well."""
         heard = [Heard(AudioInterval(r.audio_start_s, r.audio_end_s), entity_type, r.score,
                        r.recognizer.split(":", 1)[-1])
-                 for r, entity_type in zip(outcome.residues[:first], outcome.residue_types[:first])]
+                 for r, entity_type in zip(outcome.residues, outcome.residue_types)]
         placed = relocate(clip.transcript_redacted or "", clip.word_times, heard,
                           self._audit.pad_before_s, self._audit.pad_after_s,
                           self._pii.critical_entities)
@@ -250,13 +272,16 @@ class AuditRedactionFn(BatchStageFn):
             raise MissedByFirstListen("a second listen heard PII that cannot be placed in the "
                                       "clip's transcript")
         text, entities = placed
+        pcm = self._redaction.apply(outcome.pcm, clip.sample_rate,
+                                    [(AudioInterval(e.audio_start_s, e.audio_end_s), e.entity_type)
+                                     for e in entities])
         self._second_listen_redacted.inc()
         return replace(clip, transcript_redacted=text, entities=entities,
                        contains_critical_pii=clip.contains_critical_pii or any(
-                           e.entity_type in self._pii.critical_entities for e in entities))
+                           e.entity_type in self._pii.critical_entities for e in entities)), pcm
 
     def _audited(self, clip: Clip, outcome: AuditOutcome, earlier_relistens: int = 0,
-                 second_listen_found: int = 0) -> Clip:
+                 second_listen_found: bool = False) -> Clip:
         if isinstance(outcome.error, AlignmentError):
             raise AuditFailed("PII heard in the scrubbed audio cannot be placed in time")
         if outcome.error is not None:
@@ -265,13 +290,15 @@ class AuditRedactionFn(BatchStageFn):
             raise AuditFailed("PII still heard in the scrubbed audio after the last widening")
         assert clip.redacted_pcm16 is not None and clip.audio_redacted is not None
         audio = clip.audio_redacted
-        if outcome.residues:
-            if len(outcome.pcm) != len(clip.redacted_pcm16):
-                raise AuditFailed("widened audio length differs from the original")
-            audio = encode_pcm16(outcome.pcm, clip.sample_rate, clip.audio_format)
+        pcm = outcome.pcm
+        residues = outcome.residues
         if second_listen_found:
-            clip = self._relocated(clip, outcome, second_listen_found)
-        residues = outcome.residues[second_listen_found:]
+            clip, pcm = self._relocated(clip, outcome)
+            residues = ()  # each is an entity of the type heard now
+        if outcome.residues:
+            if len(pcm) != len(clip.redacted_pcm16):
+                raise AuditFailed("widened audio length differs from the original")
+            audio = encode_pcm16(pcm, clip.sample_rate, clip.audio_format)
         if residues:
             self._widened.inc()
         # The redacted PCM and word times are dropped: only the encoded audio goes on. PII
