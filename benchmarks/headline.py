@@ -4,9 +4,11 @@
 
 Every figure comes from a file in ``benchmarks/results/``; a test checks that the
 README holds this table as printed, so the README's figures are always the last ones
-a benchmark wrote. Detection and audio runs tagged ``unseen_espeak`` (a corpus the
-generator made after the rules) and ``unseen_flite`` (that corpus in another
-synthesiser's voices) are shown beside the committed corpus when present.
+a benchmark wrote. Detection and audio runs tagged ``new1206_espeak`` (a corpus the
+generator made after the rules) and ``new1206_flite`` (that corpus in another
+synthesiser's voices) are shown beside the committed corpus when present, and the
+harmless-request runs on the hand-written set and the two sets written apart from the
+rules (``unseen``, ``unseen2``).
 """
 
 from __future__ import annotations
@@ -35,15 +37,21 @@ def percent(part: float, whole: float) -> str:
 def text_leak(result: dict) -> str:
     ours, vanilla = result["summary"]["voicescrub"]["all"], result["summary"]["vanilla Presidio"]["all"]
     return (f"{ours['leaked']}/{ours['audible']} ({ours['critical_leaked']}/{ours['critical_audible']} "
-            f"banking or government; default Presidio {vanilla['leaked']}/{vanilla['audible']})")
+            f"critical; default Presidio {vanilla['leaked']}/{vanilla['audible']})")
 
 
 def audio_leak(result: dict) -> str:
     split = result["splits"]["all"]
-    silenced = split["exact_silenced_fraction"]
-    clean = f", {100.0 * silenced:.1f} % of clean speech silenced" if silenced is not None else ""
+    silenced = split.get("exact_silenced_fraction_pii_clips")
+    clean = f", {100.0 * silenced:.1f} % of clean speech in clips with PII silenced" if silenced is not None else ""
     return (f"{split['leaked']}/{split['audible']}{clean}, "
-            f"{split['dead_lettered']}/{split['clips'] + split['dead_lettered']} clips dead-lettered")
+            f"{split['dead_lettered']}/{split['clips'] + split['dead_lettered']} dead-lettered")
+
+
+def harmless(result: dict) -> str:
+    overall = result["overall"]
+    return (f"{overall['clips_touched']}/{overall['clips']} clips touched "
+            f"({100.0 * overall['clips_touched_share']:.1f} %), {overall['dead_lettered']} dead-lettered")
 
 
 def clip_memory(result: dict) -> str:
@@ -58,20 +66,31 @@ def clip_memory(result: dict) -> str:
 
 
 #: The corpora a detection or audio run can be tagged with, as the table names them.
-CORPORA = (("", "committed corpus"), ("_unseen_espeak", "new corpus"),
-           ("_unseen_flite", "new corpus in flite's voices"), ("_sample", "bundled sample"))
+CORPORA = (("", "committed"), ("_new1206_espeak", "new corpus"),
+           ("_new1206_flite", "the same in flite's voices"), ("_sample", "bundled sample"))
+#: The harmless-request sets, as the table names them.
+HARMLESS_SETS = (("", "hand-written set"), ("_unseen", "set written apart"),
+                 ("_unseen2", "second set written apart"))
 
 
 def rows() -> List[List[str]]:
     table: List[List[str]] = []
-    for name, label, figure in (("detection", "Audible PII values left readable in the redacted text", text_leak),
+    for name, label, figure in (("detection", "Audible PII values readable in the redacted text", text_leak),
                                 ("audio_leak", "Audible PII values still heard in the scrubbed audio", audio_leak)):
         runs = [(f"{name}{tag}.json", corpus, load(f"{name}{tag}.json")) for tag, corpus in CORPORA]
         runs = [(file, corpus, result) for file, corpus, result in runs if result is not None]
         if not runs:
             continue
         table.append([label, "; ".join(f"{corpus}: {figure(result)}" for _, corpus, result in runs),
-                      f"`python benchmarks/{name}.py` (`--tag` for another corpus)",
+                      f"`python benchmarks/{name}.py` (`--tag`)",
+                      ", ".join(f"`{file}`" for file, _, _ in runs)])
+    runs = [(f"harmless_requests{tag}.json", name, load(f"harmless_requests{tag}.json"))
+            for tag, name in HARMLESS_SETS]
+    runs = [(file, name, result) for file, name, result in runs if result is not None]
+    if runs:
+        table.append(["PII-free requests with numbers: clips with anything redacted",
+                      "; ".join(f"{name}: {harmless(result)}" for _, name, result in runs),
+                      "`python benchmarks/harmless_requests.py` (`--tag`)",
                       ", ".join(f"`{file}`" for file, _, _ in runs)])
     throughput = load("throughput.json")
     if throughput is not None:
@@ -89,7 +108,7 @@ def rows() -> List[List[str]]:
     if memory:
         table.append(["Peak memory of one process by clip length",
                       "; ".join(clip_memory(result) for _, result in memory),
-                      "`python benchmarks/long_clip.py --only clip --lengths 60,300,598` (`--prose`)",
+                      "`python benchmarks/long_clip.py` (`--prose`)",
                       ", ".join(f"`{file}`" for file, _ in memory)])
     gates = load("language_gate_release_agreement.json")
     if gates is not None:
