@@ -325,13 +325,17 @@ class PiiDetector:
 
 def _tone_heard_as_name(text: str, span: PiiSpan) -> bool:
     """A PERSON span from spaCy's NER that a re-listen makes of the tone or the words around it:
-    one without a capital letter ("bin", "f**k nx"; Whisper capitalises the names it hears), or
-    one made of single letters only ("F. F. F. F. I. I. F.", the tone written as letters: taken
-    as a name, it would dead-letter a clip whose card or account was bleeped cleanly)."""
+    one without a capital letter ("bin", "f**k nx"; Whisper capitalises the names it hears), one
+    made of single letters only ("F. F. F. F. I. I. F.", the tone written as letters), or one
+    holding a word censored with asterisks ("F**k F**k Reminds"): Whisper writes a bleep as the
+    censored word it stood for in its training data, and no name has asterisks in it. Taken as a
+    name, each would widen over clean words or dead-letter a clip bleeped cleanly (the tone's
+    words often have no time to place them by)."""
     if span.entity_type != "PERSON" or span.recognizer != SpacyRecognizer.__name__:
         return False
     words = [w.strip(_EDGE_PUNCTUATION) for w in text[span.char_start:span.char_end].split()]
-    return not any(ch.isupper() for w in words for ch in w) or all(len(w) <= 1 for w in words)
+    return (not any(ch.isupper() for w in words for ch in w) or all(len(w) <= 1 for w in words)
+            or any("*" in w for w in words))
 
 
 def _is_number(word: str, number_words: FrozenSet[str]) -> bool:
