@@ -162,8 +162,8 @@ def test_cues_of_types_not_detected_are_left_out(tmp_path) -> None:
     ("You say me, Robin Humber", 1, 1),    # capitalised: still a name
     ("Pay Chloe hardly 50 pounds.", 1, 1),  # the payee rule, not spaCy: still a name
     ("My card number is F. F. F. F. I. I. F.", 1, 0),  # the tone itself, written as letters
-    ("F**k F**k Reminds me in 9 hours to water the plants", 1, 0),  # the tone as a censored word
-    ("F**k Send my new card", 1, 0),
+    ("F**k Send my new card", 1, 0),  # the tone as a censored word
+    ("F**k F**k Maria Lopez called", 1, 1),  # ... beside a name the bleep missed: still a name
 ])
 def test_relisten_drops_names_made_of_the_tone(detector: PiiDetector, text: str, first_pass: int,
                                                 relisten: int) -> None:

@@ -7,7 +7,7 @@ for every transcript.
 
 from __future__ import annotations
 
-from typing import FrozenSet, Iterable, List, Sequence, Tuple
+from typing import FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 import regex as re
 from presidio_analyzer import (
@@ -179,6 +179,8 @@ class PiiDetector:
         )
         results = self._judged_as_digits(normalised.text, results, failsafe, banking_clip)
         spans = [self._to_span(normalised, result) for result in results if result.end > result.start]
+        if relisten:
+            spans = [s for s in (_without_tone_words(text, s) for s in spans) if s is not None]
         spans = [self._trim_person(text, s) for s in spans]
         spans = [s for s in spans if not self._is_denied_person(text, s)]
         if relisten:
@@ -323,19 +325,37 @@ class PiiDetector:
         return kept
 
 
+def _without_tone_words(text: str, span: PiiSpan) -> Optional[PiiSpan]:
+    """A PERSON span from spaCy's NER in a re-listen, without the censored words at its edges
+    ("F**k F**k Reminds" -> "Reminds"; ``None`` when nothing else is left): Whisper writes a
+    bleep as the censored word it stood for in its training data, no name has asterisks in it,
+    and the tone's words often have no time to place them by. What is left is judged as any
+    name ("F**k Smith" -> "Smith", a surname the bleep missed)."""
+    if span.entity_type != "PERSON" or span.recognizer != SpacyRecognizer.__name__:
+        return span
+    words = [(m.start() + span.char_start, m.end() + span.char_start)
+             for m in re.finditer(r"\S+", text[span.char_start:span.char_end])]
+    while words and "*" in text[words[0][0]:words[0][1]]:
+        words.pop(0)
+    while words and "*" in text[words[-1][0]:words[-1][1]]:
+        words.pop()
+    if not words:
+        return None
+    if (words[0][0], words[-1][1]) == (span.char_start, span.char_end):
+        return span
+    start, end = snap_to_words(text, words[0][0], words[-1][1])
+    return PiiSpan(span.entity_type, start, end, span.score, span.recognizer)
+
+
 def _tone_heard_as_name(text: str, span: PiiSpan) -> bool:
     """A PERSON span from spaCy's NER that a re-listen makes of the tone or the words around it:
-    one without a capital letter ("bin", "f**k nx"; Whisper capitalises the names it hears), one
-    made of single letters only ("F. F. F. F. I. I. F.", the tone written as letters), or one
-    holding a word censored with asterisks ("F**k F**k Reminds"): Whisper writes a bleep as the
-    censored word it stood for in its training data, and no name has asterisks in it. Taken as a
-    name, each would widen over clean words or dead-letter a clip bleeped cleanly (the tone's
-    words often have no time to place them by)."""
+    one without a capital letter ("bin", "f**k nx"; Whisper capitalises the names it hears), or
+    one made of single letters only ("F. F. F. F. I. I. F.", the tone written as letters: taken
+    as a name, it would dead-letter a clip whose card or account was bleeped cleanly)."""
     if span.entity_type != "PERSON" or span.recognizer != SpacyRecognizer.__name__:
         return False
     words = [w.strip(_EDGE_PUNCTUATION) for w in text[span.char_start:span.char_end].split()]
-    return (not any(ch.isupper() for w in words for ch in w) or all(len(w) <= 1 for w in words)
-            or any("*" in w for w in words))
+    return not any(ch.isupper() for w in words for ch in w) or all(len(w) <= 1 for w in words)
 
 
 def _is_number(word: str, number_words: FrozenSet[str]) -> bool:
