@@ -194,8 +194,8 @@ class PiiDetector:
 
     def _judged_as_digits(self, normalised: str, results: List[RecognizerResult],
                           failsafe: DigitRunFailsafeRecognizer, banking_clip: bool) -> List[RecognizerResult]:
-        """Drop the results of ``judged_as_digits_outside_banking`` types whose number has a
-        harmless shape (a year, a listed number, a quantity...), when the transcript carries
+        """Drop the results of ``judged_as_digits_outside_banking`` types whose number the
+        words around it make a quantity, a listed number or a sum, when the transcript carries
         no banking context."""
         types = self.config.judged_as_digits_outside_banking
         if not types or banking_clip or not any(r.entity_type in types for r in results):
@@ -255,8 +255,7 @@ class PiiDetector:
         ("Nathan Berso 8" -> "Nathan Berso", "Add Dana Quill" -> "Dana Quill")."""
         if span.entity_type != "PERSON":
             return span
-        inside = text[span.char_start : span.char_end]
-        words = [(m.start() + span.char_start, m.end() + span.char_start) for m in re.finditer(r"\S+", inside)]
+        words = _span_words(text, span)
 
         def core(word: Tuple[int, int]) -> str:
             return text[word[0] : word[1]].strip(_EDGE_PUNCTUATION)
@@ -325,6 +324,12 @@ class PiiDetector:
         return kept
 
 
+def _span_words(text: str, span: PiiSpan) -> List[Tuple[int, int]]:
+    """The ``(start, end)`` offsets in ``text`` of each whitespace-separated word of ``span``."""
+    return [(m.start() + span.char_start, m.end() + span.char_start)
+            for m in re.finditer(r"\S+", text[span.char_start:span.char_end])]
+
+
 def _without_tone_words(text: str, span: PiiSpan) -> Optional[PiiSpan]:
     """A PERSON span from spaCy's NER in a re-listen, without the censored words at its edges
     ("F**k F**k Reminds" -> "Reminds"; ``None`` when nothing else is left): Whisper writes a
@@ -333,8 +338,7 @@ def _without_tone_words(text: str, span: PiiSpan) -> Optional[PiiSpan]:
     name ("F**k Smith" -> "Smith", a surname the bleep missed)."""
     if span.entity_type != "PERSON" or span.recognizer != SpacyRecognizer.__name__:
         return span
-    words = [(m.start() + span.char_start, m.end() + span.char_start)
-             for m in re.finditer(r"\S+", text[span.char_start:span.char_end])]
+    words = _span_words(text, span)
     while words and "*" in text[words[0][0]:words[0][1]]:
         words.pop(0)
     while words and "*" in text[words[-1][0]:words[-1][1]]:

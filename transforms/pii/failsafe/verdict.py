@@ -82,8 +82,8 @@ class RunVerdict:
             return None
         if banking_at is None:
             banking_at = self.context.positions(words)
-        before, after = self._around(words, index, n_digits, dictated)
-        was_dictated = bool(policy.min_dictated_pieces) and dictated >= policy.min_dictated_pieces
+        was_dictated = self._was_dictated(dictated)
+        before, after = self._around(words, index, n_digits, was_dictated)
         if self.context.near(banking_at, index):
             if is_amount(words, index, policy.amount_words):
                 return None
@@ -129,7 +129,11 @@ class RunVerdict:
                 return None  # "one, two, three", "three, two, one": counting, not a code
         return SCORE
 
-    def _around(self, words: List[Word], index: int, n_digits: int, dictated: int,
+    def _was_dictated(self, dictated: int) -> bool:
+        """Whether a run read out in ``dictated`` pieces was dictated, as a code is."""
+        return bool(self.policy.min_dictated_pieces) and dictated >= self.policy.min_dictated_pieces
+
+    def _around(self, words: List[Word], index: int, n_digits: int, was_dictated: bool,
                 ) -> Tuple[List[str], List[str]]:
         """The words within ``window_words`` before and after the run at ``index``; a short run
         said as a number skips the numbers it is coordinated with ("add 1250 and 3475"), a long
@@ -137,7 +141,6 @@ class RunVerdict:
         policy = self.policy
         before = [w for _, _, w in words[max(0, index - policy.window_words) : index]]
         after = [w for _, _, w in words[index + 1 : index + 1 + policy.window_words]]
-        was_dictated = bool(policy.min_dictated_pieces) and dictated >= policy.min_dictated_pieces
         if n_digits < policy.min_digits and not was_dictated:
             before, after = self.harmless.coordinated(before, after, policy.min_digits)
         return before, after
@@ -152,6 +155,6 @@ class RunVerdict:
         if index is None:
             return False
         harmless = self.harmless
-        before, after = self._around(words, index, end - start, dictated)
+        before, after = self._around(words, index, end - start, self._was_dictated(dictated))
         return (harmless.is_quantity(after) or harmless.is_listed(before)
                 or harmless.is_arithmetic(before, after))
