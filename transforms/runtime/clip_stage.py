@@ -27,10 +27,13 @@ EXCLUDED = "excluded"
 MAIN = "clips"
 METRICS_NAMESPACE = "voicescrub"
 
-#: Clips a batch stage handles per call: enough for ``window_batch_size`` full Whisper
-#: windows of 4-5 s requests, few enough that memory stays flat (48 clips of 8 s are
-#: 12 MB of PCM). The transcribe stage and the audit pack and batch alike.
-DEFAULT_CLIPS_PER_BATCH = 48
+#: Clips a batch stage handles per call. Each call ends with a part-filled window, a
+#: second packing of the clips whose split was ambiguous and windows of their own for
+#: those that fail twice; the more clips per call, the fuller those windows and the
+#: fewer there are, and the more windows each of those steps gives every model replica.
+#: Few enough that memory stays flat (96 clips of 8 s are 25 MB of PCM). The transcribe
+#: stage and the audit pack and batch alike (``benchmarks/clips_per_batch.py``).
+DEFAULT_CLIPS_PER_BATCH = 96
 
 
 def line_dead_letter(manifest: str, line: int, utterance_id: Optional[str], stage: str,
