@@ -32,6 +32,7 @@ if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 from benchmarks.results_file import corpus, provenance, shown, write_result  # noqa: E402
+from benchmarks.throughput import build_corpus, load_rows, run_pipeline, table  # noqa: E402
 
 DEFAULT_CORPUS = os.path.join(ROOT, "samples", "eval")
 
@@ -76,25 +77,10 @@ def run_child(size: int, manifest: str) -> Dict[str, Any]:
     logging.disable(logging.WARNING)
     clip_stage.DEFAULT_CLIPS_PER_BATCH = size  # before the stages bind it as their default
     counts = _count_encoder_windows()
-    from benchmarks.throughput import run_pipeline
-
     report = run_pipeline(manifest, [])
     report["encoder_windows"] = counts["windows"]
     report["clips_per_batch"] = size
     return report
-
-
-def manifest_with_paths(folder: str, corpus_dir: str) -> str:
-    """The corpus manifest with absolute audio paths, written into ``folder``."""
-    path = os.path.join(folder, "manifest.jsonl")
-    with open(os.path.join(corpus_dir, "manifest.jsonl"), encoding="utf-8") as source, \
-            open(path, "w", encoding="utf-8") as target:
-        for line in source:
-            if line.strip():
-                row = json.loads(line)
-                row["audio_uri"] = os.path.join(corpus_dir, row["audio_uri"])
-                target.write(json.dumps(row) + "\n")
-    return path
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -109,9 +95,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.child:
         print(json.dumps(run_child(args.child, args.manifest)))
         return 0
-    manifest = manifest_with_paths(tempfile.mkdtemp(prefix="vs_cpb_"), os.path.abspath(args.corpus))
-    with open(manifest, encoding="utf-8") as handle:
-        clips = sum(1 for line in handle if line.strip())
+    manifest = build_corpus(tempfile.mkdtemp(prefix="vs_cpb_"), 1, os.path.abspath(args.corpus))
+    clips = len(load_rows(manifest))
     result: Dict[str, Any] = provenance("clips_per_batch.py", list(sys.argv[1:] if argv is None else argv))
     result["corpus"] = corpus(os.path.join(os.path.abspath(args.corpus), "manifest.jsonl"), clips)
     runs: List[Dict[str, Any]] = []
@@ -123,16 +108,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"done {size}", file=sys.stderr, flush=True)
     first = runs[0]
     print(f"corpus: {shown(result['corpus']['path'])} ({clips} clips)\n")
-    print("| clips per batch | wall s | CPU s | peak RSS MB | encoder windows | first-pass routes "
-          "| wall / first size | CPU / first size |")
-    print("|---|---|---|---|---|---|---|---|")
+    rows = []
     for run in runs:
         run["wall_over_first"] = round(run["wall_s"] / first["wall_s"], 3)
         run["cpu_over_first"] = round(run["cpu_s"] / first["cpu_s"], 3)
         routes = ", ".join(f"{k} {v}" for k, v in sorted(run["routes"].items()))
-        print(f"| {run['clips_per_batch']} | {run['wall_s']:.1f} | {run['cpu_s']:.1f} "
-              f"| {run['peak_rss_mb']:.0f} | {run['encoder_windows']} | {routes} "
-              f"| {run['wall_over_first']:.3f} | {run['cpu_over_first']:.3f} |")
+        rows.append([run["clips_per_batch"], f"{run['wall_s']:.1f}", f"{run['cpu_s']:.1f}",
+                     f"{run['peak_rss_mb']:.0f}", run["encoder_windows"], routes,
+                     f"{run['wall_over_first']:.3f}", f"{run['cpu_over_first']:.3f}"])
+    print(table(["clips per batch", "wall s", "CPU s", "peak RSS MB", "encoder windows",
+                 "first-pass routes", "wall / first size", "CPU / first size"], rows))
     result["runs"] = runs
     name = f"clips_per_batch{'_' + args.tag if args.tag else ''}.json"
     print(f"\nwritten: {os.path.relpath(write_result(name, result), ROOT)}")

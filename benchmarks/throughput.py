@@ -63,16 +63,17 @@ def load_rows(path: str) -> List[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def build_corpus(folder: str, scale: int) -> str:
-    """Write a manifest of the eval clips repeated ``scale`` times; returns its path."""
-    entries = load_rows(os.path.join(EVAL_DIR, "manifest.jsonl"))
+def build_corpus(folder: str, scale: int, corpus_dir: str = EVAL_DIR) -> str:
+    """Write a manifest of ``corpus_dir``'s clips (the eval clips by default) repeated
+    ``scale`` times, audio paths absolute; returns its path."""
+    entries = load_rows(os.path.join(corpus_dir, "manifest.jsonl"))
     path = os.path.join(folder, f"manifest_x{scale}.jsonl")
     with open(path, "w", encoding="utf-8") as handle:
         for copy in range(scale):
             for entry in entries:
                 row = dict(entry)
                 row["utterance_id"] = f"{entry['utterance_id']}_{copy}"
-                row["audio_uri"] = os.path.join(EVAL_DIR, entry["audio_uri"])
+                row["audio_uri"] = os.path.join(corpus_dir, entry["audio_uri"])
                 handle.write(json.dumps(row) + "\n")
     return path
 
