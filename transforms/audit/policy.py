@@ -36,6 +36,8 @@ class AuditSettings:
     :param pad_before_s: padding before a residue's words in the first widening;
         round ``n`` pads ``n`` times as much (word starts lag by up to about a third of a second).
     :param pad_after_s: padding after a residue's words, growing the same way.
+    :param redaction_edge_heard_s: seconds of each redacted stretch a re-listen hears at
+        each of its edges; the rest of it is cut from what the ASR is given.
     :param clip_timeout_s: most seconds one clip may take in one re-listen, and in the
         detection of what it heard (the run's ``--clip-timeout-s``); a clip over it is
         dead-lettered.
@@ -50,6 +52,10 @@ class AuditSettings:
                                       minimum=1, flag="--audit-beam-size")
     pad_before_s: float = 0.35
     pad_after_s: float = 0.30
+    # A re-listen hears this much of each redacted stretch at its start and at its end
+    # and not its middle (``condensed.py``): the speech either side still meets a tone
+    # or silence, and windows are not spent on tone.
+    redaction_edge_heard_s: float = 0.25
     clip_timeout_s: float = DEFAULT_CLIP_TIMEOUT_S
 
 

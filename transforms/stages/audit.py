@@ -21,10 +21,11 @@ import apache_beam as beam
 import numpy as np
 from apache_beam.metrics import Metrics
 from voicescrub.schemas.records import AudioInterval, Clip, Transcript
-from voicescrub.transforms.asr.whisper import AsrSettings, transcribe_batch
+from voicescrub.transforms.asr.whisper import SAMPLE_RATE, AsrSettings, transcribe_batch
 from voicescrub.transforms.audio.alignment import AlignmentError
 from voicescrub.transforms.audio.codec import encode_pcm16
 from voicescrub.transforms.audio.redaction import AudioRedactionSettings
+from voicescrub.transforms.audit.condensed import condense
 from voicescrub.transforms.audit.policy import (
     AuditSettings,
     SecondListens,
@@ -107,23 +108,25 @@ class AuditRedactionFn(BatchStageFn):
                          redacted: Sequence[Sequence[AudioInterval]],
                          ) -> List[Union[Transcript, BaseException]]:
         assert self._whisper is not None
-        # The tone (or silence) is no speech: a packed clip need not have words there.
-        not_speech = [[(i.start_s, i.end_s) for i in intervals] for intervals in redacted]
         model = self._whisper.value
         try:
+            # Most of a redacted stretch is cut from what is heard; the tone (or silence)
+            # left at its edges is no speech, so a packed clip need not have words there.
+            heard = [condense(pcm, SAMPLE_RATE, intervals, self._audit.redaction_edge_heard_s)
+                     for pcm, intervals in zip(pcms, redacted)]
             outcomes = each_within(
-                self._audit.clip_timeout_s, list(zip(pcms, not_speech)),
-                lambda heard: transcribe_batch(model, [pcm for pcm, _ in heard], settings,
-                                               [gaps for _, gaps in heard]))
+                self._audit.clip_timeout_s, heard,
+                lambda clips: transcribe_batch(model, [clip.pcm for clip in clips], settings,
+                                               [clip.not_speech for clip in clips]))
         except Exception as error:  # noqa: BLE001 - fail closed: every clip of the call fails
             return [error for _ in pcms]
         results: List[Union[Transcript, BaseException]] = []
-        for outcome in outcomes:
+        for clip, outcome in zip(heard, outcomes):
             if isinstance(outcome, ClipTimeout):
                 results.append(outcome)
                 continue
             self.count_route(outcome.route)
-            results.append(outcome.transcript if outcome.transcript is not None
+            results.append(clip.restore(outcome.transcript) if outcome.transcript is not None
                            else (outcome.error if outcome.error is not None
                                  else AuditFailed("re-transcription failed")))
         return results
