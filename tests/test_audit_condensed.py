@@ -111,7 +111,13 @@ def test_a_redaction_past_the_clip_end_is_clamped() -> None:
 def long_bleep_clip(whisper_model):  # -> Clip
     """``card_spoken`` bleeped, with no padding, from the first card digit to three
     quarters of the way through the digits: the last quarter is still spoken."""
-    from tests.test_audit import Clip, ManifestEntry, RedactedEntity, encode_pcm16, speech_clip_pcm
+    from tests.test_audit import (
+        Clip,
+        ManifestEntry,
+        RedactedEntity,
+        encode_pcm16,
+        speech_clip_pcm,
+    )
 
     pcm = speech_clip_pcm("card_spoken")
     transcript = transcribe(whisper_model, pcm16_to_float(pcm))

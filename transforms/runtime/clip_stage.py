@@ -12,6 +12,7 @@ dead-letters something that is not yet a clip (a manifest line) uses
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from typing import Any, Iterator, List, Optional, Set
 
@@ -34,6 +35,17 @@ METRICS_NAMESPACE = "voicescrub"
 #: Few enough that memory stays flat (96 clips of 8 s are 25 MB of PCM). The transcribe
 #: stage and the audit pack and batch alike (``benchmarks/clips_per_batch.py``).
 DEFAULT_CLIPS_PER_BATCH = 96
+#: A clip takes one place in a batch for each this many seconds of audio begun, so a call
+#: holds at most ``clips_per_batch`` short clips, or about ``clips_per_batch`` times this
+#: many seconds of long ones (96 places are 31 MB of PCM: clips of 10 minutes, 60 places
+#: each, go one to a call instead of 96 in 1.8 GB).
+SECONDS_PER_BATCH_PLACE = 10.0
+
+
+def batch_places(clip: Clip) -> int:
+    """Places ``clip`` takes in a batch (see ``SECONDS_PER_BATCH_PLACE``)."""
+    seconds = clip.duration_s if math.isfinite(clip.duration_s) else 0.0
+    return max(1, math.ceil(seconds / SECONDS_PER_BATCH_PLACE))
 
 
 def line_dead_letter(manifest: str, line: int, utterance_id: Optional[str], stage: str,
@@ -207,15 +219,17 @@ def run_clip_stage(pcoll: beam.PCollection, fn: ClipStageFn,
 
 def run_batched_stage(pcoll: beam.PCollection, label: str, fn: BatchStageFn,
                       clips_per_batch: int) -> beam.pvalue.DoOutputsTuple:
-    """Batch clips (``clips_per_batch`` per call) and apply a batch stage, like
-    :func:`run_clip_stage`.
+    """Batch clips (``clips_per_batch`` places per call, :func:`batch_places`) and apply a
+    batch stage, like :func:`run_clip_stage`. A clip with more places than that is a batch
+    of its own.
 
     :param label: the ParDo step's name.
     """
     return (
         pcoll
         | "BatchClips" >> beam.BatchElements(min_batch_size=clips_per_batch,
-                                             max_batch_size=clips_per_batch)
+                                             max_batch_size=clips_per_batch,
+                                             element_size_fn=batch_places)
         | label >> beam.ParDo(fn).with_outputs(DEAD_LETTER, main=MAIN)
     )
 

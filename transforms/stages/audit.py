@@ -323,7 +323,8 @@ class AuditRedaction(beam.PTransform):
     :param asr: the pipeline's ASR settings (the audit hears what the pipeline heard).
     :param pii: the run's parsed PII configuration (its ``second_listen`` section included).
     :param models: the run's shared model handles.
-    :param clips_per_batch: most clips audited together (bounds memory).
+    :param clips_per_batch: places per call (a clip takes one per 10 s of audio begun,
+        ``clip_stage.batch_places``): bounds memory.
     """
 
     def __init__(self, audit: AuditSettings, *, redaction: AudioRedactionSettings,

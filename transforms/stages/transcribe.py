@@ -93,7 +93,8 @@ class Transcribe(beam.PTransform):
     Outputs ``.clips`` and ``[DEAD_LETTER]``, like every clip stage.
 
     :param models: the run's shared model handles.
-    :param clips_per_batch: most clips packed by one call (bounds memory).
+    :param clips_per_batch: places per call (a clip takes one per 10 s of audio begun,
+        ``clip_stage.batch_places``): bounds memory.
     :param timeout_s: most seconds one clip may take to transcribe (``--clip-timeout-s``).
     """
 
