@@ -322,3 +322,32 @@ def test_redact_audio_stage_ends_the_bleep_at_the_pause_and_leaves_the_next_word
     assert out.shape == pcm.shape
     untouched = ~redacted_mask([AudioInterval(entity.audio_start_s, entity.audio_end_s)], sr, len(pcm))
     assert np.array_equal(out[untouched], pcm[untouched])
+
+
+@pytest.mark.parametrize("samples", [1, 2, 80, 1601, 37123])
+@pytest.mark.parametrize("tone_hz, level_dbfs", [(1000.0, -20.0), (440.0, -30.0), (1234.5, -10.0)])
+def test_the_tone_is_pydubs_sine_at_the_level_apply_gain_sets(samples, tone_hz, level_dbfs) -> None:
+    """``_tone`` computes with numpy what pydub's generator and ``apply_gain`` make sample by
+    sample (to the last bit, bar a sine rounded the other way)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from pydub.generators import Sine
+    from voicescrub.transforms.audio.redaction import _tone
+
+    reference = Sine(tone_hz, sample_rate=16000, bit_depth=16).to_audio_segment(
+        duration=(samples + 2) * 1000.0 / 16000, volume=-3.0).get_sample_slice(0, samples)
+    if reference.rms > 0:
+        reference = reference.apply_gain(level_dbfs - reference.dBFS)
+    expected = np.frombuffer(reference.raw_data, dtype=np.int16).astype(np.float64)
+    fade = min(80, samples // 2)
+    if fade:
+        ramp = 0.5 - 0.5 * np.cos(np.pi * (np.arange(fade) + 0.5) / fade)
+        expected[:fade] *= ramp
+        expected[samples - fade:] *= ramp[::-1]
+    expected = np.round(expected).astype(np.int64)
+    tone = np.frombuffer(_tone(samples, 16000, tone_hz, level_dbfs, 0.005), dtype=np.int16).astype(np.int64)
+    assert len(tone) == samples
+    assert np.abs(tone - expected).max() <= 1
+    assert (tone != expected).sum() <= max(1, samples // 10000)

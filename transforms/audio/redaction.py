@@ -5,8 +5,9 @@ the redacted intervals is bit-identical. Times become sample indices by
 flooring the start and ceiling the end, so a redaction never shrinks.
 
 pydub does the audio work on raw PCM only (it never calls ffmpeg here): the
-clip is wrapped in an ``AudioSegment``, cut by sample index, the tone comes
-from ``pydub.generators.Sine`` and its level is set with ``apply_gain``.
+clip is wrapped in an ``AudioSegment`` and cut by sample index; the tone is
+``pydub.generators.Sine``'s, at its level as ``apply_gain`` sets it, computed with numpy
+(``_tone``).
 
 The beep's level is matched to the active speech outside the redacted
 intervals, so it is neither deafening nor inaudible; a fixed dBFS level can be
@@ -28,7 +29,6 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", RuntimeWarning)
     warnings.simplefilter("ignore", DeprecationWarning)
     from pydub import AudioSegment
-    from pydub.generators import Sine
 
 from voicescrub.schemas.records import AudioInterval, Clip, RedactedEntity
 from voicescrub.schemas.settings import FrozenMapping, setting
@@ -264,14 +264,19 @@ def _matched_level_dbfs(
 
 
 def _tone(sample_count: int, sample_rate: int, tone_hz: float, level_dbfs: float, fade_s: float) -> bytes:
-    """Exactly ``sample_count`` int16 samples of a sine at the given RMS level, faded at both ends."""
-    # Ask for a little more than needed: pydub sizes the tone in milliseconds.
-    duration_ms = (sample_count + 2) * 1000.0 / sample_rate
-    tone = Sine(tone_hz, sample_rate=sample_rate, bit_depth=16).to_audio_segment(duration=duration_ms, volume=-3.0)
-    tone = tone.get_sample_slice(0, sample_count)
-    if tone.rms > 0:  # a one-sample tone is sin(0) = 0, nothing to scale
-        tone = tone.apply_gain(level_dbfs - tone.dBFS)
-    samples = np.frombuffer(tone.raw_data, dtype=np.int16).astype(np.float64)
+    """Exactly ``sample_count`` int16 samples of a sine at the given RMS level, faded at both ends.
+
+    The samples are those of ``pydub.generators.Sine`` at -3 dBFS brought to the level by
+    ``apply_gain`` (truncated on generation, floored and clipped on gain, as pydub and
+    ``audioop`` do), computed with numpy: pydub's generator makes each sample in Python,
+    which costs seconds of a run's single-threaded time on long bleeps.
+    """
+    n = np.arange(sample_count, dtype=np.float64)
+    samples = np.trunc(np.sin(n * (tone_hz * 2 * math.pi / sample_rate)) * (32767 * 10 ** (-3.0 / 20)))
+    rms = int(math.sqrt(float(np.mean(samples ** 2)))) if sample_count else 0
+    if rms > 0:  # a one-sample tone is sin(0) = 0, nothing to scale
+        scaled = samples * 10 ** ((level_dbfs - 20 * math.log10(rms / 32768)) / 20)
+        samples = np.floor(np.where(scaled < -32767.0, -32768.0, np.minimum(scaled, 32767.0)))
     fade = min(int(round(fade_s * sample_rate)), sample_count // 2)
     if fade > 0:
         ramp = 0.5 - 0.5 * np.cos(np.pi * (np.arange(fade) + 0.5) / fade)
