@@ -13,7 +13,8 @@ Only samples inside a redacted interval are ever dropped, so every sample of
 speech is heard, and a time outside the dropped stretches maps back exactly. A
 word that spans a cut point maps to both of its sides: it covers the stretch
 that was dropped, which is tone or silence, so a residue there is widened, never
-narrowed. The two ends that meet at a cut fade over a few milliseconds, so the
+narrowed; so does a word within ``WORD_TIME_ERROR_S`` of a cut, since its time may be that
+far off and the other side of the cut is a whole dropped stretch away. The two ends that meet at a cut fade over a few milliseconds, so the
 join makes no click for the ASR to hear as a consonant.
 """
 
@@ -30,6 +31,11 @@ from voicescrub.schemas.records import AudioInterval, Segment, Transcript
 
 #: Fade on either side of a cut, in seconds.
 JOIN_FADE_S = 0.005
+#: How far a word time may be from where the word was spoken (tiny.en's run late by
+#: 0.2-0.4 s, ``PackingSettings.drift_tolerance_s``). Near a cut, such an error would put
+#: the word on the wrong side of it, a whole dropped stretch away, where the audit's pads
+#: cannot reach: a word ending or starting this close to a cut reaches across it.
+WORD_TIME_ERROR_S = 0.45
 
 
 @dataclass(frozen=True)
@@ -71,14 +77,30 @@ class CondensedClip:
         heard, clip = self.pieces[max(index, 0)]
         return round((sample - heard + clip) / self.sample_rate, 6)
 
+    def start_on_clip(self, seconds: float) -> float:
+        """A word's start on the clip's clock, taken back across a cut up to
+        ``WORD_TIME_ERROR_S`` before it."""
+        if not math.isfinite(seconds):
+            return seconds
+        return min(self.clip_time(seconds, "before"),
+                   self.clip_time(seconds - WORD_TIME_ERROR_S, "before") + WORD_TIME_ERROR_S)
+
+    def end_on_clip(self, seconds: float) -> float:
+        """A word's end on the clip's clock, taken on across a cut up to
+        ``WORD_TIME_ERROR_S`` after it."""
+        if not math.isfinite(seconds):
+            return seconds
+        return max(self.clip_time(seconds, "after"),
+                   self.clip_time(seconds + WORD_TIME_ERROR_S, "after") - WORD_TIME_ERROR_S)
+
     def restore(self, transcript: Transcript) -> Transcript:
         """``transcript`` (of :attr:`pcm`) with its word and segment times on the clip's clock."""
         if len(self.pieces) == 1:
             return transcript
-        words = tuple(dataclasses.replace(w, start_s=self.clip_time(w.start_s, "before"),
-                                          end_s=self.clip_time(w.end_s, "after"))
+        words = tuple(dataclasses.replace(w, start_s=self.start_on_clip(w.start_s),
+                                          end_s=self.end_on_clip(w.end_s))
                       for w in transcript.words)
-        segments = tuple(Segment(self.clip_time(s.start_s, "before"), self.clip_time(s.end_s, "after"))
+        segments = tuple(Segment(self.start_on_clip(s.start_s), self.end_on_clip(s.end_s))
                          for s in transcript.segments)
         return dataclasses.replace(transcript, words=words, segments=segments)
 
