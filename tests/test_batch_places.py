@@ -57,6 +57,6 @@ def test_a_batch_holds_many_short_clips_but_few_long_ones() -> None:
         assert max(clips for clips, _ in shapes) == per_call  # short clips fill a call
 
     with BeamTestPipeline() as p:
-        shapes = run_batched_stage(p | beam.Create(short + long + huge), "Shape", BatchShapeFn(),
+        shapes = run_batched_stage(p | beam.Create(huge + short + long), "Shape", BatchShapeFn(),
                                    per_call)
         assert_that(shapes.clips, check)

@@ -181,6 +181,8 @@ class BatchStageFn(beam.DoFn):
     # Left unannotated: Beam would read annotations as element type hints.
     def process(self, batch):  # type: ignore[no-untyped-def]
         clips = list(batch)
+        if not clips:  # BatchElements emits one before a clip with more places than a batch
+            return
         done: Set[Optional[str]] = set()
         outputs = self.process_clips(clips)
         # Only the time spent inside the stage counts: a runner runs the next fused
