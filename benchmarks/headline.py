@@ -4,8 +4,8 @@
 
 Every figure comes from a file in ``benchmarks/results/``; a test checks that the
 README holds this table as printed, so the README's figures are always the last ones
-a benchmark wrote. Detection and audio runs tagged ``new1206_espeak`` (a corpus the
-generator made after the rules) and ``new1206_flite`` (that corpus in another
+a benchmark wrote. Detection and audio runs tagged ``new1207_espeak`` (a corpus the
+generator made after the rules) and ``new1207_flite`` (that corpus in another
 synthesiser's voices) are shown beside the committed corpus when present, and the
 harmless-request runs on the hand-written set and the two sets written apart from the
 rules (``unseen``, ``unseen2``).
@@ -66,8 +66,8 @@ def clip_memory(result: dict) -> str:
 
 
 #: The corpora a detection or audio run can be tagged with, as the table names them.
-CORPORA = (("", "committed"), ("_new1206_espeak", "new corpus"),
-           ("_new1206_flite", "the same in flite's voices"), ("_sample", "bundled sample"))
+CORPORA = (("", "committed"), ("_new1207_espeak", "new corpus"),
+           ("_new1207_flite", "the same in flite's voices"), ("_sample", "bundled sample"))
 #: The harmless-request sets, as the table names them.
 HARMLESS_SETS = (("", "hand-written set"), ("_unseen", "set written apart"),
                  ("_unseen2", "second set written apart"))
