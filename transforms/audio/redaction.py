@@ -263,6 +263,12 @@ def _matched_level_dbfs(
     return min(max(level, min_level_dbfs), max_level_dbfs)
 
 
+def fade_in_ramp(samples: int) -> np.ndarray:
+    """Gains rising from near 0 to near 1 over ``samples`` samples (a raised cosine); reversed,
+    a fade-out. The tone's edges and the audit's joins (``audit/condensed.py``) fade with it."""
+    return 0.5 - 0.5 * np.cos(np.pi * (np.arange(samples) + 0.5) / samples)
+
+
 def _tone(sample_count: int, sample_rate: int, tone_hz: float, level_dbfs: float, fade_s: float) -> bytes:
     """Exactly ``sample_count`` int16 samples of a sine at the given RMS level, faded at both ends.
 
@@ -279,7 +285,7 @@ def _tone(sample_count: int, sample_rate: int, tone_hz: float, level_dbfs: float
         samples = np.floor(np.where(scaled < -32767.0, -32768.0, np.minimum(scaled, 32767.0)))
     fade = min(int(round(fade_s * sample_rate)), sample_count // 2)
     if fade > 0:
-        ramp = 0.5 - 0.5 * np.cos(np.pi * (np.arange(fade) + 0.5) / fade)
+        ramp = fade_in_ramp(fade)
         samples[:fade] *= ramp
         samples[sample_count - fade :] *= ramp[::-1]
     return np.clip(np.round(samples), -32768, 32767).astype(np.int16).tobytes()

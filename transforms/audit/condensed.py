@@ -28,6 +28,7 @@ from typing import List, Sequence, Tuple
 
 import numpy as np
 from voicescrub.schemas.records import AudioInterval, Segment, Transcript
+from voicescrub.transforms.audio.redaction import fade_in_ramp
 
 #: Fade on either side of a cut, in seconds.
 JOIN_FADE_S = 0.005
@@ -122,6 +123,7 @@ def condense(pcm: np.ndarray, sample_rate: int, redacted: Sequence[AudioInterval
     not_speech: List[Tuple[float, float]] = []
     cursor = 0  # next clip sample to take
     heard = 0  # samples taken so far
+    ramp = fade_in_ramp(fade)
     for start, end in stretches:
         cut_from, cut_to = start + keep, end - keep
         if cut_to - cut_from <= 2 * fade:
@@ -129,7 +131,6 @@ def condense(pcm: np.ndarray, sample_rate: int, redacted: Sequence[AudioInterval
                                (heard + end - cursor) / sample_rate))
             continue
         before = pcm[cursor:cut_from].astype(np.float32)
-        ramp = 0.5 - 0.5 * np.cos(np.pi * (np.arange(fade) + 0.5) / fade)
         # Both faded runs lie inside the redaction (``keep`` of it stays on each side,
         # and ``keep`` may be 0): no sample of speech is changed.
         tail = min(fade, cut_from - start)
