@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from voicescrub.transforms.asr.packing import (
+    SAMPLE_RATE,
     PackingSettings,
     WindowPlan,
     WindowWord,
     assemble_window,
+    long_clip_pieces,
     plan_windows,
     speech_per_syllable_s,
     split_window,
@@ -206,3 +208,58 @@ def test_pauses_between_untranscribed_words_do_not_hide_a_missing_stretch():
     # Every word heard: nothing is missing, whatever the pauses.
     every = [w(" x", 0.62 * i, 0.62 * i + 0.5) for i in range(6)]
     assert uncovered_speech_s(pcm, every) == 0.0
+
+
+# --- cutting a clip longer than a window into pieces -------------------------------------
+
+
+def bursts(layout, seed: int = 0) -> np.ndarray:
+    """Noise bursts standing in for speech, with digital silence: ``layout`` is a list of
+    ``(seconds, loud)``."""
+    rng = np.random.default_rng(seed)
+    parts = [(rng.normal(0, 6000, int(seconds * SAMPLE_RATE)) if loud
+              else np.zeros(int(seconds * SAMPLE_RATE))) for seconds, loud in layout]
+    return np.clip(np.concatenate(parts), -32768, 32767).astype(np.int16)
+
+
+def assert_pieces_tile(pieces, length: int, max_s: float) -> None:
+    assert pieces[0][0] == 0 and pieces[-1][1] == length
+    assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))
+    assert all(0 < end - start <= max_s * SAMPLE_RATE for start, end in pieces)
+
+
+def test_a_clip_within_the_longest_piece_is_one_piece():
+    pcm = bursts([(3.0, True), (0.5, False), (2.0, True)])
+    assert long_clip_pieces(pcm, 10.0) == [(0, len(pcm))]
+
+
+def test_a_cut_takes_the_middle_of_the_longest_pause_in_the_second_half_of_its_reach():
+    # Pauses at 2-3.5 s (longest, but before half of the 10 s reach), 6-6.3 s and 8-8.6 s.
+    pcm = bursts([(2.0, True), (1.5, False), (2.5, True), (0.3, False), (1.7, True),
+                  (0.6, False), (5.0, True)])
+    pieces = long_clip_pieces(pcm, 10.0)
+    assert_pieces_tile(pieces, len(pcm), 10.0)
+    assert len(pieces) == 2 and abs(pieces[0][1] / SAMPLE_RATE - 8.3) <= 0.02
+
+
+def test_speech_without_a_pause_is_cut_at_its_quietest_frame():
+    pcm = bursts([(12.0, True)])
+    pcm[int(7.0 * SAMPLE_RATE):int(7.1 * SAMPLE_RATE)] //= 8  # a dip between two words
+    pieces = long_clip_pieces(pcm, 10.0)
+    assert_pieces_tile(pieces, len(pcm), 10.0)
+    assert 7.0 <= pieces[0][1] / SAMPLE_RATE < 7.1
+
+
+def test_a_stretch_known_to_hold_no_speech_is_a_pause():
+    pcm = bursts([(12.0, True)])  # a redaction's tone is loud, and holds no speech
+    pieces = long_clip_pieces(pcm, 10.0, not_speech=[(6.5, 8.5)])
+    assert 7.4 <= pieces[0][1] / SAMPLE_RATE <= 7.6
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_pieces_hold_every_sample_once_in_order_and_none_is_too_long(seed):
+    rng = np.random.default_rng(seed)
+    layout = [(float(rng.uniform(0.01, 6.0)), bool(rng.integers(0, 4))) for _ in range(30)]
+    pcm = bursts(layout, seed)
+    max_s = float(rng.uniform(0.5, 28.0))
+    assert_pieces_tile(long_clip_pieces(pcm, max_s), len(pcm), max_s)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import List
+from typing import List, Tuple
 
 import numpy as np
 import pytest
 from voicescrub.schemas.records import Clip, ManifestEntry
+from voicescrub.transforms.asr.packing import long_clip_pieces
 from voicescrub.transforms.asr.whisper import AsrSettings, transcribe_batch
 from voicescrub.transforms.audio.codec import decode_to_pcm16
 
@@ -53,11 +54,86 @@ def test_packing_off_gives_every_clip_its_own_window(whisper_model, three_clips)
         assert [KEYWORDS.index(k) for k in KEYWORDS if k in outcome.transcript.text.lower()] == [own]
 
 
-def test_a_clip_longer_than_a_window_takes_the_long_form_path(whisper_model, three_clips):
-    settings = AsrSettings(beam_size=1, pack=True, pack_window_s=2.0)
-    outcomes = transcribe_batch(whisper_model, three_clips[:1], settings)
-    assert [o.route for o in outcomes] == ["long"]
-    assert KEYWORDS[0] in outcomes[0].transcript.text.lower()
+def joined(clips: List[np.ndarray], pause_s: float = 0.6) -> Tuple[np.ndarray, List[float]]:
+    """The clips end to end with ``pause_s`` of silence between them, and each one's start."""
+    pause = np.zeros(int(pause_s * 16000), dtype=np.int16)
+    starts, parts, cursor = [], [], 0
+    for clip in clips:
+        starts.append(cursor / 16000)
+        parts += [clip, pause]
+        cursor += len(clip) + len(pause)
+    return np.concatenate(parts[:-1]), starts
+
+
+def keyword_times(transcript) -> List[Tuple[int, float]]:
+    """(keyword, word middle in seconds) of each keyword the transcript holds, in text order."""
+    return [(KEYWORDS.index(k), (w.start_s + w.end_s) / 2) for w in transcript.words
+            for k in KEYWORDS if k in w.text.lower()]
+
+
+def test_a_clip_longer_than_a_window_is_heard_in_pieces_on_its_own_clock(whisper_model, three_clips):
+    long, starts = joined(three_clips)
+    settings = AsrSettings(beam_size=1, pack=True, pack_window_s=4.0)
+    outcomes = transcribe_batch(whisper_model, [long, three_clips[0]], settings)
+    assert [o.route for o in outcomes] == ["long", "alone"]
+    transcript = outcomes[0].transcript
+    assert [k for k, _ in keyword_times(transcript)] == [0, 1, 2]
+    for keyword, middle in keyword_times(transcript):  # each heard where its clip lies
+        assert starts[keyword] <= middle <= starts[keyword] + len(three_clips[keyword]) / 16000
+    for word in transcript.words:
+        assert transcript.text[word.char_start:word.char_end] == word.text
+        assert 0.0 <= word.start_s <= word.end_s <= len(long) / 16000
+    assert len({w.segment for w in transcript.words}) == len(transcript.segments) >= 3
+
+
+def test_a_piece_left_without_words_is_cut_at_its_pause_and_heard_again(
+        whisper_model, three_clips, monkeypatch):
+    import voicescrub.transforms.asr.whisper as asr
+    from voicescrub.transforms.asr.packing import ClipWords
+
+    long, _ = joined(three_clips)
+    start, end = long_clip_pieces(long, 6.0)[0]
+    assert start == 0 and end > len(three_clips[0]) + len(three_clips[1])  # the first two clips
+    real = asr._decode_windows
+    emptied = []
+
+    def decode(model, pcm_clips, plans, settings):  # the first piece comes back without words
+        splits, language = real(model, pcm_clips, plans, settings)
+        for index, plan in enumerate(plans):
+            if any(len(pcm_clips[m]) == end and np.shares_memory(pcm_clips[m], long)
+                   for m in plan.members):
+                emptied.append(index)
+                splits[index] = [ClipWords(())] * len(plan.members)
+        return splits, language
+
+    monkeypatch.setattr(asr, "_decode_windows", decode)
+    monkeypatch.setattr(asr, "MIN_SPLIT_PIECE_S", 1.0)
+    outcome = transcribe_batch(whisper_model, [long], AsrSettings(beam_size=5, pack_window_s=6.0))[0]
+    assert emptied
+    assert outcome.route == "long"
+    assert [k for k, _ in keyword_times(outcome.transcript)] == [0, 1, 2]
+
+
+def test_a_long_clip_fails_when_a_piece_fails_even_cut_again_and_fails_alone(
+        whisper_model, three_clips, monkeypatch):
+    import voicescrub.transforms.asr.whisper as asr
+
+    long, _ = joined(three_clips)
+    first = long[:len(three_clips[0])]
+    real = asr._decode_windows
+
+    def decode(model, pcm_clips, plans, settings):  # any window holding the first clip's audio
+        if any(np.shares_memory(pcm_clips[m], first) for plan in plans for m in plan.members):
+            raise RuntimeError("fixed text")
+        return real(model, pcm_clips, plans, settings)
+
+    monkeypatch.setattr(asr, "_decode_windows", decode)
+    monkeypatch.setattr(asr, "MIN_SPLIT_PIECE_S", 1.0)
+    outcomes = transcribe_batch(whisper_model, [long, three_clips[2]],
+                                AsrSettings(beam_size=1, pack_window_s=6.0))
+    assert outcomes[0].transcript is None and outcomes[0].route == "long"
+    assert isinstance(outcomes[0].error, RuntimeError)
+    assert KEYWORDS[2] in outcomes[1].transcript.text.lower()
 
 
 def test_replicas_decode_at_once_and_give_the_same_transcripts_as_one(whisper_model, three_clips):
@@ -92,31 +168,6 @@ def test_tasks_run_side_by_side_in_order_and_keep_their_own_errors():
     assert results[:2] == [1, 2] and results[3] == 4
     assert isinstance(results[2], ValueError)
     assert _run_tasks([lambda: 5, fail], streams=1)[0] == 5
-
-
-@pytest.mark.parametrize("loops_at_beam_5", [False, True])
-def test_a_long_clip_that_loops_greedy_is_decoded_at_beam_5_then_fails_if_it_still_loops(
-        whisper_model, three_clips, monkeypatch, loops_at_beam_5):
-    import voicescrub.transforms.asr.whisper as asr
-    from voicescrub.schemas.records import Transcript
-
-    real = asr.transcribe_with
-    beams = []
-
-    def transcribe_with(settings, model, audio):
-        beams.append(settings.beam_size)
-        if settings.beam_size == 1 or loops_at_beam_5:
-            return Transcript(text=" ".join(["N"] * 30), words=(), segments=(), language="en")
-        return real(settings, model, audio)
-
-    monkeypatch.setattr(asr, "transcribe_with", transcribe_with)
-    outcomes = transcribe_batch(whisper_model, three_clips[:1],
-                                AsrSettings(beam_size=1, pack=True, pack_window_s=2.0))
-    assert beams == [1, asr.LOOP_RETRY_BEAM_SIZE] and outcomes[0].route == "long"
-    if loops_at_beam_5:
-        assert outcomes[0].transcript is None and isinstance(outcomes[0].error, asr.AsrError)
-    else:
-        assert KEYWORDS[0] in outcomes[0].transcript.text.lower()
 
 
 def test_empty_audio_is_an_empty_transcript(whisper_model):

@@ -101,6 +101,30 @@ def test_seconds_per_syllable_count_the_speech_the_words_leave_unsaid() -> None:
     assert speech_evidence(short, speech(4.8)).s_per_syllable == pytest.approx(0.96, abs=0.05)
 
 
+def words_every(start_s: float, end_s: float, step_s: float = 0.25):
+    """One-syllable words, one every ``step_s`` from ``start_s`` to ``end_s``."""
+    count = int(round((end_s - start_s) / step_s))
+    return [("go", start_s + i * step_s, start_s + i * step_s + 0.2, 0.9) for i in range(count)]
+
+
+def test_a_long_clip_is_judged_by_its_worst_stretch_not_its_average() -> None:
+    pcm = speech(90.0)
+    # Speech throughout, words for its first 60 s only: 90 s of speech for 240 syllables is
+    # 0.375 s a syllable on average, under the gate's 0.45, but its last 30 s have no word.
+    partly = speech_evidence(transcript_of(words_every(0.0, 60.0)), pcm)
+    assert partly.s_per_syllable >= 29.0
+    assert DEFAULT_GATE.refuses(partly) == "far fewer words than its speech"
+    heard = speech_evidence(transcript_of(words_every(0.0, 90.0)), pcm)
+    assert heard.s_per_syllable == pytest.approx(0.25, abs=0.01)
+    assert DEFAULT_GATE.refuses(heard) is None
+
+
+def test_a_clip_under_one_and_a_half_stretches_is_one_stretch() -> None:
+    pcm = speech(44.0)
+    evidence = speech_evidence(transcript_of(words_every(0.0, 22.0)), pcm)
+    assert evidence.s_per_syllable == pytest.approx(evidence.speech_s / 88, abs=1e-6)
+
+
 def test_no_speech_and_no_words_is_nothing_to_refuse() -> None:
     evidence = speech_evidence(Transcript(text="", words=()), np.zeros(SR, dtype=np.int16))
     assert evidence.speech_s == 0.0 and DEFAULT_GATE.refuses(evidence) is None

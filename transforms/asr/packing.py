@@ -267,18 +267,84 @@ WORD_REACH_S = 0.4
 WORD_S_PER_PIECE = 0.6
 
 
-def voiced_frames(pcm: np.ndarray, not_speech: Sequence[Tuple[float, float]] = ()) -> np.ndarray:
-    """One flag per ``VOICE_FRAME_S`` frame of ``pcm``: speech, outside ``not_speech``."""
+def _frame_levels_db(pcm: np.ndarray) -> np.ndarray:
+    """The RMS level of each whole ``VOICE_FRAME_S`` frame of ``pcm``, dBFS."""
     frame = int(VOICE_FRAME_S * SAMPLE_RATE)
     count = len(pcm) // frame
-    if count == 0:
-        return np.zeros(0, dtype=bool)
     frames = pcm[:count * frame].astype(np.float64).reshape(count, frame) / 32768.0
-    rms_db = 10.0 * np.log10(np.mean(frames ** 2, axis=1) + 1e-12)
-    voiced = rms_db > max(float(rms_db.max()) - VOICE_RANGE_DB, -50.0)
+    return 10.0 * np.log10(np.mean(frames ** 2, axis=1) + 1e-12)
+
+
+def _voiced(levels_db: np.ndarray, not_speech: Sequence[Tuple[float, float]]) -> np.ndarray:
+    if len(levels_db) == 0:
+        return np.zeros(0, dtype=bool)
+    voiced = levels_db > max(float(levels_db.max()) - VOICE_RANGE_DB, -50.0)
     for start_s, end_s in not_speech:
         voiced[max(int(start_s / VOICE_FRAME_S), 0):max(int(np.ceil(end_s / VOICE_FRAME_S)), 0)] = False
     return voiced
+
+
+def voiced_frames(pcm: np.ndarray, not_speech: Sequence[Tuple[float, float]] = ()) -> np.ndarray:
+    """One flag per ``VOICE_FRAME_S`` frame of ``pcm``: speech, outside ``not_speech``."""
+    return _voiced(_frame_levels_db(pcm), not_speech)
+
+
+#: Shortest piece a long clip is cut into, as a share of the longest: a cut takes the longest
+#: pause in the second half of the piece's reach, not the first pause it meets, so pieces fill
+#: their windows and cut where a speaker stops rather than between two words.
+MIN_PIECE_SHARE = 0.5
+
+
+def long_clip_pieces(pcm: np.ndarray, max_piece_s: float,
+                     not_speech: Sequence[Tuple[float, float]] = ()) -> List[Tuple[int, int]]:
+    """Where to cut a clip longer than a window: the ``(start, end)`` samples of consecutive
+    pieces that together hold every sample once, each at most ``max_piece_s`` long.
+
+    Each cut goes to the middle of the longest pause (a run of frames that are not speech,
+    :func:`voiced_frames`; a stretch of ``not_speech`` counts as one) between half and all of
+    the piece's reach, the latest of equal ones. Speech with no pause there is cut at its
+    quietest frame, most often the dip between two words. Whisper hears each piece in a
+    window of its own time, so a word is never split between windows at a pause, and
+    every piece is checked as strictly as a short clip is (see :func:`split_window`,
+    :func:`uncovered_speech_s`): faster-whisper's own long-form decoding can skip many
+    seconds of speech in a long clip without any sign of it.
+
+    :param pcm: the clip's 16 kHz int16 samples.
+    :param max_piece_s: the longest piece (the packing's window).
+    :param not_speech: ``(start_s, end_s)`` stretches known to hold no speech (a redaction).
+    """
+    frame = int(VOICE_FRAME_S * SAMPLE_RATE)
+    reach = max(int(max_piece_s / VOICE_FRAME_S), 2)
+    levels = _frame_levels_db(pcm)
+    voiced = _voiced(levels, not_speech)
+    pieces: List[Tuple[int, int]] = []
+    start = 0  # in frames
+    while len(pcm) - start * frame > reach * frame:
+        low, high = start + max(int(reach * MIN_PIECE_SHARE), 1), start + reach
+        cut = _longest_pause_middle(voiced[low:high])
+        if cut is None:  # no pause: the quietest frame, the latest of equals
+            quiet = levels[low:high]
+            cut = len(quiet) - 1 - int(np.argmin(quiet[::-1]))
+        pieces.append((start * frame, (low + cut) * frame))
+        start = low + cut
+    pieces.append((start * frame, len(pcm)))
+    return pieces
+
+
+def _longest_pause_middle(voiced: np.ndarray) -> Optional[int]:
+    """The middle frame of the longest run of unvoiced frames (the latest of equals), or
+    ``None`` when every frame is voiced."""
+    best: Optional[Tuple[int, int]] = None  # (length, middle)
+    run_start: Optional[int] = None
+    for index, is_voiced in enumerate(list(voiced) + [True]):
+        if not is_voiced and run_start is None:
+            run_start = index
+        elif is_voiced and run_start is not None:
+            length = index - run_start
+            if best is None or length >= best[0]:
+                best = (length, run_start + length // 2)
+            run_start = None
+    return None if best is None else best[1]
 
 
 #: A numeral with thousands separators ("1,250", "384,000"): a speech model writes digits

@@ -34,6 +34,7 @@ from voicescrub.transforms.asr.packing import (
     WindowPlan,
     WindowWord,
     assemble_window,
+    long_clip_pieces,
     plan_windows,
     speech_per_syllable_s,
     split_window,
@@ -319,7 +320,7 @@ class ClipOutcome:
     :param error: the exception that failed it (never carries audio content).
     :param route: ``packed`` (split from a shared window), ``alone`` (its own
         window in a CTranslate2 batch: packing off, or nothing to pack it with),
-        ``long`` (longer than a window: faster-whisper's long-form decoding) or
+        ``long`` (longer than a window: heard in pieces cut at pauses, then joined) or
         ``fallback:<reason>`` (a packed split was ambiguous, its words looped
         or the window failed, so it got a window of its own).
     """
@@ -442,8 +443,8 @@ def _retry_wider(transcript: Transcript, settings: AsrSettings, pcm: np.ndarray,
         return False
     if garbled(transcript, phrases=not not_speech):
         return True
-    words = [WindowWord(w.text, w.start_s, w.end_s, w.probability, w.segment) for w in transcript.words]
-    return uncovered_speech_s(pcm, words, not_speech) > settings.packing.uncovered_speech_s
+    return (uncovered_speech_s(pcm, _clip_words(transcript), not_speech)
+            > settings.packing.uncovered_speech_s)
 
 
 def _wider(settings: AsrSettings) -> AsrSettings:
@@ -454,17 +455,9 @@ def _wider(settings: AsrSettings) -> AsrSettings:
     return dataclasses.replace(settings, beam_size=LOOP_RETRY_BEAM_SIZE, timestamp_tokens=False)
 
 
-def _decode_long(settings: AsrSettings, model: Any, pcm: np.ndarray,
-                 not_speech: Sequence[Tuple[float, float]] = ()) -> Transcript:
-    transcript = transcribe_with(settings, model, pcm)
-    if _retry_wider(transcript, settings, pcm, not_speech):
-        return transcribe_with(_wider(settings), model, pcm)
-    return transcript
-
-
 def _own_window_outcome(transcript: Transcript, route: str,
                         not_speech: Sequence[Tuple[float, float]] = ()) -> ClipOutcome:
-    """A clip's outcome from a window of its own (or long-form decoding): its last
+    """A clip's outcome from a window of its own: its last
     chance, so a looping transcript fails the clip rather than release it."""
     if garbled(transcript, phrases=not not_speech):
         return ClipOutcome(None, error=AsrError("the transcript repeats itself: decoding looped"),
@@ -663,9 +656,12 @@ def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray], settings: AsrS
     without words (:func:`voicescrub.transforms.asr.packing.uncovered_speech_s`), whose words
     loop (:func:`looped`) or whose window failed is packed again with the other
     such clips, up to ``pack_rounds`` times (a new window is checked just as
-    strictly), then given a window of its own. Clips longer than a window go
-    through faster-whisper's long-form decoding. Only a clip that fails by
-    itself gets an error; a clip still looping in a window of its own fails.
+    strictly), then given a window of its own. A clip longer than a window is cut
+    at pauses into pieces of at most a window
+    (:func:`voicescrub.transforms.asr.packing.long_clip_pieces`); each piece is transcribed
+    as a short clip is, and the pieces' words are joined on the clip's clock. Only a
+    clip that fails by itself (or one of whose pieces does) gets an error; a clip still
+    looping in a window of its own fails.
 
     :param pcm_clips: 16 kHz mono int16 PCM per clip.
     :param not_speech: per clip, ``(start_s, end_s)`` stretches that hold no
@@ -675,16 +671,37 @@ def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray], settings: AsrS
         pass asks for it, a re-listen of the same audio need not.
     :returns: one :class:`ClipOutcome` per clip, in input order.
     """
-    outcomes: List[Optional[ClipOutcome]] = [None] * len(pcm_clips)
     if not_speech is None:
         not_speech = [()] * len(pcm_clips)
     window_s = settings.packing.max_window_s
-    short: List[int] = []
-    long: List[int] = []
+    # Pieces of long clips join the short clips, after them; ``pieces`` maps a long
+    # clip to its pieces' positions and start times.
+    units: List[np.ndarray] = list(pcm_clips)
+    quiet: List[Sequence[Tuple[float, float]]] = list(not_speech)
+    pieces = {index: _add_pieces(units, quiet, index, window_s, 0.0)
+              for index, pcm in enumerate(pcm_clips) if len(pcm) / SAMPLE_RATE > window_s}
+    heard = _transcribe_short(model, units, [i for i in range(len(units)) if i not in pieces],
+                              settings, quiet)
+    _split_unheard_pieces(model, units, quiet, pieces, heard, settings)
+    done: List[ClipOutcome] = []
     for index, pcm in enumerate(pcm_clips):
-        if len(pcm) / SAMPLE_RATE > window_s:
-            long.append(index)
-        elif len(pcm) == 0:
+        outcome = (_joined_pieces([(heard[unit], start_s) for unit, start_s in pieces[index]],
+                                  settings.language)
+                   if index in pieces else heard[index])
+        done.append(_with_detected_language(model, pcm, outcome)
+                    if detect_language and is_multilingual(model) else outcome)
+    return done
+
+
+def _transcribe_short(model: Any, pcm_clips: Sequence[np.ndarray], indices: Sequence[int],
+                      settings: AsrSettings, not_speech: Sequence[Sequence[Tuple[float, float]]]
+                      ) -> Dict[int, ClipOutcome]:
+    """The outcome of each clip in ``indices`` (none longer than a window): packed rounds,
+    then a window of its own (see :func:`transcribe_batch`)."""
+    outcomes: List[Optional[ClipOutcome]] = [None] * len(pcm_clips)
+    short: List[int] = []
+    for index in indices:
+        if len(pcm_clips[index]) == 0:
             outcomes[index] = ClipOutcome(Transcript(text="", words=(), segments=(),
                                                      language=settings.language), route="alone")
         else:
@@ -727,19 +744,107 @@ def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray], settings: AsrS
         pending = [i for i in pending if outcomes[i] is None]
     routes = {m: ("fallback:" + last_reason[m]) if m in last_reason else "alone" for m in pending}
     _transcribe_alone(model, pcm_clips, pending, routes, settings, outcomes, not_speech)
-    for index, result in zip(long, _run_tasks(
-            [lambda pcm=pcm_clips[i], quiet=not_speech[i]: _decode_long(settings, model, pcm, quiet)
-             for i in long],
-            settings.replicas)):
-        outcomes[index] = (ClipOutcome(None, error=result, route="long")
-                           if isinstance(result, Exception)
-                           else _own_window_outcome(result, "long", not_speech[index]))
-    done: List[ClipOutcome] = []
-    for pcm, outcome in zip(pcm_clips, outcomes):
+    heard: Dict[int, ClipOutcome] = {}
+    for index in indices:
+        outcome = outcomes[index]
         assert outcome is not None, "every clip gets an outcome"
-        done.append(_with_detected_language(model, pcm, outcome)
-                    if detect_language and is_multilingual(model) else outcome)
-    return done
+        heard[index] = outcome
+    return heard
+
+
+#: A piece of a long clip shorter than twice this is not cut again (:func:`_split_unheard_pieces`):
+#: a few seconds of speech is a sentence or two, which Whisper hears as well alone.
+MIN_SPLIT_PIECE_S = 4.0
+
+
+def _add_pieces(units: List[np.ndarray], quiet: List[Sequence[Tuple[float, float]]], unit: int,
+                max_piece_s: float, offset_s: float) -> List[Tuple[int, float]]:
+    """Cut ``units[unit]`` into pieces of at most ``max_piece_s`` (:func:`long_clip_pieces`),
+    append them to ``units`` with their share of ``quiet[unit]``; each piece's position in
+    ``units`` and its start, ``offset_s`` plus its start in the unit."""
+    pcm, intervals = units[unit], quiet[unit]
+    added: List[Tuple[int, float]] = []
+    for start, end in long_clip_pieces(pcm, max_piece_s, intervals):
+        first_s, last_s = start / SAMPLE_RATE, end / SAMPLE_RATE
+        added.append((len(units), offset_s + first_s))
+        units.append(pcm[start:end])
+        quiet.append([(max(a, first_s) - first_s, min(b, last_s) - first_s)
+                      for a, b in intervals if b > first_s and a < last_s])
+    return added
+
+
+def _clip_words(transcript: Transcript) -> List[WindowWord]:
+    return [WindowWord(w.text, w.start_s, w.end_s, w.probability, w.segment)
+            for w in transcript.words]
+
+
+def _left_unheard(pcm: np.ndarray, outcome: ClipOutcome, not_speech: Sequence[Tuple[float, float]],
+                  packing: PackingSettings) -> bool:
+    """Whether a piece failed, or came back with its speech partly without words (as a packed
+    clip's split is judged: ``uncovered``, ``sparse``)."""
+    if outcome.transcript is None:
+        return True
+    words = _clip_words(outcome.transcript)
+    return (uncovered_speech_s(pcm, words, not_speech) > packing.uncovered_speech_s
+            or bool(packing.max_speech_per_syllable_s)
+            and speech_per_syllable_s(pcm, words, not_speech) > packing.max_speech_per_syllable_s)
+
+
+def _split_unheard_pieces(model: Any, units: List[np.ndarray],
+                          quiet: List[Sequence[Tuple[float, float]]],
+                          pieces: Dict[int, List[Tuple[int, float]]],
+                          heard: Dict[int, ClipOutcome], settings: AsrSettings) -> None:
+    """Cut each piece of a long clip that failed or was left partly unheard in two, at its
+    longest pause, and hear the halves (packed together where they fit); the halves replace
+    the piece in ``pieces`` and ``heard``. Whisper drops more of a long window of many short
+    sentences than of a short one; a half that still fails fails the clip, and one still
+    partly unheard is judged by the understanding gate."""
+    halves: Dict[Tuple[int, int], List[Tuple[int, float]]] = {}
+    for index, clip_pieces in pieces.items():
+        for position, (unit, start_s) in enumerate(clip_pieces):
+            pcm = units[unit]
+            if (len(pcm) < 2 * MIN_SPLIT_PIECE_S * SAMPLE_RATE
+                    or not _left_unheard(pcm, heard[unit], quiet[unit], settings.packing)):
+                continue
+            # At most two thirds of the piece each: one cut, between a third and two thirds.
+            halves[(index, position)] = _add_pieces(units, quiet, unit,
+                                                    len(pcm) / SAMPLE_RATE * 2 / 3, start_s)
+    if not halves:
+        return
+    heard.update(_transcribe_short(model, units, [u for parts in halves.values() for u, _ in parts],
+                                   settings, quiet))
+    for (index, position), parts in sorted(halves.items(), reverse=True):
+        pieces[index][position:position + 1] = parts
+
+
+def _joined_pieces(pieces: Sequence[Tuple[ClipOutcome, float]], language: str) -> ClipOutcome:
+    """A long clip's outcome from its pieces' (each with its start in the clip, seconds):
+    their words and segments on the clip's clock, texts joined by one space, segments
+    numbered on; the first failed piece's error fails the clip."""
+    for outcome, _ in pieces:
+        if outcome.transcript is None:
+            return ClipOutcome(None, error=outcome.error, route="long")
+    texts: List[str] = []
+    words: List[TimedWord] = []
+    segments: List[Segment] = []
+    cursor = 0
+    for outcome, start_s in pieces:
+        transcript = outcome.transcript
+        assert transcript is not None
+        if not transcript.text:
+            continue
+        if texts:
+            cursor += 1  # the space before this piece's text
+        words.extend(dataclasses.replace(
+            word, char_start=word.char_start + cursor, char_end=word.char_end + cursor,
+            start_s=word.start_s + start_s, end_s=word.end_s + start_s,
+            segment=word.segment + len(segments)) for word in transcript.words)
+        segments.extend(Segment(segment.start_s + start_s, segment.end_s + start_s)
+                        for segment in transcript.segments)
+        texts.append(transcript.text)
+        cursor += len(transcript.text)
+    return ClipOutcome(Transcript(text=" ".join(texts), words=tuple(words),
+                                  segments=tuple(segments), language=language), route="long")
 
 
 def is_multilingual(model: Any) -> bool:

@@ -76,7 +76,8 @@ class SpeechEvidence:
         number it heard well ("4-5" or "45"), while on speech of another language it
         writes words it is unsure of, and few digits.
     :param has_digits: whether any word holds a digit.
-    :param s_per_syllable: seconds of speech per transcribed syllable (0 with no speech).
+    :param s_per_syllable: seconds of speech per transcribed syllable (0 with no speech), in
+        the worst ``STRETCH_S`` stretch of a longer clip.
     :param hallucination: whether the text holds a ``WHISPER_HALLUCINATIONS`` phrase.
     """
 
@@ -96,7 +97,8 @@ def _bare(word: str) -> str:
 
 def speech_evidence(transcript: Transcript, pcm: np.ndarray) -> SpeechEvidence:
     """The evidence of ``transcript``, heard from ``pcm`` (16 kHz mono int16)."""
-    speech_s = float(voiced_frames(pcm).sum()) * VOICE_FRAME_S
+    voiced = voiced_frames(pcm)
+    speech_s = float(voiced.sum()) * VOICE_FRAME_S
     words = transcript.words
     probabilities = [w.probability for w in words]
     lexical = [w.probability for w in words if _LEXICAL.match(_bare(w.text))]
@@ -108,10 +110,37 @@ def speech_evidence(transcript: Transcript, pcm: np.ndarray) -> SpeechEvidence:
         lexical_words=len(lexical),
         lexical_probability=float(np.mean(lexical)) if lexical else 1.0,
         has_digits=any(ch.isdigit() for ch in transcript.text),
-        # As :func:`voicescrub.transforms.asr.packing.speech_per_syllable_s`, from the speech measured above.
-        s_per_syllable=speech_s / max(1, sum(syllables(w.text) for w in words)) if speech_s else 0.0,
+        s_per_syllable=_worst_s_per_syllable(voiced, transcript),
         hallucination=bool(WHISPER_HALLUCINATIONS.search(text)),
     )
+
+
+#: About the stretch of a clip :func:`_worst_s_per_syllable` judges at a time: a Whisper window,
+#: the length the gate's thresholds were measured on.
+STRETCH_S = 30.0
+
+
+def _worst_s_per_syllable(voiced: np.ndarray, transcript: Transcript) -> float:
+    """Seconds of speech per transcribed syllable (as
+    :func:`voicescrub.transforms.asr.packing.speech_per_syllable_s`) in the worst of the equal
+    stretches of about ``STRETCH_S`` the clip is cut into, each word counted in the stretch that
+    holds its middle; 0 with no speech. A clip under one and a half ``STRETCH_S`` is one stretch. A long clip is heard in pieces, and
+    a piece the ASR left mostly without words is then judged as a short clip would be, not
+    averaged away over minutes of speech heard well."""
+    # Stretches of equal length, as near ``STRETCH_S`` as the clip allows: none is so short
+    # that a word at its edge counted next door would swing it.
+    stretches = max(int(round(len(voiced) * VOICE_FRAME_S / STRETCH_S)), 1)
+    frames = max(-(-len(voiced) // stretches), 1)
+    heard = [0] * stretches
+    for word in transcript.words:
+        middle = (word.start_s + max(word.end_s, word.start_s)) / 2
+        heard[min(max(int(middle / VOICE_FRAME_S) // frames, 0), stretches - 1)] += syllables(word.text)
+    worst = 0.0
+    for stretch in range(stretches):
+        speech_s = float(voiced[stretch * frames:(stretch + 1) * frames].sum()) * VOICE_FRAME_S
+        if speech_s:
+            worst = max(worst, speech_s / max(1, heard[stretch]))
+    return worst
 
 
 @dataclass(frozen=True)
