@@ -42,6 +42,7 @@ if REPO not in sys.path:
 from benchmarks.results_file import provenance, write_result  # noqa: E402
 
 SAMPLES = os.path.join(REPO, "samples")
+EVAL = os.path.join(SAMPLES, "eval")
 TARGET_S = 598.0  # the default long clip: just under --max-duration-s's default of 600
 RUNNER = "import sys; from voicescrub.pipeline.run import main; sys.exit(main(sys.argv[1:]))"
 
@@ -62,22 +63,25 @@ def manifest_line(uid, audio_uri, recorded_at="2026-11-04T07:48:13Z"):
                        "recorded_at": recorded_at, "audio_uri": audio_uri, "locale": "en-US"})
 
 
-def make_long_clip(folder, target_s):
-    """The evaluation corpus's clips end to end, 16 kHz mono, cut at ``target_s``; returns
-    (path, seconds of distinct speech available). Distinct sentences, not one passage
-    repeated: a transcript that repeats itself is refused as a decoding loop."""
+def make_long_clip(folder, target_s, source):
+    """The clips of the corpus in ``source`` end to end, 16 kHz mono, cut at ``target_s``;
+    returns (path, seconds of distinct speech available, ids of the clips wholly inside).
+    Distinct sentences, not one passage repeated: a transcript that repeats itself is
+    refused as a decoding loop."""
     import wave
 
     import numpy as np
     from voicescrub.transforms.audio.codec import decode_to_pcm16
 
-    with open(os.path.join(SAMPLES, "eval", "manifest.jsonl"), encoding="utf-8") as handle:
-        uris = [json.loads(line)["audio_uri"] for line in handle if line.strip()]
-    pieces, total = [], 0
-    for uri in uris:
-        with open(os.path.join(SAMPLES, "eval", uri), "rb") as clip:
+    with open(os.path.join(source, "manifest.jsonl"), encoding="utf-8") as handle:
+        lines = [json.loads(line) for line in handle if line.strip()]
+    pieces, total, inside = [], 0, []
+    for line in lines:
+        with open(os.path.join(source, line["audio_uri"]), "rb") as clip:
             pieces.append(decode_to_pcm16(clip.read(), max_duration_s=60.0))
         total += len(pieces[-1])
+        if total <= target_s * 16000:
+            inside.append(line["utterance_id"])
     available_s = total / 16000
     if target_s > available_s:
         raise SystemExit(f"the evaluation corpus holds {available_s:.0f} s of speech: "
@@ -89,7 +93,24 @@ def make_long_clip(folder, target_s):
         out.setsampwidth(2)
         out.setframerate(16000)
         out.writeframes(pcm.astype("<i2").tobytes())
-    return long_path, available_s
+    return long_path, available_s, inside
+
+
+def values_readable(output, labels, inside):
+    """(labelled PII values of the clips wholly inside the long clip, how many of them a reader
+    can recover from the written transcript). An upper bound: in a transcript of minutes, a
+    value's digits may also match other numbers said near each other."""
+    from benchmarks.detection import evidence
+
+    texts = []
+    for root, _, files in os.walk(os.path.join(output, "utterances")):
+        texts += [text for name in files if name.startswith("part-")
+                  for text in pq.read_table(os.path.join(root, name),
+                                            columns=["transcript_redacted"]).column(0).to_pylist()]
+    values = [(pii["entity_type"], pii["value"]) for uid in inside for pii in labels[uid]]
+    readable = sum(any(evidence(kind, value, text) is not None for text in texts)
+                   for kind, value in values)
+    return len(values), readable
 
 
 def plain_text(markdown):
@@ -155,16 +176,21 @@ def transcript_chars(output):
     return total, duration
 
 
-def clip_check(work, lengths, prose=(), start_s=0.0):
+def clip_check(work, lengths, prose=(), start_s=0.0, source=EVAL):
     """The pipeline on one short clip, then on one clip of each length; a row of figures each."""
-    cases = [("short (s01)", os.path.join(SAMPLES, "audio", "s01.flac"))]
+    cases = [("short (s01)", os.path.join(SAMPLES, "audio", "s01.flac"), [])]
     one_pass = 0.0
     for target_s in lengths:
-        long_path, one_pass = (make_prose_clip(work, target_s, prose, start_s) if prose
-                               else make_long_clip(work, target_s))
-        cases.append(("long (%.0f s)" % target_s, long_path))
+        long_path, one_pass, inside = (make_prose_clip(work, target_s, prose, start_s) + ([],)
+                                       if prose else make_long_clip(work, target_s, source))
+        cases.append(("long (%.0f s)" % target_s, long_path, inside))
+    labels_path = os.path.join(source, "labels.jsonl")
+    labels = {}
+    if not prose and os.path.exists(labels_path):
+        with open(labels_path, encoding="utf-8") as handle:
+            labels = {row["utterance_id"]: row["pii"] for row in map(json.loads, handle) if row}
     rows = []
-    for index, (label, audio) in enumerate(cases):
+    for index, (label, audio, inside) in enumerate(cases):
         case = os.path.join(work, f"case{index}")
         os.makedirs(case)
         manifest = os.path.join(case, "manifest.jsonl")
@@ -179,12 +205,17 @@ def clip_check(work, lengths, prose=(), start_s=0.0):
         rows.append({"clip": label, "exit": code, "peak_rss_mib": round(rss), "wall_s": round(wall, 1),
                      "audio_s": round(duration, 1), "transcript_chars": chars,
                      "dead_letters": [f"{stage}: {error_type}" for stage, error_type, _ in dead]})
+        if labels and inside:
+            values, readable = values_readable(os.path.join(case, "out"), labels, inside)
+            rows[-1].update(pii_values=values, pii_values_readable_at_most=readable)
+            print(f"  {values} labelled PII values said; at most {readable} readable in the transcript",
+                  flush=True)
         print(f"{label:<22} exit {code}  peak RSS {rss:7.0f} MiB  wall {wall:6.1f} s  "
               f"audio {duration:6.1f} s  transcript {chars} chars", flush=True)
         for stage, error_type, message in dead:
             print(f"  DEAD-LETTERED at {stage}: {error_type}: {message}", flush=True)
-    source = "prose read by espeak-ng" if prose else "the evaluation corpus's clips"
-    print(f"the long clips are {source}, {one_pass:.0f} s of speech, cut", flush=True)
+    print(f"the long clips are {'prose read by espeak-ng' if prose else source + ' clips'}, "
+          f"{one_pass:.0f} s of speech, cut", flush=True)
     return rows
 
 
@@ -216,6 +247,9 @@ def main():
                              "(continuous speech that transcribes through every stage)")
     parser.add_argument("--start-s", type=float, default=0.0,
                         help="with --prose: where in the read-aloud prose the long clips start")
+    parser.add_argument("--source", default=EVAL,
+                        help="the corpus folder (manifest.jsonl, with labels.jsonl to count the "
+                             "PII values readable) whose clips end to end make the long clips")
     parser.add_argument("--tag", default="", help="write results/long_clip_TAG.json")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder")
     args = parser.parse_args()
@@ -226,9 +260,10 @@ def main():
     result = {}
     try:
         if args.only in (None, "clip"):
-            result["clips"] = clip_check(work, lengths, args.prose, args.start_s)
+            result["clips"] = clip_check(work, lengths, args.prose, args.start_s, args.source)
             result["long_clip_source"] = ("prose read by espeak-ng: " + ", ".join(args.prose)
-                                          if args.prose else "samples/eval clips end to end")
+                                          if args.prose else
+                                          os.path.relpath(args.source, REPO) + " clips end to end")
         if args.only in (None, "manifest"):
             result["manifest"] = manifest_check(work, args.lines)
         result.update(provenance("long_clip.py", sys.argv[1:]))
