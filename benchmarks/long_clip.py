@@ -205,15 +205,15 @@ def clip_check(work, lengths, prose=(), start_s=0.0, source=EVAL):
         rows.append({"clip": label, "exit": code, "peak_rss_mib": round(rss), "wall_s": round(wall, 1),
                      "audio_s": round(duration, 1), "transcript_chars": chars,
                      "dead_letters": [f"{stage}: {error_type}" for stage, error_type, _ in dead]})
+        print(f"{label:<22} exit {code}  peak RSS {rss:7.0f} MiB  wall {wall:6.1f} s  "
+              f"audio {duration:6.1f} s  transcript {chars} chars", flush=True)
+        for stage, error_type, message in dead:
+            print(f"  DEAD-LETTERED at {stage}: {error_type}: {message}", flush=True)
         if labels and inside:
             values, readable = values_readable(os.path.join(case, "out"), labels, inside)
             rows[-1].update(pii_values=values, pii_values_readable_at_most=readable)
             print(f"  {values} labelled PII values said; at most {readable} readable in the transcript",
                   flush=True)
-        print(f"{label:<22} exit {code}  peak RSS {rss:7.0f} MiB  wall {wall:6.1f} s  "
-              f"audio {duration:6.1f} s  transcript {chars} chars", flush=True)
-        for stage, error_type, message in dead:
-            print(f"  DEAD-LETTERED at {stage}: {error_type}: {message}", flush=True)
     print(f"the long clips are {'prose read by espeak-ng' if prose else source + ' clips'}, "
           f"{one_pass:.0f} s of speech, cut", flush=True)
     return rows
