@@ -88,5 +88,3 @@ def test_transcription_is_deterministic_for_a_clip_that_used_to_hit_the_fallback
     assert identical, "the same clip was transcribed differently"
 
 
-def test_temperature_fallback_is_off_unless_asked_for():
-    assert AsrSettings().temperature_fallback is False

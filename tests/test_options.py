@@ -15,9 +15,6 @@ def test_job_flags_are_ours_and_the_rest_goes_to_beam():
     assert config.redaction.treatment == "silence"
     assert config.redaction.pad_before_s == pytest.approx(0.2)
     assert config.redaction.tone_level == -18.0
-    assert config.asr.temperature_fallback is False
-    config, _ = parse_job_args(["--manifest", "m", "--output", "o", "--asr-temperature-fallback"])
-    assert config.asr.temperature_fallback is True
     assert config.asr.pack is True
     config, _ = parse_job_args(["--manifest", "m", "--output", "o", "--no-asr-pack",
                                 "--asr-window-batch-size", "1"])

@@ -60,7 +60,6 @@ class AsrSettings:
     flags (``--asr-<name>``); the rest are fixed by the pipeline.
 
     :param language: language code passed to Whisper (the run's language pack's).
-    :param vad_filter: drop non-speech with Silero VAD before decoding.
     :param pack_window_s: longest packed window in seconds (under Whisper's 30 s).
     :param pack_gap_s: digital silence between clips of a window, seconds.
     :param pack_max_clips: most clips in one window.
@@ -88,13 +87,6 @@ class AsrSettings:
     workers: int = setting(0, "model replicas per process (0 = one per usable core, 1 on a "
                            "GPU); 1 where the runner starts a process per core (Dataflow)", minimum=0)
     language: str = "en"
-    vad_filter: bool = False
-    # Off by default: faster-whisper's fallback re-decodes hard clips by random
-    # sampling (CTranslate2 offers no seed), so the same clip could come out
-    # differently on every run or runner, and so could its redaction.
-    temperature_fallback: bool = setting(
-        False, "re-decode hard windows by unseeded sampling; off, a clip is "
-        "transcribed and redacted the same on every run")
     pack: bool = setting(True, "pack short clips into shared Whisper windows; off: slower, but "
                          "reruns on any runner give bit-identical rows")
     pack_window_s: float = 28.0
@@ -229,19 +221,17 @@ def build_transcript(segments: Iterable[Any], language: str) -> Transcript:
                       segments=tuple(seg_records), language=language)
 
 
-#: faster-whisper's default temperature schedule, used only with the fallback on.
-FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+def transcribe(model: Any, audio: np.ndarray, *, beam_size: int = 5,
+               language: str = "en") -> Transcript:
+    """Transcribe one clip of 16 kHz mono audio with word timestamps, by faster-whisper's own
+    decoding: the single-clip reference the benchmarks and tests compare with. The pipeline
+    transcribes with :func:`transcribe_batch`.
 
-
-def transcribe(model: Any, audio: np.ndarray, *, beam_size: int = 5, language: str = "en",
-               vad_filter: bool = False, temperature_fallback: bool = False) -> Transcript:
-    """Transcribe 16 kHz mono audio with word timestamps.
+    Temperature fallback is off: faster-whisper's fallback re-decodes hard windows by
+    unseeded sampling, so the same clip could come out differently on every run.
 
     :param model: a loaded ``WhisperModel``.
     :param audio: float32 samples in [-1, 1] at 16 kHz, or int16 PCM.
-    :param temperature_fallback: re-decode low-confidence or looping windows by
-        sampling at rising temperatures (faster-whisper's default). Off here:
-        sampling is unseeded, so it makes transcripts differ between runs.
     """
     if audio.dtype == np.int16:
         audio = audio.astype(np.float32) / 32768.0
@@ -252,8 +242,7 @@ def transcribe(model: Any, audio: np.ndarray, *, beam_size: int = 5, language: s
         beam_size=beam_size,
         language=language,
         word_timestamps=True,
-        vad_filter=vad_filter,
-        temperature=FALLBACK_TEMPERATURES if temperature_fallback else 0.0,
+        temperature=0.0,
         # Each clip is one short request; carrying text over between windows
         # only helps hallucinations on long silences.
         condition_on_previous_text=False,
@@ -261,13 +250,6 @@ def transcribe(model: Any, audio: np.ndarray, *, beam_size: int = 5, language: s
     # The generator does the decoding; materialise inside this call so errors
     # surface here, in the transcribe stage.
     return build_transcript(list(segments), info.language or language)
-
-
-def transcribe_with(settings: AsrSettings, model: Any, audio: np.ndarray) -> Transcript:
-    """Transcribe with the decoding options an :class:`AsrSettings` names."""
-    return transcribe(model, audio, beam_size=settings.beam_size, language=settings.language,
-                      vad_filter=settings.vad_filter,
-                      temperature_fallback=settings.temperature_fallback)
 
 
 class _Word:
