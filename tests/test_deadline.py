@@ -6,6 +6,9 @@ import os
 import time
 
 import pytest
+from apache_beam.pvalue import TaggedOutput
+from apache_beam.transforms.window import GlobalWindow
+from apache_beam.utils.timestamp import MIN_TIMESTAMP
 from voicescrub.schemas.records import Clip, ManifestEntry, Transcript
 from voicescrub.transforms.asr.whisper import AsrSettings
 from voicescrub.transforms.audio.redaction import AudioRedactionSettings
@@ -89,6 +92,15 @@ def test_a_clip_over_the_bound_is_dead_lettered_and_the_next_one_goes_on():
     assert isinstance(in_time, Clip) and in_time.pcm16 is not None
 
 
+def batch_outputs(fn, clips):
+    """Every output of a batch stage for one batch: those ``process`` gives and those it
+    leaves to ``finish_bundle`` (a batch in flight), without their window."""
+    outputs = (list(fn.process(clips, window=GlobalWindow(), timestamp=MIN_TIMESTAMP))
+               + list(fn.finish_bundle()))
+    return [TaggedOutput(o.tag, getattr(o.value, "value", o.value)) if isinstance(o, TaggedOutput)
+            else getattr(o, "value", o) for o in outputs]
+
+
 def _decoded(name: str, utterance_id: str) -> Clip:
     pcm = speech_clip_pcm(name)
     return Clip(entry=_entry(utterance_id), pcm16=pcm, duration_s=len(pcm) / 16000)
@@ -98,12 +110,12 @@ def test_transcription_over_the_bound_dead_letters_each_clip_of_the_batch():
     clips = [_decoded("timer", "u1"), _decoded("balance_question", "u2")]
     late_fn = TranscribeBatchFn(AsrSettings(beam_size=1), SharedModels(), timeout_s=NO_TIME)
     late_fn.start_bundle()
-    late = list(late_fn.process(clips))
+    late = batch_outputs(late_fn, clips)
     assert [(o.tag, o.value.stage, o.value.error_type) for o in late] == [
         (DEAD_LETTER, "transcribe", "ClipTimeout")] * 2
     in_time_fn = TranscribeBatchFn(AsrSettings(beam_size=1), SharedModels())
     in_time_fn.start_bundle()
-    in_time = list(in_time_fn.process(clips))
+    in_time = batch_outputs(in_time_fn, clips)
     assert len(in_time) == 2 and all(isinstance(c, Clip) and c.transcript for c in in_time)
 
 
@@ -133,10 +145,10 @@ def test_a_re_listen_over_the_bound_is_dead_lettered():
     late_fn = AuditRedactionFn(AuditSettings(clip_timeout_s=NO_TIME), redaction=AudioRedactionSettings(),
                                asr=AsrSettings(beam_size=1), pii=pii, models=models)
     late_fn.start_bundle()
-    (late,) = list(late_fn.process([clip]))
+    (late,) = batch_outputs(late_fn, [clip])
     assert (late.tag, late.value.stage, late.value.error_type) == (DEAD_LETTER, "audit", "ClipTimeout")
     in_time_fn = AuditRedactionFn(AuditSettings(), redaction=AudioRedactionSettings(),
                                   asr=AsrSettings(beam_size=1), pii=pii, models=models)
     in_time_fn.start_bundle()
-    (in_time,) = list(in_time_fn.process([clip]))
+    (in_time,) = batch_outputs(in_time_fn, [clip])
     assert isinstance(in_time, Clip) and in_time.audit_passed

@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import threading
 import time
-from typing import Any, Iterator, List, Optional, Set
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Deque, Iterator, List, Optional, Set, Tuple
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
+from apache_beam.utils.windowed_value import WindowedValue
 from voicescrub.schemas.records import Clip, DeadLetter, Exclusion, ManifestEntry
 from voicescrub.transforms.runtime.errors import safe_error_message, stage_of
 
@@ -40,6 +44,14 @@ DEFAULT_CLIPS_PER_BATCH = 96
 #: many seconds of long ones (96 places are 31 MB of PCM: clips of 10 minutes, 60 places
 #: each, go one to a call instead of 96 in 1.8 GB).
 SECONDS_PER_BATCH_PLACE = 10.0
+
+
+#: Batches a batch stage works on at once. The model calls of one batch end in steps that
+#: keep only some of the model replicas busy (a second packing of the few clips whose split
+#: was ambiguous, windows of their own for those that fail twice, the audit's widenings);
+#: the next batch's calls fill them, and the stages after this one work on a batch's
+#: clips while the next is heard. Each batch in flight holds its clips' audio.
+BATCHES_IN_FLIGHT = 2
 
 
 def batch_places(clip: Clip) -> int:
@@ -67,6 +79,45 @@ def dead_letter_for(entry: ManifestEntry, stage: str, error: BaseException) -> D
     return line_dead_letter(entry.manifest, entry.line, entry.utterance_id, stage, error)
 
 
+#: Per thread: the metric updates a batch's worker thread has made, waiting to be replayed.
+_WORKER = threading.local()
+
+
+class StageMetric:
+    """A Beam counter or distribution that a batch stage's worker thread may update too.
+
+    Beam reports only the updates made on the bundle's own thread; one made on a worker
+    thread (:class:`BatchStageFn`) is kept in that thread's log and replayed on the bundle's
+    thread with the batch's outputs. Names are fixed text, never anything from a clip.
+    """
+
+    def __init__(self, metric: Any) -> None:
+        self._metric = metric
+
+    def inc(self, n: int = 1) -> None:
+        self._record("inc", n)
+
+    def update(self, value: int) -> None:
+        self._record("update", value)
+
+    def _record(self, method: str, value: int) -> None:
+        log = getattr(_WORKER, "log", None)
+        if log is None:
+            getattr(self._metric, method)(value)
+        else:
+            log.append((self._metric, method, value))
+
+
+def counter(name: str) -> StageMetric:
+    """The run's counter ``name`` (namespace ``METRICS_NAMESPACE``), safe on a worker thread."""
+    return StageMetric(Metrics.counter(METRICS_NAMESPACE, name))
+
+
+def distribution(name: str) -> StageMetric:
+    """The run's distribution ``name``, safe on a worker thread."""
+    return StageMetric(Metrics.distribution(METRICS_NAMESPACE, name))
+
+
 class StageOutcomes:
     """A stage's ``<stage>_passed`` / ``<stage>_failed`` counters and its dead-letter output.
 
@@ -75,8 +126,8 @@ class StageOutcomes:
 
     def __init__(self, stage: str) -> None:
         self.stage = stage
-        self._passed = Metrics.counter(METRICS_NAMESPACE, f"{stage}_passed")
-        self._failed = Metrics.counter(METRICS_NAMESPACE, f"{stage}_failed")
+        self._passed = counter(f"{stage}_passed")
+        self._failed = counter(f"{stage}_failed")
 
     def passed(self, output: Any) -> Any:
         """Count ``output`` as passed and return it."""
@@ -91,7 +142,7 @@ class StageOutcomes:
     def left_out(self, entry: ManifestEntry, reason: str) -> TaggedOutput:
         """Count a clip left out of review for ``reason`` (a fixed word, see
         ``schemas.arrow.EXCLUSION_REASONS``) and return its tagged exclusion."""
-        Metrics.counter(METRICS_NAMESPACE, f"excluded_{reason}").inc()
+        counter(f"excluded_{reason}").inc()
         return TaggedOutput(EXCLUDED, Exclusion(entry.utterance_id, entry.manifest, entry.line,
                                                 reason))
 
@@ -152,14 +203,32 @@ class BatchStageFn(beam.DoFn):
     ``process_clips`` dead-letters every clip of the batch not yet yielded, so a batch
     can never lose or release a clip. Counts ``<stage>_ms`` (time in the stage) and
     ``<stage>_batch_clips``.
+
+    Up to ``BATCHES_IN_FLIGHT`` batches of a bundle are worked on at once, each on a
+    worker thread: a batch's outputs go on when the next batch has started, and the last
+    ones when the bundle finishes. ``process_clips`` must therefore not depend on another
+    batch, and records metrics only through :func:`counter` and :func:`distribution`
+    (a plain Beam metric updated on a worker thread is lost).
     """
 
     stage = "stage"
 
     def __init__(self) -> None:
         self._outcomes = StageOutcomes(self.stage)
-        self._batch_ms = Metrics.counter(METRICS_NAMESPACE, f"{self.stage}_ms")
-        self._batch_sizes = Metrics.distribution(METRICS_NAMESPACE, f"{self.stage}_batch_clips")
+        self._batch_ms = counter(f"{self.stage}_ms")
+        self._batch_sizes = distribution(f"{self.stage}_batch_clips")
+        self._workers: Optional[ThreadPoolExecutor] = None
+        #: Batches started and not yet given on: (window, timestamp, outputs and metric log).
+        self._in_flight: Deque[Tuple[Any, Any, Future]] = deque()
+
+    def setup(self) -> None:
+        self._workers = ThreadPoolExecutor(max_workers=BATCHES_IN_FLIGHT,
+                                           thread_name_prefix=f"{self.stage}-batch")
+
+    def teardown(self) -> None:
+        if self._workers is not None:
+            self._workers.shutdown(wait=True)
+            self._workers = None
 
     def process_clips(self, clips: List[Clip]) -> Iterator[Any]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -176,17 +245,49 @@ class BatchStageFn(beam.DoFn):
         Route names are a fixed vocabulary (see
         :class:`voicescrub.transforms.asr.whisper.ClipOutcome`), never anything from the audio.
         """
-        Metrics.counter(METRICS_NAMESPACE, f"{self.stage}_route_{route.replace(':', '_')}").inc()
+        counter(f"{self.stage}_route_{route.replace(':', '_')}").inc()
 
     # Left unannotated: Beam would read annotations as element type hints.
-    def process(self, batch):  # type: ignore[no-untyped-def]
+    def process(self, batch, window=beam.DoFn.WindowParam,  # type: ignore[no-untyped-def]
+                timestamp=beam.DoFn.TimestampParam):
         clips = list(batch)
         if not clips:  # BatchElements emits one before a clip with more places than a batch
             return
+        if self._workers is None:  # a runner that skips ``setup``
+            self.setup()
+        assert self._workers is not None
+        self._in_flight.append((window, timestamp, self._workers.submit(self._judge, clips)))
+        while len(self._in_flight) >= BATCHES_IN_FLIGHT:
+            yield from self._give_on_oldest()
+
+    def finish_bundle(self):  # type: ignore[no-untyped-def]
+        while self._in_flight:
+            window, timestamp, _ = self._in_flight[0]
+            for output in self._give_on_oldest():
+                if isinstance(output, TaggedOutput):
+                    yield TaggedOutput(output.tag, WindowedValue(output.value, timestamp, [window]))
+                else:
+                    yield WindowedValue(output, timestamp, [window])
+
+    def _give_on_oldest(self) -> Iterator[Any]:
+        """The oldest batch's outputs, once it is done, after replaying its metric updates."""
+        _, _, work = self._in_flight.popleft()
+        outputs, log = work.result()
+        for metric, method, value in log:
+            getattr(metric, method)(value)
+        yield from outputs
+
+    def _judge(self, clips: List[Clip]) -> Tuple[List[Any], List[Tuple[Any, str, int]]]:
+        """On a worker thread: every output of the batch, and the metric updates made."""
+        _WORKER.log = log = []
+        try:
+            return list(self._outputs(clips)), log
+        finally:
+            _WORKER.log = None
+
+    def _outputs(self, clips: List[Clip]) -> Iterator[Any]:
         done: Set[Optional[str]] = set()
         outputs = self.process_clips(clips)
-        # Only the time spent inside the stage counts: a runner runs the next fused
-        # stages on each output before asking for the next one.
         in_stage_s = 0.0
         try:
             while True:

@@ -19,7 +19,6 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import apache_beam as beam
 import numpy as np
-from apache_beam.metrics import Metrics
 from voicescrub.schemas.records import AudioInterval, Clip, Transcript
 from voicescrub.transforms.asr.whisper import SAMPLE_RATE, AsrSettings, transcribe_batch
 from voicescrub.transforms.audio.alignment import AlignmentError
@@ -42,8 +41,8 @@ from voicescrub.transforms.language.understanding import (
 from voicescrub.transforms.pii.config import PiiConfig
 from voicescrub.transforms.runtime.clip_stage import (
     DEFAULT_CLIPS_PER_BATCH,
-    METRICS_NAMESPACE,
     BatchStageFn,
+    counter,
     replace,
     run_batched_stage,
 )
@@ -91,11 +90,11 @@ class AuditRedactionFn(BatchStageFn):
         self._models = models
         self._whisper: Optional[ModelHolder] = None
         self._detector: Optional[ModelHolder] = None
-        self._widened = Metrics.counter(METRICS_NAMESPACE, "audit_widened")
-        self._unchanged = Metrics.counter(METRICS_NAMESPACE, "audit_nothing_redacted")
-        self._second_listen = Metrics.counter(METRICS_NAMESPACE, "audit_second_listen")
-        self._second_listen_found = Metrics.counter(METRICS_NAMESPACE, "audit_second_listen_found")
-        self._second_listen_redacted = Metrics.counter(METRICS_NAMESPACE, "audit_second_listen_redacted")
+        self._widened = counter("audit_widened")
+        self._unchanged = counter("audit_nothing_redacted")
+        self._second_listen = counter("audit_second_listen")
+        self._second_listen_found = counter("audit_second_listen_found")
+        self._second_listen_redacted = counter("audit_second_listen_redacted")
 
     def start_bundle(self) -> None:
         # Acquired here rather than in ``setup`` so load counters are reported
