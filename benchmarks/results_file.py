@@ -17,18 +17,35 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS = os.path.join(ROOT, "benchmarks", "results")
 
 
-def provenance(script: str, argv: Sequence[str]) -> Dict[str, object]:
-    """When, where and how a run measured: ``script`` is the benchmark's file name."""
+def _commit(folder: str) -> str:
+    """The checkout's short commit, with ``+uncommitted`` when tracked files changed."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=folder, check=True,
                                 capture_output=True, text=True).stdout.strip()
         dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                                    cwd=ROOT, capture_output=True, text=True).stdout.strip())
+                                    cwd=folder, capture_output=True, text=True).stdout.strip())
     except (OSError, subprocess.CalledProcessError):
-        commit, dirty = "unknown", False
+        return "unknown"
+    return commit + ("+uncommitted" if dirty else "")
+
+
+def _pipeline_code() -> str:
+    """The folder the ``voicescrub`` package is imported from (a run may measure another
+    checkout's pipeline, through ``PYTHONPATH``)."""
+    import voicescrub.transforms
+
+    return os.path.dirname(os.path.dirname(os.path.realpath(voicescrub.transforms.__file__)))
+
+
+def provenance(script: str, argv: Sequence[str]) -> Dict[str, object]:
+    """When, where and how a run measured: ``script`` is the benchmark's file name. A run of
+    another checkout's pipeline also names that checkout's commit (``pipeline_commit``)."""
+    code = _pipeline_code()
+    other = {} if code == os.path.realpath(ROOT) else {"pipeline_commit": _commit(code)}
     return {
+        **other,
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "commit": commit + ("+uncommitted" if dirty else ""),
+        "commit": _commit(ROOT),
         "command": " ".join(["python", f"benchmarks/{script}", *argv]),
         "machine": {"cpus": os.cpu_count(), "processor": platform.processor() or platform.machine(),
                     "python": platform.python_version(),
