@@ -115,6 +115,44 @@ def test_pii_still_heard_after_the_last_widening_fails_the_audit() -> None:
     assert outcome.relistens == 3 and len(script.redacted) == 2
 
 
+class Wandering(Script):
+    """A detector that hears PII at a different word on each listen (``places``: word indices),
+    then nothing."""
+
+    def __init__(self, places: Sequence[int]) -> None:
+        super().__init__(detections=len(places))
+        self.places = list(places)
+
+    def detect(self, text: str) -> List[PiiSpan]:
+        if not self.places:
+            return []
+        word = self.transcript.words[self.places.pop(0)]
+        return [PiiSpan("DIGIT_SEQUENCE", word.char_start, word.char_end, 0.9, "DigitRunFailsafe")]
+
+
+def test_a_residue_where_nothing_was_widened_is_a_first_widening_whatever_the_listen() -> None:
+    # "card" (1.0-1.5 s), then "ok" (5.0-5.5 s), then the last "4" (3.5-4.0 s): three stretches,
+    # each heard once, so each gets a first widening and its first pads.
+    script = Wandering([0, 5, 4])
+    outcome = run(script, max_rounds=1, pad_before_s=0.1, pad_after_s=0.1)
+    assert outcome.passed and outcome.relistens == 4
+    widened = [heard[0][0] for heard in script.redacted]
+    assert [(round(w.start_s, 2), round(w.end_s, 2)) for w in widened] == [
+        (0.9, 1.6), (4.9, 5.6), (3.4, 4.1)]
+
+
+def test_a_stretch_heard_again_after_its_last_widening_fails_even_after_other_stretches() -> None:
+    script = Wandering([0, 5, 0])  # "card" again, inside its first widening
+    outcome = run(script, max_rounds=1, pad_before_s=0.1, pad_after_s=0.1)
+    assert not outcome.passed and outcome.relistens == 3 and len(script.redacted) == 2
+
+
+def test_a_clip_still_leaking_at_its_last_listen_fails_though_each_stretch_was_new() -> None:
+    script = Wandering([0, 1, 3, 5, 2])  # five stretches apart (no pads)
+    outcome = run(script, max_rounds=2, max_relistens=4, pad_before_s=0.0, pad_after_s=0.0)
+    assert not outcome.passed and outcome.relistens == 4 and len(script.redacted) == 3
+
+
 def test_zero_rounds_fails_on_the_first_detection_without_widening() -> None:
     script = Script(detections=1)
     outcome = run(script, max_rounds=0)

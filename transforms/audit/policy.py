@@ -33,8 +33,11 @@ from voicescrub.transforms.runtime.deadline import DEFAULT_CLIP_TIMEOUT_S
 class AuditSettings:
     """How the re-listen audit runs and widens a redaction.
 
-    :param pad_before_s: padding before a residue's words in the first widening;
-        round ``n`` pads ``n`` times as much (word starts lag by up to about a third of a second).
+    :param pad_before_s: padding before a residue's words in the first widening of a stretch;
+        the ``n``-th widening of the same stretch pads ``n`` times as much (word starts lag by
+        up to about a third of a second).
+    :param max_relistens: most re-listens of one clip; still leaking PII at the last, it is
+        dead-lettered.
     :param pad_after_s: padding after a residue's words, growing the same way.
     :param redaction_edge_heard_s: seconds of each redacted stretch a re-listen hears at
         each of its edges; the rest of it is cut from what the ASR is given.
@@ -45,7 +48,11 @@ class AuditSettings:
 
     enabled: bool = setting(True, "re-listen to the scrubbed audio; widen or dead-letter what "
                             "still speaks PII")
-    max_rounds: int = setting(2, "widenings before a clip still leaking PII is dead-lettered", minimum=0)
+    max_rounds: int = setting(2, "widenings of one stretch before a clip still leaking PII there "
+                              "is dead-lettered", minimum=0)
+    # Each listen that finds PII widens at least one stretch, and a long clip heard afresh may
+    # show a residue far from the last one on any listen; this bounds the time one clip takes.
+    max_relistens: int = 6
     # Greedy: it finds as many residues as beam 5 and leaves no more PII audible, splits
     # more packed clips cleanly, and takes less than half the time (benchmarks/throughput.py).
     relisten_beam_size: int = setting(1, "beam width of the audit's re-listen (1 = greedy)",

@@ -7,10 +7,14 @@ After the audio is redacted, the redacted samples are transcribed again and
 the detector runs on that new transcript. A detection means something of the
 PII is still audible (a digit spoken just outside the padded interval, a word
 the first transcript placed wrongly). Its span is placed in time through the
-re-transcript's own word times, padded (more each round, since word times
-lag), added to the redaction on top of the already-redacted samples, and the
-clip is listened to again. After ``max_rounds`` widenings with PII still
-heard, the audit fails and the caller dead-letters the clip.
+re-transcript's own word times, padded (more each time the same stretch is
+widened, since word times lag), added to the redaction on top of the
+already-redacted samples, and the clip is listened to again. When PII is still
+heard in a stretch already widened ``max_rounds`` times, or the clip has been
+heard ``max_relistens`` times and still speaks PII, the audit fails and the
+caller dead-letters the clip. A residue heard where nothing was widened yet is
+a first finding there, whatever the round: a long clip is heard afresh on each
+listen, and a residue may turn up in its fifth minute on the third listen.
 
 The audit only ever sees redacted audio: the clear samples are gone by then.
 Every audit detection is taken seriously, hallucinations over the tone
@@ -154,6 +158,8 @@ def audit_batch(pcms: Sequence[np.ndarray], durations_s: Sequence[float],
     """
     current = list(pcms)
     silenced: List[List[AudioInterval]] = [list(intervals) for intervals in redacted]
+    # Per clip: each stretch the audit widened, and how many widenings it is the result of.
+    widened: List[List[Tuple[AudioInterval, int]]] = [[] for _ in pcms]
     residues: List[List[RedactedEntity]] = [[] for _ in pcms]
     residue_types: List[List[str]] = [[] for _ in pcms]
     relistens = [0] * len(pcms)
@@ -177,24 +183,41 @@ def audit_batch(pcms: Sequence[np.ndarray], durations_s: Sequence[float],
                 if not spans:
                     finish(i, True)
                     continue
-                widening = relistens[i]  # 1 for the first widening, 2 for the second, ...
-                if widening > settings.max_rounds:
+                widenings = _widenings(spans, transcript, durations_s[i], widened[i])
+                if relistens[i] >= settings.max_relistens or max(widenings) > settings.max_rounds:
                     finish(i, False)
                     continue
-                found = residue_entities(spans, transcript, durations_s[i],
-                                         settings.pad_before_s * widening,
-                                         settings.pad_after_s * widening)
+                found = [entity for span, widening in zip(spans, widenings)
+                         for entity in residue_entities([span], transcript, durations_s[i],
+                                                        settings.pad_before_s * widening,
+                                                        settings.pad_after_s * widening)]
                 current[i] = redact_more(i, current[i],
                                          treated_residues(found, [s.entity_type for s in spans]))
             except Exception as error:  # noqa: BLE001 - this clip fails closed; the batch goes on
                 finish(i, False, error)
                 continue
             residues[i].extend(found)
+            widened[i].extend((AudioInterval(r.audio_start_s, r.audio_end_s), widening)
+                              for r, widening in zip(found, widenings))
             residue_types[i].extend(s.entity_type for s in spans)
             silenced[i].extend(AudioInterval(r.audio_start_s, r.audio_end_s) for r in found)
             still_active.append(i)
         active = still_active
     return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _widenings(spans: Sequence[PiiSpan], transcript: Transcript, duration_s: float,
+                widened: Sequence[Tuple[AudioInterval, int]]) -> List[int]:
+    """Which widening each span's would be: one more than the most any stretch it was heard in
+    was widened already (1 where nothing was)."""
+    counts: List[int] = []
+    for span in spans:
+        heard_at = [AudioInterval(r.audio_start_s, r.audio_end_s)
+                    for r in residue_entities([span], transcript, duration_s, 0.0, 0.0)]
+        counts.append(1 + max((times for stretch, times in widened for at in heard_at
+                               if stretch.start_s < at.end_s and at.start_s < stretch.end_s),
+                              default=0))
+    return counts
 
 
 def audit_redaction(pcm: np.ndarray, duration_s: float, relisten: Relisten, detect: Detect,
@@ -208,7 +231,8 @@ def audit_redaction(pcm: np.ndarray, duration_s: float, relisten: Relisten, dete
     :param redact_more: redacts extra intervals on top of ``pcm``.
     :param settings: rounds and padding.
     :return: the final samples, residues and verdict; ``passed`` False means
-        PII was still heard after ``settings.max_rounds`` widenings.
+        PII was still heard after ``settings.max_rounds`` widenings of the same stretch, or
+        after ``settings.max_relistens`` listens.
     :raises AlignmentError: a residue cannot be placed in time (fail closed);
         any error of ``relisten``, ``detect`` or ``redact_more`` propagates too.
     """
