@@ -439,8 +439,8 @@ def _wider(settings: AsrSettings) -> AsrSettings:
 
 def _own_window_outcome(transcript: Transcript, route: str,
                         not_speech: Sequence[Tuple[float, float]] = ()) -> ClipOutcome:
-    """A clip's outcome from a window of its own: its last
-    chance, so a looping transcript fails the clip rather than release it."""
+    """A clip's outcome from a window of its own: its last chance, so a looping transcript
+    fails the clip rather than release it."""
     if garbled(transcript, phrases=not not_speech):
         return ClipOutcome(None, error=AsrError("the transcript repeats itself: decoding looped"),
                            route=route)
