@@ -226,6 +226,8 @@ def assert_pieces_tile(pieces, length: int, max_s: float) -> None:
     assert pieces[0][0] == 0 and pieces[-1][1] == length
     assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))
     assert all(0 < end - start <= max_s * SAMPLE_RATE for start, end in pieces)
+    if len(pieces) > 1:  # no fragment: every piece holds at least half the longest (to a frame)
+        assert all(end - start >= (max_s / 2 - 0.04) * SAMPLE_RATE for start, end in pieces)
 
 
 def test_a_clip_within_the_longest_piece_is_one_piece():
@@ -243,7 +245,7 @@ def test_a_cut_takes_the_middle_of_the_longest_pause_in_the_second_half_of_its_r
 
 
 def test_speech_without_a_pause_is_cut_at_its_quietest_frame():
-    pcm = bursts([(12.0, True)])
+    pcm = bursts([(16.0, True)])
     pcm[int(7.0 * SAMPLE_RATE):int(7.1 * SAMPLE_RATE)] //= 8  # a dip between two words
     pieces = long_clip_pieces(pcm, 10.0)
     assert_pieces_tile(pieces, len(pcm), 10.0)
@@ -251,9 +253,16 @@ def test_speech_without_a_pause_is_cut_at_its_quietest_frame():
 
 
 def test_a_stretch_known_to_hold_no_speech_is_a_pause():
-    pcm = bursts([(12.0, True)])  # a redaction's tone is loud, and holds no speech
+    pcm = bursts([(16.0, True)])  # a redaction's tone is loud, and holds no speech
     pieces = long_clip_pieces(pcm, 10.0, not_speech=[(6.5, 8.5)])
     assert 7.4 <= pieces[0][1] / SAMPLE_RATE <= 7.6
+
+
+def test_a_clip_just_over_the_longest_piece_is_cut_into_two_halves_not_a_fragment():
+    pcm = bursts([(27.9, True), (0.3, False)])  # 28.2 s, its only pause at the very end
+    pieces = long_clip_pieces(pcm, 28.0)
+    assert_pieces_tile(pieces, len(pcm), 28.0)
+    assert len(pieces) == 2
 
 
 @pytest.mark.parametrize("seed", range(20))

@@ -302,7 +302,8 @@ def long_clip_pieces(pcm: np.ndarray, max_piece_s: float,
 
     Each cut goes to the middle of the longest pause (a run of frames that are not speech,
     :func:`voiced_frames`; a stretch of ``not_speech`` counts as one) between half and all of
-    the piece's reach, the latest of equal ones. Speech with no pause there is cut at its
+    the piece's reach, the latest of equal ones, and leaves at least half a reach after it, so
+    no piece is a fragment (Whisper writes words of its own into a fraction of a second). Speech with no pause there is cut at its
     quietest frame, most often the dip between two words. Whisper hears each piece in a
     window of its own time, so a word is never split between windows at a pause, and
     every piece is checked as strictly as a short clip is (see :func:`split_window`,
@@ -315,12 +316,13 @@ def long_clip_pieces(pcm: np.ndarray, max_piece_s: float,
     """
     frame = int(VOICE_FRAME_S * SAMPLE_RATE)
     reach = max(int(max_piece_s / VOICE_FRAME_S), 2)
+    least = max(int(reach * MIN_PIECE_SHARE), 1)
     levels = _frame_levels_db(pcm)
     voiced = _voiced(levels, not_speech)
     pieces: List[Tuple[int, int]] = []
     start = 0  # in frames
     while len(pcm) - start * frame > reach * frame:
-        low, high = start + max(int(reach * MIN_PIECE_SHARE), 1), start + reach
+        low, high = start + least, min(start + reach, len(levels) - least)
         cut = _longest_pause_middle(voiced[low:high])
         if cut is None:  # no pause: the quietest frame, the latest of equals
             quiet = levels[low:high]
