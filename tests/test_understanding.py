@@ -119,6 +119,18 @@ def test_a_long_clip_is_judged_by_its_worst_stretch_not_its_average() -> None:
     assert DEFAULT_GATE.refuses(heard) is None
 
 
+def test_a_gap_across_the_edge_of_two_stretches_is_judged_whole() -> None:
+    # 24 s without words from 18 s to 42 s: 12 s fall in each half of 0-30 s and 30-60 s, and
+    # no fixed stretch would see it; a stretch starting at 15 s does.
+    pcm = speech(90.0)
+    words = words_every(0.0, 18.0) + words_every(42.0, 90.0)
+    evidence = speech_evidence(transcript_of(words), pcm)
+    assert DEFAULT_GATE.refuses(evidence) == "far fewer words than its speech"
+    # A near miss: 3 s without words anywhere is a pause in a long clip, not a gap.
+    near = speech_evidence(transcript_of(words_every(0.0, 40.0) + words_every(43.0, 90.0)), pcm)
+    assert DEFAULT_GATE.refuses(near) is None
+
+
 def test_a_clip_under_one_and_a_half_stretches_is_one_stretch() -> None:
     pcm = speech(44.0)
     evidence = speech_evidence(transcript_of(words_every(0.0, 22.0)), pcm)

@@ -77,7 +77,7 @@ class SpeechEvidence:
         writes words it is unsure of, and few digits.
     :param has_digits: whether any word holds a digit.
     :param s_per_syllable: seconds of speech per transcribed syllable (0 with no speech), in
-        the worst ``STRETCH_S`` stretch of a longer clip.
+        the worst ``STRETCH_S`` of a longer clip.
     :param hallucination: whether the text holds a ``WHISPER_HALLUCINATIONS`` phrase.
     """
 
@@ -115,31 +115,40 @@ def speech_evidence(transcript: Transcript, pcm: np.ndarray) -> SpeechEvidence:
     )
 
 
-#: About the stretch of a clip :func:`_worst_s_per_syllable` judges at a time: a Whisper window,
-#: the length the gate's thresholds were measured on.
+#: The stretch of a clip :func:`_worst_s_per_syllable` judges at a time: a Whisper window,
+#: the length the gate's thresholds were measured on; and how far apart two stretches start.
 STRETCH_S = 30.0
+STRETCH_HOP_S = 5.0
 
 
 def _worst_s_per_syllable(voiced: np.ndarray, transcript: Transcript) -> float:
     """Seconds of speech per transcribed syllable (as
-    :func:`voicescrub.transforms.asr.packing.speech_per_syllable_s`) in the worst of the equal
-    stretches of about ``STRETCH_S`` the clip is cut into, each word counted in the stretch that
-    holds its middle; 0 with no speech. A clip under one and a half ``STRETCH_S`` is one stretch. A long clip is heard in pieces, and
-    a piece the ASR left mostly without words is then judged as a short clip would be, not
+    :func:`voicescrub.transforms.asr.packing.speech_per_syllable_s`) in the worst ``STRETCH_S``
+    of the clip, the stretches starting every ``STRETCH_HOP_S`` (the last one ending with the
+    clip), each word counted where its middle is; 0 with no speech. A clip under one and a half
+    ``STRETCH_S`` is one stretch, the whole clip. A long clip is heard in pieces, and speech a
+    piece left without words is then judged as in a short clip, wherever it lies, not
     averaged away over minutes of speech heard well."""
-    # Stretches of equal length, as near ``STRETCH_S`` as the clip allows: none is so short
-    # that a word at its edge counted next door would swing it.
-    stretches = max(int(round(len(voiced) * VOICE_FRAME_S / STRETCH_S)), 1)
-    frames = max(-(-len(voiced) // stretches), 1)
-    heard = [0] * stretches
+    count = len(voiced)
+    if count == 0 or not voiced.any():
+        return 0.0
+    length = int(round(STRETCH_S / VOICE_FRAME_S))
+    if count * VOICE_FRAME_S < 1.5 * STRETCH_S:
+        length = count
+    hop = max(int(round(STRETCH_HOP_S / VOICE_FRAME_S)), 1)
+    # Running sums over frames: speech, and the syllables of the words whose middle is there.
+    spoken = np.concatenate(([0], np.cumsum(voiced)))
+    said = np.zeros(count + 1)
     for word in transcript.words:
         middle = (word.start_s + max(word.end_s, word.start_s)) / 2
-        heard[min(max(int(middle / VOICE_FRAME_S) // frames, 0), stretches - 1)] += syllables(word.text)
+        said[min(max(int(middle / VOICE_FRAME_S), 0), count - 1) + 1] += syllables(word.text)
+    said = np.cumsum(said)
+    starts = sorted(set(range(0, count - length + 1, hop)) | {count - length})
     worst = 0.0
-    for stretch in range(stretches):
-        speech_s = float(voiced[stretch * frames:(stretch + 1) * frames].sum()) * VOICE_FRAME_S
+    for start in starts:
+        speech_s = float(spoken[start + length] - spoken[start]) * VOICE_FRAME_S
         if speech_s:
-            worst = max(worst, speech_s / max(1, heard[stretch]))
+            worst = max(worst, speech_s / max(1.0, float(said[start + length] - said[start])))
     return worst
 
 
