@@ -147,6 +147,17 @@ def test_a_stretch_heard_again_after_its_last_widening_fails_even_after_other_st
     assert not outcome.passed and outcome.relistens == 3 and len(script.redacted) == 2
 
 
+def test_a_residue_just_outside_a_widening_is_the_same_stretch_and_its_pads_grow() -> None:
+    # "4" at 2.0-2.5 s widened to 1.7-2.8 s; then "4" at 3.0-3.5 s, within a pad (0.3 s) of it:
+    # a second widening, with twice the pads; a third hearing there fails.
+    script = Wandering([1, 3, 3])
+    outcome = run(script, max_rounds=2, pad_before_s=0.3, pad_after_s=0.3)
+    assert not outcome.passed and outcome.relistens == 3
+    first, second = (heard[0][0] for heard in script.redacted)
+    assert (round(first.start_s, 2), round(first.end_s, 2)) == (1.7, 2.8)
+    assert (round(second.start_s, 2), round(second.end_s, 2)) == (2.4, 4.1)
+
+
 def test_a_clip_still_leaking_at_its_last_listen_fails_though_each_stretch_was_new() -> None:
     script = Wandering([0, 1, 3, 5, 2])  # five stretches apart (no pads)
     outcome = run(script, max_rounds=2, max_relistens=4, pad_before_s=0.0, pad_after_s=0.0)

@@ -12,8 +12,9 @@ widened, since word times lag), added to the redaction on top of the
 already-redacted samples, and the clip is listened to again. When PII is still
 heard in a stretch already widened ``max_rounds`` times, or the clip has been
 heard ``max_relistens`` times and still speaks PII, the audit fails and the
-caller dead-letters the clip. A residue heard where nothing was widened yet is
-a first finding there, whatever the round: a long clip is heard afresh on each
+caller dead-letters the clip. A residue within a first widening's pad of an
+earlier widening is the same stretch. A residue heard anywhere else is a first
+finding there, whatever the round: a long clip is heard afresh on each
 listen, and a residue may turn up in its fifth minute on the third listen.
 
 The audit only ever sees redacted audio: the clear samples are gone by then.
@@ -183,7 +184,8 @@ def audit_batch(pcms: Sequence[np.ndarray], durations_s: Sequence[float],
                 if not spans:
                     finish(i, True)
                     continue
-                widenings = _widenings(spans, transcript, durations_s[i], widened[i])
+                widenings = _widenings(spans, transcript, durations_s[i], widened[i],
+                                       max(settings.pad_before_s, settings.pad_after_s))
                 if relistens[i] >= settings.max_relistens or max(widenings) > settings.max_rounds:
                     finish(i, False)
                     continue
@@ -207,15 +209,17 @@ def audit_batch(pcms: Sequence[np.ndarray], durations_s: Sequence[float],
 
 
 def _widenings(spans: Sequence[PiiSpan], transcript: Transcript, duration_s: float,
-                widened: Sequence[Tuple[AudioInterval, int]]) -> List[int]:
-    """Which widening each span's would be: one more than the most any stretch it was heard in
-    was widened already (1 where nothing was)."""
+                widened: Sequence[Tuple[AudioInterval, int]], reach_s: float) -> List[int]:
+    """Which widening each span's would be: one more than the most any stretch it was heard in,
+    or within ``reach_s`` of, was widened already (1 where none was). A residue just outside
+    a widening is the same leak its pads fell short of (word times lag), so its pads grow."""
     counts: List[int] = []
     for span in spans:
         heard_at = [AudioInterval(r.audio_start_s, r.audio_end_s)
                     for r in residue_entities([span], transcript, duration_s, 0.0, 0.0)]
         counts.append(1 + max((times for stretch, times in widened for at in heard_at
-                               if stretch.start_s < at.end_s and at.start_s < stretch.end_s),
+                               if stretch.start_s - reach_s < at.end_s
+                               and at.start_s < stretch.end_s + reach_s),
                               default=0))
     return counts
 
