@@ -91,3 +91,35 @@ def test_a_failing_batch_dead_letters_its_clips_and_the_others_pass():
                 for c in result.metrics().query(MetricsFilter())["counters"]}
     assert counters["meeting_failed"] == CLIPS_PER_BATCH
     assert counters["meeting_passed"] == len(UTTERANCES) - CLIPS_PER_BATCH
+
+
+class EchoFn(BatchStageFn):
+    """Passes every clip of a batch."""
+
+    stage = "echo"
+
+    def process_clips(self, clips: List[Clip]) -> Iterator[Any]:
+        for clip in clips:
+            yield self.passed(clip.entry.utterance_id)
+
+
+def test_a_batch_gives_its_clips_on_in_its_own_window_and_a_new_bundle_drops_what_was_left():
+    from apache_beam.transforms.window import IntervalWindow
+    from apache_beam.utils.timestamp import Timestamp
+
+    fn = EchoFn()
+    fn.setup()
+    first, second = IntervalWindow(0, 10), IntervalWindow(10, 20)
+    fn.start_bundle()
+    assert list(fn.process([_clip("a")], window=first, timestamp=Timestamp(1))) == []
+    given = list(fn.process([_clip("b")], window=second, timestamp=Timestamp(11)))
+    given += list(fn.finish_bundle())
+    assert [(o.value, tuple(o.windows), o.timestamp) for o in given] == [
+        ("a", (first,), Timestamp(1)), ("b", (second,), Timestamp(11))]
+    # A bundle that fails while a batch is in flight leaves it there; the runner retries the
+    # bundle, whose clips come again, so the next bundle must not give the old batch on.
+    fn.start_bundle()
+    list(fn.process([_clip("c")], window=first, timestamp=Timestamp(1)))
+    fn.start_bundle()
+    assert list(fn.finish_bundle()) == []
+    fn.teardown()

@@ -225,10 +225,21 @@ class BatchStageFn(beam.DoFn):
         self._workers = ThreadPoolExecutor(max_workers=BATCHES_IN_FLIGHT,
                                            thread_name_prefix=f"{self.stage}-batch")
 
+    def start_bundle(self) -> None:
+        # A bundle that failed part-way (a later stage raised while a batch was given on)
+        # leaves batches in flight. The runner retries the bundle and its clips come again,
+        # so what was left must never come out: it would duplicate them.
+        self._drop_in_flight()
+
     def teardown(self) -> None:
+        self._drop_in_flight()
         if self._workers is not None:
             self._workers.shutdown(wait=True)
             self._workers = None
+
+    def _drop_in_flight(self) -> None:
+        while self._in_flight:
+            self._in_flight.popleft()[2].cancel()
 
     def process_clips(self, clips: List[Clip]) -> Iterator[Any]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -262,20 +273,21 @@ class BatchStageFn(beam.DoFn):
 
     def finish_bundle(self):  # type: ignore[no-untyped-def]
         while self._in_flight:
-            window, timestamp, _ = self._in_flight[0]
-            for output in self._give_on_oldest():
-                if isinstance(output, TaggedOutput):
-                    yield TaggedOutput(output.tag, WindowedValue(output.value, timestamp, [window]))
-                else:
-                    yield WindowedValue(output, timestamp, [window])
+            yield from self._give_on_oldest()
 
     def _give_on_oldest(self) -> Iterator[Any]:
-        """The oldest batch's outputs, once it is done, after replaying its metric updates."""
-        _, _, work = self._in_flight.popleft()
+        """The oldest batch's outputs, once it is done, in its own window and at its own
+        timestamp (they go on while a later batch is the element in hand), after replaying
+        its metric updates."""
+        window, timestamp, work = self._in_flight.popleft()
         outputs, log = work.result()
         for metric, method, value in log:
             getattr(metric, method)(value)
-        yield from outputs
+        for output in outputs:
+            if isinstance(output, TaggedOutput):
+                yield TaggedOutput(output.tag, WindowedValue(output.value, timestamp, [window]))
+            else:
+                yield WindowedValue(output, timestamp, [window])
 
     def _judge(self, clips: List[Clip]) -> Tuple[List[Any], List[Tuple[Any, str, int]]]:
         """On a worker thread: every output of the batch, and the metric updates made."""

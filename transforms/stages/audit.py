@@ -97,6 +97,7 @@ class AuditRedactionFn(BatchStageFn):
         self._second_listen_redacted = counter("audit_second_listen_redacted")
 
     def start_bundle(self) -> None:
+        super().start_bundle()
         # Acquired here rather than in ``setup`` so load counters are reported
         # from inside a bundle (see ``TranscribeBatchFn``); still once per process.
         if self._whisper is None:

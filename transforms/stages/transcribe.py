@@ -55,6 +55,7 @@ class TranscribeBatchFn(BatchStageFn):
         self._model: Optional[ModelHolder] = None
 
     def start_bundle(self) -> None:
+        super().start_bundle()
         # Acquired here rather than in ``setup``: a runner reports metrics only
         # from inside a bundle, and the load counter must reach the job's metrics.
         # ``Shared`` still loads the model once per process.
