@@ -91,7 +91,7 @@ def test_a_piece_left_without_words_is_cut_at_its_pause_and_heard_again(
     import voicescrub.transforms.asr.whisper as asr
     from voicescrub.transforms.asr.packing import ClipWords
 
-    long, _ = joined(three_clips)
+    long, starts = joined(three_clips)
     start, end = long_clip_pieces(long, 6.0)[0]
     assert start == 0 and end > len(three_clips[0]) + len(three_clips[1])  # the first two clips
     real = asr._decode_windows
@@ -112,6 +112,8 @@ def test_a_piece_left_without_words_is_cut_at_its_pause_and_heard_again(
     assert emptied
     assert outcome.route == "long"
     assert [k for k, _ in keyword_times(outcome.transcript)] == [0, 1, 2]
+    for keyword, middle in keyword_times(outcome.transcript):  # the halves' words on the clip's clock
+        assert starts[keyword] <= middle <= starts[keyword] + len(three_clips[keyword]) / 16000
 
 
 def test_a_long_clip_fails_when_a_piece_fails_even_cut_again_and_fails_alone(
