@@ -303,12 +303,12 @@ def long_clip_pieces(pcm: np.ndarray, max_piece_s: float,
     Each cut goes to the middle of the longest pause (a run of frames that are not speech,
     :func:`voiced_frames`; a stretch of ``not_speech`` counts as one) between half and all of
     the piece's reach, the latest of equal ones, and leaves at least half a reach after it, so
-    no piece is a fragment (Whisper writes words of its own into a fraction of a second). Speech with no pause there is cut at its
-    quietest frame, most often the dip between two words. Whisper hears each piece in a
-    window of its own time, so a word is never split between windows at a pause, and
-    every piece is checked as strictly as a short clip is (see :func:`split_window`,
-    :func:`uncovered_speech_s`): faster-whisper's own long-form decoding can skip many
-    seconds of speech in a long clip without any sign of it.
+    no piece is a fragment (Whisper writes words of its own into a fraction of a second).
+    Speech with no pause there is cut at its quietest frame, most often the dip between two
+    words. Whisper hears each piece in a window of its own time, so a word is never split
+    between windows at a pause, and every piece is checked as strictly as a short clip is
+    (see :func:`split_window`, :func:`uncovered_speech_s`): faster-whisper's own long-form
+    decoding can skip many seconds of speech in a long clip without any sign of it.
 
     :param pcm: the clip's 16 kHz int16 samples.
     :param max_piece_s: the longest piece (the packing's window).
