@@ -706,17 +706,11 @@ def _transcribe_short(model: Any, pcm_clips: Sequence[np.ndarray], indices: Sequ
             splits, language = result
             for plan, split in zip(batch, splits):
                 for member, clip_words in zip(plan.members, split):
-                    if clip_words.ambiguous:
-                        last_reason[member] = clip_words.reason
-                    elif (uncovered_speech_s(pcm_clips[member], clip_words.words,
-                                             not_speech[member])
-                          > settings.packing.uncovered_speech_s):
-                        last_reason[member] = "uncovered"
-                    elif (settings.packing.max_speech_per_syllable_s
-                          and speech_per_syllable_s(pcm_clips[member], clip_words.words,
-                                                    not_speech[member])
-                          > settings.packing.max_speech_per_syllable_s):
-                        last_reason[member] = "sparse"
+                    # An ambiguous split always names its reason.
+                    reason = clip_words.reason or _unheard(pcm_clips[member], clip_words.words,
+                                                           not_speech[member], settings.packing)
+                    if reason:
+                        last_reason[member] = reason
                     else:
                         transcript = transcript_from_clip_words(clip_words.words, language)
                         if garbled(transcript, phrases=not not_speech[member]):
@@ -760,16 +754,24 @@ def _clip_words(transcript: Transcript) -> List[WindowWord]:
             for w in transcript.words]
 
 
+def _unheard(pcm: np.ndarray, words: Sequence[WindowWord],
+             not_speech: Sequence[Tuple[float, float]], packing: PackingSettings) -> str:
+    """Why ``words`` leave part of the clip's speech unheard: ``uncovered`` (a stretch of
+    speech with no word near it), ``sparse`` (too few syllables for the speech), or ``""``."""
+    if uncovered_speech_s(pcm, words, not_speech) > packing.uncovered_speech_s:
+        return "uncovered"
+    if (packing.max_speech_per_syllable_s
+            and speech_per_syllable_s(pcm, words, not_speech) > packing.max_speech_per_syllable_s):
+        return "sparse"
+    return ""
+
+
 def _left_unheard(pcm: np.ndarray, outcome: ClipOutcome, not_speech: Sequence[Tuple[float, float]],
                   packing: PackingSettings) -> bool:
-    """Whether a piece failed, or came back with its speech partly without words (as a packed
-    clip's split is judged: ``uncovered``, ``sparse``)."""
-    if outcome.transcript is None:
-        return True
-    words = _clip_words(outcome.transcript)
-    return (uncovered_speech_s(pcm, words, not_speech) > packing.uncovered_speech_s
-            or bool(packing.max_speech_per_syllable_s)
-            and speech_per_syllable_s(pcm, words, not_speech) > packing.max_speech_per_syllable_s)
+    """Whether a piece failed, or came back with its speech partly without words (judged as a
+    packed clip's split is, :func:`_unheard`)."""
+    return (outcome.transcript is None
+            or bool(_unheard(pcm, _clip_words(outcome.transcript), not_speech, packing)))
 
 
 def _split_unheard_pieces(model: Any, units: List[np.ndarray],
