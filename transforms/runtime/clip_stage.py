@@ -290,35 +290,24 @@ class BatchStageFn(beam.DoFn):
                 yield WindowedValue(output, timestamp, [window])
 
     def _judge(self, clips: List[Clip]) -> Tuple[List[Any], List[Tuple[Any, str, int]]]:
-        """On a worker thread: every output of the batch, and the metric updates made."""
+        """On a worker thread: every output of the batch, and the metric updates made. An
+        exception that escapes ``process_clips`` dead-letters each clip not yet given."""
         _WORKER.log = log = []
+        started = time.perf_counter()
+        outputs: List[Any] = []
         try:
-            return list(self._outputs(clips)), log
+            try:
+                for output in self.process_clips(clips):
+                    outputs.append(output)
+            except Exception as error:  # noqa: BLE001 - fail closed: the rest dead-letter
+                done: Set[Optional[str]] = {_utterance_of(output) for output in outputs}
+                outputs.extend(self.dead(clip, error) for clip in clips
+                               if clip.entry.utterance_id not in done)
+            self._batch_ms.inc(int((time.perf_counter() - started) * 1000))
+            self._batch_sizes.update(len(clips))
+            return outputs, log
         finally:
             _WORKER.log = None
-
-    def _outputs(self, clips: List[Clip]) -> Iterator[Any]:
-        done: Set[Optional[str]] = set()
-        outputs = self.process_clips(clips)
-        in_stage_s = 0.0
-        try:
-            while True:
-                started = time.perf_counter()
-                try:
-                    output = next(outputs)
-                except StopIteration:
-                    break
-                finally:
-                    in_stage_s += time.perf_counter() - started
-                done.add(_utterance_of(output))
-                yield output
-        except Exception as error:  # noqa: BLE001 - fail closed: the batch's other clips dead-letter
-            for clip in clips:
-                if clip.entry.utterance_id not in done:
-                    yield self.dead(clip, error)
-        finally:
-            self._batch_ms.inc(int(in_stage_s * 1000))
-            self._batch_sizes.update(len(clips))
 
 
 def replace(clip: Clip, **changes: Any) -> Clip:
