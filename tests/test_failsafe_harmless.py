@@ -7,6 +7,7 @@ from voicescrub.transforms.pii.config import load_pii_config
 from voicescrub.transforms.pii.failsafe.harmless import (
     HarmlessNumbers,
     is_counting,
+    is_number_pair,
     is_round_number,
 )
 
@@ -52,3 +53,23 @@ def test_quantity_list_and_arithmetic(harmless: HarmlessNumbers) -> None:
     assert harmless.is_quantity(["more", "minutes"]) and not harmless.is_quantity(["and", "then", "minutes"])
     assert harmless.is_listed(["play", "track"]) and not harmless.is_listed(["track", "my"])
     assert harmless.is_arithmetic(["what", "is"], ["times", "7"]) and not harmless.is_arithmetic(["my"], ["is"])
+
+
+@pytest.mark.parametrize("pieces, pair", [
+    (("112", "to", "108"), True),  # a score, each side said as one number
+    (("24", "to", "21"), True),
+    (("7", "15", "to", "7", "40"), True),  # a span between two times of day
+    (("7:15", "to", "7:40"), True),
+    (("10", "to", "9"), True), (("25", "to", "7"), True),  # a time before the hour
+    # Near misses: a side read out a digit at a time, sides of different shapes, a zero
+    # opening a side, minutes no clock says, an hour past twelve, two range words, another
+    # homophone in the run.
+    (("4", "to", "21"), False), (("1", "2", "to", "3", "4"), False),
+    (("12", "34", "to", "56"), False), (("07", "to", "21"), False),
+    (("15", "to", "9"), False), (("5", "to", "13"), False),
+    (("12", "to", "34", "to", "56"), False), (("12", "for", "to", "34"), False),
+    (("7", "15", "to", "7", "75"), False), (("1122108",), False),
+    (("S", "12", "to", "34"), False),
+])
+def test_number_pair(pieces: tuple, pair: bool) -> None:
+    assert is_number_pair(pieces, frozenset({"to"})) is pair

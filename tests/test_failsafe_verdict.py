@@ -43,6 +43,12 @@ def _score(text: str, run: str, **kwargs) -> Optional[float]:
         ("about 2500 people", "2500", {}, None),  # a round number said as one
         ("then 1234 now", "1234", {}, None),  # counting
         ("wake me at 1030", "1030", {"dictated": 4, "spelled": 4}, SCORE),  # read out digit by digit
+        # A score, a range or a time spoken around a range word; a code word or banking
+        # context before it makes it a value being given.
+        ("the final score was 1122108", "1122108", {"paired": True}, None),
+        ("the door code is 1122108", "1122108", {"paired": True}, SCORE),
+        ("my account 1122108", "1122108", {"paired": True}, SCORE_IN_BANKING_CONTEXT),
+        ("and then 1029", "1029", {"paired": True, "clip_banking": WEAK}, SCORE),
         # Rule 4 (stated value): judged as a short run.
         ("my code is 574.", "574", {"stated": True}, SCORE),
         # Rule 2: near a banking word the bar drops and only money is harmless.

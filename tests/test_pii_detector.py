@@ -261,6 +261,13 @@ HARMLESS_NUMBER_SHAPES = [
     "It finished one hundred and two to ninety nine in overtime.",
     "They beat them 35 to 10 in the fourth quarter.",
     "Somewhere between two hundred to three hundred people came.",
+    "The final score was 112 to 108.",
+    "Was it 24 to 21 in the end?",
+    # a span between two times of day, a time before the hour
+    "Move my alarm from 7 15 to 7 40.",
+    "The shop is open from nine thirty to five fifteen.",
+    "What time is it in Tokyo if it's ten to nine here?",
+    "It's twenty five to seven already.",
     # clock times with a time word within three words
     "Set an alarm for 1245 in the afternoon.",
     "Wake me up for 630 tomorrow.",
@@ -309,6 +316,11 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("the door code is 12 to 34", None),
     ("the gate code is fifteen to forty eight", None),
     ("my extension is 34 to 56", None),
+    ("the code is ten to nine", None),
+    ("my pin is seven fifteen to seven forty", "PIN"),
+    ("The card number is ten to nine.", None),
+    ("please note one two to three four", DIGIT_SEQUENCE),
+    ("send it to 12 34 to 56 now", DIGIT_SEQUENCE),
     # a card's last four or a code may be year-, clock- or decimal-shaped
     ("Pay with the one ending in 1230 at the store.", "CARD_LAST4"),
     ("Use the one ending in 1987.", "CARD_LAST4"),

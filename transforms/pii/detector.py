@@ -125,7 +125,8 @@ class PiiDetector:
         context = config.context
         months = expand_lexicon("{{months}}", config.lexicon) if "months" in config.lexicon else ""
         self._failsafe = DigitRunFailsafeRecognizer(config.digit_run_failsafe, supported_language=config.language,
-                                                    month_names=months)
+                                                    month_names=months,
+                                                    range_words=config.spoken_forms.range_words)
         self._iban_prefix = IbanPrefixExtender(config.iban_prefix)
         forms = config.spoken_forms
         self._value_slots = ValueSlots(config.value_slots, forms.number_words | frozenset(forms.repeats))

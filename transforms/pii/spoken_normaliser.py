@@ -156,6 +156,8 @@ class DigitRun:
         per group, a digit homophone ("oh", "for") is one piece of its own and counts as 0
         here, since it is only a guess. ``(1, 1, 1)`` means three digits read out one at a
         time, the way a code is dictated; ``(3,)`` is a number said as a number.
+    :param pieces: the same pieces as said: a piece's digits, or a homophone's word
+        (lowercased); a numeral's group keeps its characters ("7:15").
     """
 
     norm_start: int
@@ -164,6 +166,7 @@ class DigitRun:
     char_end: int
     digits: str
     groups: Tuple[int, ...] = ()
+    pieces: Tuple[str, ...] = ()
 
     @property
     def dictated(self) -> int:
@@ -225,6 +228,7 @@ class _Replacement:
     sources: Tuple[Tuple[int, int], ...]  # per output character, original (start, end)
     is_digit_run: bool
     groups: Tuple[int, ...] = ()  # digits per spoken piece (see DigitRun.groups)
+    pieces: Tuple[str, ...] = ()  # the spoken pieces (see DigitRun.pieces)
 
 
 def phrase_pattern(phrases: Sequence[str]) -> "re.Pattern[str]":
@@ -594,12 +598,13 @@ def _repeats_homophone(run: Sequence[_Token], k: int) -> bool:
     return run[k].kind == "R" and k + 1 < len(run) and run[k + 1].kind == "H"
 
 
-def _run_digits(run: Sequence[_Token], forms: SpokenForms) -> Tuple[str, List[Tuple[int, int]], List[int]]:
+def _run_digits(run: Sequence[_Token], forms: SpokenForms) -> Tuple[str, List[Tuple[int, int]], List[int], List[str]]:
     """Turn a run of digit-ish tokens into digits, per digit its original span, and the
-    digits per spoken piece (see :attr:`DigitRun.groups`)."""
+    digits per spoken piece and the pieces as said (see :attr:`DigitRun.groups`)."""
     digits: List[str] = []
     sources: List[Tuple[int, int]] = []
     groups: List[int] = []
+    spoken: List[str] = []
     i = 0
     while i < len(run):
         token = run[i]
@@ -610,6 +615,7 @@ def _run_digits(run: Sequence[_Token], forms: SpokenForms) -> Tuple[str, List[Tu
                 digits.append(digit.core)
                 sources.append((token.start, digit.end))
             groups.append(forms.repeats[token.low])
+            spoken.append(digit.core * forms.repeats[token.low])
             i += 2
         elif _repeats_homophone(run, i):
             # "double oh": the repeated digit is a homophone.
@@ -618,18 +624,22 @@ def _run_digits(run: Sequence[_Token], forms: SpokenForms) -> Tuple[str, List[Tu
                 digits.append(forms.digit_homophones[digit.low])
                 sources.append((token.start, digit.end))
             groups.append(forms.repeats[token.low])
+            spoken.append(forms.digit_homophones[digit.low] * forms.repeats[token.low])
             i += 2
         elif token.kind == "N":
             for offset, ch in enumerate(token.core):
                 if ch.isdigit():
                     digits.append(ch)
                     sources.append((token.start + offset, token.start + offset + 1))
-            groups.extend(len(g) for g in re.split(r"[.,\-/']", token.core) if g)
+            numeral_groups = [g for g in re.split(r"[.,\-/']", token.core) if g]
+            groups.extend(len(g) for g in numeral_groups)
+            spoken.extend(numeral_groups)
             i += 1
         elif token.kind == "H":
             digits.append(forms.digit_homophones[token.low])
             sources.append((token.start, token.end))
             groups.append(0)
+            spoken.append(token.low)
             i += 1
         else:
             # A stretch of words: expand hyphenated words, remember which token each came from.
@@ -661,9 +671,10 @@ def _run_digits(run: Sequence[_Token], forms: SpokenForms) -> Tuple[str, List[Tu
                 if group:
                     # "double five" is said as one piece of two digits.
                     groups.append(len(group))
+                    spoken.append("".join(group))
                 w = max(nxt, w + 1)
             i = k
-    return "".join(digits), sources, groups
+    return "".join(digits), sources, groups, spoken
 
 
 def _find_digit_runs(tokens: Sequence[_Token], taken: Sequence[bool], forms: SpokenForms) -> List[_Replacement]:
@@ -689,10 +700,10 @@ def _find_digit_runs(tokens: Sequence[_Token], taken: Sequence[bool], forms: Spo
             else:
                 break
         run = [t for t in tokens[i : j + 1] if t.kind != "J"]
-        digits, sources, groups = _run_digits(run, forms)
+        digits, sources, groups, pieces = _run_digits(run, forms)
         if digits:
             replacements.append(_Replacement(run[0].start - run[0].sign, run[-1].end, digits, tuple(sources), True,
-                                             tuple(groups)))
+                                             tuple(groups), tuple(pieces)))
         i = j + 1
     return replacements
 
@@ -808,7 +819,8 @@ def normalise(text: str, forms: SpokenForms) -> NormalisedText:
             ends.append(source[1])
         if replacement.is_digit_run:
             runs.append(
-                DigitRun(norm_start, len(starts), replacement.start, replacement.end, replacement.text, replacement.groups)
+                DigitRun(norm_start, len(starts), replacement.start, replacement.end, replacement.text, replacement.groups,
+                         replacement.pieces)
             )
         position = replacement.end
     for offset in range(position, len(text)):

@@ -1,14 +1,15 @@
 """The shapes of a harmless number (the exemptions of rules 1, 2 and 5 of the fail-safe).
 
 A quantity (a unit within two words after it), a track, sum, place in a list or public
-transport service (a word right before it), arithmetic near it; and for short runs only, a
+transport service (a word right before it), arithmetic near it, two numbers joined by a range
+word (a score, a range, a span of times, a time before the hour); and for short runs only, a
 year in a date phrase, a clock time with a time word, a round number said as one number,
 and counting. Numbers joined by "and", "or" ("add 1250 and 3475") share their context.
 """
 
 from __future__ import annotations
 
-from typing import List, Sequence, Tuple
+from typing import AbstractSet, List, Sequence, Tuple
 
 from voicescrub.transforms.pii.config import DigitRunPolicy
 
@@ -25,6 +26,45 @@ def is_counting(digits: str) -> bool:
 def is_round_number(digits: str, dictated: int) -> bool:
     """A number of three or more digits ending in "00" said as a number, not digit by digit."""
     return len(digits) >= 3 and dictated <= 1 and digits.endswith("00") and digits.isdigit()
+
+
+#: Minutes said before the hour in a time of day ("ten to nine", "twenty five to seven").
+_MINUTES_BEFORE_THE_HOUR = frozenset({"5", "10", "20", "25"})
+
+
+def _whole_number(side: Sequence[str]) -> bool:
+    """One piece of two digits or more not opening with a zero: a number said as a number
+    ("112", "twenty four"), not digits read out."""
+    return len(side) == 1 and len(side[0]) >= 2 and not side[0].startswith("0")
+
+
+def _time_of_day(side: Sequence[str]) -> bool:
+    """An hour then its minutes as two pieces ("7 15", "seven forty"): H or HH up to 23, then MM."""
+    return (len(side) == 2 and 1 <= len(side[0]) <= 2 and int(side[0]) <= 23
+            and len(side[1]) == 2 and int(side[1]) <= 59)
+
+
+def is_number_pair(pieces: Sequence[str], range_words: AbstractSet[str]) -> bool:
+    """Whether a run, as spoken (:attr:`DigitRun.pieces`), is two numbers joined by one range
+    word that the normaliser took for a digit: a score or a range between two numbers each
+    said as one number ("112 to 108", "twenty four to twenty one"), a span between two times
+    of day ("7 15 to 7 40"), or a time before the hour ("ten to nine").
+
+    A dictated code is read a digit or a pair at a time, so a range word inside one sits next
+    to a single digit or between sides of different shapes ("12 34 to 56").
+    """
+    at = [k for k, piece in enumerate(pieces) if piece in range_words]
+    if len(at) != 1:
+        return False
+    # A numeral written as a time ("7:15") is one piece of its digits.
+    left = [piece.replace(":", "") for piece in pieces[: at[0]]]
+    right = [piece.replace(":", "") for piece in pieces[at[0] + 1 :]]
+    if not left or not right or not all(piece.isdigit() for piece in [*left, *right]):
+        return False
+    if (_whole_number(left) and _whole_number(right)) or (_time_of_day(left) and _time_of_day(right)):
+        return True
+    return (len(left) == 1 and left[0] in _MINUTES_BEFORE_THE_HOUR
+            and len(right) == 1 and 1 <= int(right[0]) <= 12)
 
 
 #: Words either side of a clock-shaped run searched for a time word: "set an alarm for 1245",

@@ -55,6 +55,7 @@ class RunVerdict:
         prefixed: bool = False,
         spelled: int = 0,
         decimal: bool = False,
+        paired: bool = False,
     ) -> Optional[float]:
         """One run's score if it must be redacted, ``None`` if it may be heard.
 
@@ -73,6 +74,9 @@ class RunVerdict:
             ("1-0-8-8") it is never a year or a time of day.
         :param decimal: the run was written as a decimal number ("104.9", "2.75"): outside
             banking context, a quantity.
+        :param paired: the run was spoken as two numbers joined by a range word
+            (:func:`~voicescrub.transforms.pii.failsafe.harmless.is_number_pair`): outside
+            banking context, a score, a range or a time, unless a code word comes before it.
         """
         policy = self.policy
         harmless = self.harmless
@@ -118,6 +122,8 @@ class RunVerdict:
             return None
         if harmless.is_quantity(after) or harmless.is_listed(before) or harmless.is_arithmetic(before, after):
             return None
+        if paired and not harmless.after_code_word(before):
+            return None  # "112 to 108", "7 15 to 7 40", "ten to nine": not a code read out
         if tier == "short":
             digits = words[index][2]
             # Read out in three or more pieces ("in 1-0-8-8"), a run is a code, not a year or a time.

@@ -81,7 +81,7 @@ rules 3, 4) and the clip-level forms (``clip_level``: rule 5). This class compos
 from __future__ import annotations
 
 import copy
-from typing import Dict, List, Optional, Tuple
+from typing import AbstractSet, Dict, List, Optional, Tuple
 
 import regex as re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -99,6 +99,7 @@ from voicescrub.transforms.pii.failsafe.companions import (
     ends_statement,
     near_codes,
 )
+from voicescrub.transforms.pii.failsafe.harmless import is_number_pair
 from voicescrub.transforms.pii.failsafe.words import (
     STRIP,
     is_amount,
@@ -120,13 +121,18 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
     SCORE_IN_BANKING_CONTEXT = verdict.SCORE_IN_BANKING_CONTEXT
     SCORE_CLUSTER = verdict.SCORE_CLUSTER
 
-    def __init__(self, policy: DigitRunPolicy, supported_language: str = "en", month_names: str = "") -> None:
+    def __init__(self, policy: DigitRunPolicy, supported_language: str = "en", month_names: str = "",
+                 range_words: AbstractSet[str] = frozenset()) -> None:
         """:param policy: thresholds and word lists of the fail-safe rule.
         :param supported_language: language of the transcripts.
         :param month_names: a regex of the language's month names (the PII config's lexicon
             entry ``months``); empty: months are read as numbers only.
+        :param range_words: the language's spoken range words that sound like a digit
+            (``spoken.range_words`` of its pack): a run two numbers make around one of them
+            may be a score, a range or a time.
         """
         self.policy = policy
+        self.range_words = frozenset(range_words)
         self._runs: Dict[int, DigitRun] = {}
         self._original = ""
         self._banking_clip = False
@@ -200,7 +206,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
                 words, run.start(), run.end(), dictated=self._dictated(run.start(), run.end()),
                 banking_at=banking_at, stated=ends_statement(policy, text, words, index, run.end()),
                 clip_banking=clip_banking, spelled=self._spelled(run.start(), run.end()),
-                decimal=self._decimal(run.start(), run.end()),
+                decimal=self._decimal(run.start(), run.end()), paired=self._paired(run.start(), run.end()),
             )
             if score is not None:
                 spans.append((run.start(), run.end(), score))
@@ -248,6 +254,11 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         run = self._runs.get(start)
         return (run is not None and run.norm_end == end
                 and bool(_DECIMAL.fullmatch(self._original[run.char_start:run.char_end])))
+
+    def _paired(self, start: int, end: int) -> bool:
+        """Whether the run was spoken as two numbers joined by a range word ("112 to 108")."""
+        run = self._runs.get(start)
+        return run is not None and run.norm_end == end and is_number_pair(run.pieces, self.range_words)
 
     def _dictated(self, start: int, end: int) -> int:
         run = self._runs.get(start)
