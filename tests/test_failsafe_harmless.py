@@ -40,6 +40,19 @@ def test_year_in_a_date_phrase(harmless: HarmlessNumbers, digits: str, before: l
     assert harmless.is_year(digits, before) is year
 
 
+@pytest.mark.parametrize("digits, before, after, year", [
+    ("1912", ["which", "year", "did", "it", "sink"], ["or"], True),
+    ("1750", ["in", "the", "18th", "century"], ["maybe"], True),
+    ("1989", ["how", "many"], ["years", "ago"], True),
+    # Near misses: a code word, no year word, a number no year has.
+    ("1989", ["what", "year", "the", "code", "is"], [], False),
+    ("1989", ["the", "door", "opens", "with"], ["when", "asked"], False),
+    ("4829", ["which", "year"], [], False)])
+def test_year_in_a_sentence_about_years(harmless: HarmlessNumbers, digits: str, before: list, after: list,
+                                        year: bool) -> None:
+    assert harmless.is_year(digits, before, after) is year
+
+
 @pytest.mark.parametrize("digits, before, after, clock", [
     ("1030", ["at"], [], True), ("645", [], ["tomorrow"], True),
     ("1030", ["code"], [], False), ("2575", ["at"], [], False), ("12345", ["at"], [], False)])

@@ -275,6 +275,9 @@ HARMLESS_NUMBER_SHAPES = [
     "How many years ago was 1066?",
     "Was that song released in 1977 or 1978?",
     "Add 1250 and 3475.",
+    # years in a sentence about years
+    "Which year did the Titanic sink, 1912 or 1913?",
+    "Paris in the 19th century, around 1850, what was it like?",
     # public transport and roads
     "Is flight 1742 on time?",
     "Check the status of Delta flight 2219.",
@@ -316,6 +319,9 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("the door code is 12 to 34", None),
     ("the gate code is fifteen to forty eight", None),
     ("my extension is 34 to 56", None),
+    ("Which year was my account opened, 1989?", DIGIT_SEQUENCE),
+    ("The door opens with 1989 when asked.", DIGIT_SEQUENCE),
+    ("It took years, the code is 1989.", None),
     ("the code is ten to nine", None),
     ("my pin is seven fifteen to seven forty", "PIN"),
     ("The card number is ten to nine.", None),

@@ -232,6 +232,9 @@ class DigitRunPolicy:
     year_cue_words: FrozenSet[str] = setting(
         frozenset(), "words (within two before a 4-digit year) that make it a date phrase",
         parse=words)
+    year_topic_words: FrozenSet[str] = setting(
+        frozenset(), "words (within window_words either side of a 4-digit year) that make the "
+        "sentence about years", parse=words)
     time_cue_words: FrozenSet[str] = setting(
         frozenset(), "words within three before or after a clock-shaped run that make it a "
         "time of day", parse=words)

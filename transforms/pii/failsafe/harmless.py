@@ -3,8 +3,8 @@
 A quantity (a unit within two words after it), a track, sum, place in a list or public
 transport service (a word right before it), arithmetic near it, two numbers joined by a range
 word (a score, a range, a span of times, a time before the hour); and for short runs only, a
-year in a date phrase, a clock time with a time word, a round number said as one number,
-and counting. Numbers joined by "and", "or" ("add 1250 and 3475") share their context.
+year in a date phrase or a sentence about years, a clock time with a time word, a round
+number said as one number, and counting. Numbers joined by "and", "or" ("add 1250 and 3475") share their context.
 """
 
 from __future__ import annotations
@@ -106,12 +106,14 @@ class HarmlessNumbers:
         its value, it is a code, not a year, a time of day or a reading."""
         return any(w in self.policy.code_words for w in before[-2:])
 
-    def is_year(self, digits: str, before: Sequence[str]) -> bool:
+    def is_year(self, digits: str, before: Sequence[str], after: Sequence[str] = ()) -> bool:
         """A four-digit year with a year cue, or another year, within two words before it
-        ("in 1986", "between 1789 and 2024"), and no code word."""
+        ("in 1986", "between 1789 and 2024"), or with a word of a sentence about years anywhere
+        in the words around it ("which year did it sink? 1912"), and no code word."""
         if not _year_shaped(digits) or self.after_code_word(before):
             return False
-        return any(w in self.policy.year_cue_words or _year_shaped(w) for w in before[-2:])
+        return (any(w in self.policy.year_cue_words or _year_shaped(w) for w in before[-2:])
+                or any(w in self.policy.year_topic_words for w in [*before, *after]))
 
     def coordinated(self, before: Sequence[str], after: Sequence[str], below_digits: int,
                     ) -> Tuple[List[str], List[str]]:

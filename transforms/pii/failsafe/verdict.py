@@ -104,7 +104,7 @@ class RunVerdict:
                 digits = words[index][2]
                 if harmless.is_quantity(after):
                     return None
-                if harmless.is_year(digits, before) or harmless.is_clock_time(digits, before, after):
+                if harmless.is_year(digits, before, after) or harmless.is_clock_time(digits, before, after):
                     return None
             return SCORE
         if decimal and not harmless.after_code_word(before):
@@ -127,7 +127,7 @@ class RunVerdict:
         if tier == "short":
             digits = words[index][2]
             # Read out in three or more pieces ("in 1-0-8-8"), a run is a code, not a year or a time.
-            if spelled < 3 and (harmless.is_year(digits, before) or harmless.is_clock_time(digits, before, after)):
+            if spelled < 3 and (harmless.is_year(digits, before, after) or harmless.is_clock_time(digits, before, after)):
                 return None
             if is_round_number(digits, dictated):
                 return None  # a round number said as a number: a quantity

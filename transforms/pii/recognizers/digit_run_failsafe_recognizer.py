@@ -15,10 +15,13 @@ normalised transcript (spoken digits already joined into one run):
    * a track/list/sum word or a currency sign comes right before it
      ("track 123456", "$250000"), or
    * an arithmetic word is within two words ("what is 123456 times 7"), or
+   * it was said as two numbers around a range word the normaliser took for a digit, with
+     no code word before it: a score or range ("112 to 108"), a span of times ("7 15 to
+     7 40") or a time before the hour ("ten to nine"), or
    * below ``min_digits`` only: a year in a date phrase ("in 1986", "the year was
-     1999"), a clock time with a time word ("at 10 30", "6 45 tomorrow"), a round
-     number said as one number ("two thousand five hundred") or counting ("one, two,
-     three", "three, two, one").
+     1999") or in a sentence about years ("which year did it sink, 1912?"), a clock time
+     with a time word ("at 10 30", "6 45 tomorrow"), a round number said as one number
+     ("two thousand five hundred") or counting ("one, two, three", "three, two, one").
 
 2. With banking context within ``window_words`` words either side, the bar drops
    to ``min_digits_in_banking_context`` digits (default 4; dictated runs need only
