@@ -49,6 +49,11 @@ def _score(text: str, run: str, **kwargs) -> Optional[float]:
         ("the door code is 1122108", "1122108", {"paired": True}, SCORE),
         ("my account 1122108", "1122108", {"paired": True}, SCORE_IN_BANKING_CONTEXT),
         ("and then 1029", "1029", {"paired": True, "clip_banking": WEAK}, SCORE),
+        # A number written with thousands separators was said as one number, below min_digits.
+        ("please note 1,250", "1,250", {"n_digits": 4, "grouped": True}, None),
+        ("the code is 1,250", "1,250", {"n_digits": 4, "grouped": True}, SCORE),
+        ("please note 123,456", "123,456", {"n_digits": 6, "grouped": True}, SCORE),
+        ("my account 1,250", "1,250", {"n_digits": 4, "grouped": True}, SCORE_IN_BANKING_CONTEXT),
         # Rule 4 (stated value): judged as a short run.
         ("my code is 574.", "574", {"stated": True}, SCORE),
         # Rule 2: near a banking word the bar drops and only money is harmless.

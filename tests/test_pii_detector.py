@@ -275,6 +275,9 @@ HARMLESS_NUMBER_SHAPES = [
     "How many years ago was 1066?",
     "Was that song released in 1977 or 1978?",
     "Add 1250 and 3475.",
+    # a number written with thousands separators was said as one number
+    "Will it snow at 3,450 in the mountains this weekend?",
+    "And 1,250 and 3,475.",
     # years in a sentence about years
     "Which year did the Titanic sink, 1912 or 1913?",
     "Paris in the 19th century, around 1850, what was it like?",
@@ -320,6 +323,10 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("the gate code is fifteen to forty eight", None),
     ("my extension is 34 to 56", None),
     ("Which year was my account opened, 1989?", DIGIT_SEQUENCE),
+    ("My bin is 4,111.", DIGIT_SEQUENCE),
+    ("The door code is 4,111.", None),
+    ("Please note 123,456 for later.", DIGIT_SEQUENCE),
+    ("Please note 12, 47 for later.", DIGIT_SEQUENCE),
     ("The door opens with 1989 when asked.", DIGIT_SEQUENCE),
     ("It took years, the code is 1989.", None),
     ("the code is ten to nine", None),

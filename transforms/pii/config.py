@@ -265,6 +265,10 @@ class DigitRunPolicy:
     letter_prefixed_min_digits: int = setting(
         4, "a word of letters then at least this many digits ('N0548': a code glued to a "
         "misheard context word) is judged as a short run outside banking context", minimum=0)
+    thousands_separator: str = setting(
+        "", "the character the speech model writes between groups of three digits of a number "
+        "said as one number ('1,250'): such a number of fewer than min_digits digits is a "
+        "quantity outside banking context; empty: none is read so")
     money_list_min_pieces: int = setting(
         2, "in a clip with banking context, this many short amounts in a row ('£29, £37') are a "
         "dictated number the ASR wrote as money, redacted with the short numbers next to them",

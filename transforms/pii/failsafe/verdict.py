@@ -56,6 +56,7 @@ class RunVerdict:
         spelled: int = 0,
         decimal: bool = False,
         paired: bool = False,
+        grouped: bool = False,
     ) -> Optional[float]:
         """One run's score if it must be redacted, ``None`` if it may be heard.
 
@@ -77,6 +78,8 @@ class RunVerdict:
         :param paired: the run was spoken as two numbers joined by a range word
             (:func:`~voicescrub.transforms.pii.failsafe.harmless.is_number_pair`): outside
             banking context, a score, a range or a time, unless a code word comes before it.
+        :param grouped: the run was written with a thousands separator ("1,250"): below
+            ``min_digits`` digits and outside banking context, a number said as one number.
         """
         policy = self.policy
         harmless = self.harmless
@@ -109,6 +112,8 @@ class RunVerdict:
             return SCORE
         if decimal and not harmless.after_code_word(before):
             return None  # "104.9", "2.75": a reading or a price, not a code read out
+        if grouped and n_digits < policy.min_digits and not harmless.after_code_word(before):
+            return None  # "1,250": a number said as one number, not digits read out
         short_prefixed = prefixed and policy.letter_prefixed_min_digits and n_digits >= policy.letter_prefixed_min_digits
         if n_digits >= policy.min_digits:
             tier = "long"

@@ -15,6 +15,8 @@ normalised transcript (spoken digits already joined into one run):
    * a track/list/sum word or a currency sign comes right before it
      ("track 123456", "$250000"), or
    * an arithmetic word is within two words ("what is 123456 times 7"), or
+   * it was written as one number with thousands separators ("1,250": said as a number,
+     not read out digit by digit) and has fewer than ``min_digits`` digits, or
    * it was said as two numbers around a range word the normaliser took for a digit, with
      no code word before it: a score or range ("112 to 108"), a span of times ("7 15 to
      7 40") or a time before the hour ("ten to nine"), or
@@ -210,6 +212,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
                 banking_at=banking_at, stated=ends_statement(policy, text, words, index, run.end()),
                 clip_banking=clip_banking, spelled=self._spelled(run.start(), run.end()),
                 decimal=self._decimal(run.start(), run.end()), paired=self._paired(run.start(), run.end()),
+                grouped=self._grouped(run.start(), run.end()),
             )
             if score is not None:
                 spans.append((run.start(), run.end(), score))
@@ -257,6 +260,16 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         run = self._runs.get(start)
         return (run is not None and run.norm_end == end
                 and bool(_DECIMAL.fullmatch(self._original[run.char_start:run.char_end])))
+
+    def _grouped(self, start: int, end: int) -> bool:
+        """Whether the run was written as one number with thousands separators ("1,250")."""
+        separator = self.policy.thousands_separator
+        run = self._runs.get(start)
+        if not separator or run is None or run.norm_end != end:
+            return False
+        groups = self._original[run.char_start:run.char_end].split(separator)
+        return (len(groups) >= 2 and 1 <= len(groups[0]) <= 3 and groups[0].isdigit()
+                and all(len(group) == 3 and group.isdigit() for group in groups[1:]))
 
     def _paired(self, start: int, end: int) -> bool:
         """Whether the run was spoken as two numbers joined by a range word ("112 to 108")."""
