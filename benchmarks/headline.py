@@ -7,8 +7,8 @@ README holds this table as printed, so the README's figures are always the last 
 a benchmark wrote. Detection and audio runs tagged ``new1207_espeak`` (a corpus the
 generator made after the rules) and ``new1207_flite`` (that corpus in another
 synthesiser's voices) are shown beside the committed corpus when present, and the
-harmless-request runs on the hand-written set and the two sets written apart from the
-rules (``unseen``, ``unseen2``).
+harmless-request runs on the hand-written set and the sets written apart from the rules
+(``unseen`` to ``unseen4``).
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ def audio_leak(result: dict) -> str:
 
 def harmless(result: dict) -> str:
     overall = result["overall"]
-    return (f"{overall['clips_touched']}/{overall['clips']} clips touched "
-            f"({100.0 * overall['clips_touched_share']:.1f} %), {overall['dead_lettered']} dead-lettered")
+    return (f"{overall['clips_touched']}/{overall['clips']} "
+            f"({100.0 * overall['clips_touched_share']:.1f} %), {overall['dead_lettered']}")
 
 
 def clip_memory(result: dict) -> str:
@@ -69,8 +69,8 @@ def clip_memory(result: dict) -> str:
 CORPORA = (("", "committed"), ("_new1207_espeak", "new corpus"),
            ("_new1207_flite", "the same in flite's voices"), ("_sample", "bundled sample"))
 #: The harmless-request sets, as the table names them.
-HARMLESS_SETS = (("", "hand-written set"), ("_unseen", "set written apart"),
-                 ("_unseen2", "second set written apart"))
+HARMLESS_SETS = (("", "hand-written set"), ("_unseen", "sets written apart"), ("_unseen2", ""),
+                 ("_unseen3", ""), ("_unseen4", ""))
 
 
 def rows() -> List[List[str]]:
@@ -88,10 +88,12 @@ def rows() -> List[List[str]]:
             for tag, name in HARMLESS_SETS]
     runs = [(file, name, result) for file, name, result in runs if result is not None]
     if runs:
-        table.append(["PII-free requests with numbers: clips with anything redacted",
-                      "; ".join(f"{name}: {harmless(result)}" for _, name, result in runs),
+        table.append(["PII-free requests with numbers: clips with anything redacted, clips dead-lettered",
+                      "; ".join(f"{name} {harmless(result)}" if name else harmless(result)
+                                for _, name, result in runs),
                       "`python benchmarks/harmless_requests.py` (`--tag`)",
-                      ", ".join(f"`{file}`" for file, _, _ in runs)])
+                      "`harmless_requests.json`, " + ", ".join(
+                          f"`{file[len('harmless_requests'):-len('.json')]}`" for file, _, _ in runs[1:])])
     throughput = load("throughput.json")
     if throughput is not None:
         run = throughput["runs"][0]
