@@ -278,6 +278,9 @@ HARMLESS_NUMBER_SHAPES = [
     # a number written with thousands separators was said as one number
     "Will it snow at 3,450 in the mountains this weekend?",
     "And 1,250 and 3,475.",
+    # a unit named after a person is the unit of a quantity after a number
+    "What's 72 degrees Fahrenheit in Celsius?",
+    "Convert 350 Fahrenheit to Celsius for my oven.",
     # years in a sentence about years
     "Which year did the Titanic sink, 1912 or 1913?",
     "Paris in the 19th century, around 1850, what was it like?",
@@ -324,6 +327,7 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("my extension is 34 to 56", None),
     ("Which year was my account opened, 1989?", DIGIT_SEQUENCE),
     ("My bin is 4,111.", DIGIT_SEQUENCE),
+    ("Please call Daniel Fahrenheit tomorrow.", "PERSON"),
     ("The door code is 4,111.", None),
     ("Please note 123,456 for later.", DIGIT_SEQUENCE),
     ("Please note 12, 47 for later.", DIGIT_SEQUENCE),

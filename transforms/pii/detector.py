@@ -232,7 +232,18 @@ class PiiDetector:
         if any(_is_number(w, self._number_words) for w in words):
             return True
         return all(w in self.config.person_deny_words or any(ch.isdigit() for ch in w) or self._is_verb(w)
-                   for w in words) or (len(words) == 1 and self._opens_sentence(text, span.char_start))
+                   for w in words) or (len(words) == 1 and self._opens_sentence(text, span.char_start)) \
+            or self._is_unit_of_a_quantity(text, span, words)
+
+    def _is_unit_of_a_quantity(self, text: str, span: PiiSpan, words: Sequence[str]) -> bool:
+        """A span made only of unit words right after a number or another unit is the unit of a
+        quantity ("72 degrees Fahrenheit", "350 Fahrenheit"), whatever scientist it is named after."""
+        units = self.config.digit_run_failsafe.harmless_following_words
+        if not words or not all(w in units for w in words):
+            return False
+        before = text[: span.char_start].split()
+        previous = before[-1].strip(_EDGE_PUNCTUATION).lower() if before else ""
+        return _is_number(previous, self._number_words) or previous in units
 
     def _is_verb(self, word: str) -> bool:
         """An imperative with a hyphenated pronoun ("réveille-moi"), in a language whose pack lists them."""
