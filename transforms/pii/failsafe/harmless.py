@@ -4,7 +4,8 @@ A quantity (a unit within two words after it), a track, sum, place in a list or 
 transport service (a word right before it), arithmetic near it, two numbers joined by a range
 word (a score, a range, a span of times, a time before the hour); and for short runs only, a
 year in a date phrase or a sentence about years, a clock time with a time word, a round
-number said as one number, and counting. Numbers joined by "and", "or" ("add 1250 and 3475") share their context.
+number said as one number, and counting. Numbers joined by "and", "or" ("add 1250 and 3475")
+share their context.
 """
 
 from __future__ import annotations
