@@ -20,7 +20,9 @@ Run from the repository root::
 4. Per category and overall: clips written and dead-lettered, clips with anything
    redacted (any entity in ``pii_entities``, ``AUDIT_RESIDUE`` included), requests
    with anything redacted in any voice, the share of the written clips' audio inside a
-   redacted interval, and the entity types that fired.
+   redacted interval, the entity types that fired, and which listen found them (the first
+   transcript, the audit's second listen of a clip with nothing found, or its re-listen of the
+   scrubbed audio).
 
 Targets (the issue's): at most 5 % of PII-free clips with anything redacted, and no
 PII-free clip dead-lettered. The corpus holds no PII by construction, so the results
@@ -161,6 +163,18 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
+#: What a recognizer's name says of the listen that found an entity (``second_listen:<name>``,
+#: ``audit:<name>``); no prefix: the first transcript.
+LISTENS = {"second_listen": "second listen", "audit": "audit re-listen"}
+
+
+def listens_that_found(entities: Sequence[dict]) -> str:
+    """Which listens found a clip's entities: "first transcript", "second listen", "audit
+    re-listen", joined with " + " when several did."""
+    return " + ".join(sorted({LISTENS.get(e["recognizer"].split(":", 1)[0], "first transcript")
+                              if ":" in e["recognizer"] else "first transcript" for e in entities}))
+
+
 def figures(clips: Sequence[dict], written: Dict[str, dict], dead: Dict[str, List[dict]]) -> Dict[str, object]:
     """One group's counts, shares and entity types."""
     requests = {c["id"] for c in clips}
@@ -170,6 +184,7 @@ def figures(clips: Sequence[dict], written: Dict[str, dict], dead: Dict[str, Lis
     silenced = sum(redacted_s(written[c["utterance_id"]]) for c in touched)
     types = Counter(e["entity_type"] for c in touched for e in written[c["utterance_id"]]["pii_entities"])
     reasons = Counter(f"{d['stage']}: {d['error_type']}" for c in dead_clips for d in dead[c["utterance_id"]])
+    by_listen = Counter(listens_that_found(written[c["utterance_id"]]["pii_entities"]) for c in touched)
     return {
         "requests": len(requests), "clips": len(clips),
         "written": sum(1 for c in clips if c["utterance_id"] in written),
@@ -182,6 +197,7 @@ def figures(clips: Sequence[dict], written: Dict[str, dict], dead: Dict[str, Lis
         "written_s": round(seconds, 2), "silenced_s": round(silenced, 2),
         "silenced_share": round(silenced / seconds, 4) if seconds else None,
         "entity_types": dict(sorted(types.items())),
+        "touched_by_listen": dict(sorted(by_listen.items())),
     }
 
 
