@@ -6,10 +6,12 @@ import pytest
 from voicescrub.transforms.pii.config import load_pii_config
 from voicescrub.transforms.pii.failsafe.harmless import (
     HarmlessNumbers,
+    answers_when_question,
     is_counting,
     is_number_pair,
     is_round_number,
 )
+from voicescrub.transforms.pii.failsafe.words import words_of
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +61,48 @@ def test_year_in_a_sentence_about_years(harmless: HarmlessNumbers, digits: str, 
 def test_clock_time_with_a_time_word(harmless: HarmlessNumbers, digits: str, before: list, after: list,
                                      clock: bool) -> None:
     assert harmless.is_clock_time(digits, before, after) is clock
+
+
+# The run is always "1969": in a question that "when" opens, in the sentence answering it,
+# or near misses where "when" asks nothing.
+@pytest.mark.parametrize("text, answers", [
+    ("When was the moon landing, 1969?", True),
+    ("When was the moon landing? 1969, wasn't it?", True),
+    ("When was the moon landing? I think it was 1969.", True),
+    ("So when was the moon landing, 1969?", True),
+    ("Um, when was it... 1969?", True),
+    # Near misses: not a question, "when" not opening it, the answer a sentence too late,
+    # a question that asks something else.
+    ("When you call, give them 1969.", False),
+    ("The door opens with 1969 when asked?", False),
+    ("When was the moon landing? No idea. 1969.", False),
+    ("Which flight was it? 1969?", False),
+    ("1969", False)])
+def test_answers_when_question(text: str, answers: bool) -> None:
+    policy = load_pii_config().digit_run_failsafe
+    words = words_of(text)
+    index = next(i for i, (_, _, w) in enumerate(words) if w == "1969")
+    assert answers_when_question(policy, text, words, index) is answers
+
+
+def test_answers_when_question_reads_a_lone_question_mark() -> None:
+    """French sets its "?" apart: a lone "?" closes the question before it."""
+    from voicescrub.transforms.language.packs import load_pack
+    policy = load_pii_config(pack=load_pack("fr")).digit_run_failsafe
+    text = "Quand le mur est-il tombé ? 1989 ?"
+    words = words_of(text)
+    index = next(i for i, (_, _, w) in enumerate(words) if w == "1989")
+    assert answers_when_question(policy, text, words, index)
+    assert not answers_when_question(policy, "Quand tu appelles, donne 1989 .", words_of(
+        "Quand tu appelles, donne 1989 ."), 4)
+
+
+@pytest.mark.parametrize("digits, before, answers", [
+    ("1969", ["when", "was", "it"], True), ("2130", [], True), ("645", [], True),
+    # Near misses: a code word before it, neither a year nor a time.
+    ("1969", ["the", "code"], False), ("4829", [], False), ("2575", [], False), ("19690", [], False)])
+def test_answers_when(harmless: HarmlessNumbers, digits: str, before: list, answers: bool) -> None:
+    assert harmless.answers_when(digits, before) is answers
 
 
 def test_quantity_list_and_arithmetic(harmless: HarmlessNumbers) -> None:

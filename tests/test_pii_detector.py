@@ -294,6 +294,9 @@ HARMLESS_NUMBER_SHAPES = [
     "Can you find the radio station on 104.9?",
     "Compare it with buying one at 2.75.",
     "Go back to page 140.",
+    "When was the moon landing? 1969, wasn't it?",
+    "So when did the Berlin Wall come down, 1989 or 1990?",
+    "When does the film start? 2130, I think.",
 ]
 
 
@@ -332,6 +335,11 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("Please note 123,456 for later.", DIGIT_SEQUENCE),
     ("Please note 12, 47 for later.", DIGIT_SEQUENCE),
     ("The door opens with 1989 when asked.", DIGIT_SEQUENCE),
+    # "when" opening a statement, banking context, a code word, a number no year or time has
+    ("When you call, give them 1989.", DIGIT_SEQUENCE),
+    ("When was my account opened? 1989?", DIGIT_SEQUENCE),
+    ("When did you change the door code? 1989?", None),
+    ("When is it? Call 4829 first.", DIGIT_SEQUENCE),
     ("It took years, the code is 1989.", None),
     ("the code is ten to nine", None),
     ("my pin is seven fifteen to seven forty", "PIN"),

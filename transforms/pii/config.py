@@ -235,6 +235,10 @@ class DigitRunPolicy:
     year_topic_words: FrozenSet[str] = setting(
         frozenset(), "words (within window_words either side of a 4-digit year) that make the "
         "sentence about years", parse=words)
+    when_question_words: FrozenSet[str] = setting(
+        frozenset(), "question words that ask for a time ('when'): opening a question (as one of "
+        "its first two words), they make a year- or clock-shaped run in that question or in "
+        "the sentence right after it a year or a time of day", parse=words)
     time_cue_words: FrozenSet[str] = setting(
         frozenset(), "words within three before or after a clock-shaped run that make it a "
         "time of day", parse=words)

@@ -3,8 +3,9 @@
 A quantity (a unit within two words after it), a track, sum, place in a list or public
 transport service (a word right before it), arithmetic near it, two numbers joined by a range
 word (a score, a range, a span of times, a time before the hour); and for short runs only, a
-year in a date phrase or a sentence about years, a clock time with a time word, a round
-number said as one number, and counting. Numbers joined by "and", "or" ("add 1250 and 3475")
+year in a date phrase or a sentence about years, a clock time with a time word, a year or a
+time in a question asking "when" or in its answer, a round number said as one number, and
+counting. Numbers joined by "and", "or" ("add 1250 and 3475")
 share their context.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 from typing import AbstractSet, List, Sequence, Tuple
 
 from voicescrub.transforms.pii.config import DigitRunPolicy
+from voicescrub.transforms.pii.failsafe.words import Word
 
 
 def is_counting(digits: str) -> bool:
@@ -81,6 +83,55 @@ def _year_shaped(word: str) -> bool:
     return len(word) == 4 and word.isdigit() and 1000 <= int(word) <= 2099
 
 
+def _clock_shaped(digits: str) -> bool:
+    """H:MM or HH:MM written without its colon ("645", "2315")."""
+    return (len(digits) in (3, 4) and digits.isdigit()
+            and int(digits[:-2]) <= 23 and int(digits[-2:]) <= 59)
+
+
+#: Words a question word may follow and still open the question ("So when did ...").
+_QUESTION_OPENING_WORDS = 2
+
+
+def _sentences(text: str, words: Sequence[Word]) -> List[Tuple[int, int]]:
+    """``(first, last)`` word indexes of each sentence: a word whose written form ends in
+    ".", "?" or "!" closes one (a lone "?", as French writes it, closes the one before); an
+    ellipsis is a pause, not an end."""
+    sentences: List[Tuple[int, int]] = []
+    first = 0
+    for i, (start, end, _) in enumerate(words):
+        written = text[start:end].rstrip("\"')]")
+        if written[-1:] in (".", "?", "!") and not written.endswith(("..", "…")):
+            sentences.append((first, i))
+            first = i + 1
+    if first < len(words):
+        sentences.append((first, len(words) - 1))
+    return sentences
+
+
+def answers_when_question(policy: DigitRunPolicy, text: str, words: Sequence[Word], index: int) -> bool:
+    """Whether the run at word ``index`` sits in a question that asks for a time, or in the
+    sentence right after one: a question is a sentence closed by "?", and it asks for a time
+    when one of ``when_question_words`` is among its first two words ("When did the wall
+    fall? 1989, wasn't it?", "So when was the moon landing, 1969?").
+
+    Mid-sentence ("opens with 1989 when asked") or in a statement ("When you call, give
+    1989.") the word asks nothing.
+    """
+    cues = policy.when_question_words
+    if not cues:
+        return False
+    sentences = _sentences(text, words)
+
+    def asks_when(first: int, last: int) -> bool:
+        opening = [w for _, _, w in words[first : min(last + 1, first + _QUESTION_OPENING_WORDS)]]
+        start, end, _ = words[last]
+        return text[start:end].rstrip("\"')]").endswith("?") and any(w in cues for w in opening)
+
+    at = next(k for k, (first, last) in enumerate(sentences) if first <= index <= last)
+    return asks_when(*sentences[at]) or (at > 0 and asks_when(*sentences[at - 1]))
+
+
 class HarmlessNumbers:
     """The exemptions, read from the words before and after a run.
 
@@ -137,10 +188,12 @@ class HarmlessNumbers:
     def is_clock_time(self, digits: str, before: Sequence[str], after: Sequence[str]) -> bool:
         """A clock-shaped run (H:MM, HH:MM) with a time word within three words either side
         ("alarm for 1245", "1245 in the afternoon"), and no code word."""
-        if len(digits) not in (3, 4) or not digits.isdigit() or self.after_code_word(before):
-            return False
-        hours, minutes = int(digits[:-2]), int(digits[-2:])
-        if hours > 23 or minutes > 59:
+        if not _clock_shaped(digits) or self.after_code_word(before):
             return False
         cues = self.policy.time_cue_words
         return any(w in cues for w in list(before[-_TIME_CUE_WINDOW:]) + list(after[:_TIME_CUE_WINDOW]))
+
+    def answers_when(self, digits: str, before: Sequence[str]) -> bool:
+        """A year- or clock-shaped run in a question asking for a time, or in its answer
+        (:func:`answers_when_question`), and no code word."""
+        return (_year_shaped(digits) or _clock_shaped(digits)) and not self.after_code_word(before)

@@ -57,6 +57,7 @@ class RunVerdict:
         decimal: bool = False,
         paired: bool = False,
         grouped: bool = False,
+        asked_when: bool = False,
     ) -> Optional[float]:
         """One run's score if it must be redacted, ``None`` if it may be heard.
 
@@ -80,6 +81,9 @@ class RunVerdict:
             banking context, a score, a range or a time, unless a code word comes before it.
         :param grouped: the run was written with a thousands separator ("1,250"): below
             ``min_digits`` digits and outside banking context, a number said as one number.
+        :param asked_when: the run is in a question asking for a time or in its answer
+            (:func:`~voicescrub.transforms.pii.failsafe.harmless.answers_when_question`):
+            a short year- or clock-shaped run there is a year or a time of day.
         """
         policy = self.policy
         harmless = self.harmless
@@ -132,7 +136,8 @@ class RunVerdict:
         if tier == "short":
             digits = words[index][2]
             # Read out in three or more pieces ("in 1-0-8-8"), a run is a code, not a year or a time.
-            if spelled < 3 and (harmless.is_year(digits, before, after) or harmless.is_clock_time(digits, before, after)):
+            if spelled < 3 and (harmless.is_year(digits, before, after) or harmless.is_clock_time(digits, before, after)
+                                or (asked_when and harmless.answers_when(digits, before))):
                 return None
             if is_round_number(digits, dictated):
                 return None  # a round number said as a number: a quantity

@@ -22,7 +22,9 @@ normalised transcript (spoken digits already joined into one run):
      7 40") or a time before the hour ("ten to nine"), or
    * below ``min_digits`` only: a year in a date phrase ("in 1986", "the year was
      1999") or in a sentence about years ("which year did it sink, 1912?"), a clock time
-     with a time word ("at 10 30", "6 45 tomorrow"), a round number said as one number
+     with a time word ("at 10 30", "6 45 tomorrow"), a year or a clock time in a question
+     that ``when_question_words`` opens or in the sentence answering it ("When did the wall
+     fall? 1989?"), a round number said as one number
      ("two thousand five hundred") or counting ("one, two, three", "three, two, one").
 
 2. With banking context within ``window_words`` words either side, the bar drops
@@ -104,7 +106,10 @@ from voicescrub.transforms.pii.failsafe.companions import (
     ends_statement,
     near_codes,
 )
-from voicescrub.transforms.pii.failsafe.harmless import is_number_pair
+from voicescrub.transforms.pii.failsafe.harmless import (
+    answers_when_question,
+    is_number_pair,
+)
 from voicescrub.transforms.pii.failsafe.words import (
     STRIP,
     is_amount,
@@ -213,6 +218,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
                 clip_banking=clip_banking, spelled=self._spelled(run.start(), run.end()),
                 decimal=self._decimal(run.start(), run.end()), paired=self._paired(run.start(), run.end()),
                 grouped=self._grouped(run.start(), run.end()),
+                asked_when=answers_when_question(policy, text, words, index),
             )
             if score is not None:
                 spans.append((run.start(), run.end(), score))
