@@ -112,6 +112,14 @@ def test_quantity_list_and_arithmetic(harmless: HarmlessNumbers) -> None:
     assert harmless.is_arithmetic(["what", "is"], ["times", "7"]) and not harmless.is_arithmetic(["my"], ["is"])
 
 
+@pytest.mark.parametrize("before, after, arithmetic", [
+    (["add", "up"], ["and"], True), (["the", "average", "of"], [], True), (["the", "sum", "of"], [], True),
+    # Near misses: a code word before the run, the word too far off.
+    (["add", "code"], [], False), (["add", "the", "number"], [], False), (["add", "it", "to", "my"], [], False)])
+def test_a_term_of_a_sum(harmless: HarmlessNumbers, before: list, after: list, arithmetic: bool) -> None:
+    assert harmless.is_arithmetic(before, after) is arithmetic
+
+
 @pytest.mark.parametrize("pieces, pair", [
     (("112", "to", "108"), True),  # a score, each side said as one number
     (("24", "to", "21"), True),

@@ -297,6 +297,8 @@ HARMLESS_NUMBER_SHAPES = [
     "When was the moon landing? 1969, wasn't it?",
     "So when did the Berlin Wall come down, 1989 or 1990?",
     "When does the film start? 2130, I think.",
+    "What's the average of 4, 9, 13 and 22?",
+    "Add up 12, 47 and 305.",
 ]
 
 
@@ -340,6 +342,8 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("When was my account opened? 1989?", DIGIT_SEQUENCE),
     ("When did you change the door code? 1989?", None),
     ("When is it? Call 4829 first.", DIGIT_SEQUENCE),
+    # a sum word with a code word between it and the run
+    ("Add the number 4 8 2 9 1 7 to my notes.", DIGIT_SEQUENCE),
     ("It took years, the code is 1989.", None),
     ("the code is ten to nine", None),
     ("my pin is seven fifteen to seven forty", "PIN"),

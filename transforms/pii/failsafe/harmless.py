@@ -150,8 +150,10 @@ class HarmlessNumbers:
         return bool(before[-1:]) and before[-1] in self.policy.harmless_preceding_words
 
     def is_arithmetic(self, before: Sequence[str], after: Sequence[str]) -> bool:
-        """An arithmetic word within two words either side ("what is 123456 times 7")."""
-        return any(w in self.policy.arithmetic_words for w in list(before[-2:]) + list(after[:2]))
+        """An arithmetic word within two words either side ("what is 123456 times 7", "add up
+        12, 47 and 305"), and no code word before it ("add code 4829")."""
+        return (any(w in self.policy.arithmetic_words for w in list(before[-2:]) + list(after[:2]))
+                and not self.after_code_word(before))
 
     def after_code_word(self, before: Sequence[str]) -> bool:
         """A code word within two words before the run ("the alarm code is 1942"): whatever
