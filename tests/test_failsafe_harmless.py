@@ -6,7 +6,7 @@ import pytest
 from voicescrub.transforms.pii.config import load_pii_config
 from voicescrub.transforms.pii.failsafe.harmless import (
     HarmlessNumbers,
-    answers_when_question,
+    in_when_questions,
     is_counting,
     is_number_pair,
     is_round_number,
@@ -78,23 +78,24 @@ def test_clock_time_with_a_time_word(harmless: HarmlessNumbers, digits: str, bef
     ("When was the moon landing? No idea. 1969.", False),
     ("Which flight was it? 1969?", False),
     ("1969", False)])
-def test_answers_when_question(text: str, answers: bool) -> None:
+def test_in_when_questions(text: str, answers: bool) -> None:
     policy = load_pii_config().digit_run_failsafe
     words = words_of(text)
     index = next(i for i, (_, _, w) in enumerate(words) if w == "1969")
-    assert answers_when_question(policy, text, words, index) is answers
+    assert (index in in_when_questions(policy, text, words)) is answers
 
 
-def test_answers_when_question_reads_a_lone_question_mark() -> None:
+@pytest.mark.parametrize("text, answers", [
+    ("Quand le mur est-il tombé ? 1989 ?", True),
+    # Near miss: a statement, its "." set apart.
+    ("Quand tu appelles, donne 1989 .", False)])
+def test_in_when_questions_reads_a_lone_question_mark(text: str, answers: bool) -> None:
     """French sets its "?" apart: a lone "?" closes the question before it."""
     from voicescrub.transforms.language.packs import load_pack
     policy = load_pii_config(pack=load_pack("fr")).digit_run_failsafe
-    text = "Quand le mur est-il tombé ? 1989 ?"
     words = words_of(text)
     index = next(i for i, (_, _, w) in enumerate(words) if w == "1989")
-    assert answers_when_question(policy, text, words, index)
-    assert not answers_when_question(policy, "Quand tu appelles, donne 1989 .", words_of(
-        "Quand tu appelles, donne 1989 ."), 4)
+    assert (index in in_when_questions(policy, text, words)) is answers
 
 
 @pytest.mark.parametrize("digits, before, answers", [

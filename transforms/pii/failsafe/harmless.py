@@ -11,7 +11,7 @@ share their context.
 
 from __future__ import annotations
 
-from typing import AbstractSet, List, Sequence, Tuple
+from typing import AbstractSet, FrozenSet, List, Sequence, Tuple
 
 from voicescrub.transforms.pii.config import DigitRunPolicy
 from voicescrub.transforms.pii.failsafe.words import Word
@@ -93,43 +93,43 @@ def _clock_shaped(digits: str) -> bool:
 _QUESTION_OPENING_WORDS = 2
 
 
-def _sentences(text: str, words: Sequence[Word]) -> List[Tuple[int, int]]:
-    """``(first, last)`` word indexes of each sentence: a word whose written form ends in
-    ".", "?" or "!" closes one (a lone "?", as French writes it, closes the one before); an
-    ellipsis is a pause, not an end."""
-    sentences: List[Tuple[int, int]] = []
+def _sentences(text: str, words: Sequence[Word]) -> List[Tuple[int, int, bool]]:
+    """``(first, last, question)`` for each sentence: word indexes, and whether "?" closes it.
+    A word whose written form ends in ".", "?" or "!" closes a sentence (a lone "?", as French
+    writes it, closes the one before); an ellipsis is a pause, not an end."""
+    sentences: List[Tuple[int, int, bool]] = []
     first = 0
     for i, (start, end, _) in enumerate(words):
         written = text[start:end].rstrip("\"')]")
         if written[-1:] in (".", "?", "!") and not written.endswith(("..", "…")):
-            sentences.append((first, i))
+            sentences.append((first, i, written.endswith("?")))
             first = i + 1
     if first < len(words):
-        sentences.append((first, len(words) - 1))
+        sentences.append((first, len(words) - 1, False))
     return sentences
 
 
-def answers_when_question(policy: DigitRunPolicy, text: str, words: Sequence[Word], index: int) -> bool:
-    """Whether the run at word ``index`` sits in a question that asks for a time, or in the
-    sentence right after one: a question is a sentence closed by "?", and it asks for a time
-    when one of ``when_question_words`` is among its first two words ("When did the wall
-    fall? 1989, wasn't it?", "So when was the moon landing, 1969?").
+def in_when_questions(policy: DigitRunPolicy, text: str, words: Sequence[Word]) -> FrozenSet[int]:
+    """The indexes of the words that sit in a question asking for a time, or in the sentence
+    right after one: a question is a sentence closed by "?", and it asks for a time when one
+    of ``when_question_words`` is among its first two words ("When did the wall fall? 1989,
+    wasn't it?", "So when was the moon landing, 1969?").
 
     Mid-sentence ("opens with 1989 when asked") or in a statement ("When you call, give
-    1989.") the word asks nothing.
+    1989.") the word asks nothing. Read once per transcript, in one pass over its words.
     """
     cues = policy.when_question_words
     if not cues:
-        return False
-    sentences = _sentences(text, words)
-
-    def asks_when(first: int, last: int) -> bool:
-        opening = [w for _, _, w in words[first : min(last + 1, first + _QUESTION_OPENING_WORDS)]]
-        start, end, _ = words[last]
-        return text[start:end].rstrip("\"')]").endswith("?") and any(w in cues for w in opening)
-
-    at = next(k for k, (first, last) in enumerate(sentences) if first <= index <= last)
-    return asks_when(*sentences[at]) or (at > 0 and asks_when(*sentences[at - 1]))
+        return frozenset()
+    marked: List[int] = []
+    previous_asks = False
+    for first, last, question in _sentences(text, words):
+        opening = words[first : min(last + 1, first + _QUESTION_OPENING_WORDS)]
+        asks = question and any(w in cues for _, _, w in opening)
+        if asks or previous_asks:
+            marked.extend(range(first, last + 1))
+        previous_asks = asks
+    return frozenset(marked)
 
 
 class HarmlessNumbers:
@@ -197,5 +197,5 @@ class HarmlessNumbers:
 
     def answers_when(self, digits: str, before: Sequence[str]) -> bool:
         """A year- or clock-shaped run in a question asking for a time, or in its answer
-        (:func:`answers_when_question`), and no code word."""
+        (:func:`in_when_questions`), and no code word."""
         return (_year_shaped(digits) or _clock_shaped(digits)) and not self.after_code_word(before)

@@ -82,7 +82,7 @@ class RunVerdict:
         :param grouped: the run was written with a thousands separator ("1,250"): below
             ``min_digits`` digits and outside banking context, a number said as one number.
         :param asked_when: the run is in a question asking for a time or in its answer
-            (:func:`~voicescrub.transforms.pii.failsafe.harmless.answers_when_question`):
+            (:func:`~voicescrub.transforms.pii.failsafe.harmless.in_when_questions`):
             a short year- or clock-shaped run there is a year or a time of day.
         """
         policy = self.policy

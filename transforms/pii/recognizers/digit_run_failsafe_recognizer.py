@@ -108,7 +108,7 @@ from voicescrub.transforms.pii.failsafe.companions import (
     near_codes,
 )
 from voicescrub.transforms.pii.failsafe.harmless import (
-    answers_when_question,
+    in_when_questions,
     is_number_pair,
 )
 from voicescrub.transforms.pii.failsafe.words import (
@@ -209,6 +209,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         fragments: List[Fragment] = []  # short banking-context runs, in order
         codes: List[int] = []  # word indexes of the runs redacted on their own merit
         spared: List[Fragment] = []  # the runs let through
+        asked_when = in_when_questions(policy, text, words)  # word indexes
         for run in _RUN.finditer(text):
             index = word_index(words, run.start())
             if index is None:
@@ -219,7 +220,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
                 clip_banking=clip_banking, spelled=self._spelled(run.start(), run.end()),
                 decimal=self._decimal(run.start(), run.end()), paired=self._paired(run.start(), run.end()),
                 grouped=self._grouped(run.start(), run.end()),
-                asked_when=answers_when_question(policy, text, words, index),
+                asked_when=index in asked_when,
             )
             if score is not None:
                 spans.append((run.start(), run.end(), score))
