@@ -15,7 +15,12 @@ some clips labelled ``en-US`` although they are not English)::
         --english E2 --foreign F
 
 ``signals`` transcribes as the pipeline's first pass does (packed windows, the
-run's default settings), so the evidence is what ``CheckSpeech`` sees. Both
+run's default settings), so the evidence is what ``CheckSpeech`` sees. With
+``--second-listen`` it hears every clip once more as the audit's second listen
+does (alone) and reports how far the two listens agree, on all clips and on
+those the gate refuses: whether agreement could tell English the gate refuses
+from foreign speech. A corpus without ``labels.jsonl`` (the harmless-request
+sets' work folders) counts as English. Both
 write a JSON file to ``benchmarks/results/`` (machine, commit, command, corpus
 and every figure) and print a table. Only counts, identifiers and numbers are
 written: no transcript.
@@ -51,7 +56,9 @@ def corpus_rows(folder: str, kind: str, prefix: str) -> List[dict]:
     """The corpus's manifest rows, audio made absolute, each tagged with its corpus and
     kind (``english`` or ``foreign``) and, for foreign clips, its true language; each
     utterance ID gets ``prefix``, so that corpora made by one generator can share a run."""
-    labels = {row["utterance_id"]: row for row in read_jsonl(os.path.join(folder, "labels.jsonl"))}
+    labels_path = os.path.join(folder, "labels.jsonl")  # absent for corpora without PII labels
+    labels = ({row["utterance_id"]: row for row in read_jsonl(labels_path)}
+              if os.path.exists(labels_path) else {})
     rows = []
     for row in read_jsonl(os.path.join(folder, "manifest.jsonl")):
         label = labels.get(row["utterance_id"], {})
@@ -75,8 +82,11 @@ def quantiles(values: Sequence[float]) -> Dict[str, float]:
 # --- signals -------------------------------------------------------------------------
 
 
-def measure_signals(rows: Sequence[dict]) -> List[dict]:
-    """Transcribe every clip as the first pass does; each clip's evidence and verdicts."""
+def measure_signals(rows: Sequence[dict], second_listen: bool = False) -> List[dict]:
+    """Transcribe every clip as the first pass does; each clip's evidence and verdicts. With
+    ``second_listen``, hear every clip once more as the audit's second listen does (alone, the
+    first pass's decoding) and record how far the two listens agree (``listen_agreement``)
+    and whether the gate refuses the second listen too (``refused_second``)."""
     from voicescrub.transforms.asr.whisper import (
         AsrSettings,
         garbled,
@@ -84,8 +94,10 @@ def measure_signals(rows: Sequence[dict]) -> List[dict]:
         transcribe_batch,
     )
     from voicescrub.transforms.audio.codec import decode_to_pcm16
+    from voicescrub.transforms.audit.policy import second_listen_settings
     from voicescrub.transforms.language.understanding import (
         DEFAULT_GATE,
+        listen_agreement,
         speech_evidence,
     )
     from voicescrub.transforms.runtime.clip_stage import DEFAULT_CLIPS_PER_BATCH
@@ -99,7 +111,10 @@ def measure_signals(rows: Sequence[dict]) -> List[dict]:
         for row in batch:
             with open(row["audio_uri"], "rb") as handle:
                 pcms.append(decode_to_pcm16(handle.read(), max_duration_s=600.0))
-        for row, pcm, outcome in zip(batch, pcms, transcribe_batch(model, pcms, settings)):
+        outcomes = transcribe_batch(model, pcms, settings)
+        seconds = (transcribe_batch(model, pcms, second_listen_settings(settings)) if second_listen
+                   else [None] * len(pcms))
+        for row, pcm, outcome, again in zip(batch, pcms, outcomes, seconds):
             record = {"utterance_id": row["utterance_id"], "corpus": row["_corpus"],
                       "kind": row["_kind"], "language": row["_language"], "route": outcome.route}
             if outcome.transcript is None:
@@ -110,6 +125,11 @@ def measure_signals(rows: Sequence[dict]) -> List[dict]:
                 record.update(words=evidence.words, garbled=garbled(outcome.transcript),
                               has_digits=evidence.has_digits, hallucination=evidence.hallucination,
                               refused=DEFAULT_GATE.refuses(evidence))
+                if again is not None and again.transcript is not None:
+                    record.update(
+                        listen_agreement=round(listen_agreement(outcome.transcript.text,
+                                                                again.transcript.text), 4),
+                        refused_second=DEFAULT_GATE.refuses(speech_evidence(again.transcript, pcm)))
             measured.append(record)
         print(f"signals: {min(start + len(batch), len(rows))}/{len(rows)} clips", flush=True)
     return measured
@@ -131,6 +151,9 @@ def signals_report(measured: Sequence[dict]) -> Dict[str, object]:
             "garbled": sum(1 for r in heard if r["garbled"]),
             "signals": {name: quantiles([r[name] for r in heard]) for name in SIGNALS},
         }
+        agreeing = [r for r in heard if "listen_agreement" in r]
+        if agreeing:
+            report[kind]["second_listen"] = agreement_figures(agreeing)
     by_corpus: Dict[str, Counter] = defaultdict(Counter)
     for record in measured:
         tally = by_corpus[record["corpus"]]
@@ -138,6 +161,29 @@ def signals_report(measured: Sequence[dict]) -> Dict[str, object]:
         tally["refused"] += bool(record.get("refused")) or "failed" in record
     report["by_corpus"] = {k: dict(v) for k, v in sorted(by_corpus.items())}
     return report
+
+
+#: Agreements at which the second-listen figures count the refused clips two listens agree on.
+AGREEMENT_LEVELS = (0.5, 0.8, 1.0)
+
+
+def agreement_figures(records: Sequence[dict]) -> Dict[str, object]:
+    """How two listens of each clip agree, over every clip and over the clips the gate
+    refuses (by reason); for each level of :data:`AGREEMENT_LEVELS`, how many refused clips
+    agree at least that well, so what a gate that spared agreeing clips would let through."""
+    refused = [r for r in records if r["refused"]]
+    by_reason: Dict[str, List[float]] = defaultdict(list)
+    for record in refused:
+        by_reason[record["refused"]].append(record["listen_agreement"])
+    return {
+        "clips": len(records),
+        "agreement": quantiles([r["listen_agreement"] for r in records]),
+        "refused_agreement_by_reason": {reason: quantiles(values) for reason, values in sorted(by_reason.items())},
+        "refused_at_least": {str(level): sum(1 for r in refused if r["listen_agreement"] >= level)
+                             for level in AGREEMENT_LEVELS},
+        "refused_clips": len(refused),
+        "refused_also_on_second_listen": sum(1 for r in refused if r.get("refused_second")),
+    }
 
 
 def print_signals(report: Dict[str, object]) -> None:
@@ -150,6 +196,12 @@ def print_signals(report: Dict[str, object]) -> None:
         print(f"  {'signal':<18}" + "".join(f"{q:>8}" for q in ("min", "p01", "p05", "p50", "p95", "p99", "max")))
         for name, q in part["signals"].items():
             print(f"  {name:<18}" + "".join(f"{v:>8.3f}" for v in q.values()))
+        second = part.get("second_listen")
+        if second:
+            print(f"  {'listen_agreement':<18}" + "".join(f"{v:>8.3f}" for v in second["agreement"].values()))
+            at_least = ", ".join(f">= {level}: {n}" for level, n in second["refused_at_least"].items())
+            print(f"  refused clips whose two listens agree ({second['refused_clips']} refused): {at_least}; "
+                  f"refused on the second listen too: {second['refused_also_on_second_listen']}")
     print("\nrefused (or failed) by corpus:")
     for corpus, tally in report["by_corpus"].items():
         print(f"  {corpus}: {tally.get('refused', 0)}/{tally['clips']}")
@@ -264,6 +316,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--foreign", action="append", default=[], help="a foreign corpus folder")
     parser.add_argument("--pipeline-args", default="", help="more pipeline flags (release)")
     parser.add_argument("--tag", default="", help="suffix for the result file's name")
+    parser.add_argument("--second-listen", action="store_true",
+                        help="signals: hear every clip once more as the audit's second listen does "
+                             "and report how the two listens agree")
     args = parser.parse_args(argv)
     rows: List[dict] = []
     for index, folder in enumerate(args.english):
@@ -281,7 +336,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     result: Dict[str, object] = provenance("language_gate.py", argv)
     result["corpora"] = {"english": args.english, "foreign": args.foreign}
     if args.mode == "signals":
-        measured = measure_signals(rows)
+        measured = measure_signals(rows, args.second_listen)
         report = signals_report(measured)
         print_signals(report)
         result.update(report)

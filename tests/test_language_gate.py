@@ -154,3 +154,21 @@ def test_a_multilingual_model_detects_each_clips_language_on_its_own_audio() -> 
     assert _with_detected_language(model, loud, heard).transcript.detected_language == "es"
     failed = _with_detected_language(model, quiet, heard)
     assert failed.transcript is None and isinstance(failed.error, RuntimeError)
+
+
+def test_second_listen_figures_count_refused_clips_by_how_their_listens_agree() -> None:
+    from benchmarks.language_gate import agreement_figures
+
+    unsure, few = "the ASR was unsure of its words", "far fewer words than its speech"
+    records = [
+        {"refused": unsure, "listen_agreement": 1.0, "refused_second": unsure},
+        {"refused": unsure, "listen_agreement": 0.8, "refused_second": None},
+        {"refused": few, "listen_agreement": 0.4, "refused_second": few},
+        {"refused": None, "listen_agreement": 0.9, "refused_second": None},
+    ]
+    figures = agreement_figures(records)
+    assert figures["clips"] == 4 and figures["refused_clips"] == 3
+    assert figures["refused_at_least"] == {"0.5": 2, "0.8": 2, "1.0": 1}
+    assert figures["refused_also_on_second_listen"] == 2
+    assert sorted(figures["refused_agreement_by_reason"]) == sorted([unsure, few])
+    assert figures["agreement"]["max"] == 1.0 and figures["agreement"]["min"] == 0.4

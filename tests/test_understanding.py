@@ -231,3 +231,18 @@ def test_two_listens_of_the_same_speech(first: str, second: str, disagree: bool)
     from voicescrub.transforms.language.understanding import listens_disagree
 
     assert listens_disagree(first, second) is disagree
+
+
+@pytest.mark.parametrize("first,second,agreement", [
+    ("Call my mother on Sunday", "call my mother on sunday", 1.0),     # case is not a word
+    ("Call my mother on Sunday", "Call my brother on Monday", 0.6),    # 3 of 5 words
+    ("Play the the song", "Play the song", 0.75),                      # counts: "the" once of twice
+    ("Set a timer for 10 minutes", "Set timer for ten minutes", 0.8),   # digits and one-letter words left out
+    ("Call my mother", "We will see you", 0.0),
+    ("", "", 1.0),                                                     # no words either side
+    ("Call my mother", "", 0.0),
+])
+def test_listen_agreement_shares_words_over_the_longer_listen(first: str, second: str, agreement: float) -> None:
+    from voicescrub.transforms.language.understanding import listen_agreement
+
+    assert listen_agreement(first, second) == pytest.approx(agreement)

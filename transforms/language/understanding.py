@@ -210,6 +210,15 @@ def _words_of(text: str) -> Counter:
     return Counter(word.lower() for word in _WORD.findall(text))
 
 
+def listen_agreement(first: str, second: str) -> float:
+    """Share of words two transcripts have in common: the words both hold (with their
+    counts), over the longer one's words; 1.0 when neither holds a word. Only lexical words
+    count (two letters or more, no digit), lower-cased."""
+    words_first, words_second = _words_of(first), _words_of(second)
+    longer = max(sum(words_first.values()), sum(words_second.values()))
+    return sum((words_first & words_second).values()) / longer if longer else 1.0
+
+
 def listens_disagree(first: str, second: str, min_agreement: float = MIN_LISTEN_AGREEMENT) -> bool:
     """Whether two transcripts of the same clean audio share too few words to be the same
     speech understood twice.
@@ -222,8 +231,6 @@ def listens_disagree(first: str, second: str, min_agreement: float = MIN_LISTEN_
     """
     if any(ch.isdigit() for ch in first + second):
         return False
-    words_first, words_second = _words_of(first), _words_of(second)
-    if sum(words_first.values()) < 3:
+    if sum(_words_of(first).values()) < 3:
         return False
-    shared = sum((words_first & words_second).values())
-    return shared / max(sum(words_first.values()), sum(words_second.values())) < min_agreement
+    return listen_agreement(first, second) < min_agreement
