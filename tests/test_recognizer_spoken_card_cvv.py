@@ -13,6 +13,9 @@ CATCHES = [
     ('Security code, 3, 6, please finish the payment.', '3, 6'),
     ('The COVID-8-4-2.', 'COVID-8-4-2'),
     ('Security Com750, please finish the payment.', 'Com750'),
+    # "the back" is a cue as a phrase: the code on the back of a card.
+    ('The three digits on the back are 123.', '123'),
+    ('On the back it says 735.', '735'),
 ]
 
 # Speech that looks alike and must stay readable as far as this recognizer goes.
@@ -20,6 +23,9 @@ NEAR_MISSES = [
     'The security code has 3 digits.',
     'COVID-19 cases rose this week.',
     'I typed the security code 3 times.',
+    # "back" without "the" is no cue: a year or a time, not a code on a card.
+    'How long ago was the first world cup, back in 1930?',
+    'Call me back at 1030.',
 ]
 
 
