@@ -106,6 +106,24 @@ def test_answers_when(harmless: HarmlessNumbers, digits: str, before: list, answ
     assert harmless.answers_when(digits, before) is answers
 
 
+@pytest.mark.parametrize("digits, before, after, corrected, corrects", [
+    ("1964", ["no", "sorry", "make", "that"], ["please"], "1960", True),
+    ("745", ["no", "i", "meant"], [], "715", True),
+    ("1964", ["make", "it", "er"], [], "1960", True),    # the phrase a word before the run
+    ("1942", ["7:15", "sorry"], [], "715", True),        # 19:42 and 7:15: both clock-shaped
+    # Near misses: nothing let through before it, no correction phrase, shapes apart (a year
+    # then a code no year or time has), a code word before or after the run, the phrase too far.
+    ("1964", ["make", "that"], [], "", False),
+    ("1964", ["and", "what", "about"], [], "1960", False),
+    ("4829", ["sorry"], [], "1960", False),
+    ("1964", ["sorry", "the", "pin"], [], "1960", False),
+    ("1964", ["sorry"], ["is", "my", "code"], "1960", False),
+    ("1964", ["make", "that", "one", "er"], [], "1960", False)])
+def test_correction(harmless: HarmlessNumbers, digits: str, before: list, after: list,
+                    corrected: str, corrects: bool) -> None:
+    assert harmless.corrects(digits, before, after, corrected) is corrects
+
+
 def test_quantity_list_and_arithmetic(harmless: HarmlessNumbers) -> None:
     assert harmless.is_quantity(["steps"]) or harmless.is_quantity(["minutes"])
     assert harmless.is_quantity(["more", "minutes"]) and not harmless.is_quantity(["and", "then", "minutes"])

@@ -299,6 +299,9 @@ HARMLESS_NUMBER_SHAPES = [
     "When does the film start? 2130, I think.",
     "What's the average of 4, 9, 13 and 22?",
     "Add up 12, 47 and 305.",
+    # a correction plays the role of the year or time it corrects
+    "Who won the election in 1960? No, sorry, make that 1964.",
+    "Set the alarm for 7:15, no, I meant 7:45.",
 ]
 
 
@@ -342,6 +345,13 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("When was my account opened? 1989?", DIGIT_SEQUENCE),
     ("When did you change the door code? 1989?", None),
     ("When is it? Call 4829 first.", DIGIT_SEQUENCE),
+    # a correction of nothing let through, of another shape, read out, or with a code word
+    ("No, sorry, make that 1964.", DIGIT_SEQUENCE),
+    ("The film came out in 1960, sorry, 4829.", DIGIT_SEQUENCE),
+    ("In 1960, make that 1 9 6 4.", DIGIT_SEQUENCE),
+    ("Book it for 1960. Sorry, 1964 is my code.", DIGIT_SEQUENCE),
+    ("My PIN was 1960. No, sorry, make that 1964.", None),
+    ("Born in 1960, code 4829, sorry, make that 1964.", None),  # it corrects the code
     # a sum word with a code word between it and the run
     ("Add the number 4 8 2 9 1 7 to my notes.", DIGIT_SEQUENCE),
     ("It took years, the code is 1989.", None),

@@ -239,6 +239,11 @@ class DigitRunPolicy:
         frozenset(), "question words that ask for a time ('when'): opening a question (as one of "
         "its first two words), they make a year- or clock-shaped run in that question or in "
         "the sentence right after it a year or a time of day", parse=words)
+    correction_phrases: Tuple[str, ...] = setting(
+        (), "words or phrases that correct the number just said ('make that', 'I meant'): "
+        "ending one or two words before a year- or clock-shaped run, they make it play the "
+        "role of the number just before it, when that one was let through and had its shape",
+        parse=phrases)
     time_cue_words: FrozenSet[str] = setting(
         frozenset(), "words within three before or after a clock-shaped run that make it a "
         "time of day", parse=words)

@@ -4,9 +4,9 @@ A quantity (a unit within two words after it), a track, sum, place in a list or 
 transport service (a word right before it), arithmetic near it, two numbers joined by a range
 word (a score, a range, a span of times, a time before the hour); and for short runs only, a
 year in a date phrase or a sentence about years, a clock time with a time word, a year or a
-time in a question asking "when" or in its answer, a round number said as one number, and
-counting. Numbers joined by "and", "or" ("add 1250 and 3475")
-share their context.
+time in a question asking "when" or in its answer, a correction of a year or a time let
+through just before, a round number said as one number, and counting. Numbers joined by
+"and", "or" ("add 1250 and 3475") share their context.
 """
 
 from __future__ import annotations
@@ -73,6 +73,10 @@ def is_number_pair(pieces: Sequence[str], range_words: AbstractSet[str]) -> bool
 #: Words either side of a clock-shaped run searched for a time word: "set an alarm for 1245",
 #: "1245 in the afternoon".
 _TIME_CUE_WINDOW = 3
+
+
+def _ends_with(words: Sequence[str], phrase: Sequence[str]) -> bool:
+    return len(words) >= len(phrase) > 0 and list(words[len(words) - len(phrase):]) == list(phrase)
 
 
 def _is_number(word: str) -> bool:
@@ -154,6 +158,20 @@ class HarmlessNumbers:
         12, 47 and 305"), and no code word before it ("add code 4829")."""
         return (any(w in self.policy.arithmetic_words for w in list(before[-2:]) + list(after[:2]))
                 and not self.after_code_word(before))
+
+    def corrects(self, digits: str, before: Sequence[str], after: Sequence[str], corrected: str) -> bool:
+        """A correction of ``corrected``, the run just before this one, let through: one of
+        ``correction_phrases`` ends one or two words before it ("in 1960? No, sorry, make that
+        1964", "7:15, I meant, er, 7:45"), both are year-shaped or both clock-shaped, and no
+        code word is within two words before it or three after ("sorry, 1964 is my code").
+        The correction says the number again in the role the first one had."""
+        if not corrected or self.after_code_word(before) or any(w in self.policy.code_words for w in after[:3]):
+            return False
+        if not ((_year_shaped(digits) and _year_shaped(corrected))
+                or (_clock_shaped(digits) and _clock_shaped(corrected))):
+            return False
+        return any(_ends_with(before[: len(before) - skip], phrase.split())
+                   for phrase in self.policy.correction_phrases for skip in (0, 1))
 
     def after_code_word(self, before: Sequence[str]) -> bool:
         """A code word within two words before the run ("the alarm code is 1942"): whatever

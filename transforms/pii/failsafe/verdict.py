@@ -58,6 +58,7 @@ class RunVerdict:
         paired: bool = False,
         grouped: bool = False,
         asked_when: bool = False,
+        corrects: str = "",
     ) -> Optional[float]:
         """One run's score if it must be redacted, ``None`` if it may be heard.
 
@@ -84,6 +85,9 @@ class RunVerdict:
         :param asked_when: the run is in a question asking for a time or in its answer
             (:func:`~voicescrub.transforms.pii.failsafe.harmless.in_when_questions`):
             a short year- or clock-shaped run there is a year or a time of day.
+        :param corrects: the run just before this one, when it was let through: a short run
+            correcting it (:meth:`~voicescrub.transforms.pii.failsafe.harmless.HarmlessNumbers.corrects`)
+            plays its role.
         """
         policy = self.policy
         harmless = self.harmless
@@ -137,7 +141,8 @@ class RunVerdict:
             digits = words[index][2]
             # Read out in three or more pieces ("in 1-0-8-8"), a run is a code, not a year or a time.
             if spelled < 3 and (harmless.is_year(digits, before, after) or harmless.is_clock_time(digits, before, after)
-                                or (asked_when and harmless.answers_when(digits, before))):
+                                or (asked_when and harmless.answers_when(digits, before))
+                                or harmless.corrects(digits, before, after, corrects)):
                 return None
             if is_round_number(digits, dictated):
                 return None  # a round number said as a number: a quantity

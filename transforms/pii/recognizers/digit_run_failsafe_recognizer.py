@@ -210,6 +210,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         codes: List[int] = []  # word indexes of the runs redacted on their own merit
         spared: List[Fragment] = []  # the runs let through
         asked_when = in_when_questions(policy, text, words)  # word indexes
+        let_through = ""  # the last run, when it was let through: a correction may repeat its role
         for run in _RUN.finditer(text):
             index = word_index(words, run.start())
             if index is None:
@@ -220,13 +221,15 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
                 clip_banking=clip_banking, spelled=self._spelled(run.start(), run.end()),
                 decimal=self._decimal(run.start(), run.end()), paired=self._paired(run.start(), run.end()),
                 grouped=self._grouped(run.start(), run.end()),
-                asked_when=index in asked_when,
+                asked_when=index in asked_when, corrects=let_through,
             )
             if score is not None:
                 spans.append((run.start(), run.end(), score))
                 codes.append(index)
+                let_through = ""
             else:
                 spared.append((index, run.start(), run.end(), run.end() - run.start()))
+                let_through = run.group()
             if self._context.near(banking_at, index) and not is_amount(words, index, policy.amount_words):
                 fragments.append((index, run.start(), run.end(), run.end() - run.start()))
             else:
