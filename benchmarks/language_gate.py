@@ -112,9 +112,9 @@ def measure_signals(rows: Sequence[dict], second_listen: bool = False) -> List[d
             with open(row["audio_uri"], "rb") as handle:
                 pcms.append(decode_to_pcm16(handle.read(), max_duration_s=600.0))
         outcomes = transcribe_batch(model, pcms, settings)
-        seconds = (transcribe_batch(model, pcms, second_listen_settings(settings)) if second_listen
-                   else [None] * len(pcms))
-        for row, pcm, outcome, again in zip(batch, pcms, outcomes, seconds):
+        second_outcomes = (transcribe_batch(model, pcms, second_listen_settings(settings))
+                           if second_listen else [None] * len(pcms))
+        for row, pcm, outcome, again in zip(batch, pcms, outcomes, second_outcomes):
             record = {"utterance_id": row["utterance_id"], "corpus": row["_corpus"],
                       "kind": row["_kind"], "language": row["_language"], "route": outcome.route}
             if outcome.transcript is None:
