@@ -10,6 +10,7 @@ from voicescrub.transforms.pii.failsafe.harmless import (
     is_counting,
     is_number_pair,
     is_round_number,
+    is_scoreline,
 )
 from voicescrub.transforms.pii.failsafe.words import words_of
 
@@ -157,3 +158,26 @@ def test_a_term_of_a_sum(harmless: HarmlessNumbers, before: list, after: list, a
 ])
 def test_number_pair(pieces: tuple, pair: bool) -> None:
     assert is_number_pair(pieces, frozenset({"to"})) is pair
+
+
+@pytest.mark.parametrize("written, scoreline", [
+    ("31-28", True), ("112-108", True), ("2-0", True), ("240-46", True),
+    ("6-4, 6-3, 7-5", True), ("6-4, 3-2", True), ("6-4 7-6", True),
+    # Near misses: three numbers hyphenated together (a sort code, an SSN), a side of four
+    # digits (a phone number), a side opening with a zero, a list of two-digit pairs (card
+    # or account digits read in pairs), six sets, a bare number, a comma pair.
+    ("20-45-67", False), ("555-1234", False), ("04-30", False), ("12-34, 56-78", False),
+    ("6-4, 6-3, 7-5, 6-4, 3-6, 7-5", False), ("6-4, 6-7, 5", False), ("2814", False),
+    ("28, 17", False)])
+def test_scoreline(written: str, scoreline: bool) -> None:
+    assert is_scoreline(written) is scoreline
+
+
+@pytest.mark.parametrize("before, after, result", [
+    (["did", "the", "chiefs", "win"], ["on", "sunday"], True), (["the", "match", "ended"], [], True),
+    (["what", "was", "the", "final", "score", "was", "it"], [], True), ([], ["in", "overtime"], True),
+    # Near misses: no word about a result, a code word right before the run, a task "finished".
+    (["write", "down"], [], False), (["the", "game", "code"], [], False),
+    (["please", "finish", "the", "payment"], [], False)])
+def test_about_a_result(harmless: HarmlessNumbers, before: list, after: list, result: bool) -> None:
+    assert harmless.about_a_result(before, after) is result

@@ -302,6 +302,11 @@ HARMLESS_NUMBER_SHAPES = [
     # a correction plays the role of the year or time it corrects
     "Who won the election in 1960? No, sorry, make that 1964.",
     "Set the alarm for 7:15, no, I meant 7:45.",
+    # a scoreline, as the model writes one, in a sentence about a game's result
+    "Did the Chiefs win 31-28 on Sunday?",
+    "I heard it was 112-108 in overtime.",
+    "The match ended 6-4, 6-3, 7-5.",
+    "What's the tennis score, is it still 6-4, 3-2 in the second set?",
 ]
 
 
@@ -372,6 +377,16 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("Tell him to use code 1942.", None),
     ("The door code is 1942, see you tomorrow.", None),
     ("The door code is 48.29.", None),
+    # hyphenated pairs with no word about a result, after a code word, in banking context,
+    # hyphenated in threes, or read in two-digit pairs
+    ("Write down 48-29, 17-35.", DIGIT_SEQUENCE),
+    ("Please finish it off, 48-29.", DIGIT_SEQUENCE),
+    ("Did we win? The game code is 48-29.", None),
+    ("My pin is 48-29, did we win?", "PIN"),
+    ("Card 6-11, 41-46, 58-73, 40-71, did we win?", None),
+    ("My sort code is 1-8, 5-0, 4-3, we won.", None),
+    ("We won, note 48-29-17.", DIGIT_SEQUENCE),
+    ("The match ended 12-34, 56-78.", DIGIT_SEQUENCE),
 ]
 
 

@@ -2,7 +2,8 @@
 
 A quantity (a unit within two words after it), a track, sum, place in a list or public
 transport service (a word right before it), arithmetic near it, two numbers joined by a range
-word (a score, a range, a span of times, a time before the hour); and for short runs only, a
+word (a score, a range, a span of times, a time before the hour), a scoreline written with
+hyphens in a sentence about a game's result; and for short runs only, a
 year in a date phrase or a sentence about years, a clock time with a time word, a year or a
 time in a question asking "when" or in its answer, a correction of a year or a time let
 through just before, a round number said as one number, and counting. Numbers joined by
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from typing import AbstractSet, FrozenSet, List, Sequence, Tuple
 
+import regex as re
 from voicescrub.transforms.pii.config import DigitRunPolicy
 from voicescrub.transforms.pii.failsafe.words import Word
 
@@ -68,6 +70,31 @@ def is_number_pair(pieces: Sequence[str], range_words: AbstractSet[str]) -> bool
         return True
     return (len(left) == 1 and left[0] in _MINUTES_BEFORE_THE_HOUR
             and len(right) == 1 and 1 <= int(right[0]) <= 12)
+
+
+#: One score written as the model writes it: two numbers of up to three digits around one
+#: hyphen ("112-108", "2-0"), neither opening with a zero unless it is nought.
+_SCORE = re.compile(r"(?:0|[1-9]\d{0,2})-(?:0|[1-9]\d{0,2})")
+#: One set's score in a list of them ("6-4, 3-2"): a single digit each side.
+_SET_SCORE = re.compile(r"\d-\d")
+#: Tennis, squash and volleyball matches last at most five sets.
+_MOST_SETS = 5
+
+
+def is_scoreline(written: str) -> bool:
+    """Whether a run, as the speech model wrote it, is a scoreline: one score ("112-108",
+    "31-28") or a list of up to five set scores of a digit a side ("6-4, 6-3, 7-5").
+
+    A dictated code is written the same way often enough ("1-8, 5-0, 4-3" for a sort code,
+    "41-46, 58-73" for card digits: ``asr_confusions.json``), so the shape alone proves
+    nothing; :meth:`HarmlessNumbers.about_a_result` must find the sentence about a game.
+    Three numbers hyphenated together ("20-45-67"), a side of four digits ("555-1234") or
+    a list of two-digit pairs is never a scoreline.
+    """
+    scores = [piece for piece in re.split(r",?\s+", written.strip()) if piece]
+    if len(scores) == 1:
+        return bool(_SCORE.fullmatch(scores[0]))
+    return 2 <= len(scores) <= _MOST_SETS and all(_SET_SCORE.fullmatch(score) for score in scores)
 
 
 #: Words either side of a clock-shaped run searched for a time word: "set an alarm for 1245",
@@ -172,6 +199,13 @@ class HarmlessNumbers:
             return False
         return any(_ends_with(before[: len(before) - skip], phrase.split())
                    for phrase in self.policy.correction_phrases for skip in (0, 1))
+
+    def about_a_result(self, before: Sequence[str], after: Sequence[str]) -> bool:
+        """One of ``result_words`` within the words around the run ("they won 31-28", "the
+        match ended 6-4, 6-3"), and no code word within two words before it ("the game code
+        is 12-34"): the sentence reports a game's result."""
+        return (any(w in self.policy.result_words for w in [*before, *after])
+                and not self.after_code_word(before))
 
     def after_code_word(self, before: Sequence[str]) -> bool:
         """A code word within two words before the run ("the alarm code is 1942"): whatever

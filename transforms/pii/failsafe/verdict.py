@@ -59,6 +59,7 @@ class RunVerdict:
         grouped: bool = False,
         asked_when: bool = False,
         corrects: str = "",
+        scoreline: bool = False,
     ) -> Optional[float]:
         """One run's score if it must be redacted, ``None`` if it may be heard.
 
@@ -88,6 +89,9 @@ class RunVerdict:
         :param corrects: the run just before this one, when it was let through: a short run
             correcting it (:meth:`~voicescrub.transforms.pii.failsafe.harmless.HarmlessNumbers.corrects`)
             plays its role.
+        :param scoreline: the run was written as a scoreline
+            (:func:`~voicescrub.transforms.pii.failsafe.harmless.is_scoreline`): outside banking
+            context, in a sentence about a game's result, a score.
         """
         policy = self.policy
         harmless = self.harmless
@@ -137,6 +141,8 @@ class RunVerdict:
             return None
         if paired and not harmless.after_code_word(before):
             return None  # "112 to 108", "7 15 to 7 40", "ten to nine": not a code read out
+        if scoreline and harmless.about_a_result(before, after):
+            return None  # "they won 31-28", "the match ended 6-4, 6-3, 7-5": a game's result
         if tier == "short":
             digits = words[index][2]
             # Read out in three or more pieces ("in 1-0-8-8"), a run is a code, not a year or a time.

@@ -21,6 +21,8 @@ normalised transcript (spoken digits already joined into one run):
    * it was said as two numbers around a range word the normaliser took for a digit, with
      no code word before it: a score or range ("112 to 108"), a span of times ("7 15 to
      7 40") or a time before the hour ("ten to nine"), or
+   * it was written as a scoreline ("31-28", "6-4, 6-3, 7-5") with a ``result_words``
+     entry around it ("they won 31-28") and no code word before it, or
    * below ``min_digits`` only: a year in a date phrase ("in 1986", "the year was
      1999") or in a sentence about years ("which year did it sink, 1912?"), a clock time
      with a time word ("at 10 30", "6 45 tomorrow"), a year or a clock time in a question
@@ -110,6 +112,7 @@ from voicescrub.transforms.pii.failsafe.companions import (
 from voicescrub.transforms.pii.failsafe.harmless import (
     in_when_questions,
     is_number_pair,
+    is_scoreline,
 )
 from voicescrub.transforms.pii.failsafe.words import (
     STRIP,
@@ -222,6 +225,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
                 decimal=self._decimal(run.start(), run.end()), paired=self._paired(run.start(), run.end()),
                 grouped=self._grouped(run.start(), run.end()),
                 asked_when=index in asked_when, corrects=let_through,
+                scoreline=self._scoreline(run.start(), run.end()),
             )
             if score is not None:
                 spans.append((run.start(), run.end(), score))
@@ -286,6 +290,12 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         """Whether the run was spoken as two numbers joined by a range word ("112 to 108")."""
         run = self._runs.get(start)
         return run is not None and run.norm_end == end and is_number_pair(run.pieces, self.range_words)
+
+    def _scoreline(self, start: int, end: int) -> bool:
+        """Whether the run was written as a scoreline ("31-28", "6-4, 6-3, 7-5")."""
+        run = self._runs.get(start)
+        return (run is not None and run.norm_end == end
+                and is_scoreline(self._original[run.char_start:run.char_end]))
 
     def _dictated(self, start: int, end: int) -> int:
         run = self._runs.get(start)
