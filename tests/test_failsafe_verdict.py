@@ -72,3 +72,18 @@ def _score(text: str, run: str, **kwargs) -> Optional[float]:
 )
 def test_run_verdict(text: str, run: str, kwargs: dict, expected: Optional[float]) -> None:
     assert _score(text, run, **kwargs) == expected
+
+
+@pytest.mark.parametrize("text, run, expected", [
+    # A hesitation neither hides a code word nor parts two numbers of one role.
+    ("the combination is, um, 1230 tomorrow morning", "1230", SCORE),
+    ("in 1066 or, er, 1086", "1086", None),
+    ("set an alarm for, um, uh, 1245 tomorrow", "1245", None),
+    # Near misses: the same words without a hesitation judge the same way; a word that is
+    # not a hesitation still counts as a word.
+    ("the combination is 1230 tomorrow morning", "1230", SCORE),
+    ("in 1066 or 1086", "1086", None),
+    ("the combination is, well, 1230 tomorrow morning", "1230", None),
+])
+def test_hesitations_are_not_words(text: str, run: str, expected: Optional[float]) -> None:
+    assert _score(text, run) == expected

@@ -307,6 +307,8 @@ HARMLESS_NUMBER_SHAPES = [
     "I heard it was 112-108 in overtime.",
     "The match ended 6-4, 6-3, 7-5.",
     "What's the tennis score, is it still 6-4, 3-2 in the second set?",
+    # a hesitation is no word: the two years stay joined
+    "Was the Battle of Hastings in 1066 or, er, 1086?",
 ]
 
 
@@ -387,6 +389,8 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("My sort code is 1-8, 5-0, 4-3, we won.", None),
     ("We won, note 48-29-17.", DIGIT_SEQUENCE),
     ("The match ended 12-34, 56-78.", DIGIT_SEQUENCE),
+    # a hesitation does not push the code word out of reach
+    ("The combination is, um, 1230 tomorrow morning.", DIGIT_SEQUENCE),
 ]
 
 

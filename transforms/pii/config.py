@@ -229,6 +229,10 @@ class DigitRunPolicy:
     not_banking_phrases: FrozenSet[str] = setting(
         frozenset(), "two-word phrases whose banking word is not banking ('count down')",
         parse=words)
+    hesitation_words: FrozenSet[str] = setting(
+        frozenset(), "sounds a speaker fills a pause with ('um', 'er'): left out of the words "
+        "around a run, so they neither hide a code word nor part two numbers of one role",
+        parse=words)
     year_cue_words: FrozenSet[str] = setting(
         frozenset(), "words (within two before a 4-digit year) that make it a date phrase",
         parse=words)

@@ -10,7 +10,8 @@ let through, and long and short runs are let through when harmless.
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence, Tuple
+from itertools import islice
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 from voicescrub.transforms.pii.config import DigitRunPolicy
 from voicescrub.transforms.pii.failsafe.banking_context import BankingContext
@@ -162,15 +163,23 @@ class RunVerdict:
 
     def _around(self, words: List[Word], index: int, n_digits: int, was_dictated: bool,
                 ) -> Tuple[List[str], List[str]]:
-        """The words within ``window_words`` before and after the run at ``index``; a short run
+        """The words within ``window_words`` before and after the run at ``index``, hesitations
+        left out (:meth:`_spoken`); a short run
         said as a number skips the numbers it is coordinated with ("add 1250 and 3475"), a long
         or dictated run is a code whatever it is joined to."""
         policy = self.policy
-        before = [w for _, _, w in words[max(0, index - policy.window_words) : index]]
-        after = [w for _, _, w in words[index + 1 : index + 1 + policy.window_words]]
+        before = self._spoken(reversed(words[:index]))[::-1]
+        after = self._spoken(words[index + 1 :])
         if n_digits < policy.min_digits and not was_dictated:
             before, after = self.harmless.coordinated(before, after, policy.min_digits)
         return before, after
+
+    def _spoken(self, words: Iterable[Word]) -> List[str]:
+        """The first ``window_words`` of ``words`` that are words, not hesitations: "the code
+        is, um, 7:45" has its code word right before the run, "in 1066 or, er, 1086" its two
+        years joined."""
+        hesitations = self.policy.hesitation_words
+        return list(islice((w for _, _, w in words if w not in hesitations), self.policy.window_words))
 
     def harmless_shape(self, words: List[Word], start: int, end: int, dictated: int = 0) -> bool:
         """Whether the words around the run at ``start``-``end`` make it harmless whatever its
