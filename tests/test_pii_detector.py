@@ -309,6 +309,8 @@ HARMLESS_NUMBER_SHAPES = [
     "What's the tennis score, is it still 6-4, 3-2 in the second set?",
     # a hesitation is no word: the two years stay joined
     "Was the Battle of Hastings in 1066 or, er, 1086?",
+    # a year the model wrote half in digits is one number
+    "When did the Berlin Wall come down? 19 hundred eighty-nine or 19 hundred ninety?",
 ]
 
 

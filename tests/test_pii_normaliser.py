@@ -29,6 +29,11 @@ DIGIT_VECTORS = [
     ("twenty-five", ["25"]),
     ("three hundred and fifty", ["300", "50"]),
     ("two thousand three hundred forty five", ["2345"]),
+    # A numeral the model wrote before a scale word is half of one number said as one number.
+    ("19 hundred eighty-nine or 19 hundred ninety", ["1989", "1990"]),
+    ("a 12 hundred spin", ["1200"]),
+    ("3 thousand 5 hundred people", ["3500"]),
+    ("19 hundred and 45", ["1900", "45"]),
     ("five four, three four, three five", ["543435"]),
     ("oh eight dash one two dash two oh", ["081220"]),
     ("(555) 123-4567", ["5551234567"]),
@@ -75,6 +80,10 @@ NEAR_MISSES = [
     ("my extension is 34 to 56", ["34256"]),
     ("the gate code is fifteen to forty eight", ["15248"]),
     ("wake me at 7:30", []),
+    # ... not a numeral of four digits or opening with a zero, nor one no scale word follows
+    ("4829 hundred", ["4829100"]),
+    ("05 hundred", ["05100"]),
+    ("19 85", ["1985"]),
 ]
 
 
@@ -172,6 +181,7 @@ SHAPE_VECTORS = [
     ("wake me at 6 o 5", (1, 0, 1), 2),
     ("double five oh one", (2, 0, 1), 2),
     ("1986", (4,), 0),
+    ("19 hundred eighty-nine", (4,), 0),  # said as one number
 ]
 
 

@@ -516,6 +516,8 @@ def _parse_below_hundred(words: Sequence[str], i: int, forms: SpokenForms) -> Op
         return forms.teens[word], i + 1
     if word in forms.units:
         return forms.units[word], i + 1
+    if word.isdigit() and len(word) <= 3:
+        return int(word), i + 1  # a numeral before a scale (_scaled_numeral)
     return None
 
 
@@ -626,7 +628,7 @@ def _run_digits(run: Sequence[_Token], forms: SpokenForms) -> Tuple[str, List[Tu
             groups.append(forms.repeats[token.low])
             spoken.append(forms.digit_homophones[digit.low] * forms.repeats[token.low])
             i += 2
-        elif token.kind == "N":
+        elif token.kind == "N" and not _scaled_numeral(run, i, forms):
             for offset, ch in enumerate(token.core):
                 if ch.isdigit():
                     digits.append(ch)
@@ -646,7 +648,8 @@ def _run_digits(run: Sequence[_Token], forms: SpokenForms) -> Tuple[str, List[Tu
             pieces: List[str] = []
             owners: List[int] = []
             k = i
-            while k < len(run) and run[k].kind in ("W", "R") and not _repeats_homophone(run, k):
+            while k < len(run) and (run[k].kind in ("W", "R") or _scaled_numeral(run, k, forms)) \
+                    and not _repeats_homophone(run, k):
                 for part in run[k].low.split("-"):
                     pieces.append(part)
                     owners.append(k)
@@ -675,6 +678,17 @@ def _run_digits(run: Sequence[_Token], forms: SpokenForms) -> Tuple[str, List[Tu
                 w = max(nxt, w + 1)
             i = k
     return "".join(digits), sources, groups, spoken
+
+
+def _scaled_numeral(run: Sequence[_Token], i: int, forms: SpokenForms) -> bool:
+    """Whether ``run[i]`` is a whole numeral of up to three digits that a scale word follows:
+    the model wrote the first half of a number said as one number as digits ("19 hundred
+    eighty-nine" is 1989, "12 hundred" 1200), and it is parsed with its words."""
+    token = run[i]
+    following = run[i + 1] if i + 1 < len(run) else None
+    return (token.kind == "N" and token.core.isdigit() and len(token.core) <= 3
+            and not token.core.startswith("0") and following is not None
+            and following.kind == "W" and following.low.split("-")[0] in forms.scales)
 
 
 def _find_digit_runs(tokens: Sequence[_Token], taken: Sequence[bool], forms: SpokenForms) -> List[_Replacement]:
