@@ -264,3 +264,11 @@ def test_every_recognizer_file_has_its_own_test_file() -> None:
             name = yaml.safe_load(handle)["name"]
         with open(os.path.join(tests, f"test_recognizer_{stem}.py"), encoding="utf-8") as handle:
             assert name in handle.read()
+
+
+def test_money_and_percent_words_are_quantities_without_being_listed_twice() -> None:
+    """A money or percent word makes a run a quantity as a unit does; each pack lists it once."""
+    for path in (DEFAULT_CONFIG_PATH, os.path.join(os.path.dirname(DEFAULT_CONFIG_PATH), "..", "fr", "pii_config.yaml")):
+        policy = load_pii_config(path).digit_run_failsafe
+        assert policy.amount_words <= policy.quantity_words
+        assert not policy.amount_words & policy.harmless_following_words

@@ -309,6 +309,9 @@ HARMLESS_NUMBER_SHAPES = [
     "What's the tennis score, is it still 6-4, 3-2 in the second set?",
     # a hesitation is no word: the two years stay joined
     "Was the Battle of Hastings in 1066 or, er, 1086?",
+    # an amount in any currency is money, not a code
+    "The electricity bill is 2340 rupees, how much is that per week?",
+    "A ticket costs 12500 yen, is that a lot?",
     # a year the model wrote half in digits is one number
     "When did the Berlin Wall come down? 19 hundred eighty-nine or 19 hundred ninety?",
 ]
@@ -391,6 +394,8 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("My sort code is 1-8, 5-0, 4-3, we won.", None),
     ("We won, note 48-29-17.", DIGIT_SEQUENCE),
     ("The match ended 12-34, 56-78.", DIGIT_SEQUENCE),
+    # a currency word too far from the number
+    ("Note 4829, then buy some rupees.", DIGIT_SEQUENCE),
     # a hesitation does not push the code word out of reach
     ("The combination is, um, 1230 tomorrow morning.", DIGIT_SEQUENCE),
 ]

@@ -206,7 +206,8 @@ class DigitRunPolicy:
         frozenset(), "words after a number that make it a percentage, harmless even in banking "
         "context", parse=words, required=True)
     harmless_following_words: FrozenSet[str] = setting(
-        frozenset(), "units after a run that make it a quantity", parse=words)
+        frozenset(), "units after a run that make it a quantity (money and percent words count "
+        "too: see quantity_words)", parse=words)
     harmless_preceding_words: FrozenSet[str] = setting(
         frozenset(), "words before a run that make it a track, sum or place", parse=words)
     arithmetic_words: FrozenSet[str] = setting(frozenset(), "words that mark a sum", parse=words)
@@ -298,6 +299,11 @@ class DigitRunPolicy:
         """Words after a number that make it an amount: money or a percentage (derived once:
         the fail-safe asks for every run)."""
         return self.money_words | self.percent_words
+
+    @functools.cached_property
+    def quantity_words(self) -> FrozenSet[str]:
+        """Words after a number that make it a quantity: a unit, money or a percentage."""
+        return self.harmless_following_words | self.amount_words
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ def build_registry(config: PiiConfig) -> RecognizerRegistry:
             registry.add_recognizer(SpelledCodeRecognizer(context=words, supported_language=language))
         elif name == "SpokenStreetAddressRecognizer":
             registry.add_recognizer(SpokenStreetAddressRecognizer(
-                unit_words=config.digit_run_failsafe.harmless_following_words,
+                unit_words=config.digit_run_failsafe.quantity_words,
                 number_words=config.spoken_forms.number_words, supported_language=language))
     for definition in config.recognizers:
         spec = thaw(definition)
@@ -238,7 +238,7 @@ class PiiDetector:
     def _is_unit_of_a_quantity(self, text: str, span: PiiSpan, words: Sequence[str]) -> bool:
         """A span made only of unit words right after a number or another unit is the unit of a
         quantity ("72 degrees Fahrenheit", "350 Fahrenheit"), whatever scientist it is named after."""
-        units = self.config.digit_run_failsafe.harmless_following_words
+        units = self.config.digit_run_failsafe.quantity_words
         if not words or not all(w in units for w in words):
             return False
         before = text[: span.char_start].split()

@@ -41,7 +41,7 @@ def _money_piece(policy: DigitRunPolicy, text: str, words: List[Word], i: int) -
     if re.fullmatch(rf"\d{{1,{limit}}}", core):
         if i + 1 < len(words) and (words[i + 1][2] in policy.money_words or words[i + 1][2] in CURRENCY):
             return i + 1, offset, words[i + 1][1], True
-        if any(w in policy.harmless_following_words for _, _, w in words[i + 1 : i + 3]):
+        if any(w in policy.quantity_words for _, _, w in words[i + 1 : i + 3]):
             return None
         return i, offset, offset + len(core), False
     glued = re.fullmatch(rf"[A-Za-z]+[\-.]?(\d{{1,{limit}}})", core)
@@ -109,7 +109,7 @@ class MonthYears:
                 continue
             index = word_index(words, match.start(1))
             if index is not None and (is_amount(words, index, self.policy.amount_words) or words[index + 1 : index + 2] and
-                                      words[index + 1][2] in self.policy.harmless_following_words):
+                                      words[index + 1][2] in self.policy.quantity_words):
                 continue
             spans.append((match.start(), match.end(), SCORE))
         return spans

@@ -57,7 +57,7 @@ def near_codes(policy: DigitRunPolicy, words: List[Word], codes: Sequence[int],
             continue
         if is_amount(words, index, policy.amount_words):
             continue
-        if any(w in policy.harmless_following_words for _, _, w in words[index + 1 : index + 3]):
+        if any(w in policy.quantity_words for _, _, w in words[index + 1 : index + 3]):
             continue
         spans.append((start, end, SCORE))
     return spans

@@ -174,7 +174,7 @@ class HarmlessNumbers:
 
     def is_quantity(self, after: Sequence[str]) -> bool:
         """A unit within two words after the run ("25000 steps", "45 minutes")."""
-        return any(w in self.policy.harmless_following_words for w in after[:2])
+        return any(w in self.policy.quantity_words for w in after[:2])
 
     def is_listed(self, before: Sequence[str]) -> bool:
         """A track, a sum or a place in a list: a word right before the run ("track 12")."""
