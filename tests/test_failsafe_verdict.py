@@ -80,10 +80,25 @@ def test_run_verdict(text: str, run: str, kwargs: dict, expected: Optional[float
     ("in 1066 or, er, 1086", "1086", None),
     ("set an alarm for, um, uh, 1245 tomorrow", "1245", None),
     # Near misses: the same words without a hesitation judge the same way; a word that is
-    # not a hesitation still counts as a word.
+    # not a hesitation still parts two numbers.
     ("the combination is 1230 tomorrow morning", "1230", SCORE),
     ("in 1066 or 1086", "1086", None),
-    ("the combination is, well, 1230 tomorrow morning", "1230", None),
+    ("in 1066 or, well, 1086", "1086", SCORE),
 ])
 def test_hesitations_are_not_words(text: str, run: str, expected: Optional[float]) -> None:
     assert _score(text, run) == expected
+
+
+@pytest.mark.parametrize("text, run, kwargs, expected", [
+    # A scoreline in a sentence about a result is a score, unless a code word comes before it.
+    ("they won 48-29 on sunday", "48", {"n_digits": 4, "scoreline": True}, None),
+    ("they won 48-29 on sunday", "48", {"n_digits": 4}, SCORE),
+    ("they won, code 48-29", "48", {"n_digits": 4, "scoreline": True}, SCORE),
+    # A round number is a quantity, unless a code word comes before it.
+    ("invite 4800 people", "4800", {}, None),
+    ("the combination is 4800", "4800", {}, SCORE),
+])
+def test_scorelines_and_round_numbers_yield_to_code_words(text: str, run: str, kwargs: dict,
+                                                           expected: Optional[float]) -> None:
+    start = text.index(run)
+    assert VERDICT.score(words_of(text), start, start + len(run), **kwargs) == expected

@@ -305,7 +305,7 @@ HARMLESS_NUMBER_SHAPES = [
     # a scoreline, as the model writes one, in a sentence about a game's result
     "Did the Chiefs win 31-28 on Sunday?",
     "I heard it was 112-108 in overtime.",
-    "The match ended 6-4, 6-3, 7-5.",
+    "She won the final 6-4, 6-3, 7-5.",
     "What's the tennis score, is it still 6-4, 3-2 in the second set?",
     # a hesitation is no word: the two years stay joined
     "Was the Battle of Hastings in 1066 or, er, 1086?",
@@ -384,16 +384,34 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("Tell him to use code 1942.", None),
     ("The door code is 1942, see you tomorrow.", None),
     ("The door code is 48.29.", None),
-    # hyphenated pairs with no word about a result, after a code word, in banking context,
-    # hyphenated in threes, or read in two-digit pairs
+    # hyphenated pairs with no word about a result in their sentence, a code word in it or in
+    # the question before, banking context, three numbers hyphenated together, two-digit pairs
+    # in a list, sets no tennis match has, three-digit halves far apart, a word as often about
+    # other things ("final", "game", "lose", "match")
     ("Write down 48-29, 17-35.", DIGIT_SEQUENCE),
     ("Please finish it off, 48-29.", DIGIT_SEQUENCE),
-    ("Did we win? The game code is 48-29.", None),
+    ("We won. Text 48-29 now.", DIGIT_SEQUENCE),
+    ("The lock combination for the game locker is 48-29.", DIGIT_SEQUENCE),
+    ("Did we win? The code's 1-8, 5-0, 4-3.", DIGIT_SEQUENCE),
     ("My pin is 48-29, did we win?", "PIN"),
     ("Card 6-11, 41-46, 58-73, 40-71, did we win?", None),
     ("My sort code is 1-8, 5-0, 4-3, we won.", None),
     ("We won, note 48-29-17.", DIGIT_SEQUENCE),
-    ("The match ended 12-34, 56-78.", DIGIT_SEQUENCE),
+    ("We won 12-34, 56-78.", DIGIT_SEQUENCE),
+    ("Did we win? It's 1-8, 5-0, 4-3.", DIGIT_SEQUENCE),
+    ("We won 482-917.", DIGIT_SEQUENCE),
+    ("My final answer is 48-29.", DIGIT_SEQUENCE),
+    ("The game starts at 7, buzz 48-29 at the door.", DIGIT_SEQUENCE),
+    ("Don't lose this, 48-29.", DIGIT_SEQUENCE),
+    ("Make sure the numbers match: 4-8, 2-9, 1-7.", DIGIT_SEQUENCE),
+    # a numeral before a scale word that is a piece of a code, or as large as its scale
+    ("Key in 4 8 hundred.", DIGIT_SEQUENCE),
+    ("Key in 917 hundred at the gate.", DIGIT_SEQUENCE),
+    ("The combination is three nine hundred.", DIGIT_SEQUENCE),
+    # a currency name that is also a first name is a name, not money
+    ("The code is 482917, Penny.", DIGIT_SEQUENCE),
+    ("My customer reference is 4829173, Yuan.", DIGIT_SEQUENCE),
+    ("Thanks 3 times, Penny.", "PERSON"),
     # a currency word too far from the number
     ("Note 4829, then buy some rupees.", DIGIT_SEQUENCE),
     # a hesitation does not push the code word out of reach

@@ -82,6 +82,8 @@ NEAR_MISSES = [
     ("wake me at 7:30", []),
     # ... not a numeral of four digits or opening with a zero, nor one no scale word follows
     ("4829 hundred", ["4829100"]),
+    ("482 hundred", ["482100"]),
+    ("4 8 hundred", ["48100"]),
     ("05 hundred", ["05100"]),
     ("19 85", ["1985"]),
 ]

@@ -516,7 +516,7 @@ def _parse_below_hundred(words: Sequence[str], i: int, forms: SpokenForms) -> Op
         return forms.teens[word], i + 1
     if word in forms.units:
         return forms.units[word], i + 1
-    if word.isdigit() and len(word) <= 3:
+    if word.isdigit():
         return int(word), i + 1  # a numeral before a scale (_scaled_numeral)
     return None
 
@@ -681,14 +681,20 @@ def _run_digits(run: Sequence[_Token], forms: SpokenForms) -> Tuple[str, List[Tu
 
 
 def _scaled_numeral(run: Sequence[_Token], i: int, forms: SpokenForms) -> bool:
-    """Whether ``run[i]`` is a whole numeral of up to three digits that a scale word follows:
-    the model wrote the first half of a number said as one number as digits ("19 hundred
-    eighty-nine" is 1989, "12 hundred" 1200), and it is parsed with its words."""
+    """Whether ``run[i]`` is a whole numeral below the scale word that follows it, opening the
+    run or following a scale word: the model wrote the first half of a number said as one
+    number as digits ("19 hundred eighty-nine" is 1989, "3 thousand 5 hundred" 3500), and it
+    is parsed with its words. After another digit ("4 8 hundred") it is a piece of a dictated
+    code, and a numeral as large as its scale ("482 hundred") is no way to say a number."""
     token = run[i]
     following = run[i + 1] if i + 1 < len(run) else None
-    return (token.kind == "N" and token.core.isdigit() and len(token.core) <= 3
-            and not token.core.startswith("0") and following is not None
-            and following.kind == "W" and following.low.split("-")[0] in forms.scales)
+    if not (token.kind == "N" and token.core.isdigit() and not token.core.startswith("0")
+            and following is not None and following.kind == "W"):
+        return False
+    scale = forms.scales.get(following.low.split("-")[0], 0)
+    previous = run[i - 1] if i > 0 else None
+    return int(token.core) < scale and (
+        previous is None or (previous.kind == "W" and previous.low.split("-")[-1] in forms.scales))
 
 
 def _find_digit_runs(tokens: Sequence[_Token], taken: Sequence[bool], forms: SpokenForms) -> List[_Replacement]:

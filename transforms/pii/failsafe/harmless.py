@@ -3,7 +3,7 @@
 A quantity (a unit within two words after it), a track, sum, place in a list or public
 transport service (a word right before it), arithmetic near it, two numbers joined by a range
 word (a score, a range, a span of times, a time before the hour), a scoreline written with
-hyphens in a sentence about a game's result; and for short runs only, a
+hyphens in a sentence about a game's result (or answering a question about one); and for short runs only, a
 year in a date phrase or a sentence about years, a clock time with a time word, a year or a
 time in a question asking "when" or in its answer, a correction of a year or a time let
 through just before, a round number said as one number, and counting. Numbers joined by
@@ -72,29 +72,48 @@ def is_number_pair(pieces: Sequence[str], range_words: AbstractSet[str]) -> bool
             and len(right) == 1 and 1 <= int(right[0]) <= 12)
 
 
-#: One score written as the model writes it: two numbers of up to three digits around one
-#: hyphen ("112-108", "2-0"), neither opening with a zero unless it is nought.
-_SCORE = re.compile(r"(?:0|[1-9]\d{0,2})-(?:0|[1-9]\d{0,2})")
-#: One set's score in a list of them ("6-4, 3-2"): a single digit each side.
-_SET_SCORE = re.compile(r"\d-\d")
-#: Tennis, squash and volleyball matches last at most five sets.
+#: One score written as the model writes it: two numbers around one hyphen ("31-28", "2-0"),
+#: neither opening with a zero unless it is nought.
+_SCORE = re.compile(r"(0|[1-9]\d{0,2})-(0|[1-9]\d{0,2})")
+#: Two three-digit sides are a close game (basketball: "112-108"), not a six-digit code read
+#: in halves ("482-917"): at most this far apart.
+_MOST_POINTS_APART = 40
+#: Tennis matches last at most five sets.
 _MOST_SETS = 5
 
 
-def is_scoreline(written: str) -> bool:
-    """Whether a run, as the speech model wrote it, is a scoreline: one score ("112-108",
-    "31-28") or a list of up to five set scores of a digit a side ("6-4, 6-3, 7-5").
+def _finished_set(a: int, b: int) -> bool:
+    """A tennis set won 6 to at most 4, or 7-5, or 7-6 after a tie-break."""
+    high, low = max(a, b), min(a, b)
+    return (high == 6 and low <= 4) or (high == 7 and low in (5, 6))
 
-    A dictated code is written the same way often enough ("1-8, 5-0, 4-3" for a sort code,
-    "41-46, 58-73" for card digits: ``asr_confusions.json``), so the shape alone proves
-    nothing; :meth:`HarmlessNumbers.about_a_result` must find the sentence about a game.
-    Three numbers hyphenated together ("20-45-67"), a side of four digits ("555-1234") or
-    a list of two-digit pairs is never a scoreline.
+
+def is_scoreline(written: str) -> bool:
+    """Whether a run, as the speech model wrote it, is a scoreline: one score of up to two
+    digits a side ("31-28", "2-0") or of two close three-digit sides ("112-108"), or a
+    tennis match's sets ("6-4, 6-3, 7-5", "6-4, 3-2": every set but the last one finished).
+
+    A dictated code is written the same way often enough (in the evaluation corpora's
+    transcripts, "1-8, 5-0, 4-3" for a sort code, "41-46, 58-73" for card digits), so the shape
+    alone proves nothing: :func:`in_result_sentences` must find a sentence about a game's
+    result. Three numbers hyphenated together ("20-45-67"), a side of four digits
+    ("555-1234"), three-digit sides far apart ("482-917") and sets no tennis match has
+    ("4-8, 2-9") are never a scoreline.
     """
-    scores = [piece for piece in re.split(r",?\s+", written.strip()) if piece]
-    if len(scores) == 1:
-        return bool(_SCORE.fullmatch(scores[0]))
-    return 2 <= len(scores) <= _MOST_SETS and all(_SET_SCORE.fullmatch(score) for score in scores)
+    scores = [_SCORE.fullmatch(piece) for piece in re.split(r",?\s+", written.strip()) if piece]
+    if not scores or not all(scores):
+        return False
+    sides = [(score.group(1), score.group(2)) for score in scores if score]
+    if len(sides) == 1:
+        a, b = sides[0]
+        if len(a) == 3 or len(b) == 3:
+            return len(a) == len(b) == 3 and abs(int(a) - int(b)) <= _MOST_POINTS_APART
+        return True
+    if len(sides) > _MOST_SETS or any(len(a) > 1 or len(b) > 1 for a, b in sides):
+        return False
+    *finished, last = [(int(a), int(b)) for a, b in sides]
+    return all(_finished_set(a, b) for a, b in finished) and (
+        _finished_set(*last) or max(last) <= 6)
 
 
 #: Words either side of a clock-shaped run searched for a time word: "set an alarm for 1245",
@@ -163,6 +182,26 @@ def in_when_questions(policy: DigitRunPolicy, text: str, words: Sequence[Word]) 
     return frozenset(marked)
 
 
+def in_result_sentences(policy: DigitRunPolicy, text: str, words: Sequence[Word]) -> FrozenSet[int]:
+    """The indexes of the words in a sentence that reports a game's result, or in the sentence
+    right after a question about one ("What's the score? 3-1?"): it holds one of
+    ``result_words`` and neither it nor that question holds a code word ("Did we win? The
+    door code is 48-29." stays a code). Read once per transcript."""
+    results, codes = policy.result_words, policy.code_words
+    if not results:
+        return frozenset()
+    marked: List[int] = []
+    previous_asks = False
+    for first, last, question in _sentences(text, words):
+        said = {w for _, _, w in words[first : last + 1]}
+        coded = bool(said & codes)
+        reports = bool(said & results) and not coded
+        if reports or (previous_asks and not coded):
+            marked.extend(range(first, last + 1))
+        previous_asks = reports and question
+    return frozenset(marked)
+
+
 class HarmlessNumbers:
     """The exemptions, read from the words before and after a run.
 
@@ -199,13 +238,6 @@ class HarmlessNumbers:
             return False
         return any(_ends_with(before[: len(before) - skip], phrase.split())
                    for phrase in self.policy.correction_phrases for skip in (0, 1))
-
-    def about_a_result(self, before: Sequence[str], after: Sequence[str]) -> bool:
-        """One of ``result_words`` within the words around the run ("they won 31-28", "the
-        match ended 6-4, 6-3"), and no code word within two words before it ("the game code
-        is 12-34"): the sentence reports a game's result."""
-        return (any(w in self.policy.result_words for w in [*before, *after])
-                and not self.after_code_word(before))
 
     def after_code_word(self, before: Sequence[str]) -> bool:
         """A code word within two words before the run ("the alarm code is 1942"): whatever

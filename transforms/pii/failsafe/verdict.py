@@ -91,8 +91,10 @@ class RunVerdict:
             correcting it (:meth:`~voicescrub.transforms.pii.failsafe.harmless.HarmlessNumbers.corrects`)
             plays its role.
         :param scoreline: the run was written as a scoreline
-            (:func:`~voicescrub.transforms.pii.failsafe.harmless.is_scoreline`): outside banking
-            context, in a sentence about a game's result, a score.
+            (:func:`~voicescrub.transforms.pii.failsafe.harmless.is_scoreline`) in a sentence
+            about a game's result
+            (:func:`~voicescrub.transforms.pii.failsafe.harmless.in_result_sentences`): outside
+            banking context, with no code word before it, a score.
         """
         policy = self.policy
         harmless = self.harmless
@@ -142,8 +144,8 @@ class RunVerdict:
             return None
         if paired and not harmless.after_code_word(before):
             return None  # "112 to 108", "7 15 to 7 40", "ten to nine": not a code read out
-        if scoreline and harmless.about_a_result(before, after):
-            return None  # "they won 31-28", "the match ended 6-4, 6-3, 7-5": a game's result
+        if scoreline and not harmless.after_code_word(before):
+            return None  # "they won 31-28", "we won 6-4, 6-3, 7-5": a game's result
         if tier == "short":
             digits = words[index][2]
             # Read out in three or more pieces ("in 1-0-8-8"), a run is a code, not a year or a time.
@@ -151,7 +153,7 @@ class RunVerdict:
                                 or (asked_when and harmless.answers_when(digits, before))
                                 or harmless.corrects(digits, before, after, corrects)):
                 return None
-            if is_round_number(digits, dictated):
+            if is_round_number(digits, dictated) and not harmless.after_code_word(before):
                 return None  # a round number said as a number: a quantity
             if digits.isdigit() and is_counting(digits):
                 return None  # "one, two, three", "three, two, one": counting, not a code
@@ -168,18 +170,19 @@ class RunVerdict:
         said as a number skips the numbers it is coordinated with ("add 1250 and 3475"), a long
         or dictated run is a code whatever it is joined to."""
         policy = self.policy
-        before = self._spoken(reversed(words[:index]))[::-1]
-        after = self._spoken(words[index + 1 :])
+        before = self._spoken(words, range(index - 1, -1, -1))[::-1]
+        after = self._spoken(words, range(index + 1, len(words)))
         if n_digits < policy.min_digits and not was_dictated:
             before, after = self.harmless.coordinated(before, after, policy.min_digits)
         return before, after
 
-    def _spoken(self, words: Iterable[Word]) -> List[str]:
-        """The first ``window_words`` of ``words`` that are words, not hesitations: "the code
-        is, um, 7:45" has its code word right before the run, "in 1066 or, er, 1086" its two
-        years joined."""
+    def _spoken(self, words: List[Word], order: Iterable[int]) -> List[str]:
+        """The first ``window_words`` words at the indexes ``order`` walks that are words, not
+        hesitations: "the combination is, um, 1230" has its code word within two words of the
+        run, "in 1066 or, er, 1086" its two years joined."""
         hesitations = self.policy.hesitation_words
-        return list(islice((w for _, _, w in words if w not in hesitations), self.policy.window_words))
+        return list(islice((words[k][2] for k in order if words[k][2] not in hesitations),
+                           self.policy.window_words))
 
     def harmless_shape(self, words: List[Word], start: int, end: int, dictated: int = 0) -> bool:
         """Whether the words around the run at ``start``-``end`` make it harmless whatever its

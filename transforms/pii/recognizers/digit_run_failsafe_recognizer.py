@@ -21,8 +21,9 @@ normalised transcript (spoken digits already joined into one run):
    * it was said as two numbers around a range word the normaliser took for a digit, with
      no code word before it: a score or range ("112 to 108"), a span of times ("7 15 to
      7 40") or a time before the hour ("ten to nine"), or
-   * it was written as a scoreline ("31-28", "6-4, 6-3, 7-5") with a ``result_words``
-     entry around it ("they won 31-28") and no code word before it, or
+   * it was written as a scoreline ("31-28", "6-4, 6-3, 7-5") in a sentence with a
+     ``result_words`` entry and no code word ("they won 31-28"), or answering a question
+     with one ("What's the score? 3-1?"), or
    * below ``min_digits`` only: a year in a date phrase ("in 1986", "the year was
      1999") or in a sentence about years ("which year did it sink, 1912?"), a clock time
      with a time word ("at 10 30", "6 45 tomorrow"), a year or a clock time in a question
@@ -110,6 +111,7 @@ from voicescrub.transforms.pii.failsafe.companions import (
     near_codes,
 )
 from voicescrub.transforms.pii.failsafe.harmless import (
+    in_result_sentences,
     in_when_questions,
     is_number_pair,
     is_scoreline,
@@ -213,6 +215,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         codes: List[int] = []  # word indexes of the runs redacted on their own merit
         spared: List[Fragment] = []  # the runs let through
         asked_when = in_when_questions(policy, text, words)  # word indexes
+        about_results = in_result_sentences(policy, text, words)  # word indexes
         let_through = ""  # the last run, when it was let through: a correction may repeat its role
         for run in _RUN.finditer(text):
             index = word_index(words, run.start())
@@ -225,7 +228,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
                 decimal=self._decimal(run.start(), run.end()), paired=self._paired(run.start(), run.end()),
                 grouped=self._grouped(run.start(), run.end()),
                 asked_when=index in asked_when, corrects=let_through,
-                scoreline=self._scoreline(run.start(), run.end()),
+                scoreline=index in about_results and self._scoreline(run.start(), run.end()),
             )
             if score is not None:
                 spans.append((run.start(), run.end(), score))
