@@ -250,9 +250,9 @@ class DigitRunPolicy:
         "role of the number just before it, when that one was let through and had its shape",
         parse=phrases)
     result_words: FrozenSet[str] = setting(
-        frozenset(), "words (within window_words either side) that make a run written as a "
-        "scoreline ('31-28', '6-4, 6-3') a game's result; without one it is read as digits in "
-        "pairs", parse=words)
+        frozenset(), "words that make a run written as a scoreline ('31-28', '6-4, 6-3') in "
+        "their sentence, or in the answer to a question holding one, a game's result; without "
+        "one it is read as digits in pairs", parse=words)
     time_cue_words: FrozenSet[str] = setting(
         frozenset(), "words within three before or after a clock-shaped run that make it a "
         "time of day", parse=words)

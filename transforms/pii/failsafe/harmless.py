@@ -1,10 +1,10 @@
 """The shapes of a harmless number (the exemptions of rules 1, 2 and 5 of the fail-safe).
 
-A quantity (a unit within two words after it), a track, sum, place in a list or public
-transport service (a word right before it), arithmetic near it, two numbers joined by a range
-word (a score, a range, a span of times, a time before the hour), a scoreline written with
-hyphens in a sentence about a game's result (or answering a question about one); and for short runs only, a
-year in a date phrase or a sentence about years, a clock time with a time word, a year or a
+A quantity (a unit, money or a percent word within two words after it), a track, sum, place
+in a list or public transport service (a word right before it), arithmetic near it, two
+numbers joined by a range word (a score, a range, a span of times, a time before the hour), a
+scoreline written with hyphens in a sentence about a game's result or answering a question
+about one; and for short runs only, a year in a date phrase or a sentence about years, a clock time with a time word, a year or a
 time in a question asking "when" or in its answer, a correction of a year or a time let
 through just before, a round number said as one number, and counting. Numbers joined by
 "and", "or" ("add 1250 and 3475") share their context.
@@ -212,7 +212,8 @@ class HarmlessNumbers:
         self.policy = policy
 
     def is_quantity(self, after: Sequence[str]) -> bool:
-        """A unit within two words after the run ("25000 steps", "45 minutes")."""
+        """A unit, money or a percent word within two words after the run ("25000 steps",
+        "45 minutes", "2340 rupees")."""
         return any(w in self.policy.quantity_words for w in after[:2])
 
     def is_listed(self, before: Sequence[str]) -> bool:
