@@ -312,6 +312,10 @@ HARMLESS_NUMBER_SHAPES = [
     # an amount in any currency is money, not a code
     "The electricity bill is 2340 rupees, how much is that per week?",
     "A ticket costs 12500 yen, is that a lot?",
+    # a place a request travels to is no name
+    "What time is the next train to Manchester after 5:15?",
+    "Which platform does the 8:15 to Manchester leave from?",
+    "How long is the drive from Paris to Lyon, is it about 4 hours?",
     # a year the model wrote half in digits is one number
     "When did the Berlin Wall come down? 19 hundred eighty-nine or 19 hundred ninety?",
 ]
@@ -408,6 +412,14 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("Key in 4 8 hundred.", DIGIT_SEQUENCE),
     ("Key in 917 hundred at the gate.", DIGIT_SEQUENCE),
     ("The combination is three nine hundred.", DIGIT_SEQUENCE),
+    # a name after "to" in a sentence that pays, sends or contacts, after a word that goes
+    # nowhere, after an appointment's time, a possessive, or after a person "from"
+    ("Pay for the taxi to Maria Lopez.", "PERSON"),
+    ("Send the flight details to Maria Lopez.", "PERSON"),
+    ("Hand the bus pass to Maria Lopez.", "PERSON"),
+    ("Move my 3:30 to Maria Lopez.", "PERSON"),
+    ("Take the train to Maria Lopez's flat.", "PERSON"),
+    ("The parcel went from Lucas to Maria Lopez.", "PERSON"),
     # a currency name that is also a first name is a name, not money
     ("The code is 482917, Penny.", DIGIT_SEQUENCE),
     ("My customer reference is 4829173, Yuan.", DIGIT_SEQUENCE),

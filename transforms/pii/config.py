@@ -415,6 +415,17 @@ class PiiConfig:
     person_deny_words: FrozenSet[str] = setting(
         frozenset(), "words spaCy's small model mistakes for names at the start of a command; "
         "a PERSON span made only of these is dropped", parse=words)
+    destination_words: FrozenSet[str] = setting(
+        frozenset(), "words right before a place a request travels to ('to'): a PERSON span of "
+        "one or two words after one that follows a travel_words entry, a clock time or a place "
+        "after 'from', in a sentence with no addressing_words entry, is a place", parse=words)
+    travel_words: FrozenSet[str] = setting(
+        frozenset(), "words that go somewhere when a destination word follows them ('train to', "
+        "'directions to')", parse=words)
+    addressing_words: FrozenSet[str] = setting(
+        frozenset(), "words of a sentence that pays, sends to or contacts someone ('send', "
+        "'pay', 'call'): a name after 'to' there is a person, whatever travel it mentions",
+        parse=words)
     iban_prefix: IbanPrefixPolicy = setting(IbanPrefixPolicy(enabled=False),
                                             "how banking spans are widened over a spoken IBAN prefix")
     second_listen: SecondListenPolicy = setting(

@@ -40,6 +40,10 @@ from voicescrub.transforms.pii.spoken_normaliser import NormalisedText, normalis
 from voicescrub.transforms.pii.value_slot import ValueSlots
 
 _EDGE_PUNCTUATION = ".,;:!?\"'()[]{}"
+#: The end of a sentence: ".", "?" or "!" before a space or the end ("7.15" ends nothing).
+_SENTENCE_END = re.compile(r"[.?!](?=\s|$)")
+#: A clock time as the model writes one ("8:15", "17.42", "0815"): a service that leaves then.
+_CLOCK_TIME = re.compile(r"(?:[01]?\d|2[0-3])[:.]?[0-5]\d")
 #: spaCy components Presidio does not use: skipping them keeps detect() fast.
 _UNUSED_SPACY_PIPES = ("parser",)
 
@@ -233,7 +237,7 @@ class PiiDetector:
             return True
         return all(w in self.config.person_deny_words or any(ch.isdigit() for ch in w) or self._is_verb(w)
                    for w in words) or (len(words) == 1 and self._opens_sentence(text, span.char_start)) \
-            or self._is_unit_of_a_quantity(text, span, words)
+            or self._is_unit_of_a_quantity(text, span, words) or self._is_travel_destination(text, span, words)
 
     def _is_unit_of_a_quantity(self, text: str, span: PiiSpan, words: Sequence[str]) -> bool:
         """A span made only of unit words right after a number or another unit is the unit of a
@@ -244,6 +248,35 @@ class PiiDetector:
         before = text[: span.char_start].split()
         previous = before[-1].strip(_EDGE_PUNCTUATION).lower() if before else ""
         return _is_number(previous, self._number_words) or previous in units
+
+    def _is_travel_destination(self, text: str, span: PiiSpan, words: Sequence[str]) -> bool:
+        """A span of one or two words that a request travels to is a place, not a name: spaCy's
+        small model tags "the next train to Manchester", "the 8:15 to Manchester" and "the drive
+        from Paris to Lyon" as names. It follows a ``destination_words`` entry ("to") that follows
+        a ``travel_words`` entry ("train", "directions"), "the" and a clock time (the service
+        that leaves then; "my 3:30" is an appointment) or a capitalised place after "from" in a
+        sentence with a ``travel_words`` entry; its sentence pays, sends to or contacts no one
+        (no ``addressing_words`` entry: "send the train times to Lucas"), and it is no
+        possessive ("the bus to Maria's")."""
+        config = self.config
+        if not config.destination_words or not 1 <= len(words) <= 2:
+            return False
+        before = text[: span.char_start].split()
+        if len(before) < 2 or before[-1].strip(_EDGE_PUNCTUATION).lower() not in config.destination_words:
+            return False
+        if re.match(r"['’]s\b", text[span.char_end :]) or re.search(r"['’]s$", text[span.char_start : span.char_end]):
+            return False
+        ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+        start = max((e for e in ends if e <= span.char_start), default=0)
+        end = min((e for e in ends if e >= span.char_end), default=len(text))
+        said = {w.strip(_EDGE_PUNCTUATION).lower() for w in text[start:end].split()}
+        if said & config.addressing_words:
+            return False
+        leaving = before[-2].strip(_EDGE_PUNCTUATION)
+        earlier = before[-3].strip(_EDGE_PUNCTUATION).lower() if len(before) >= 3 else ""
+        return (leaving.lower() in config.travel_words
+                or (earlier == "the" and bool(_CLOCK_TIME.fullmatch(leaving)))
+                or (earlier == "from" and leaving[:1].isupper() and bool(said & config.travel_words)))
 
     def _is_verb(self, word: str) -> bool:
         """An imperative with a hyphenated pronoun ("réveille-moi"), in a language whose pack lists them."""
