@@ -8,7 +8,7 @@ a benchmark wrote. Detection and audio runs tagged ``new1207_espeak`` (a corpus 
 generator made after the rules) and ``new1207_flite`` (that corpus in another
 synthesiser's voices) are shown beside the committed corpus when present, and the
 harmless-request runs on the hand-written set and the sets written apart from the rules
-(``unseen`` to ``unseen8``).
+(``unseen`` to ``unseen10``).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ CORPORA = (("", "committed"), ("_new1207_espeak", "new corpus"),
 #: The harmless-request sets, as the table names them.
 HARMLESS_SETS = (("", "hand-written set"), ("_unseen", "sets written apart"), ("_unseen2", ""),
                  ("_unseen3", ""), ("_unseen4", ""), ("_unseen5", ""), ("_unseen6", ""),
-                 ("_unseen7", ""), ("_unseen8", ""))
+                 ("_unseen7", ""), ("_unseen8", ""), ("_unseen9", ""), ("_unseen10", ""))
 
 
 def rows() -> List[List[str]]:
@@ -89,12 +89,13 @@ def rows() -> List[List[str]]:
             for tag, name in HARMLESS_SETS]
     runs = [(file, name, result) for file, name, result in runs if result is not None]
     if runs:
+        tags = [f"`{file[len('harmless_requests'):-len('.json')]}`" for file, _, _ in runs[1:]]
         table.append(["PII-free requests with numbers: clips with anything redacted, clips dead-lettered",
                       "; ".join(f"{name} {harmless(result)}" if name else harmless(result)
                                 for _, name, result in runs),
                       "`python benchmarks/harmless_requests.py` (`--tag`)",
-                      "`harmless_requests.json`, " + ", ".join(
-                          f"`{file[len('harmless_requests'):-len('.json')]}`" for file, _, _ in runs[1:])])
+                      # The sets in the order of HARMLESS_SETS: a long list is named by its ends.
+                      "`harmless_requests.json`, " + (f"{tags[0]} to {tags[-1]}" if len(tags) > 2 else ", ".join(tags))])
     throughput = load("throughput.json")
     if throughput is not None:
         run = throughput["runs"][0]
