@@ -417,8 +417,9 @@ class PiiConfig:
         "a PERSON span made only of these is dropped", parse=words)
     destination_words: FrozenSet[str] = setting(
         frozenset(), "words right before a place a request travels to ('to'): a PERSON span of "
-        "one or two words after one that follows a travel_words entry, a clock time or a place "
-        "after 'from', in a sentence with no addressing_words entry, is a place", parse=words)
+        "one or two words after one that follows a travel_words entry, 'the' and a clock time, "
+        "or a capitalised place after 'from' in a sentence with a travel word, in a sentence "
+        "with no addressing_words entry, is a place", parse=words)
     travel_words: FrozenSet[str] = setting(
         frozenset(), "words that go somewhere when a destination word follows them ('train to', "
         "'directions to')", parse=words)
