@@ -28,6 +28,12 @@ from voicescrub.transforms.pii.config import (
     thaw,
 )
 from voicescrub.transforms.pii.context_enhancer import NearestContextEnhancer
+from voicescrub.transforms.pii.failsafe.words import (
+    STRIP,
+    sentences,
+    word_index,
+    words_of,
+)
 from voicescrub.transforms.pii.iban_prefix import IbanPrefixExtender
 from voicescrub.transforms.pii.recognizers import (
     DigitRunFailsafeRecognizer,
@@ -40,8 +46,6 @@ from voicescrub.transforms.pii.spoken_normaliser import NormalisedText, normalis
 from voicescrub.transforms.pii.value_slot import ValueSlots
 
 _EDGE_PUNCTUATION = ".,;:!?\"'()[]{}"
-#: The end of a sentence: ".", "?" or "!" before a space or the end ("7.15" ends nothing).
-_SENTENCE_END = re.compile(r"[.?!](?=\s|$)")
 #: A clock time as the model writes one ("8:15", "17.42", "0815"): a service that leaves then.
 _CLOCK_TIME = re.compile(r"(?:[01]?\d|2[0-3])[:.]?[0-5]\d")
 #: spaCy components Presidio does not use: skipping them keeps detect() fast.
@@ -261,22 +265,21 @@ class PiiDetector:
         config = self.config
         if not config.destination_words or not 1 <= len(words) <= 2:
             return False
-        before = text[: span.char_start].split()
-        if len(before) < 2 or before[-1].strip(_EDGE_PUNCTUATION).lower() not in config.destination_words:
-            return False
         if re.match(r"['’]s\b", text[span.char_end :]) or re.search(r"['’]s$", text[span.char_start : span.char_end]):
             return False
-        ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-        start = max((e for e in ends if e <= span.char_start), default=0)
-        end = min((e for e in ends if e >= span.char_end), default=len(text))
-        said = {w.strip(_EDGE_PUNCTUATION).lower() for w in text[start:end].split()}
+        spoken = words_of(text)
+        at = word_index(spoken, span.char_start)
+        if at is None or at < 2 or spoken[at - 1][2] not in config.destination_words:
+            return False
+        first, last, _ = next(s for s in sentences(text, spoken) if s[0] <= at <= s[1])
+        said = {w for _, _, w in spoken[first : last + 1]}
         if said & config.addressing_words:
             return False
-        leaving = before[-2].strip(_EDGE_PUNCTUATION)
-        earlier = before[-3].strip(_EDGE_PUNCTUATION).lower() if len(before) >= 3 else ""
-        return (leaving.lower() in config.travel_words
-                or (earlier == "the" and bool(_CLOCK_TIME.fullmatch(leaving)))
-                or (earlier == "from" and leaving[:1].isupper() and bool(said & config.travel_words)))
+        leaving, earlier = spoken[at - 2], spoken[at - 3][2] if at >= 3 else ""
+        return (leaving[2] in config.travel_words
+                or (earlier == "the" and bool(_CLOCK_TIME.fullmatch(leaving[2])))
+                or (earlier == "from" and text[leaving[0] : leaving[1]].lstrip(STRIP)[:1].isupper()
+                    and bool(said & config.travel_words)))
 
     def _is_verb(self, word: str) -> bool:
         """An imperative with a hyphenated pronoun ("réveille-moi"), in a language whose pack lists them."""

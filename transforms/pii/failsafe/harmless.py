@@ -16,7 +16,7 @@ from typing import AbstractSet, FrozenSet, List, Sequence, Tuple
 
 import regex as re
 from voicescrub.transforms.pii.config import DigitRunPolicy
-from voicescrub.transforms.pii.failsafe.words import Word
+from voicescrub.transforms.pii.failsafe.words import Word, sentences
 
 
 def is_counting(digits: str) -> bool:
@@ -143,22 +143,6 @@ def _clock_shaped(digits: str) -> bool:
 _QUESTION_OPENING_WORDS = 2
 
 
-def _sentences(text: str, words: Sequence[Word]) -> List[Tuple[int, int, bool]]:
-    """``(first, last, question)`` for each sentence: word indexes, and whether "?" closes it.
-    A word whose written form ends in ".", "?" or "!" closes a sentence (a lone "?", as French
-    writes it, closes the one before); an ellipsis is a pause, not an end."""
-    sentences: List[Tuple[int, int, bool]] = []
-    first = 0
-    for i, (start, end, _) in enumerate(words):
-        written = text[start:end].rstrip("\"')]")
-        if written[-1:] in (".", "?", "!") and not written.endswith(("..", "…")):
-            sentences.append((first, i, written.endswith("?")))
-            first = i + 1
-    if first < len(words):
-        sentences.append((first, len(words) - 1, False))
-    return sentences
-
-
 def in_when_questions(policy: DigitRunPolicy, text: str, words: Sequence[Word]) -> FrozenSet[int]:
     """The indexes of the words that sit in a question asking for a time, or in the sentence
     right after one: a question is a sentence closed by "?", and it asks for a time when one
@@ -173,7 +157,7 @@ def in_when_questions(policy: DigitRunPolicy, text: str, words: Sequence[Word]) 
         return frozenset()
     marked: List[int] = []
     previous_asks = False
-    for first, last, question in _sentences(text, words):
+    for first, last, question in sentences(text, words):
         opening = words[first : min(last + 1, first + _QUESTION_OPENING_WORDS)]
         asks = question and any(w in cues for _, _, w in opening)
         if asks or previous_asks:
@@ -192,7 +176,7 @@ def in_result_sentences(policy: DigitRunPolicy, text: str, words: Sequence[Word]
         return frozenset()
     marked: List[int] = []
     previous_asks = False
-    for first, last, question in _sentences(text, words):
+    for first, last, question in sentences(text, words):
         said = {w for _, _, w in words[first : last + 1]}
         coded = bool(said & codes)
         reports = bool(said & results) and not coded

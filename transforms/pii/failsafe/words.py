@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from typing import FrozenSet, List, Optional, Tuple
+from typing import FrozenSet, List, Optional, Sequence, Tuple
 
 import regex as re
 
@@ -36,3 +36,19 @@ def is_amount(words: List[Word], index: int, amount_words: FrozenSet[str]) -> bo
     following = words[index + 1][2] if index + 1 < len(words) else ""
     preceding = words[index - 1][2] if index > 0 else ""
     return following in amount_words or following in CURRENCY or own[:1] in "$£€" or preceding in CURRENCY
+
+
+def sentences(text: str, words: Sequence[Word]) -> List[Tuple[int, int, bool]]:
+    """``(first, last, question)`` for each sentence: word indexes, and whether "?" closes it.
+    A word whose written form ends in ".", "?" or "!" closes a sentence (a lone "?", as French
+    writes it, closes the one before); an ellipsis is a pause, not an end."""
+    found: List[Tuple[int, int, bool]] = []
+    first = 0
+    for i, (start, end, _) in enumerate(words):
+        written = text[start:end].rstrip("\"')]")
+        if written[-1:] in (".", "?", "!") and not written.endswith(("..", "…")):
+            found.append((first, i, written.endswith("?")))
+            first = i + 1
+    if first < len(words):
+        found.append((first, len(words) - 1, False))
+    return found
