@@ -45,7 +45,6 @@ from voicescrub.transforms.pii.recognizers import (
 from voicescrub.transforms.pii.spoken_normaliser import NormalisedText, normalise
 from voicescrub.transforms.pii.value_slot import ValueSlots
 
-_EDGE_PUNCTUATION = ".,;:!?\"'()[]{}"
 #: A clock time as the model writes one ("8:15", "17.42", "0815"): a service that leaves then.
 _CLOCK_TIME = re.compile(r"(?:[01]?\d|2[0-3])[:.]?[0-5]\d")
 #: spaCy components Presidio does not use: skipping them keeps detect() fast.
@@ -234,7 +233,7 @@ class PiiDetector:
     def _is_denied_person(self, text: str, span: PiiSpan) -> bool:
         if span.entity_type != "PERSON":
             return False
-        words = [w.strip(_EDGE_PUNCTUATION).lower() for w in text[span.char_start : span.char_end].split()]
+        words = [w.strip(STRIP).lower() for w in text[span.char_start : span.char_end].split()]
         # A name has no number inside it: spaCy's small model tags "Convert 5000 feet" as a person.
         # (A number at the edge, "Nathan Berso 8", was trimmed off by _trim_person.)
         if any(_is_number(w, self._number_words) for w in words):
@@ -250,7 +249,7 @@ class PiiDetector:
         if not words or not all(w in units for w in words):
             return False
         before = text[: span.char_start].split()
-        previous = before[-1].strip(_EDGE_PUNCTUATION).lower() if before else ""
+        previous = before[-1].strip(STRIP).lower() if before else ""
         return _is_number(previous, self._number_words) or previous in units
 
     def _is_travel_destination(self, text: str, span: PiiSpan, words: Sequence[str]) -> bool:
@@ -295,7 +294,7 @@ class PiiDetector:
         words = text[start:].split(None, 2)
         if (before and before[-1] not in ".!?") or len(words) < 2 or words[0].endswith(","):
             return False
-        following = words[1].strip(_EDGE_PUNCTUATION).lower()
+        following = words[1].strip(STRIP).lower()
         return following in objects or following[:1].isdigit()
 
     def _trim_person(self, text: str, span: PiiSpan) -> PiiSpan:
@@ -306,7 +305,7 @@ class PiiDetector:
         words = _span_words(text, span)
 
         def core(word: Tuple[int, int]) -> str:
-            return text[word[0] : word[1]].strip(_EDGE_PUNCTUATION)
+            return text[word[0] : word[1]].strip(STRIP)
 
         while words and _is_number(core(words[0]), self._number_words):
             words.pop(0)
@@ -406,7 +405,7 @@ def _tone_heard_as_name(text: str, span: PiiSpan) -> bool:
     as a name, it would dead-letter a clip whose card or account was bleeped cleanly)."""
     if span.entity_type != "PERSON" or span.recognizer != SpacyRecognizer.__name__:
         return False
-    words = [w.strip(_EDGE_PUNCTUATION) for w in text[span.char_start:span.char_end].split()]
+    words = [w.strip(STRIP) for w in text[span.char_start:span.char_end].split()]
     return not any(ch.isupper() for w in words for ch in w) or all(len(w) <= 1 for w in words)
 
 
@@ -430,9 +429,9 @@ def snap_to_words(text: str, start: int, end: int) -> Tuple[int, int]:
         start -= 1
     while end < len(text) and not text[end].isspace():
         end += 1
-    while start < end - 1 and text[start] in _EDGE_PUNCTUATION:
+    while start < end - 1 and text[start] in STRIP:
         start += 1
-    while end > start + 1 and text[end - 1] in _EDGE_PUNCTUATION:
+    while end > start + 1 and text[end - 1] in STRIP:
         end -= 1
     return start, end
 
