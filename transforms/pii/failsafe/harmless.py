@@ -4,10 +4,10 @@ A quantity (a unit, money or a percent word within two words after it), a track,
 in a list or public transport service (a word right before it), arithmetic near it, two
 numbers joined by a range word (a score, a range, a span of times, a time before the hour), a
 scoreline written with hyphens in a sentence about a game's result or answering a question
-about one; and for short runs only, a year in a date phrase or a sentence about years, a clock time with a time word, a year or a
-time in a question asking "when" or in its answer, a correction of a year or a time let
-through just before, a round number said as one number, and counting. Numbers joined by
-"and", "or" ("add 1250 and 3475") share their context.
+about one; and for short runs only, a year in a date phrase or a sentence about years, a
+clock time with a time word, a year or a time in a question asking "when" or in its answer, a
+correction of a year or a time let through just before, a round number said as one number,
+and counting. Numbers joined by "and", "or" ("add 1250 and 3475") share their context.
 """
 
 from __future__ import annotations
