@@ -269,37 +269,45 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
             spans.extend(self._month_years.spans(text, words))
         return [attributed_result(self, DIGIT_SEQUENCE, start, end, score) for start, end, score in spans]
 
-    def _spelled(self, start: int, end: int) -> int:
+    def _run_at(self, start: int, end: int) -> Optional[DigitRun]:
+        """The normaliser's run exactly at ``start``-``end`` of the normalised text, if any."""
         run = self._runs.get(start)
-        return sum(1 for g in run.groups if g == 1) if run is not None and run.norm_end == end else 0
+        return run if run is not None and run.norm_end == end else None
+
+    def _written(self, start: int, end: int) -> Optional[str]:
+        """The run at ``start``-``end`` as the speech model wrote it, if the normaliser made it."""
+        run = self._run_at(start, end)
+        return None if run is None else self._original[run.char_start:run.char_end]
+
+    def _spelled(self, start: int, end: int) -> int:
+        run = self._run_at(start, end)
+        return sum(1 for g in run.groups if g == 1) if run is not None else 0
 
     def _decimal(self, start: int, end: int) -> bool:
         """Whether the run was written as one decimal number ("104.9", "12.99")."""
-        run = self._runs.get(start)
-        return (run is not None and run.norm_end == end
-                and bool(_DECIMAL.fullmatch(self._original[run.char_start:run.char_end])))
+        written = self._written(start, end)
+        return written is not None and bool(_DECIMAL.fullmatch(written))
 
     def _grouped(self, start: int, end: int) -> bool:
         """Whether the run was written as one number with thousands separators ("1,250")."""
         separator = self.policy.thousands_separator
-        run = self._runs.get(start)
-        if not separator or run is None or run.norm_end != end:
+        written = self._written(start, end)
+        if not separator or written is None:
             return False
-        groups = self._original[run.char_start:run.char_end].split(separator)
+        groups = written.split(separator)
         return (len(groups) >= 2 and 1 <= len(groups[0]) <= 3 and groups[0].isdigit()
                 and all(len(group) == 3 and group.isdigit() for group in groups[1:]))
 
     def _paired(self, start: int, end: int) -> bool:
         """Whether the run was spoken as two numbers joined by a range word ("112 to 108")."""
-        run = self._runs.get(start)
-        return run is not None and run.norm_end == end and is_number_pair(run.pieces, self.range_words)
+        run = self._run_at(start, end)
+        return run is not None and is_number_pair(run.pieces, self.range_words)
 
     def _scoreline(self, start: int, end: int) -> bool:
         """Whether the run was written as a scoreline ("31-28", "6-4, 6-3, 7-5")."""
-        run = self._runs.get(start)
-        return (run is not None and run.norm_end == end
-                and is_scoreline(self._original[run.char_start:run.char_end]))
+        written = self._written(start, end)
+        return written is not None and is_scoreline(written)
 
     def _dictated(self, start: int, end: int) -> int:
-        run = self._runs.get(start)
-        return run.dictated if run is not None and run.norm_end == end else 0
+        run = self._run_at(start, end)
+        return run.dictated if run is not None else 0
