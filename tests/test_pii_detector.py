@@ -869,3 +869,52 @@ def test_presidio_never_skips_a_slow_pattern_once_a_detector_is_built(pii_detect
     from presidio_analyzer import pattern_recognizer
 
     assert pattern_recognizer.REGEX_TIMEOUT_SECONDS is None
+
+
+#: (first transcript, second listen): the second listen wrote the first's number again, with
+#: less around it (a separator, a lost word): nothing it found is new.
+SAME_NUMBER_HEARD_AGAIN = [
+    ("No, the flight at 19.40, not the 17.41.", "No, the flight at 1940, not the 1741."),
+    ("Was the rugby final 24 to 17 or 27 to 14?", "was the rugby final 24-17 or 27-14."),
+    ("When was the battle on casting? 1566, right?", "when the battle on casting 1566."),
+    ("Was the war over in 1945?", "Was the war over? 1945"),
+    ("It was a commendation in 1986.", "It was a commendation, 1986."),
+]
+
+#: (first transcript, second listen, spans the second listen keeps): it heard something the
+#: first did not, so what it found stands.
+HEARD_ANEW = [
+    # Other digits ("20.95" heard as "2.0.5"): a hearing of its own.
+    ("My behind is 20.95.", "My pn is 2.0.5", 1),
+    ("The flight at 19.40 is late.", "The flight at 19401 is late.", 1),
+    # One number of two is the first's; the other is new.
+    ("Is it cheaper to buy 445 or 1.40?", "Is it cheaper to buy 445 or 1.4, 1.40?", 1),
+    # The first's numbers are too far apart to be the one number the second heard.
+    ("I had 19 of them, then after a long day at work I ate 40.", "I had 1940.", 1),
+    # A code word the first transcript lacks: the second heard the cue.
+    ("It was a commendation in 1986.", "It was a combination in 1986.", 1),
+    # Banking context in the second listen.
+    ("Was the war over in 1945?", "Was the war over in 1945, my account?", 1),
+    # Found by a recognizer with a cue, not by the fail-safe alone.
+    ("Freeze my card ending in 0498.", "Freeze my card ending in 0-4-98.", 1),
+]
+
+
+@pytest.mark.parametrize("first, second", SAME_NUMBER_HEARD_AGAIN)
+def test_a_second_listen_of_the_same_number_adds_nothing(detector: PiiDetector, first: str, second: str) -> None:
+    assert detector.detect(first) == []
+    found = detector.detect(second)
+    assert found and {s.entity_type for s in found} == {DIGIT_SEQUENCE}
+    assert detector.heard_anew(first, second, found) == []
+
+
+@pytest.mark.parametrize("first, second, kept", HEARD_ANEW)
+def test_what_a_second_listen_heard_anew_stands(detector: PiiDetector, first: str, second: str, kept: int) -> None:
+    found = detector.detect(second)
+    assert len(detector.heard_anew(first, second, found)) == kept
+
+
+def test_a_second_listen_with_no_first_transcript_keeps_everything(detector: PiiDetector) -> None:
+    second = "No, the flight at 1940, not the 1741."
+    found = detector.detect(second)
+    assert len(detector.heard_anew("", second, found)) == len(found) == 2

@@ -53,6 +53,9 @@ CLIPS = (
     SpeechClip("account_digits", "en-us", 160, "9 8 7 6 5 4 3 2"),
     SpeechClip("account_after", "en-us", 160, "and that is all"),
     SpeechClip("balance_question", "en-us", 160, "What's the balance on my account?"),
+    # A year its cue makes harmless: tiny.en keeps "in" at beam 5 and drops it when greedy,
+    # as the audit's packed second listen decodes (tests/test_audit.py).
+    SpeechClip("war_year", "en-us", 140, "Was the war over in nineteen forty five?"),
     # Speech the English model cannot understand (tests/test_language_gate.py): each
     # carries a number a reviewer must not hear, read in the clip's own language.
     SpeechClip("es_card", "es", 160,

@@ -47,6 +47,11 @@ from voicescrub.transforms.pii.value_slot import ValueSlots
 
 #: A clock time as the model writes one ("8:15", "17.42", "0815"): a service that leaves then.
 _CLOCK_TIME = re.compile(r"(?:[01]?\d|2[0-3])[:.]?[0-5]\d")
+#: Digits of a normalised text.
+_DIGITS = re.compile(r"\d+")
+#: Most words between two numbers of a first transcript that a second listen may write as one
+#: ("24 to 17" as "24-17", "19 hundred and 80" as "1980").
+_SAME_NUMBER_GAP_WORDS = 3
 #: spaCy components Presidio does not use: skipping them keeps detect() fast.
 _UNUSED_SPACY_PIPES = ("parser",)
 
@@ -212,6 +217,37 @@ class PiiDetector:
             return results
         return [r for r in results if r.entity_type not in types
                 or not failsafe.harmless_at(normalised, r.start, r.end)]
+
+    def heard_anew(self, first: str, second: str, spans: Sequence[PiiSpan]) -> List[PiiSpan]:
+        """What a second listen found that its first listen did not hear.
+
+        A clip whose first transcript had nothing found is heard once more, because the speech
+        model garbles dictated values past detection. A second hearing adds to the first where
+        it hears other digits or a cue the first missed. A number it writes with the same digits
+        as the first ("19.40" and "1940", "24 to 17" and "24-17") is the same hearing, judged
+        again with less around it (a packed, greedy listen): the first transcript judged those
+        digits with their words and let them through. So a span only the digit-run fail-safe
+        found is dropped when the first transcript holds its digits as one number or as numbers
+        at most ``_SAME_NUMBER_GAP_WORDS`` words apart, and the second listen carries no banking
+        context and no ``code_words`` entry that the first lacks. Every other span is kept.
+
+        :param first: the clip's first transcript.
+        :param second: the second listen's transcript, which ``spans`` are on.
+        :param spans: what :meth:`detect` found in ``second``.
+        """
+        alone = [s for s in spans if s.entity_type == DIGIT_SEQUENCE and s.recognizer == self._failsafe.name]
+        if not alone or not first.strip() or self.has_banking_context(second):
+            return list(spans)
+        codes = self.config.digit_run_failsafe.code_words
+        if {w for _, _, w in words_of(second) if w in codes} - {w for _, _, w in words_of(first)}:
+            return list(spans)
+        heard = _numbers_heard(normalise(first, self.config.spoken_forms).text)
+        forms = self.config.spoken_forms
+
+        def digits(span: PiiSpan) -> str:
+            return "".join(_DIGITS.findall(normalise(second[span.char_start : span.char_end], forms).text))
+
+        return [s for s in spans if s not in alone or digits(s) not in heard]
 
     def has_banking_context(self, text: str) -> bool:
         """Whether a transcript carries banking context anywhere, as the digit-run fail-safe
@@ -407,6 +443,23 @@ def _tone_heard_as_name(text: str, span: PiiSpan) -> bool:
         return False
     words = [w.strip(STRIP) for w in text[span.char_start:span.char_end].split()]
     return not any(ch.isupper() for w in words for ch in w) or all(len(w) <= 1 for w in words)
+
+
+def _numbers_heard(normalised: str) -> FrozenSet[str]:
+    """The digits of every number of a normalised transcript, alone and joined with the numbers
+    after it that are at most ``_SAME_NUMBER_GAP_WORDS`` words apart ("at 19.40" gives "19",
+    "40" and "1940")."""
+    runs = list(_DIGITS.finditer(normalised))
+    heard = set()
+    for i, run in enumerate(runs):
+        joined = run.group()
+        heard.add(joined)
+        for previous, following in zip(runs[i:], runs[i + 1 :]):
+            if len(normalised[previous.end() : following.start()].split()) > _SAME_NUMBER_GAP_WORDS:
+                break
+            joined += following.group()
+            heard.add(joined)
+    return frozenset(heard)
 
 
 def _is_number(word: str, number_words: FrozenSet[str]) -> bool:

@@ -154,9 +154,13 @@ class AuditRedactionFn(BatchStageFn):
         detector = self._detector.value
         banking = clip.contains_critical_pii or any(
             entity_type in self._pii.critical_entities for _, entity_type in heard)
-        return within(self._audit.clip_timeout_s,
-                      lambda: detector.detect(text, relisten=bool(clip.entities or heard),
-                                              banking_clip=banking))
+        if clip.entities:
+            return within(self._audit.clip_timeout_s,
+                          lambda: detector.detect(text, relisten=True, banking_clip=banking))
+        # A second listen: what it found counts only where it heard more than the first did.
+        first = clip.transcript_redacted or ""
+        return within(self._audit.clip_timeout_s, lambda: detector.heard_anew(
+            first, text, detector.detect(text, relisten=bool(heard), banking_clip=banking)))
 
     def process_clips(self, clips: List[Clip]) -> Iterator[Any]:
         redacted: List[Clip] = []
