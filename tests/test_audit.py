@@ -416,34 +416,45 @@ def test_a_re_listen_that_fails_dead_letters_the_clip_and_the_job_goes_on(narrow
 
 
 class _RecordsHowItWasAsked:
-    def __init__(self) -> None:
+    """Finds nothing; records how each text was read. Reads banking context as ``detector``."""
+
+    def __init__(self, detector) -> None:  # detector: PiiDetector
         self.asked: List[Dict[str, bool]] = []
+        self.has_banking_context = detector.has_banking_context
 
     def detect(self, text: str, *, relisten: bool = False, banking_clip: bool = False):  # -> List[PiiSpan]
         self.asked.append({"relisten": relisten, "banking_clip": banking_clip})
         return []
 
     def heard_anew(self, first: str, second: str, spans):  # -> List[PiiSpan]
-        self.asked.append({"against_first_transcript": first == "Paying with my card, 417 then."})
+        self.asked.append({"weighed_against_the_first_transcript": True})
         return list(spans)
 
 
-@pytest.mark.parametrize("entities, critical, expected", [
-    # A second listen: no tone in it; what it found is weighed against the first transcript.
-    ((), False, [{"relisten": False, "banking_clip": False}, {"against_first_transcript": True}]),
-    (("CREDIT_CARD",), True, [{"relisten": True, "banking_clip": True}]),
-    (("PERSON",), False, [{"relisten": True, "banking_clip": False}]),
+@pytest.mark.parametrize("entities, critical, first, heard, expected", [
+    # A second listen: no tone in it. Of a request that asks for a value, all it finds stands;
+    # of a plain request, what it finds is weighed against the first transcript.
+    ((), False, "Paying with my card, 417 then.", (), [{"relisten": False, "banking_clip": False}]),
+    ((), False, "Paying with my username, 417 then.", (), [{"relisten": False, "banking_clip": False}]),
+    ((), False, "Playing with my cat, 417 then.", (),
+     [{"relisten": False, "banking_clip": False}, {"weighed_against_the_first_transcript": True}]),
+    # Once a second listen heard PII, the clip has a tone in it: a re-listen, all of it stands.
+    ((), False, "Playing with my cat, 417 then.", ("CARD_CVV",), [{"relisten": True, "banking_clip": True}]),
+    (("CREDIT_CARD",), True, "Paying with [CREDIT_CARD] then.", (), [{"relisten": True, "banking_clip": True}]),
+    (("PERSON",), False, "Paying [PERSON] 417 then.", (), [{"relisten": True, "banking_clip": False}]),
 ])
-def test_the_audit_reads_a_clip_with_banking_pii_as_a_banking_clip(entities, critical, expected) -> None:
+def test_the_audit_reads_a_clip_with_banking_pii_as_a_banking_clip(entities, critical, first, heard, expected,
+                                                                   pii_detector) -> None:
     from types import SimpleNamespace
 
     from voicescrub.transforms.stages.audit import AuditRedactionFn
 
-    recorder = _RecordsHowItWasAsked()
+    recorder = _RecordsHowItWasAsked(pii_detector)
     fn = object.__new__(AuditRedactionFn)  # only the detection step, no model
     fn._detector = SimpleNamespace(value=recorder)
     fn._audit = AuditSettings()
-    clip = SimpleNamespace(entities=entities, contains_critical_pii=critical,
-                           transcript_redacted="Paying with my card, 417 then.")
-    fn._detect(clip, "Paying with current... my 417 then.")
+    fn._pii = pii_detector.config
+    clip = SimpleNamespace(entities=entities, contains_critical_pii=critical, transcript_redacted=first)
+    fn._detect(clip, "Paying with current... my 417 then.",
+               [(AudioInterval(0.5, 1.0), entity_type) for entity_type in heard])
     assert recorder.asked == expected

@@ -881,22 +881,30 @@ SAME_NUMBER_HEARD_AGAIN = [
     ("It was a commendation in 1986.", "It was a commendation, 1986."),
 ]
 
-#: (first transcript, second listen, spans the second listen keeps): it heard something the
-#: first did not, so what it found stands.
+#: (first transcript, second listen, spans the second listen keeps, by their text): it heard
+#: something the first did not, or reads like a value, so what it found stands.
 HEARD_ANEW = [
     # Other digits ("20.95" heard as "2.0.5"): a hearing of its own.
-    ("My behind is 20.95.", "My pn is 2.0.5", 1),
-    ("The flight at 19.40 is late.", "The flight at 19401 is late.", 1),
+    ("My behind is 20.95.", "My pn is 2.0.5", ["2.0.5"]),
+    ("The flight at 19.40 is late.", "The flight at 19401 is late.", ["19401"]),
     # One number of two is the first's; the other is new.
-    ("Is it cheaper to buy 445 or 1.40?", "Is it cheaper to buy 445 or 1.4, 1.40?", 1),
-    # The first's numbers are too far apart to be the one number the second heard.
-    ("I had 19 of them, then after a long day at work I ate 40.", "I had 1940.", 1),
-    # A code word the first transcript lacks: the second heard the cue.
-    ("It was a commendation in 1986.", "It was a combination in 1986.", 1),
+    ("Is it cheaper to buy 445 or 1.40?", "Is it cheaper to buy 445 or 1.4, 1.40?", ["1.4, 1.40"]),
+    # The first's numbers are too far apart, or in two sentences, or more than two.
+    ("I had 19 of them, then after a long day at work I ate 40.", "I had 1940.", ["1940"]),
+    ("The kids are 4, 9 and 7. Then at 2 we leave.", "The kids are 4972.", ["4972"]),
+    ("Was it 12 to 34 and 56?", "Was it 123456?", ["123456"]),
+    # A number of min_digits digits or more is never the same hearing.
+    ("Was it 1234 or 5678?", "Was it 12345678?", ["12345678"]),
+    # Read out a digit at a time: dictated, however the first wrote it.
+    ("Okay, in 1984.", "Okay, 1, 9, 8, 4.", ["1, 9, 8, 4"]),
+    # A code word in the second listen, new or not, glued to the number or not.
+    ("It was a commendation in 1986.", "It was a combination in 1986.", ["1986"]),
+    ("My extension is at 14.52.", "My extension is 1452.", ["1452"]),
+    ("Was it in 1945?", "Was it code-1945?", ["code-1945"]),
     # Banking context in the second listen.
-    ("Was the war over in 1945?", "Was the war over in 1945, my account?", 1),
+    ("Was the war over in 1945?", "Was the war over in 1945, my account?", ["1945"]),
     # Found by a recognizer with a cue, not by the fail-safe alone.
-    ("Freeze my card ending in 0498.", "Freeze my card ending in 0-4-98.", 1),
+    ("Freeze my card ending in 0498.", "Freeze my card ending in 0-4-98.", ["0-4-98"]),
 ]
 
 
@@ -909,9 +917,11 @@ def test_a_second_listen_of_the_same_number_adds_nothing(detector: PiiDetector, 
 
 
 @pytest.mark.parametrize("first, second, kept", HEARD_ANEW)
-def test_what_a_second_listen_heard_anew_stands(detector: PiiDetector, first: str, second: str, kept: int) -> None:
-    found = detector.detect(second)
-    assert len(detector.heard_anew(first, second, found)) == kept
+def test_what_a_second_listen_heard_anew_stands(detector: PiiDetector, first: str, second: str,
+                                                kept: List[str]) -> None:
+    found = detector.heard_anew(first, second, detector.detect(second))
+    expected = sorted((second.index(part), second.index(part) + len(part)) for part in kept)
+    assert sorted((s.char_start, s.char_end) for s in found) == expected
 
 
 def test_a_second_listen_with_no_first_transcript_keeps_everything(detector: PiiDetector) -> None:

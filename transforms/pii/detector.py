@@ -49,6 +49,10 @@ from voicescrub.transforms.pii.value_slot import ValueSlots
 _CLOCK_TIME = re.compile(r"(?:[01]?\d|2[0-3])[:.]?[0-5]\d")
 #: Digits of a normalised text.
 _DIGITS = re.compile(r"\d+")
+#: A sentence ends between two numbers ("7. Then at 2"); "19.40" is one number.
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+#: Words of letters only: "code-1945" holds "code".
+_LETTERS = re.compile(r"[^\W\d_]+")
 #: Most words between two numbers of a first transcript that a second listen may write as one
 #: ("24 to 17" as "24-17", "19 hundred and 80" as "1980").
 _SAME_NUMBER_GAP_WORDS = 3
@@ -226,10 +230,15 @@ class PiiDetector:
         it hears other digits or a cue the first missed. A number it writes with the same digits
         as the first ("19.40" and "1940", "24 to 17" and "24-17") is the same hearing, judged
         again with less around it (a packed, greedy listen): the first transcript judged those
-        digits with their words and let them through. So a span only the digit-run fail-safe
-        found is dropped when the first transcript holds its digits as one number or as numbers
-        at most ``_SAME_NUMBER_GAP_WORDS`` words apart, and the second listen carries no banking
-        context and no ``code_words`` entry that the first lacks. Every other span is kept.
+        digits with their words and let them through.
+
+        So a span only the digit-run fail-safe found is dropped when all of these hold: the
+        first transcript holds its digits, as one number or as two numbers of one sentence at
+        most ``_SAME_NUMBER_GAP_WORDS`` words apart; it has fewer than ``min_digits`` digits
+        and was not read out a digit or two at a time (``min_dictated_pieces``); and the second
+        listen carries no banking context and no ``code_words`` entry, not even glued to a
+        number ("code-1945"). Every other span is kept. The caller asks only about a listen of
+        a clip nothing was found or heard in, and neither listen asking for a value.
 
         :param first: the clip's first transcript.
         :param second: the second listen's transcript, which ``spans`` are on.
@@ -238,16 +247,20 @@ class PiiDetector:
         alone = [s for s in spans if s.entity_type == DIGIT_SEQUENCE and s.recognizer == self._failsafe.name]
         if not alone or not first.strip() or self.has_banking_context(second):
             return list(spans)
-        codes = self.config.digit_run_failsafe.code_words
-        if {w for _, _, w in words_of(second) if w in codes} - {w for _, _, w in words_of(first)}:
+        policy = self.config.digit_run_failsafe
+        if policy.code_words.intersection(_LETTERS.findall(second.lower())):
             return list(spans)
-        heard = _numbers_heard(normalise(first, self.config.spoken_forms).text)
         forms = self.config.spoken_forms
+        heard = _numbers_heard(normalise(first, forms).text)
+        runs = normalise(second, forms).digit_runs
 
-        def digits(span: PiiSpan) -> str:
-            return "".join(_DIGITS.findall(normalise(second[span.char_start : span.char_end], forms).text))
+        def same_hearing(span: PiiSpan) -> bool:
+            inside = [r for r in runs if r.char_start < span.char_end and span.char_start < r.char_end]
+            digits = "".join(r.digits for r in inside)
+            return (bool(inside) and digits in heard and len(digits) < policy.min_digits
+                    and all(r.dictated < policy.min_dictated_pieces for r in inside))
 
-        return [s for s in spans if s not in alone or digits(s) not in heard]
+        return [s for s in spans if s not in alone or not same_hearing(s)]
 
     def has_banking_context(self, text: str) -> bool:
         """Whether a transcript carries banking context anywhere, as the digit-run fail-safe
@@ -446,19 +459,16 @@ def _tone_heard_as_name(text: str, span: PiiSpan) -> bool:
 
 
 def _numbers_heard(normalised: str) -> FrozenSet[str]:
-    """The digits of every number of a normalised transcript, alone and joined with the numbers
-    after it that are at most ``_SAME_NUMBER_GAP_WORDS`` words apart ("at 19.40" gives "19",
-    "40" and "1940")."""
+    """The digits of every number of a normalised transcript, alone and joined with the next
+    number of its sentence when at most ``_SAME_NUMBER_GAP_WORDS`` words apart ("at 19.40"
+    gives "19", "40" and "1940")."""
     runs = list(_DIGITS.finditer(normalised))
-    heard = set()
-    for i, run in enumerate(runs):
-        joined = run.group()
-        heard.add(joined)
-        for previous, following in zip(runs[i:], runs[i + 1 :]):
-            if len(normalised[previous.end() : following.start()].split()) > _SAME_NUMBER_GAP_WORDS:
-                break
-            joined += following.group()
-            heard.add(joined)
+    heard = {run.group() for run in runs}
+    for run, following in zip(runs, runs[1:]):
+        between = normalised[run.end() : following.start()]
+        words = [w for w in between.split() if any(ch.isalnum() for ch in w)]
+        if len(words) <= _SAME_NUMBER_GAP_WORDS and not _SENTENCE_END.search(between):
+            heard.add(run.group() + following.group())
     return frozenset(heard)
 
 

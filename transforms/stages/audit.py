@@ -29,6 +29,7 @@ from voicescrub.transforms.audit.condensed import condense
 from voicescrub.transforms.audit.policy import (
     AuditSettings,
     SecondListens,
+    asks_for_value,
     relisten_settings,
     second_listen_settings,
     second_listens,
@@ -155,13 +156,22 @@ class AuditRedactionFn(BatchStageFn):
         detector = self._detector.value
         banking = clip.contains_critical_pii or any(
             entity_type in self._pii.critical_entities for _, entity_type in heard)
-        if clip.entities:
-            return within(self._audit.clip_timeout_s,
-                          lambda: detector.detect(text, relisten=True, banking_clip=banking))
-        # A second listen: what it found counts only where it heard more than the first did.
+        relisten = bool(clip.entities or heard)
         first = clip.transcript_redacted or ""
-        return within(self._audit.clip_timeout_s, lambda: detector.heard_anew(
-            first, text, detector.detect(text, relisten=bool(heard), banking_clip=banking)))
+
+        def read():  # -> List[PiiSpan]
+            found = detector.detect(text, relisten=relisten, banking_clip=banking)
+            if relisten or banking or any(self._asks_for_value(t) for t in (first, text)):
+                return found
+            # A plain request heard a second time: what it found counts where it heard
+            # more than the first listen did.
+            return detector.heard_anew(first, text, found)
+
+        return within(self._audit.clip_timeout_s, read)
+
+    def _asks_for_value(self, transcript: str) -> bool:
+        assert self._detector is not None
+        return asks_for_value(self._pii.second_listen, transcript, self._detector.value.has_banking_context)
 
     def process_clips(self, clips: List[Clip]) -> Iterator[Any]:
         redacted: List[Clip] = []
