@@ -99,10 +99,9 @@ class SecondListenPolicy:
     clip whose transcript still asks for a value (banking context as the digit-run
     fail-safe reads it, or one of ``cue_words``) while nothing was detected is
     heard twice more by the audit, packed with other clips and then alone. PII
-    either view hears anew (``PiiDetector.heard_anew``: not the first transcript's
-    own number written again) is redacted where it was heard, or dead-letters the
-    clip when the first transcript cannot place it. Absent from the PII config, the
-    section is off.
+    either view hears is redacted where it was heard, or dead-letters the clip when
+    the first transcript cannot place it. Absent from the PII config, the section
+    is off.
     """
 
     enabled: bool = setting(True, "off: clips with nothing redacted are never heard twice")

@@ -6,9 +6,10 @@ supplies the pipeline's own Whisper model and PII detector (the same shared
 instances the transcribe and detect stages use, so nothing is loaded twice).
 Clips are audited in batches, so their re-transcriptions are packed and batched
 exactly like the first transcription (``transforms.asr.whisper.transcribe_batch``).
-PII heard in a second listen of a clip with nothing redacted, and heard anew there (not the
-first transcript's own number written again, ``PiiDetector.heard_anew``), is silenced where
-that listen heard it and redacted from the words the first transcript placed there
+PII heard in a second listen of a clip with nothing redacted (of a request that asks for no
+value, only what it heard anew: not the first transcript's own number written again,
+``PiiDetector.heard_anew``) is silenced where that listen heard it and redacted from the words
+the first transcript placed there
 (``transforms/audit/relocation.py``); where it cannot be placed in the text, the clip is
 dead-lettered (``MissedByFirstListen``).
 """
