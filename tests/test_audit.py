@@ -104,9 +104,9 @@ def narrow_clip(spoken_card, whisper_model) -> Clip:
 
 
 def run_audit(clip: Clip, folder: str, whisper_model, pii_detector,
-              max_rounds: int) -> Dict[str, List[Any]]:
+              max_rounds: int) -> Dict[str, Any]:
     """Run AuditRedaction on a TestPipeline, sharing the session's models with it;
-    return its clips and dead letters."""
+    return its clips, its dead letters and its counters (by name)."""
     asr = AsrSettings()
     models = SharedModels()
     # Held here so the weakly-held shared entries live through the run.
@@ -123,7 +123,9 @@ def run_audit(clip: Clip, folder: str, whisper_model, pii_detector,
         result[DEAD_LETTER] | "CollectDeadLetters" >> beam.Map(
             _collect(os.path.join(folder, "dead")))
     del holders
-    return {kind: _collected(os.path.join(folder, kind)) for kind in ("clips", "dead")}
+    out: Dict[str, Any] = {kind: _collected(os.path.join(folder, kind)) for kind in ("clips", "dead")}
+    out["counters"] = {c.key.metric.name: c.committed for c in p.result.metrics().query()["counters"]}
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -388,6 +390,7 @@ def test_a_second_listen_that_writes_the_first_transcripts_number_again_passes_t
     clip, = out["clips"]
     assert (clip.audit_passed, clip.audit_rounds, clip.entities) == (True, 1, ())
     assert clip.audio_redacted == clip_in.audio_redacted
+    assert out["counters"].get("audit_second_listen_heard_again") == 1
 
 
 def test_a_clip_whose_second_listen_hears_other_words_is_refused(whisper_model, pii_detector,

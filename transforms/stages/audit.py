@@ -98,6 +98,8 @@ class AuditRedactionFn(BatchStageFn):
         self._second_listen = counter("audit_second_listen")
         self._second_listen_found = counter("audit_second_listen_found")
         self._second_listen_redacted = counter("audit_second_listen_redacted")
+        # Second listens that wrote the first transcript's own number again (not counted as found).
+        self._second_listen_heard_again = counter("audit_second_listen_heard_again")
 
     def start_bundle(self) -> None:
         super().start_bundle()
@@ -160,15 +162,18 @@ class AuditRedactionFn(BatchStageFn):
         relisten = bool(clip.entities or heard)
         first = clip.transcript_redacted or ""
 
-        def read():  # -> List[PiiSpan]
+        def read():  # -> Tuple[List[PiiSpan], List[PiiSpan]]: found, and what counts of it
             found = detector.detect(text, relisten=relisten, banking_clip=banking)
             if relisten or banking or any(self._asks_for_value(t) for t in (first, text)):
-                return found
+                return found, found
             # A plain request heard a second time: what it found counts where it heard
             # more than the first listen did.
-            return detector.heard_anew(first, text, found)
+            return found, detector.heard_anew(first, text, found)
 
-        return within(self._audit.clip_timeout_s, read)
+        found, counted = within(self._audit.clip_timeout_s, read)
+        if len(counted) < len(found):
+            self._second_listen_heard_again.inc()
+        return counted
 
     def _asks_for_value(self, transcript: str) -> bool:
         assert self._detector is not None
