@@ -33,7 +33,9 @@ EMAIL_TLDS = frozenset(
      "be", "ch", "lu", "eu", "it", "es", "nl", "at", "pt", "ie", "qc"}
 )
 
-_EDGE_PUNCTUATION = ".,;:!?\"'()[]{}"
+#: Punctuation the speech model writes at a word's edges ("1986.", "(four)"), shed before a
+#: word is read; the fail-safe and the detector read words the same way.
+EDGE_PUNCTUATION = ".,;:!?\"'()[]{}"
 #: A dash may trail a numeral: tiny.en loops on dictated digits and stops mid-group ("077-0-0-0-").
 _NUMERAL = re.compile(r"\d+(?:[.,\-/']\d+)*-?")
 _TOKEN = re.compile(r"\S+")
@@ -249,9 +251,9 @@ def word_cores(text: str) -> List[Tuple[int, int, str]]:
     previous_end = 0
     for match in _TOKEN.finditer(text):
         start, end = match.start(), match.end()
-        while start < end and text[start] in _EDGE_PUNCTUATION:
+        while start < end and text[start] in EDGE_PUNCTUATION:
             start += 1
-        while end > start and text[end - 1] in _EDGE_PUNCTUATION:
+        while end > start and text[end - 1] in EDGE_PUNCTUATION:
             end -= 1
         if start == end:
             continue

@@ -6,11 +6,11 @@ import bisect
 from typing import FrozenSet, List, Optional, Sequence, Tuple
 
 import regex as re
+from voicescrub.transforms.pii.spoken_normaliser import EDGE_PUNCTUATION as STRIP
 
 #: ``(start, end, lower-case word without edge punctuation)``.
 Word = Tuple[int, int, str]
 
-STRIP = ".,;:!?\"'()[]{}"
 _WORD = re.compile(r"[^\s]+")
 #: Currency signs: before or on a number they make it an amount in every language.
 CURRENCY = ("$", "£", "€")

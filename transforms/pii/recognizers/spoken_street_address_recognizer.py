@@ -30,13 +30,13 @@ import regex as re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from voicescrub.transforms.pii.recognizers.results import attributed_result
+from voicescrub.transforms.pii.spoken_normaliser import EDGE_PUNCTUATION
 
 _CANDIDATE = re.compile(
     r"(?i)(?<![\w.,])(?P<number>\d{1,5}|\d{1,3},\d{3})(?:st|nd|rd|th)?"
     r"(?P<names>(?:\s+[a-z][a-z'\-]*){1,2})\s+(?P<type>[a-z]+)(?=\s*(?:[.,;:!?]|$))"
 )
 _WORD = re.compile(r"[^\s]+")
-_STRIP = ".,;:!?\"'()[]{}"
 
 #: Letters mapped before vowels are dropped: voiced consonants unvoiced, spellings of one sound made one.
 _SOUND_MAP = str.maketrans({"b": "p", "d": "t", "g": "k", "v": "f", "z": "s", "q": "k", "x": "k", "c": "k"})
@@ -144,11 +144,11 @@ class SpokenStreetAddressRecognizer(EntityRecognizer):
         return results
 
     def _not_a_name(self, word: str) -> bool:
-        low = word.lower().strip(_STRIP)
+        low = word.lower().strip(EDGE_PUNCTUATION)
         return low in self.NOT_NAME_WORDS or low in self._unit_words or low in self._number_words
 
     def _in_slot(self, text: str, start: int) -> bool:
-        before = [m.group().lower().strip(_STRIP) for m in _WORD.finditer(text[:start])]
+        before = [m.group().lower().strip(EDGE_PUNCTUATION) for m in _WORD.finditer(text[:start])]
         if before and before[-1] in self.SLOT_WORDS:
             return True
         return any(w in self.CONTEXT_WORDS for w in before[-self.CONTEXT_WINDOW :])
