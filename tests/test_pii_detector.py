@@ -316,6 +316,11 @@ HARMLESS_NUMBER_SHAPES = [
     "What time is the next train to Manchester after 5:15?",
     "Which platform does the 8:15 to Manchester leave from?",
     "How long is the drive from Paris to Lyon, is it about 4 hours?",
+    # a place or a team is named by its head noun, whatever name comes before it
+    "Take me to Manchester Airport, Terminal 2 please.",
+    "Does the 7:05 out of Penn Station stop at Newark?",
+    "Where are Leeds United in the league table, above 6th place?",
+    "What time should I leave to get to Gatwick South Terminal by 7:30?",
     # a year the model wrote half in digits is one number
     "When did the Berlin Wall come down? 19 hundred eighty-nine or 19 hundred ninety?",
 ]
@@ -419,6 +424,11 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("Hand the bus pass to Maria Lopez.", "PERSON"),
     ("Move my 3:30 to Maria Lopez.", "PERSON"),
     ("Take the train to Maria Lopez's flat.", "PERSON"),
+    # a surname that is also a place noun, a one-word name, a name a request pays or calls
+    ("Send the photos to Sarah Hall please.", "PERSON"),
+    ("I saw David Harbour at the station.", "PERSON"),
+    ("Pay Grace City twenty pounds.", "PERSON"),
+    ("Call Maria Station about the rent.", "PERSON"),
     ("The parcel went from Lucas to Maria Lopez.", "PERSON"),
     # a currency name that is also a first name is a name, not money
     ("The code is 482917, Penny.", DIGIT_SEQUENCE),

@@ -427,6 +427,10 @@ class PiiConfig:
         frozenset(), "words of a sentence that pays, sends to or contacts someone ('send', "
         "'pay', 'call'): a name after 'to' there is a person, whatever travel it mentions",
         parse=words)
+    place_head_words: FrozenSet[str] = setting(
+        frozenset(), "nouns that end the name of a place or a team, never a person's ('Airport', "
+        "'Station', 'United'): a PERSON span of two or more words ending in one is a place",
+        parse=words)
     iban_prefix: IbanPrefixPolicy = setting(IbanPrefixPolicy(enabled=False),
                                             "how banking spans are widened over a spoken IBAN prefix")
     second_listen: SecondListenPolicy = setting(

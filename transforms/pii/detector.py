@@ -289,7 +289,18 @@ class PiiDetector:
             return True
         return all(w in self.config.person_deny_words or any(ch.isdigit() for ch in w) or self._is_verb(w)
                    for w in words) or (len(words) == 1 and self._opens_sentence(text, span.char_start)) \
-            or self._is_unit_of_a_quantity(text, span, words) or self._is_travel_destination(text, span, words)
+            or self._is_unit_of_a_quantity(text, span, words) or self._is_travel_destination(text, span, words) \
+            or self._is_named_place(span, words)
+
+    def _is_named_place(self, span: PiiSpan, words: Sequence[str]) -> bool:
+        """A name spaCy found of two or more words whose last is a ``place_head_words`` entry
+        names a place or a team ("Manchester Airport", "Gatwick South Terminal", "Leeds
+        United"); no one's name ends in one. A name a request pays or calls ("Pay Grace City")
+        is a recognizer's with a cue, and stays."""
+        if len(words) < 2 or span.recognizer != SpacyRecognizer.__name__:
+            return False
+        last = re.sub(r"['’]s$", "", words[-1])
+        return last in self.config.place_head_words
 
     def _is_unit_of_a_quantity(self, text: str, span: PiiSpan, words: Sequence[str]) -> bool:
         """A span made only of unit words right after a number or another unit is the unit of a
