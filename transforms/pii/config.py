@@ -429,8 +429,8 @@ class PiiConfig:
         parse=words)
     place_head_words: FrozenSet[str] = setting(
         frozenset(), "nouns that end the name of a place or a team, never a person's ('Airport', "
-        "'Station', 'United'): a PERSON span of two or more words ending in one is a place",
-        parse=words)
+        "'Station', 'United'): a name spaCy's model found of two or more words ending in one "
+        "is a place", parse=words)
     iban_prefix: IbanPrefixPolicy = setting(IbanPrefixPolicy(enabled=False),
                                             "how banking spans are widened over a spoken IBAN prefix")
     second_listen: SecondListenPolicy = setting(
