@@ -245,14 +245,16 @@ class PiiDetector:
         :param spans: what :meth:`detect` found in ``second``.
         """
         alone = [s for s in spans if s.entity_type == DIGIT_SEQUENCE and s.recognizer == self._failsafe.name]
-        if not alone or not first.strip() or self.has_banking_context(second):
-            return list(spans)
-        policy = self.config.digit_run_failsafe
-        if policy.code_words.intersection(_LETTERS.findall(second.lower())):
+        if not alone or not first.strip():
             return list(spans)
         forms = self.config.spoken_forms
+        heard_again = normalise(second, forms)
+        policy = self.config.digit_run_failsafe
+        if self._failsafe.has_banking_context(heard_again.text) or policy.code_words.intersection(
+                _LETTERS.findall(second.lower())):
+            return list(spans)
         heard = _numbers_heard(normalise(first, forms).text)
-        runs = normalise(second, forms).digit_runs
+        runs = heard_again.digit_runs
 
         def same_hearing(span: PiiSpan) -> bool:
             inside = [r for r in runs if r.char_start < span.char_end and span.char_start < r.char_end]
