@@ -51,6 +51,8 @@ _CLOCK_TIME = re.compile(r"(?:[01]?\d|2[0-3])[:.]?[0-5]\d")
 _DIGITS = re.compile(r"\d+")
 #: A sentence ends between two numbers ("7. Then at 2"); "19.40" is one number.
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+#: A possessive ending ("Maria's", "United’s").
+_POSSESSIVE_END = re.compile(r"['’]s$")
 #: Words of letters only: "code-1945" holds "code".
 _LETTERS = re.compile(r"[^\W\d_]+")
 #: Most words between two numbers of a first transcript that a second listen may write as one
@@ -301,7 +303,7 @@ class PiiDetector:
         is a recognizer's with a cue, and stays."""
         if len(words) < 2 or span.recognizer != SpacyRecognizer.__name__:
             return False
-        last = re.sub(r"['’]s$", "", words[-1])
+        last = _POSSESSIVE_END.sub("", words[-1])
         return last in self.config.place_head_words
 
     def _is_unit_of_a_quantity(self, text: str, span: PiiSpan, words: Sequence[str]) -> bool:
@@ -326,7 +328,7 @@ class PiiDetector:
         config = self.config
         if not config.destination_words or not 1 <= len(words) <= 2:
             return False
-        if re.match(r"['’]s\b", text[span.char_end :]) or re.search(r"['’]s$", text[span.char_start : span.char_end]):
+        if re.match(r"['’]s\b", text[span.char_end :]) or _POSSESSIVE_END.search(text[span.char_start : span.char_end]):
             return False
         spoken = words_of(text)
         at = word_index(spoken, span.char_start)
