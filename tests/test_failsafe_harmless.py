@@ -127,8 +127,10 @@ def test_correction(harmless: HarmlessNumbers, digits: str, before: list, after:
 
 
 def test_quantity_list_and_arithmetic(harmless: HarmlessNumbers) -> None:
-    assert harmless.is_quantity(["steps"]) or harmless.is_quantity(["minutes"])
-    assert harmless.is_quantity(["more", "minutes"]) and not harmless.is_quantity(["and", "then", "minutes"])
+    assert harmless.is_quantity([], ["steps"]) and harmless.is_quantity(["ran"], ["minutes"])
+    assert harmless.is_quantity([], ["more", "minutes"]) and not harmless.is_quantity([], ["and", "then", "minutes"])
+    # a code word before the run makes it a code, whatever unit the model heard after it
+    assert not harmless.is_quantity(["code", "is"], ["fm"]) and not harmless.is_quantity(["number"], ["minutes"])
     assert harmless.is_listed(["play", "track"]) and not harmless.is_listed(["track", "my"])
     assert harmless.is_arithmetic(["what", "is"], ["times", "7"]) and not harmless.is_arithmetic(["my"], ["is"])
 

@@ -341,6 +341,9 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("The account is 1250 and 3475.", None),
     ("The number is 4 8 2 9 1 7 3 and 120 minutes.", DIGIT_SEQUENCE),
     ("My order number is 48213.", None),
+    # a code word before a number outweighs a unit after it
+    ("My order number is 48213 minutes.", DIGIT_SEQUENCE),
+    ("The extension is 4829 seconds.", DIGIT_SEQUENCE),
     ("It ended in 4532.", "CARD_LAST4"),
     ("Use the card ending in 1999.", "CARD_LAST4"),
     ("Send it to 20 Harbor Drive.", "STREET_ADDRESS"),

@@ -195,10 +195,11 @@ class HarmlessNumbers:
     def __init__(self, policy: DigitRunPolicy) -> None:
         self.policy = policy
 
-    def is_quantity(self, after: Sequence[str]) -> bool:
+    def is_quantity(self, before: Sequence[str], after: Sequence[str]) -> bool:
         """A unit, money or a percent word within two words after the run ("25000 steps",
-        "45 minutes", "2340 rupees")."""
-        return any(w in self.policy.quantity_words for w in after[:2])
+        "45 minutes", "2340 rupees"), and no code word before it: "the code is 4829 FM" gives
+        a code whatever the model heard after it."""
+        return any(w in self.policy.quantity_words for w in after[:2]) and not self.after_code_word(before)
 
     def is_listed(self, before: Sequence[str]) -> bool:
         """A track, a sum or a place in a list: a word right before the run ("track 12")."""

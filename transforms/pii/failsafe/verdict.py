@@ -120,7 +120,7 @@ class RunVerdict:
                 return None
             if clip_banking == "weak":
                 digits = words[index][2]
-                if harmless.is_quantity(after):
+                if harmless.is_quantity(before, after):
                     return None
                 if harmless.is_year(digits, before, after) or harmless.is_clock_time(digits, before, after):
                     return None
@@ -140,7 +140,7 @@ class RunVerdict:
             tier = "short"
         else:
             return None
-        if harmless.is_quantity(after) or harmless.is_listed(before) or harmless.is_arithmetic(before, after):
+        if harmless.is_quantity(before, after) or harmless.is_listed(before) or harmless.is_arithmetic(before, after):
             return None
         if paired and not harmless.after_code_word(before):
             return None  # "112 to 108", "7 15 to 7 40", "ten to nine": not a code read out
@@ -195,5 +195,5 @@ class RunVerdict:
             return False
         harmless = self.harmless
         before, after = self._around(words, index, end - start, self._was_dictated(dictated))
-        return (harmless.is_quantity(after) or harmless.is_listed(before)
+        return (harmless.is_quantity(before, after) or harmless.is_listed(before)
                 or harmless.is_arithmetic(before, after))
