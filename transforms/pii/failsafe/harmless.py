@@ -12,7 +12,7 @@ and counting. Numbers joined by "and", "or" ("add 1250 and 3475") share their co
 
 from __future__ import annotations
 
-from typing import AbstractSet, FrozenSet, List, Sequence, Tuple
+from typing import AbstractSet, Callable, FrozenSet, List, Sequence, Tuple
 
 import regex as re
 from voicescrub.transforms.pii.config import DigitRunPolicy
@@ -143,6 +143,24 @@ def _clock_shaped(digits: str) -> bool:
 _QUESTION_OPENING_WORDS = 2
 
 
+def _sentences_and_answers(text: str, words: Sequence[Word],
+                           holds: Callable[[Sequence[Word], bool], bool],
+                           refuses: Callable[[Sequence[Word]], bool] = lambda _: False,
+                           ) -> FrozenSet[int]:
+    """The indexes of the words in each sentence that ``holds`` accepts (given its words and
+    whether it is a question), and in the sentence right after an accepted question, which
+    answers it, unless ``refuses`` turns that answer down."""
+    marked: List[int] = []
+    answering = False
+    for first, last, question in sentences(text, words):
+        said = words[first : last + 1]
+        accepted = holds(said, question)
+        if accepted or (answering and not refuses(said)):
+            marked.extend(range(first, last + 1))
+        answering = accepted and question
+    return frozenset(marked)
+
+
 def in_when_questions(policy: DigitRunPolicy, text: str, words: Sequence[Word]) -> FrozenSet[int]:
     """The indexes of the words that sit in a question asking for a time, or in the sentence
     right after one: a question is a sentence closed by "?", and it asks for a time when one
@@ -155,15 +173,8 @@ def in_when_questions(policy: DigitRunPolicy, text: str, words: Sequence[Word]) 
     cues = policy.when_question_words
     if not cues:
         return frozenset()
-    marked: List[int] = []
-    previous_asks = False
-    for first, last, question in sentences(text, words):
-        opening = words[first : min(last + 1, first + _QUESTION_OPENING_WORDS)]
-        asks = question and any(w in cues for _, _, w in opening)
-        if asks or previous_asks:
-            marked.extend(range(first, last + 1))
-        previous_asks = asks
-    return frozenset(marked)
+    return _sentences_and_answers(text, words, lambda said, question: question and any(
+        w in cues for _, _, w in said[:_QUESTION_OPENING_WORDS]))
 
 
 def in_result_sentences(policy: DigitRunPolicy, text: str, words: Sequence[Word]) -> FrozenSet[int]:
@@ -174,16 +185,12 @@ def in_result_sentences(policy: DigitRunPolicy, text: str, words: Sequence[Word]
     results, codes = policy.result_words, policy.code_words
     if not results:
         return frozenset()
-    marked: List[int] = []
-    previous_asks = False
-    for first, last, question in sentences(text, words):
-        said = {w for _, _, w in words[first : last + 1]}
-        coded = bool(said & codes)
-        reports = bool(said & results) and not coded
-        if reports or (previous_asks and not coded):
-            marked.extend(range(first, last + 1))
-        previous_asks = reports and question
-    return frozenset(marked)
+
+    def coded(said: Sequence[Word]) -> bool:
+        return any(w in codes for _, _, w in said)
+
+    return _sentences_and_answers(
+        text, words, lambda said, _: any(w in results for _, _, w in said) and not coded(said), coded)
 
 
 class HarmlessNumbers:
