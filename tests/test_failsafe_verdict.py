@@ -16,7 +16,7 @@ from voicescrub.transforms.pii.failsafe.verdict import (
     SCORE_IN_BANKING_CONTEXT,
     RunVerdict,
 )
-from voicescrub.transforms.pii.failsafe.words import words_of
+from voicescrub.transforms.pii.failsafe.words import clause_end, words_of
 
 POLICY = load_pii_config().digit_run_failsafe
 VERDICT = RunVerdict(POLICY, BankingContext(POLICY))
@@ -102,3 +102,27 @@ def test_scorelines_and_round_numbers_yield_to_code_words(text: str, run: str, k
                                                            expected: Optional[float]) -> None:
     start = text.index(run)
     assert VERDICT.score(words_of(text), start, start + len(run), **kwargs) == expected
+
+
+@pytest.mark.parametrize("text, run, last_word", [
+    ("It took 4829 minutes.", "4829", "minutes"), ("Add 1250 and 3475 grams.", "1250", "grams"),
+    ("The door is 48291, minutes later.", "48291", "48291"),
+    ("Open with 7351. People wait.", "7351", "7351"), ("Count to 5829 \"slowly\" now", "5829", "now"),
+    ("Just 5829… steps", "5829", "5829")])
+def test_clause_end(text: str, run: str, last_word: str) -> None:
+    words = words_of(text)
+    start = text.index(run)
+    word_start, word_end, _ = words[clause_end(text, words, start + len(run))]
+    assert text[word_start:word_end].startswith(last_word)
+
+
+@pytest.mark.parametrize("text, run", [
+    ("The gate opens with 7351. People are waiting.", "7351"),
+    ("The door is 48291, minutes later it locked.", "48291"),
+    ("Leave it under 48291; hours later I'll be back.", "48291")])
+def test_a_unit_counts_in_the_runs_own_clause(text: str, run: str) -> None:
+    words = words_of(text)
+    start = text.index(run)
+    end = start + len(run)
+    assert VERDICT.score(words, start, end) is None  # read without clause ends: a unit
+    assert VERDICT.score(words, start, end, clause_end=clause_end(text, words, end)) is not None

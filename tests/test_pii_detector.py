@@ -344,6 +344,10 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     # a code word before a number outweighs a unit after it
     ("My order number is 48213 minutes.", DIGIT_SEQUENCE),
     ("The extension is 4829 seconds.", DIGIT_SEQUENCE),
+    # a unit counts in the number's own clause only
+    ("The gate opens with 7351. People are waiting.", DIGIT_SEQUENCE),
+    ("The door is 48291, minutes later it locked.", DIGIT_SEQUENCE),
+    ("It ended in 4532, days ago.", "CARD_LAST4"),
     ("It ended in 4532.", "CARD_LAST4"),
     ("Use the card ending in 1999.", "CARD_LAST4"),
     ("Send it to 20 Harbor Drive.", "STREET_ADDRESS"),

@@ -61,6 +61,7 @@ class RunVerdict:
         asked_when: bool = False,
         corrects: str = "",
         scoreline: bool = False,
+        clause_end: Optional[int] = None,
     ) -> Optional[float]:
         """One run's score if it must be redacted, ``None`` if it may be heard.
 
@@ -95,6 +96,9 @@ class RunVerdict:
             about a game's result
             (:func:`~voicescrub.transforms.pii.failsafe.harmless.in_result_sentences`): outside
             banking context, with no code word before it, a score.
+        :param clause_end: the index of the last word of the run's clause
+            (:func:`~voicescrub.transforms.pii.failsafe.words.clause_end`): a unit after the
+            run makes it a quantity only there. ``None``: the words within the window.
         """
         policy = self.policy
         harmless = self.harmless
@@ -106,6 +110,7 @@ class RunVerdict:
             banking_at = self.context.positions(words)
         was_dictated = self._was_dictated(dictated)
         before, after = self._around(words, index, n_digits, was_dictated)
+        units = self._units_after(words, index, n_digits, was_dictated, after, clause_end)
         if self.context.near(banking_at, index):
             if is_amount(words, index, policy.amount_words):
                 return None
@@ -120,7 +125,7 @@ class RunVerdict:
                 return None
             if clip_banking == "weak":
                 digits = words[index][2]
-                if harmless.is_quantity(before, after):
+                if harmless.is_quantity(before, units):
                     return None
                 if harmless.is_year(digits, before, after) or harmless.is_clock_time(digits, before, after):
                     return None
@@ -140,7 +145,7 @@ class RunVerdict:
             tier = "short"
         else:
             return None
-        if harmless.is_quantity(before, after) or harmless.is_listed(before) or harmless.is_arithmetic(before, after):
+        if harmless.is_quantity(before, units) or harmless.is_listed(before) or harmless.is_arithmetic(before, after):
             return None
         if paired and not harmless.after_code_word(before):
             return None  # "112 to 108", "7 15 to 7 40", "ten to nine": not a code read out
@@ -176,6 +181,14 @@ class RunVerdict:
             before, after = self.harmless.coordinated(before, after, policy.min_digits)
         return before, after
 
+    def _units_after(self, words: List[Word], index: int, n_digits: int, was_dictated: bool,
+                     after: List[str], clause_end: Optional[int]) -> List[str]:
+        """The words after the run at ``index`` that a unit of it may be among: ``after``, cut
+        at the end of the run's clause when it is known."""
+        if clause_end is None:
+            return after
+        return self._around(words[: clause_end + 1], index, n_digits, was_dictated)[1]
+
     def _spoken(self, words: List[Word], order: Iterable[int]) -> List[str]:
         """The first ``window_words`` words at the indexes ``order`` walks that are words, not
         hesitations: "the combination is, um, 1230" has its code word within two words of the
@@ -184,7 +197,8 @@ class RunVerdict:
         return list(islice((words[k][2] for k in order if words[k][2] not in hesitations),
                            self.policy.window_words))
 
-    def harmless_shape(self, words: List[Word], start: int, end: int, dictated: int = 0) -> bool:
+    def harmless_shape(self, words: List[Word], start: int, end: int, dictated: int = 0,
+                       clause_end: Optional[int] = None) -> bool:
         """Whether the words around the run at ``start``-``end`` make it harmless whatever its
         digits: a quantity, a listed number or a sum. Shapes that depend on the number's value
         (a year, a time of day, a round number, counting, a decimal) are left out: any four
@@ -194,6 +208,8 @@ class RunVerdict:
         if index is None:
             return False
         harmless = self.harmless
-        before, after = self._around(words, index, end - start, self._was_dictated(dictated))
-        return (harmless.is_quantity(before, after) or harmless.is_listed(before)
+        was_dictated = self._was_dictated(dictated)
+        before, after = self._around(words, index, end - start, was_dictated)
+        units = self._units_after(words, index, end - start, was_dictated, after, clause_end)
+        return (harmless.is_quantity(before, units) or harmless.is_listed(before)
                 or harmless.is_arithmetic(before, after))

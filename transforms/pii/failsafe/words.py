@@ -52,3 +52,22 @@ def sentences(text: str, words: Sequence[Word]) -> List[Tuple[int, int, bool]]:
     if first < len(words):
         found.append((first, len(words) - 1, False))
     return found
+
+
+#: Marks that close a clause when a word ends with one (closing quotes and brackets aside).
+_CLAUSE_MARKS = (",", ".", ";", ":", "?", "!", "…")
+
+
+def clause_end(text: str, words: Sequence[Word], end: int) -> int:
+    """The index of the last word of the clause that holds offset ``end - 1`` of ``text``: the
+    first word from there on whose written form ends with a comma, a full stop, a colon or
+    semicolon, "?", "!" or an ellipsis, else the last word. A unit after a number counts
+    only there: in "the shed is 73519, yard gate is open" the number has no unit."""
+    index = word_index(list(words), max(end - 1, 0))
+    if index is None:
+        return len(words) - 1
+    for k in range(index, len(words)):
+        start, stop, _ = words[k]
+        if text[start:stop].rstrip("\"')]”’").endswith(_CLAUSE_MARKS):
+            return k
+    return len(words) - 1

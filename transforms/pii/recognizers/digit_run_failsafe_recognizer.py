@@ -118,6 +118,7 @@ from voicescrub.transforms.pii.failsafe.harmless import (
 )
 from voicescrub.transforms.pii.failsafe.words import (
     STRIP,
+    clause_end,
     is_amount,
     word_index,
     words_of,
@@ -186,7 +187,8 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         words = words_of(text)
         runs = list(_RUN.finditer(text, start, end))
         return bool(runs) and all(self._verdict.harmless_shape(
-            words, run.start(), run.end(), dictated=self._dictated(run.start(), run.end()))
+            words, run.start(), run.end(), dictated=self._dictated(run.start(), run.end()),
+            clause_end=clause_end(text, words, run.end()))
             for run in runs)
 
     def has_banking_context(self, text: str) -> bool:
@@ -229,6 +231,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
                 grouped=self._grouped(run.start(), run.end()),
                 asked_when=index in asked_when, corrects=let_through,
                 scoreline=index in about_results and self._scoreline(run.start(), run.end()),
+                clause_end=clause_end(text, words, run.end()),
             )
             if score is not None:
                 spans.append((run.start(), run.end(), score))
@@ -256,6 +259,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
             score = self._verdict.score(
                 words, offset, offset + len(core), n_digits=n_digits, glued=True, banking_at=banking_at,
                 clip_banking=clip_banking, prefixed=bool(LETTER_PREFIXED.fullmatch(core)),
+                clause_end=clause_end(text, words, offset + len(core)),
             )
             if score is not None:
                 spans.append((offset, offset + len(core), score))
