@@ -513,10 +513,13 @@ FAILSAFE = [
     ("Read the securty answer from 10 30", 1, [(DIGIT_SEQUENCE, "10 30")]),
     ("Read the history answer from 10 30", 0, []),
     # fragments of one number the ASR broke apart with a junk word, in banking context
-    ("routing number two one banana, four six, done", 1, [(DIGIT_SEQUENCE, "two one banana, four six")]),
+    # (the routing number's slot holds words outside them: it is redacted whole as well)
+    ("routing number two one banana, four six, done", 2,
+     [(DIGIT_SEQUENCE, "two one banana, four six"), ("ABA_ROUTING_NUMBER", "two one banana, four six, done")]),
     ("the account is 12 and 34", 1, [(DIGIT_SEQUENCE, "12 and 34")]),
-    ("routing number two one banana, four six five, done", 2,
-     [(DIGIT_SEQUENCE, "two one banana, four six five"), (DIGIT_SEQUENCE, "four six five")]),
+    ("routing number two one banana, four six five, done", 3,
+     [(DIGIT_SEQUENCE, "two one banana, four six five"), ("ABA_ROUTING_NUMBER", "two one banana, four six five, done"),
+      (DIGIT_SEQUENCE, "four six five")]),
     # amounts break a cluster; too few digits make none
     ("transfer 20 dollars and 30 dollars to savings", 0, []),
     ("card 2 of 3 is fine", 0, []),

@@ -97,6 +97,44 @@ def test_a_word_value_found_in_part_takes_its_slot(detector: PiiDetector, text: 
     assert _typed_offsets(detector.detect(text)) == [(entity_type, *_where(text, piece))]
 
 
+@pytest.mark.parametrize("text, entity_type, piece", [
+    # the first digits written as digits and caught, the rest written as words
+    ("My phone number is 4821 tree fate six", "PHONE_NUMBER", "4821 tree fate six"),
+    ("My phone number is 4821 feet free eight six", "PHONE_NUMBER", "4821 feet free eight six"),
+    ("My date of birth is 1203, degrees free nine", "DATE_OF_BIRTH", "1203, degrees free nine"),
+    # a word value with the fail-safe's digits inside it
+    ("My email is sunset carbon 4821, am I spelling it right?", "EMAIL_ADDRESS",
+     "sunset carbon 4821, am I spelling it right"),
+])
+def test_a_number_found_in_part_leaves_its_slot_open(detector: PiiDetector, text: str, entity_type: str,
+                                                     piece: str) -> None:
+    slot = [s for s in detector.detect(text) if s.recognizer == RECOGNIZER]
+    assert _typed_offsets(slot) == [(entity_type, *_where(text, piece))]
+
+
+@pytest.mark.parametrize("text", [
+    # Near misses: the value found as its cue's type, whatever words follow it in the clause;
+    # other spans holding every word of the slot but function words
+    "My phone number is 07700 900123, thanks.",
+    "My phone number is 555 0142 but the old one still works.",
+    "The card ending in 4821 was charged twice for one order.",
+    "My sort code is 20 45 67 so call me in one hour.",
+    "My phone number is 4821 and my PIN is 1234.",
+    "My PIN is 4 4 2 1 and the security code is 3 6 1.",
+    "My sort code is £29, £37, £41.",
+])
+def test_a_number_found_whole_fills_its_slot(detector: PiiDetector, text: str) -> None:
+    found = detector.detect(text)
+    assert found and all(s.recognizer != RECOGNIZER for s in found)
+
+
+def test_widening_passes_the_failsafes_digits(detector: PiiDetector) -> None:
+    """A house number the fail-safe caught inside an address is part of the address."""
+    text = "My address is Willow Court 4405, second floor."
+    street = [s for s in detector.detect(text) if s.entity_type == "STREET_ADDRESS"]
+    assert _typed_offsets(street) == [("STREET_ADDRESS", *_where(text, "Willow Court 4405, second floor"))]
+
+
 def test_widening_stops_at_the_next_value(detector: PiiDetector) -> None:
     text = "My username is Quill hash and my PIN is 4 4 2 1."
     assert _typed_offsets(detector.detect(text)) == [("USERNAME", *_where(text, "Quill hash")),

@@ -40,7 +40,7 @@ from __future__ import annotations
 from typing import FrozenSet, List, Optional, Sequence, Tuple
 
 from voicescrub.schemas.records import PiiSpan
-from voicescrub.transforms.pii.config import ValueSlotPolicy
+from voicescrub.transforms.pii.config import DIGIT_SEQUENCE, ValueSlotPolicy
 from voicescrub.transforms.pii.spoken_normaliser import phrase_pattern, word_cores
 
 RECOGNIZER = "ValueSlotFailsafe"
@@ -96,13 +96,19 @@ class ValueSlots:
             if slot is None:
                 continue
             start, end = slot
-            if any(s.char_start < end and s.char_end > match.start() for s in spans + found):
+            touching = [s for s in spans + found if s.char_start < end and s.char_end > match.start()]
+            if any(s.entity_type == entity_type for s in touching):
                 # The value was found (or another slot took these words); a word value found
                 # in part takes the rest of its slot.
                 if entity_type in self._policy.word_value_types:
                     spans = _widened_over_slot(text, cores, spans, entity_type, start, end,
                                                self._policy.closers)
                 continue
+            if touching and not self._words_left(text, cores, touching, start, end):
+                continue  # spans of other types hold the whole slot ("sort code £29, £37, £41")
+            # A span of another type leaves the rest of the slot open: the fail-safe caught the
+            # digits the ASR wrote as digits, and the rest of the value is in the words around
+            # them ("4821 tree fate six", "sunset carbon 4821").
             slot_words = [w.strip(",.;:!?") for w in text[start:end].split()]
             if any(w.lower() in self._policy.count_units for w in slot_words):
                 continue  # a count or an amount ("expires in 3 days")
@@ -147,6 +153,15 @@ class ValueSlots:
             return None
         return words[0][0], words[-1][1]
 
+    def _words_left(self, text: str, cores: Sequence[Tuple[int, int, str]],
+                    touching: Sequence[PiiSpan], start: int, end: int) -> bool:
+        """Whether a word of the slot ``[start, end)`` other than a function word lies outside
+        every span of ``touching``."""
+        function_words = self._policy.function_words
+        return any(text[word_start:word_end].lower().strip(",.;:!?") not in function_words
+                   and not any(s.char_start < word_end and s.char_end > word_start for s in touching)
+                   for word_start, word_end, _ in cores if start <= word_start and word_end <= end)
+
     def _dictated_handle(self, words: Sequence[str]) -> bool:
         """A spoken separator between two words that carry something ("victim not heartly"),
         not "... not my password"."""
@@ -173,19 +188,21 @@ class ValueSlots:
 def _widened_over_slot(text: str, cores: Sequence[Tuple[int, int, str]], spans: List[PiiSpan],
                        entity_type: str, start: int, end: int, closers: FrozenSet[str]) -> List[PiiSpan]:
     """``spans`` with the first ``entity_type`` span inside the slot ``[start, end)`` widened
-    back to the slot's start and on to its end, stopping at another span or a closing word."""
+    back to the slot's start and on to its end, stopping at another value or a closing word. The
+    fail-safe's digits are no other value: a house number inside an address is part of it."""
     inside = [s for s in spans if s.entity_type == entity_type and start <= s.char_start < end]
     if not inside:
         return spans
     value = min(inside, key=lambda s: s.char_start)
     others = [s for s in spans if s is not value]
-    new_start = max([start] + [s.char_end for s in others if start <= s.char_end <= value.char_start])
+    values = [s for s in others if s.entity_type != DIGIT_SEQUENCE]
+    new_start = max([start] + [s.char_end for s in values if start <= s.char_end <= value.char_start])
     new_end = value.char_end
     for word_start, word_end, _ in cores:
         if word_start < value.char_end or word_end > end:
             continue
         if (text[word_start:word_end].lower() in closers
-                or any(s.char_start < word_end and s.char_end > word_start for s in others)):
+                or any(s.char_start < word_end and s.char_end > word_start for s in values)):
             break
         new_end = word_end
     if (new_start, new_end) == (value.char_start, value.char_end):
