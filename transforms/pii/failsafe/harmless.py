@@ -204,8 +204,8 @@ class HarmlessNumbers:
 
     def is_quantity(self, before: Sequence[str], after: Sequence[str]) -> bool:
         """A unit, money or a percent word within two words after the run ("25000 steps",
-        "45 minutes", "2340 rupees"), and no code word before it: "the code is 4829 FM" gives
-        a code whatever the model heard after it."""
+        "45 minutes", "2340 rupees"), and no code word before it: "my order number is 48213
+        minutes" gives a code whatever the model heard after it."""
         return any(w in self.policy.quantity_words for w in after[:2]) and not self.after_code_word(before)
 
     def is_listed(self, before: Sequence[str]) -> bool:
