@@ -58,12 +58,12 @@ def sentences(text: str, words: Sequence[Word]) -> List[Tuple[int, int, bool]]:
 _CLAUSE_MARKS = (",", ".", ";", ":", "?", "!", "…")
 
 
-def clause_end(text: str, words: Sequence[Word], end: int) -> int:
+def clause_end(text: str, words: List[Word], end: int) -> int:
     """The index of the last word of the clause that holds offset ``end - 1`` of ``text``: the
     first word from there on whose written form ends with a comma, a full stop, a colon or
     semicolon, "?", "!" or an ellipsis, else the last word. A unit after a number counts
     only there: in "the door is 48291, minutes later it locked" the number has no unit."""
-    index = word_index(list(words), max(end - 1, 0))
+    index = word_index(words, max(end - 1, 0))
     if index is None:
         return len(words) - 1
     for k in range(index, len(words)):
