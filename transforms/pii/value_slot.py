@@ -47,6 +47,10 @@ RECOGNIZER = "ValueSlotFailsafe"
 
 #: Punctuation that ends a clause, and so a slot.
 _CLAUSE_END = frozenset(".?!;")
+#: Punctuation a slot word is read without ("64.", "sunset,").
+_WORD_EDGES = ",.;:!?"
+
+
 class ValueSlots:
     """Finds unfilled value slots (see module doc) under a :class:`ValueSlotPolicy`."""
 
@@ -109,7 +113,7 @@ class ValueSlots:
             # A span of another type leaves the rest of the slot open: the fail-safe caught the
             # digits the ASR wrote as digits, and the rest of the value is in the words around
             # them ("4821 tree fate six", "sunset carbon 4821").
-            slot_words = [w.strip(",.;:!?") for w in text[start:end].split()]
+            slot_words = [w.strip(_WORD_EDGES) for w in text[start:end].split()]
             if any(w.lower() in self._policy.count_units for w in slot_words):
                 continue  # a count or an amount ("expires in 3 days")
             if entity_type in self._policy.word_value_types:
@@ -158,7 +162,7 @@ class ValueSlots:
         """Whether a word of the slot ``[start, end)`` other than a function word lies outside
         every span of ``touching``."""
         function_words = self._policy.function_words
-        return any(text[word_start:word_end].lower().strip(",.;:!?") not in function_words
+        return any(text[word_start:word_end].lower().strip(_WORD_EDGES) not in function_words
                    and not any(s.char_start < word_end and s.char_end > word_start for s in touching)
                    for word_start, word_end, _ in cores if start <= word_start and word_end <= end)
 
