@@ -104,6 +104,26 @@ def test_scorelines_and_round_numbers_yield_to_code_words(text: str, run: str, k
     assert VERDICT.score(words_of(text), start, start + len(run), **kwargs) == expected
 
 
+@pytest.mark.parametrize("text, run, expected", [
+    ("who won the 2024 us election", "2024", None),
+    ("torque for a 2015 ford focus?", "2015", None),
+    # Near misses: the clause ends at the year, the word after it is read out with it,
+    # banking context, clip-level banking mode.
+    ("open the 2015, focus now", "2015", SCORE),
+    ("open the 2015 1 now", "2015", SCORE),
+    ("my card is the 2015 ford", "2015", SCORE_IN_BANKING_CONTEXT),
+])
+def test_a_year_naming_what_follows(text: str, run: str, expected: Optional[float]) -> None:
+    words = words_of(text)
+    start = text.index(run)
+    assert VERDICT.score(words, start, start + len(run),
+                         clause_end=clause_end(text, words, start + len(run))) == expected
+
+
+def test_a_year_naming_what_follows_is_a_value_in_clip_banking_mode() -> None:
+    assert _score("who won the 2024 us election", "2024", clip_banking=WEAK) == SCORE
+
+
 @pytest.mark.parametrize("text, run, last_word", [
     ("It took 4829 minutes.", "4829", "minutes"), ("Add 1250 and 3475 grams.", "1250", "grams"),
     ("The door is 48291, minutes later.", "48291", "48291"),

@@ -4,8 +4,8 @@ A quantity (a unit, money or a percent word within two words after it), a track,
 in a list or public transport service (a word right before it), arithmetic near it, two
 numbers joined by a range word (a score, a range, a span of times, a time before the hour), a
 scoreline written with hyphens in a sentence about a game's result or answering a question
-about one; and for short runs only, a year in a date phrase or a sentence about years, a
-clock time with a time word, a year or a time in a question asking "when" or in its answer, a
+about one; and for short runs only, a year in a date phrase or a sentence about years, a year
+naming an edition, a model or an event ("the 2024 election"), a clock time with a time word, a year or a time in a question asking "when" or in its answer, a
 correction of a year or a time let through just before, a round number said as one number,
 and counting. Numbers joined by "and", "or" ("add 1250 and 3475") share their context.
 """
@@ -245,6 +245,25 @@ class HarmlessNumbers:
             return False
         return (any(w in self.policy.year_cue_words or _year_shaped(w) for w in before[-2:])
                 or any(w in self.policy.year_topic_words for w in [*before, *after]))
+
+    def names_by_year(self, digits: str, before: Sequence[str], clause_after: Sequence[str]) -> bool:
+        """A four-digit year between one of ``year_modifier_words`` and the word it modifies:
+        the year of an edition, a model or an event ("the 2024 election", "a 2015 Ford Focus",
+        "the 1989 Tour de France"), and no code word before it.
+
+        :param clause_after: the words of the run's clause after it. The first must be a word
+            that is not a code word, a joining or statement word, one of ``function_words`` or
+            ``closing_words``, or another of ``year_modifier_words``: "the 1987 code", "the 1987
+            or the 1988", "the 1987 is mine", "type the 1987 on the keypad", "use the 1987 now"
+            and "the 1987." stay codes."""
+        policy = self.policy
+        if (not _year_shaped(digits) or not before or before[-1] not in policy.year_modifier_words
+                or self.after_code_word(before) or not clause_after):
+            return False
+        head = clause_after[0]
+        return head.isalpha() and not any(head in words for words in (
+            policy.code_words, policy.coordinating_words, policy.value_statement_words,
+            policy.function_words, policy.closing_words, policy.year_modifier_words))
 
     def coordinated(self, before: Sequence[str], after: Sequence[str], below_digits: int,
                     ) -> Tuple[List[str], List[str]]:

@@ -154,7 +154,8 @@ class RunVerdict:
         if tier == "short":
             digits = words[index][2]
             # Read out in three or more pieces ("in 1-0-8-8"), a run is a code, not a year or a time.
-            if spelled < 3 and (harmless.is_year(digits, before, after) or harmless.is_clock_time(digits, before, after)
+            if spelled < 3 and (harmless.is_year(digits, before, after) or harmless.names_by_year(digits, before, units)
+                                or harmless.is_clock_time(digits, before, after)
                                 or (asked_when and harmless.answers_when(digits, before))
                                 or harmless.corrects(digits, before, after, corrects)):
                 return None
