@@ -16,7 +16,7 @@ from voicescrub.transforms.pii.failsafe.verdict import (
     SCORE_IN_BANKING_CONTEXT,
     RunVerdict,
 )
-from voicescrub.transforms.pii.failsafe.words import clause_end, words_of
+from voicescrub.transforms.pii.failsafe.words import clause_end, clause_start, words_of
 
 POLICY = load_pii_config().digit_run_failsafe
 VERDICT = RunVerdict(POLICY, BankingContext(POLICY))
@@ -146,3 +146,36 @@ def test_a_unit_counts_in_the_runs_own_clause(text: str, run: str) -> None:
     end = start + len(run)
     assert VERDICT.score(words, start, end) is None  # read without clause ends: a unit
     assert VERDICT.score(words, start, end, clause_end=clause_end(text, words, end)) is not None
+
+
+@pytest.mark.parametrize("text, run, first_word", [
+    ("Skip this track. 739164 is the code.", "739164", "739164"),
+    ("Play track 123456 now", "123456", "Play"),
+    ("Yes, the 2024 election", "2024", "the"), ("Well… page 4829", "4829", "page"),
+    ("He said \"stop.\" 4829 then", "4829", "4829")])
+def test_clause_start(text: str, run: str, first_word: str) -> None:
+    words = words_of(text)
+    word_start, word_end, _ = words[clause_start(text, words, text.index(run))]
+    assert text[word_start:word_end].startswith(first_word)
+
+
+@pytest.mark.parametrize("text, run", [
+    ("Skip this track. 739164 is the code.", "739164"),
+    ("Turn the page, 4829 opens the gate.", "4829"),
+    ("Who won the. 2024 election", "2024")])
+def test_a_word_before_counts_in_the_runs_own_clause(text: str, run: str) -> None:
+    words = words_of(text)
+    start = text.index(run)
+    end = start + len(run)
+    bounds = {"clause_start": clause_start(text, words, start), "clause_end": clause_end(text, words, end)}
+    assert VERDICT.score(words, start, end, clause_end=bounds["clause_end"]) is None  # read across the break
+    assert VERDICT.score(words, start, end, **bounds) is not None
+
+
+@pytest.mark.parametrize("text, run", [("Play track 123456 now", "123456"), ("Go to page 4829.", "4829")])
+def test_a_word_before_in_the_clause_still_lists_the_run(text: str, run: str) -> None:
+    words = words_of(text)
+    start = text.index(run)
+    end = start + len(run)
+    assert VERDICT.score(words, start, end, clause_start=clause_start(text, words, start),
+                         clause_end=clause_end(text, words, end)) is None

@@ -209,7 +209,10 @@ class HarmlessNumbers:
         return any(w in self.policy.quantity_words for w in after[:2]) and not self.after_code_word(before)
 
     def is_listed(self, before: Sequence[str]) -> bool:
-        """A track, a sum or a place in a list: a word right before the run ("track 12")."""
+        """A track, a sum or a place in a list: a word right before the run ("track 12").
+
+        :param before: the words before the run in its clause: in "skip this track. 739164 is
+            the code" the number is no track."""
         return bool(before[-1:]) and before[-1] in self.policy.harmless_preceding_words
 
     def is_arithmetic(self, before: Sequence[str], after: Sequence[str]) -> bool:

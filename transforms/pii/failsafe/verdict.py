@@ -61,6 +61,7 @@ class RunVerdict:
         asked_when: bool = False,
         corrects: str = "",
         scoreline: bool = False,
+        clause_start: Optional[int] = None,
         clause_end: Optional[int] = None,
     ) -> Optional[float]:
         """One run's score if it must be redacted, ``None`` if it may be heard.
@@ -96,6 +97,10 @@ class RunVerdict:
             about a game's result
             (:func:`~voicescrub.transforms.pii.failsafe.harmless.in_result_sentences`): outside
             banking context, with no code word before it, a score.
+        :param clause_start: the index of the first word of the run's clause
+            (:func:`~voicescrub.transforms.pii.failsafe.words.clause_start`): a word before the
+            run makes it a listed number or names it by year only there. ``None``: the words
+            within the window.
         :param clause_end: the index of the last word of the run's clause
             (:func:`~voicescrub.transforms.pii.failsafe.words.clause_end`): a unit after the
             run makes it a quantity only there. ``None``: the words within the window.
@@ -110,7 +115,8 @@ class RunVerdict:
             banking_at = self.context.positions(words)
         was_dictated = self._was_dictated(dictated)
         before, after = self._around(words, index, n_digits, was_dictated)
-        units = self._units_after(words, index, n_digits, was_dictated, after, clause_end)
+        leading, units = self._in_clause(words, index, n_digits, was_dictated, (before, after),
+                                         clause_start, clause_end)
         if self.context.near(banking_at, index):
             if is_amount(words, index, policy.amount_words):
                 return None
@@ -145,7 +151,7 @@ class RunVerdict:
             tier = "short"
         else:
             return None
-        if harmless.is_quantity(before, units) or harmless.is_listed(before) or harmless.is_arithmetic(before, after):
+        if harmless.is_quantity(before, units) or harmless.is_listed(leading) or harmless.is_arithmetic(before, after):
             return None
         if paired and not harmless.after_code_word(before):
             return None  # "112 to 108", "7 15 to 7 40", "ten to nine": not a code read out
@@ -154,7 +160,7 @@ class RunVerdict:
         if tier == "short":
             digits = words[index][2]
             # Read out in three or more pieces ("in 1-0-8-8"), a run is a code, not a year or a time.
-            if spelled < 3 and (harmless.is_year(digits, before, after) or harmless.names_by_year(digits, before, units)
+            if spelled < 3 and (harmless.is_year(digits, before, after) or harmless.names_by_year(digits, leading, units)
                                 or harmless.is_clock_time(digits, before, after)
                                 or (asked_when and harmless.answers_when(digits, before))
                                 or harmless.corrects(digits, before, after, corrects)):
@@ -182,13 +188,17 @@ class RunVerdict:
             before, after = self.harmless.coordinated(before, after, policy.min_digits)
         return before, after
 
-    def _units_after(self, words: List[Word], index: int, n_digits: int, was_dictated: bool,
-                     after: List[str], clause_end: Optional[int]) -> List[str]:
-        """The words after the run at ``index`` that a unit of it may be among: ``after``, cut
-        at the end of the run's clause when it is known."""
-        if clause_end is None:
-            return after
-        return self._around(words[: clause_end + 1], index, n_digits, was_dictated)[1]
+    def _in_clause(self, words: List[Word], index: int, n_digits: int, was_dictated: bool,
+                   around: Tuple[List[str], List[str]], clause_start: Optional[int],
+                   clause_end: Optional[int]) -> Tuple[List[str], List[str]]:
+        """The words before and after the run at ``index`` (``around``, from :meth:`_around`)
+        cut at the start and the end of the run's clause where they are known: a listed word
+        or an article must be before it there, a unit or the thing a year names after it."""
+        if clause_start is None and clause_end is None:
+            return around
+        first = clause_start or 0
+        last = len(words) - 1 if clause_end is None else clause_end
+        return self._around(words[first : last + 1], index - first, n_digits, was_dictated)
 
     def _spoken(self, words: List[Word], order: Iterable[int]) -> List[str]:
         """The first ``window_words`` words at the indexes ``order`` walks that are words, not
@@ -199,7 +209,7 @@ class RunVerdict:
                            self.policy.window_words))
 
     def harmless_shape(self, words: List[Word], start: int, end: int, dictated: int = 0,
-                       clause_end: Optional[int] = None) -> bool:
+                       clause_start: Optional[int] = None, clause_end: Optional[int] = None) -> bool:
         """Whether the words around the run at ``start``-``end`` make it harmless whatever its
         digits: a quantity, a listed number or a sum. Shapes that depend on the number's value
         (a year, a time of day, a round number, counting, a decimal) are left out: any four
@@ -211,6 +221,7 @@ class RunVerdict:
         harmless = self.harmless
         was_dictated = self._was_dictated(dictated)
         before, after = self._around(words, index, end - start, was_dictated)
-        units = self._units_after(words, index, end - start, was_dictated, after, clause_end)
-        return (harmless.is_quantity(before, units) or harmless.is_listed(before)
+        leading, units = self._in_clause(words, index, end - start, was_dictated, (before, after),
+                                         clause_start, clause_end)
+        return (harmless.is_quantity(before, units) or harmless.is_listed(leading)
                 or harmless.is_arithmetic(before, after))

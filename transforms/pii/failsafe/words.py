@@ -58,6 +58,10 @@ def sentences(text: str, words: Sequence[Word]) -> List[Tuple[int, int, bool]]:
 _CLAUSE_MARKS = (",", ".", ";", ":", "?", "!", "…")
 
 
+def _closes_clause(text: str, word: Word) -> bool:
+    return text[word[0]:word[1]].rstrip("\"')]”’").endswith(_CLAUSE_MARKS)
+
+
 def clause_end(text: str, words: List[Word], end: int) -> int:
     """The index of the last word of the clause that holds offset ``end - 1`` of ``text``: the
     first word from there on whose written form ends with a comma, a full stop, a colon or
@@ -66,8 +70,15 @@ def clause_end(text: str, words: List[Word], end: int) -> int:
     index = word_index(words, max(end - 1, 0))
     if index is None:
         return len(words) - 1
-    for k in range(index, len(words)):
-        start, stop, _ = words[k]
-        if text[start:stop].rstrip("\"')]”’").endswith(_CLAUSE_MARKS):
-            return k
-    return len(words) - 1
+    return next((k for k in range(index, len(words)) if _closes_clause(text, words[k])), len(words) - 1)
+
+
+def clause_start(text: str, words: List[Word], start: int) -> int:
+    """The index of the first word of the clause that holds offset ``start`` of ``text``: the
+    word after the last one before it that closes a clause (:func:`clause_end`'s marks), else
+    the first word. A word naming a list counts only there: in "skip this track. 739164 is
+    the code" the number is no track."""
+    index = word_index(words, start)
+    if index is None:
+        return 0
+    return next((k + 1 for k in range(index - 1, -1, -1) if _closes_clause(text, words[k])), 0)

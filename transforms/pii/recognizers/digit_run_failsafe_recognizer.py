@@ -12,8 +12,8 @@ normalised transcript (spoken digits already joined into one run):
 
    * a unit or quantity word follows within two words ("25000 steps",
      "120000 dollars", "100000 degrees"), or
-   * a track/list/sum word or a currency sign comes right before it
-     ("track 123456", "$250000"), or
+   * a track/list/sum word or a currency sign comes right before it, in its clause
+     ("track 123456", "$250000"; not "skip this track. 739164 is the code"), or
    * an arithmetic word is within two words ("what is 123456 times 7", "add up 12, 47
      and 305") and no code word comes before it, or
    * it was written as one number with thousands separators ("1,250": said as a number,
@@ -119,6 +119,7 @@ from voicescrub.transforms.pii.failsafe.harmless import (
 from voicescrub.transforms.pii.failsafe.words import (
     STRIP,
     clause_end,
+    clause_start,
     is_amount,
     word_index,
     words_of,
@@ -188,7 +189,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         runs = list(_RUN.finditer(text, start, end))
         return bool(runs) and all(self._verdict.harmless_shape(
             words, run.start(), run.end(), dictated=self._dictated(run.start(), run.end()),
-            clause_end=clause_end(text, words, run.end()))
+            clause_start=clause_start(text, words, run.start()), clause_end=clause_end(text, words, run.end()))
             for run in runs)
 
     def has_banking_context(self, text: str) -> bool:
@@ -231,7 +232,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
                 grouped=self._grouped(run.start(), run.end()),
                 asked_when=index in asked_when, corrects=let_through,
                 scoreline=index in about_results and self._scoreline(run.start(), run.end()),
-                clause_end=clause_end(text, words, run.end()),
+                clause_start=clause_start(text, words, run.start()), clause_end=clause_end(text, words, run.end()),
             )
             if score is not None:
                 spans.append((run.start(), run.end(), score))
@@ -259,7 +260,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
             score = self._verdict.score(
                 words, offset, offset + len(core), n_digits=n_digits, glued=True, banking_at=banking_at,
                 clip_banking=clip_banking, prefixed=bool(LETTER_PREFIXED.fullmatch(core)),
-                clause_end=clause_end(text, words, offset + len(core)),
+                clause_start=clause_start(text, words, offset), clause_end=clause_end(text, words, offset + len(core)),
             )
             if score is not None:
                 spans.append((offset, offset + len(core), score))
