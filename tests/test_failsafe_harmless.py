@@ -59,24 +59,29 @@ def test_year_in_a_sentence_about_years(harmless: HarmlessNumbers, digits: str, 
 
 @pytest.mark.parametrize("digits, before, clause_after, names", [
     ("2024", ["who", "won", "the"], ["us", "presidential", "election"], True),
-    ("2015", ["on", "a"], ["ford", "focus"], True),
-    ("1982", ["directed", "the"], ["film"], True),
+    ("1982", ["directed", "the"], ["film", "blade", "runner"], True),
+    ("2019", ["did", "the"], ["wimbledon", "men's", "final"], True),
     ("1989", ["won", "this"], ["tour"], True),
-    # Near misses: no article or a possessive before it, a code word before it, nothing after
-    # it in its clause, a code word, a joining word, a statement word, a function word, a
-    # closing word or a number after it, a number no year has, five digits.
+    # Near misses: no article or a possessive before it, a code word before it or anywhere in
+    # its clause after it, nothing after it in its clause, a noun it does not date, the noun
+    # too far, a joining, statement, function or closing word or a number before the noun, a
+    # number no year has, five digits.
     ("2024", ["who", "won"], ["election"], False),
-    ("1987", ["use", "my"], ["card"], False),
-    ("1987", ["code", "the"], ["gate"], False),
+    ("1987", ["use", "my"], ["final"], False),
+    ("1987", ["code", "the"], ["final"], False),
+    ("1987", ["use", "the"], ["season", "pass", "code"], False),
     ("1987", ["open", "the"], [], False),
-    ("1987", ["enter", "the"], ["code"], False),
-    ("1962", ["is", "it", "the"], ["or", "the"], False),
-    ("1987", ["the"], ["is", "mine"], False),
-    ("1987", ["use", "the"], ["now"], False),
-    ("1987", ["type", "the"], ["on", "the", "keypad"], False),
-    ("1987", ["the"], ["1"], False),
-    ("4821", ["the"], ["gate"], False),
-    ("19870", ["the"], ["gate"], False)])
+    ("1987", ["use", "the"], ["door", "code"], False),
+    ("1987", ["punch", "the"], ["digits", "into", "the", "keypad"], False),
+    ("2015", ["on", "a"], ["ford", "focus"], False),
+    ("1987", ["the"], ["big", "red", "shiny", "final"], False),
+    ("1962", ["is", "it", "the"], ["or", "the", "final"], False),
+    ("1987", ["the"], ["is", "the", "final"], False),
+    ("1987", ["type", "the"], ["for", "the", "final"], False),
+    ("1987", ["use", "the"], ["now", "final"], False),
+    ("1987", ["the"], ["1", "final"], False),
+    ("4821", ["the"], ["final"], False),
+    ("19870", ["the"], ["final"], False)])
 def test_year_naming_what_follows(harmless: HarmlessNumbers, digits: str, before: list,
                                   clause_after: list, names: bool) -> None:
     assert harmless.names_by_year(digits, before, clause_after) is names

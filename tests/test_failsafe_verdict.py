@@ -106,12 +106,14 @@ def test_scorelines_and_round_numbers_yield_to_code_words(text: str, run: str, k
 
 @pytest.mark.parametrize("text, run, expected", [
     ("who won the 2024 us election", "2024", None),
-    ("torque for a 2015 ford focus?", "2015", None),
-    # Near misses: the clause ends at the year, the word after it is read out with it,
-    # banking context, clip-level banking mode.
-    ("open the 2015, focus now", "2015", SCORE),
-    ("open the 2015 1 now", "2015", SCORE),
-    ("my card is the 2015 ford", "2015", SCORE_IN_BANKING_CONTEXT),
+    ("who directed the 1982 film blade runner?", "1982", None),
+    # Near misses: the clause ends at the year, the word after it is read out with it, a
+    # code word in its clause, a noun it does not date, banking context.
+    ("open the 2015, final now", "2015", SCORE),
+    ("open the 2015 1 final", "2015", SCORE),
+    ("give the 1962 gate code", "1962", SCORE),
+    ("dial 555 then the 1204 line", "1204", SCORE),
+    ("my card is the 2015 final", "2015", SCORE_IN_BANKING_CONTEXT),
 ])
 def test_a_year_naming_what_follows(text: str, run: str, expected: Optional[float]) -> None:
     words = words_of(text)

@@ -241,15 +241,18 @@ class DigitRunPolicy:
         frozenset(), "words (within window_words either side of a 4-digit year) that make the "
         "sentence about years", parse=words)
     year_modifier_words: FrozenSet[str] = setting(
-        frozenset(), "words (articles, demonstratives) that, right before a 4-digit year with a "
-        "word of its clause after it, make the year name an edition, a model or an event ('the "
-        "2024 election', 'a 2015 Ford')", parse=words)
+        frozenset(), "words (articles, demonstratives) that, right before a 4-digit year with one "
+        "of year_named_words just after it, make the year date that noun ('the 2024 election')",
+        parse=words)
+    year_named_words: FrozenSet[str] = setting(
+        frozenset(), "nouns a year dates (events, editions, models: 'election', 'final', 'model'): "
+        "within three words after a year that one of year_modifier_words opens", parse=words)
     function_words: FrozenSet[str] = setting(
-        frozenset(), "words that name nothing ('the', 'on', 'you'): after a year, they leave it "
-        "a value, not a year naming what follows", parse=words)
+        frozenset(), "words that name nothing ('the', 'on', 'you'): between a year and the "
+        "noun it would date, they leave it a value", parse=words)
     closing_words: FrozenSet[str] = setting(
         frozenset(), "words that close a request rather than name a thing ('now', 'please'): "
-        "after a year, they leave it a value, not a year naming what follows", parse=words)
+        "between a year and the noun it would date, they leave it a value", parse=words)
     when_question_words: FrozenSet[str] = setting(
         frozenset(), "question words that ask for a time ('when'): opening a question (as one of "
         "its first two words), they make a year- or clock-shaped run in that question or in "

@@ -139,6 +139,9 @@ def _clock_shaped(digits: str) -> bool:
             and int(digits[:-2]) <= 23 and int(digits[-2:]) <= 59)
 
 
+#: Words after a year that may lead up to the noun it dates ("the 2024 US presidential election").
+_DATED_NOUN_WITHIN = 3
+
 #: Words a question word may follow and still open the question ("So when did ...").
 _QUESTION_OPENING_WORDS = 2
 
@@ -250,23 +253,28 @@ class HarmlessNumbers:
                 or any(w in self.policy.year_topic_words for w in [*before, *after]))
 
     def names_by_year(self, digits: str, before: Sequence[str], clause_after: Sequence[str]) -> bool:
-        """A four-digit year between one of ``year_modifier_words`` and the word it modifies:
-        the year of an edition, a model or an event ("the 2024 election", "a 2015 Ford Focus",
-        "the 1989 Tour de France"), and no code word before it.
+        """A four-digit year between one of ``year_modifier_words`` and a noun it dates, one of
+        ``year_named_words`` among the first ``_DATED_NOUN_WITHIN`` words after it: the year of
+        an event, an edition or a model ("the 2024 US presidential election", "the 1982 film",
+        "the 2019 Wimbledon men's final"), and no code word before it or in its clause.
 
-        :param clause_after: the words of the run's clause after it. The first must be a word
-            that is not a code word, a joining or statement word, one of ``function_words`` or
-            ``closing_words``, or another of ``year_modifier_words``: "the 1987 code", "the 1987
-            or the 1988", "the 1987 is mine", "type the 1987 on the keypad", "use the 1987 now"
-            and "the 1987." stay codes."""
+        :param clause_after: the words of the run's clause after it. The words up to the noun
+            must be words, not numbers, joining or statement words, ``function_words``,
+            ``closing_words`` or ``year_modifier_words``: "the 1987 for the final" and "the 1987
+            or the 1988 season" stay codes, and so do "the 1987 door code", "the 1987 digits"
+            and "use the 1987 now", which date nothing."""
         policy = self.policy
         if (not _year_shaped(digits) or not before or before[-1] not in policy.year_modifier_words
-                or self.after_code_word(before) or not clause_after):
+                or self.after_code_word(before) or any(w in policy.code_words for w in clause_after)):
             return False
-        head = clause_after[0]
-        return head.isalpha() and not any(head in words for words in (
-            policy.code_words, policy.coordinating_words, policy.value_statement_words,
-            policy.function_words, policy.closing_words, policy.year_modifier_words))
+        stops = (policy.coordinating_words, policy.value_statement_words, policy.function_words,
+                 policy.closing_words, policy.year_modifier_words)
+        for word in clause_after[:_DATED_NOUN_WITHIN]:
+            if word in policy.year_named_words:
+                return True
+            if not word.replace("'", "").isalpha() or any(word in listed for listed in stops):
+                return False
+        return False
 
     def coordinated(self, before: Sequence[str], after: Sequence[str], below_digits: int,
                     ) -> Tuple[List[str], List[str]]:
