@@ -103,12 +103,16 @@ def test_clock_time_with_a_time_word(harmless: HarmlessNumbers, digits: str, bef
     ("When was the moon landing? I think it was 1969.", True),
     ("So when was the moon landing, 1969?", True),
     ("Um, when was it... 1969?", True),
+    ("When did it open? Um, maybe around 1969?", True),
+    ("When did the wall fall? 1970 or 1969?", True),
     # Near misses: not a question, "when" not opening it, the answer a sentence too late,
     # a question that asks something else.
     ("When you call, give them 1969.", False),
     ("The door opens with 1969 when asked?", False),
     ("When was the moon landing? No idea. 1969.", False),
     ("Which flight was it? 1969?", False),
+    ("When is the plumber due? The door opens with 1969.", False),
+    ("When is the cleaner coming? Let her in with 1969.", False),
     ("1969", False)])
 def test_in_when_questions(text: str, answers: bool) -> None:
     policy = load_pii_config().digit_run_failsafe
@@ -216,7 +220,11 @@ def test_scoreline(written: str, scoreline: bool) -> None:
     # sentence or in the question, words as often about other things ("final", "game", "lose").
     ("We won. Text 48-29 now.", False), ("Did we win? The door code is 48-29.", False),
     ("Which code won? 48-29?", False), ("The final four digits are 48-29.", False),
-    ("The game starts at 7, buzz 48-29.", False), ("Don't lose this, 48-29.", False)])
+    ("The game starts at 7, buzz 48-29.", False), ("Don't lose this, 48-29.", False),
+    # An answer gives its number after lead words only; a sentence that turns to something
+    # else answers nothing.
+    ("What's the score? I think it's 48-29.", True),
+    ("What's the score? The door is 48-29.", False)])
 def test_in_result_sentences(text: str, reports: bool) -> None:
     words = words_of(text)
     index = next(i for i, (_, _, w) in enumerate(words) if "-" in w and w[0].isdigit())

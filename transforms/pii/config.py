@@ -253,6 +253,11 @@ class DigitRunPolicy:
     closing_words: FrozenSet[str] = setting(
         frozenset(), "words that close a request rather than name a thing ('now', 'please'): "
         "between a year and the noun it would date, they leave it a value", parse=words)
+    answer_lead_words: FrozenSet[str] = setting(
+        frozenset(), "words besides function_words and hesitations that an answer to a question "
+        "asking for a time or a result may open with before its number ('I think it was 1969'); "
+        "any other word turns the sentence to something else ('The door opens with 1987')",
+        parse=words)
     when_question_words: FrozenSet[str] = setting(
         frozenset(), "question words that ask for a time ('when'): opening a question (as one of "
         "its first two words), they make a year- or clock-shaped run in that question or in "

@@ -148,20 +148,34 @@ _QUESTION_OPENING_WORDS = 2
 
 def _sentences_and_answers(text: str, words: Sequence[Word],
                            holds: Callable[[Sequence[Word], bool], bool],
+                           leads: AbstractSet[str],
                            refuses: Callable[[Sequence[Word]], bool] = lambda _: False,
                            ) -> FrozenSet[int]:
     """The indexes of the words in each sentence that ``holds`` accepts (given its words and
     whether it is a question), and in the sentence right after an accepted question, which
-    answers it, unless ``refuses`` turns that answer down."""
+    answers it, unless ``refuses`` turns that answer down. An answer runs up to its first word
+    that is neither a number nor in ``leads``, that word included: "1969, wasn't it?", "1969 or
+    1970?" and "I think it was 1969" answer, "The door opens with 1987" turns to something
+    else at "door"."""
     marked: List[int] = []
     answering = False
     for first, last, question in sentences(text, words):
         said = words[first : last + 1]
         accepted = holds(said, question)
-        if accepted or (answering and not refuses(said)):
+        if accepted:
             marked.extend(range(first, last + 1))
+        elif answering and not refuses(said):
+            opening = next((k for k, (_, _, w) in enumerate(said) if w not in leads and not _is_number(w)),
+                           len(said) - 1)
+            marked.extend(range(first, first + opening + 1))
         answering = accepted and question
     return frozenset(marked)
+
+
+def _answer_leads(policy: DigitRunPolicy) -> FrozenSet[str]:
+    """The words an answer may open with before it gives its number."""
+    return (policy.function_words | policy.answer_lead_words | policy.hesitation_words
+            | policy.coordinating_words)
 
 
 def in_when_questions(policy: DigitRunPolicy, text: str, words: Sequence[Word]) -> FrozenSet[int]:
@@ -171,20 +185,24 @@ def in_when_questions(policy: DigitRunPolicy, text: str, words: Sequence[Word]) 
     wasn't it?", "So when was the moon landing, 1969?").
 
     Mid-sentence ("opens with 1989 when asked") or in a statement ("When you call, give
-    1989.") the word asks nothing. Read once per transcript, in one pass over its words.
+    1989.") the word asks nothing. The answer gives its number after ``answer_lead_words``,
+    ``function_words`` and hesitations only: in "When is the plumber due? The door opens with
+    1987." it turns to something else. Read once per transcript, in one pass over its words.
     """
     cues = policy.when_question_words
     if not cues:
         return frozenset()
     return _sentences_and_answers(text, words, lambda said, question: question and any(
-        w in cues for _, _, w in said[:_QUESTION_OPENING_WORDS]))
+        w in cues for _, _, w in said[:_QUESTION_OPENING_WORDS]), _answer_leads(policy))
 
 
 def in_result_sentences(policy: DigitRunPolicy, text: str, words: Sequence[Word]) -> FrozenSet[int]:
     """The indexes of the words in a sentence that reports a game's result, or in the sentence
     right after a question about one ("What's the score? 3-1?"): it holds one of
     ``result_words`` and neither it nor that question holds a code word ("Did we win? The
-    door code is 48-29." stays a code). Read once per transcript."""
+    door code is 48-29." stays a code). The answer gives its number as a when-question's answer
+    does (:func:`in_when_questions`): "What's the score? The door is 48-29." is a code. Read
+    once per transcript."""
     results, codes = policy.result_words, policy.code_words
     if not results:
         return frozenset()
@@ -193,7 +211,8 @@ def in_result_sentences(policy: DigitRunPolicy, text: str, words: Sequence[Word]
         return any(w in codes for _, _, w in said)
 
     return _sentences_and_answers(
-        text, words, lambda said, _: any(w in results for _, _, w in said) and not coded(said), coded)
+        text, words, lambda said, _: any(w in results for _, _, w in said) and not coded(said),
+        _answer_leads(policy), coded)
 
 
 class HarmlessNumbers:
