@@ -169,6 +169,33 @@ def test_quantity_list_and_arithmetic(harmless: HarmlessNumbers) -> None:
     assert harmless.is_arithmetic(["what", "is"], ["times", "7"]) and not harmless.is_arithmetic(["my"], ["is"])
 
 
+@pytest.mark.parametrize("before, coded", [
+    (["the", "alarm", "code", "is"], True), (["enter"], True), (["punch", "in"], True),
+    (["the", "side", "door", "is"], True), (["the", "gate", "opens", "with"], True),
+    (["set", "the", "padlock", "to"], True), (["the", "lockbox's"], True), (["the", "door's"], True),
+    # Near misses: the thing too far back, no link right before the run, a link after a thing
+    # no code opens, an alarm (a time to wake as often as a code), nothing before the run.
+    (["the", "door", "that", "we", "opened", "is"], False), (["lock", "the", "door", "at"], False),
+    (["the", "meeting", "is"], False), (["set", "the", "alarm", "to"], False), ([], False)])
+def test_after_code_word(harmless: HarmlessNumbers, before: list, coded: bool) -> None:
+    assert harmless.after_code_word(before) is coded
+
+
+def test_a_listed_word_after_a_code_word_lists_nothing(harmless: HarmlessNumbers) -> None:
+    assert harmless.is_listed(["play", "track"]) and not harmless.is_listed(["door", "code", "track"])
+
+
+@pytest.mark.parametrize("before, after, operands, arithmetic", [
+    (["what", "is"], ["times", "7"], True, True), (["what's"], ["squared"], False, True),
+    # Near misses: a sum word with no second number in the clause ("add 4821 to my notes",
+    # "my number is plus 44 7700 900123"), a code word before a one-term word.
+    (["add"], ["to", "my"], False, False), (["number", "is", "plus"], [], False, False),
+    (["code"], ["squared"], False, False)])
+def test_a_sum_has_two_terms(harmless: HarmlessNumbers, before: list, after: list, operands: bool,
+                             arithmetic: bool) -> None:
+    assert harmless.is_arithmetic(before, after, operands) is arithmetic
+
+
 @pytest.mark.parametrize("before, after, arithmetic", [
     (["add", "up"], ["and"], True), (["the", "average", "of"], [], True), (["the", "sum", "of"], [], True),
     # Near misses: a code word before the run, the word too far off.

@@ -139,8 +139,8 @@ def test_clause_end(text: str, run: str, last_word: str) -> None:
 
 
 @pytest.mark.parametrize("text, run", [
-    ("The gate opens with 7351. People are waiting.", "7351"),
-    ("The door is 48291, minutes later it locked.", "48291"),
+    ("We were left with 7351. People are waiting.", "7351"),
+    ("It said 48291, minutes later it locked.", "48291"),
     ("Leave it under 48291; hours later I'll be back.", "48291")])
 def test_a_unit_counts_in_the_runs_own_clause(text: str, run: str) -> None:
     words = words_of(text)
@@ -181,3 +181,26 @@ def test_a_word_before_in_the_clause_still_lists_the_run(text: str, run: str) ->
     end = start + len(run)
     assert VERDICT.score(words, start, end, clause_start=clause_start(text, words, start),
                          clause_end=clause_end(text, words, end)) is None
+
+
+@pytest.mark.parametrize("text, run, expected", [
+    # The value of a thing a code opens, or a run keyed in, whatever its shape.
+    ("the side door is 1357 tomorrow", "1357", SCORE),
+    ("the gate opens with 1987", "1987", SCORE),
+    ("enter 1432 to log in", "1432", SCORE),
+    ("the lockbox is 1234", "1234", SCORE),
+    ("the garage is 2500", "2500", SCORE),
+    ("add 4821 to my notes", "4821", SCORE),
+    # Near misses: the same shapes with nothing to open or key in.
+    ("wake me 1357 tomorrow", "1357", None),
+    ("it opened in 1987", "1987", None),
+    ("then 1234 now", "1234", None),
+    ("invite 2500 people", "2500", None),
+    ("add 4821 and 17", "4821", None),
+])
+def test_a_value_given_for_a_lock_or_keyed_in_is_a_code(text: str, run: str, expected: Optional[float]) -> None:
+    words = words_of(text)
+    start = text.index(run)
+    end = start + len(run)
+    assert VERDICT.score(words, start, end, clause_start=clause_start(text, words, start),
+                         clause_end=clause_end(text, words, end)) == expected

@@ -211,6 +211,9 @@ class DigitRunPolicy:
     harmless_preceding_words: FrozenSet[str] = setting(
         frozenset(), "words before a run that make it a track, sum or place", parse=words)
     arithmetic_words: FrozenSet[str] = setting(frozenset(), "words that mark a sum", parse=words)
+    one_term_arithmetic_words: FrozenSet[str] = setting(
+        frozenset(), "arithmetic_words entries that take one number ('squared', 'root'): any "
+        "other needs a second number in the run's clause", parse=words)
     short_run_digits: int = setting(
         4, "runs from this many digits up to min_digits - 1 are redacted too unless harmless, "
         "where harmless also covers a year in a date phrase, a time of day and a round number",
@@ -276,8 +279,15 @@ class DigitRunPolicy:
         "time of day", parse=words)
     code_words: FrozenSet[str] = setting(
         frozenset(), "a run within two words after one of these ('the alarm code is 1942', "
-        "'code 48.29') is a code: never read as a year, a time of day or a decimal reading",
-        parse=words)
+        "'code 48.29', 'enter 1432') is a code: never read as a year, a time of day or a decimal "
+        "reading", parse=words)
+    value_holder_words: FrozenSet[str] = setting(
+        frozenset(), "things a code opens ('door', 'lockbox'): within three words before a run "
+        "that one of value_statement_words or value_links directly precedes, they make it a code "
+        "as a code word does ('the side door is 1357', 'the gate opens with 0642')", parse=words)
+    value_links: FrozenSet[str] = setting(
+        frozenset(), "words besides value_statement_words that join a value_holder_words entry to "
+        "its value ('opens with', 'set the padlock to')", parse=words)
     coordinating_words: FrozenSet[str] = setting(
         frozenset(), "words that join two numbers of one role ('1250 and 3475', '1977 or "
         "1978'): the pair shares the words before the first and after the last", parse=words)

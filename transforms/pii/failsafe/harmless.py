@@ -231,16 +231,25 @@ class HarmlessNumbers:
         return any(w in self.policy.quantity_words for w in after[:2]) and not self.after_code_word(before)
 
     def is_listed(self, before: Sequence[str]) -> bool:
-        """A track, a sum or a place in a list: a word right before the run ("track 12").
+        """A track or a place in a list: a word right before the run ("track 12"), and no
+        code word before it ("door code - 4821": a dash, not a minus).
 
         :param before: the words before the run in its clause: in "skip this track. 739164 is
             the code" the number is no track."""
-        return bool(before[-1:]) and before[-1] in self.policy.harmless_preceding_words
+        return (bool(before[-1:]) and before[-1] in self.policy.harmless_preceding_words
+                and not self.after_code_word(before[:-1]))
 
-    def is_arithmetic(self, before: Sequence[str], after: Sequence[str]) -> bool:
+    def is_arithmetic(self, before: Sequence[str], after: Sequence[str], operands: bool = True) -> bool:
         """An arithmetic word within two words either side ("what is 123456 times 7", "add up
-        12, 47 and 305"), and no code word before it ("add code 4829")."""
-        return (any(w in self.policy.arithmetic_words for w in list(before[-2:]) + list(after[:2]))
+        12, 47 and 305"), and no code word before it ("add code 4829").
+
+        :param operands: whether another number stands in the run's clause. A sum needs two
+            terms: "add 4821 to my notes" and "my number is plus 44 7700 900123" are no sums.
+            Only ``one_term_arithmetic_words`` ("what's 1234 squared?") need no other."""
+        policy = self.policy
+        near = [*before[-2:], *after[:2]]
+        return (any(w in policy.arithmetic_words for w in near)
+                and (operands or any(w in policy.one_term_arithmetic_words for w in near))
                 and not self.after_code_word(before))
 
     def corrects(self, digits: str, before: Sequence[str], after: Sequence[str], corrected: str) -> bool:
@@ -258,9 +267,20 @@ class HarmlessNumbers:
                    for phrase in self.policy.correction_phrases for skip in (0, 1))
 
     def after_code_word(self, before: Sequence[str]) -> bool:
-        """A code word within two words before the run ("the alarm code is 1942"): whatever
-        its value, it is a code, not a year, a time of day or a reading."""
-        return any(w in self.policy.code_words for w in before[-2:])
+        """A code word within two words before the run ("the alarm code is 1942", "enter
+        1432"), or the run given as the value of a thing a code opens ("the side door is 1357",
+        "the gate opens with 0642", "the lockbox's 1234"): whatever its value, it is a code,
+        not a year, a time of day or a reading."""
+        policy = self.policy
+        if any(w in policy.code_words for w in before[-2:]):
+            return True
+        if not before:
+            return False
+        link, holder = before[-1], before[-4:-1]
+        if link.endswith("'s") and link[:-2] in policy.value_holder_words:
+            return True
+        return ((link in policy.value_statement_words or link in policy.value_links)
+                and any(w.removesuffix("'s") in policy.value_holder_words for w in holder))
 
     def is_year(self, digits: str, before: Sequence[str], after: Sequence[str] = ()) -> bool:
         """A four-digit year with a year cue, or another year, within two words before it

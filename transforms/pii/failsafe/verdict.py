@@ -30,6 +30,15 @@ SCORE_IN_BANKING_CONTEXT = 0.6
 SCORE_CLUSTER = 0.45
 
 
+def _other_number_in_clause(words: List[Word], start: int, end: int, clause_start: Optional[int],
+                            clause_end: Optional[int]) -> bool:
+    """Whether a word with a digit stands outside ``start``-``end`` in the run's clause (the
+    whole text where its bounds are unknown): a second term of a sum."""
+    last = len(words) - 1 if clause_end is None else clause_end
+    return any(any(ch.isdigit() for ch in word) and not (start <= word_start < end)
+               for word_start, _, word in words[clause_start or 0 : last + 1])
+
+
 class RunVerdict:
     """Decides whether one run must be redacted.
 
@@ -151,7 +160,9 @@ class RunVerdict:
             tier = "short"
         else:
             return None
-        if harmless.is_quantity(before, units) or harmless.is_listed(leading) or harmless.is_arithmetic(before, after):
+        operands = _other_number_in_clause(words, start, end, clause_start, clause_end)
+        if (harmless.is_quantity(before, units) or harmless.is_listed(leading)
+                or harmless.is_arithmetic(before, after, operands)):
             return None
         if paired and not harmless.after_code_word(before):
             return None  # "112 to 108", "7 15 to 7 40", "ten to nine": not a code read out
@@ -167,7 +178,7 @@ class RunVerdict:
                 return None
             if is_round_number(digits, dictated) and not harmless.after_code_word(before):
                 return None  # a round number said as a number: a quantity
-            if digits.isdigit() and is_counting(digits):
+            if digits.isdigit() and is_counting(digits) and not harmless.after_code_word(before):
                 return None  # "one, two, three", "three, two, one": counting, not a code
         return SCORE
 
@@ -224,4 +235,5 @@ class RunVerdict:
         leading, units = self._in_clause(words, index, end - start, was_dictated, (before, after),
                                          clause_start, clause_end)
         return (harmless.is_quantity(before, units) or harmless.is_listed(leading)
-                or harmless.is_arithmetic(before, after))
+                or harmless.is_arithmetic(before, after,
+                                          _other_number_in_clause(words, start, end, clause_start, clause_end)))

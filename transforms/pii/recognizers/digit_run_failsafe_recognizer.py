@@ -12,10 +12,11 @@ normalised transcript (spoken digits already joined into one run):
 
    * a unit or quantity word follows within two words ("25000 steps",
      "120000 dollars", "100000 degrees"), or
-   * a track/list/sum word or a currency sign comes right before it, in its clause
+   * a track/list word or a currency sign comes right before it, in its clause
      ("track 123456", "$250000"; not "skip this track. 739164 is the code"), or
    * an arithmetic word is within two words ("what is 123456 times 7", "add up 12, 47
-     and 305") and no code word comes before it, or
+     and 305"), another number is in its clause (unless the word takes one number:
+     "what's 1234 squared") and no code word comes before it, or
    * it was written as one number with thousands separators ("1,250": said as a number,
      not read out digit by digit) and has fewer than ``min_digits`` digits, or
    * it was said as two numbers around a range word the normaliser took for a digit, with
