@@ -105,6 +105,8 @@ def test_clock_time_with_a_time_word(harmless: HarmlessNumbers, digits: str, bef
     ("Um, when was it... 1969?", True),
     ("When did it open? Um, maybe around 1969?", True),
     ("When did the wall fall? 1970 or 1969?", True),
+    ("When? 1969?", True),
+    ("When did it open, 1969?", True),
     # Near misses: not a question, "when" not opening it, the answer a sentence too late,
     # a question that asks something else.
     ("When you call, give them 1969.", False),
@@ -113,6 +115,8 @@ def test_clock_time_with_a_time_word(harmless: HarmlessNumbers, digits: str, bef
     ("Which flight was it? 1969?", False),
     ("When is the plumber due? The door opens with 1969.", False),
     ("When is the cleaner coming? Let her in with 1969.", False),
+    ("When you get in, did you use 1969?", False),
+    ("When I arrive, is it still 1969?", False),
     ("1969", False)])
 def test_in_when_questions(text: str, answers: bool) -> None:
     policy = load_pii_config().digit_run_failsafe

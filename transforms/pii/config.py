@@ -256,6 +256,9 @@ class DigitRunPolicy:
     closing_words: FrozenSet[str] = setting(
         frozenset(), "words that close a request rather than name a thing ('now', 'please'): "
         "between a year and the noun it would date, they leave it a value", parse=words)
+    clause_subject_words: FrozenSet[str] = setting(
+        frozenset(), "pronouns that, right after a when_question_words entry, make it open a "
+        "clause of its own ('When you get in, ...') rather than ask for a time", parse=words)
     answer_lead_words: FrozenSet[str] = setting(
         frozenset(), "words besides function_words and hesitations that an answer to a question "
         "asking for a time or a result may open with before its number ('I think it was 1969'); "

@@ -184,16 +184,24 @@ def in_when_questions(policy: DigitRunPolicy, text: str, words: Sequence[Word]) 
     of ``when_question_words`` is among its first two words ("When did the wall fall? 1989,
     wasn't it?", "So when was the moon landing, 1969?").
 
-    Mid-sentence ("opens with 1989 when asked") or in a statement ("When you call, give
-    1989.") the word asks nothing. The answer gives its number after ``answer_lead_words``,
+    Mid-sentence ("opens with 1989 when asked"), in a statement ("When you call, give
+    1989.") or opening a clause with its own subject, one of ``clause_subject_words`` ("When
+    you get in, did you use 1989?") the word asks nothing. The answer gives its number after ``answer_lead_words``,
     ``function_words`` and hesitations only: in "When is the plumber due? The door opens with
     1987." it turns to something else. Read once per transcript, in one pass over its words.
     """
     cues = policy.when_question_words
     if not cues:
         return frozenset()
-    return _sentences_and_answers(text, words, lambda said, question: question and any(
-        w in cues for _, _, w in said[:_QUESTION_OPENING_WORDS]), _answer_leads(policy))
+
+    subjects = policy.clause_subject_words
+
+    def asks_when(said: Sequence[Word], question: bool) -> bool:
+        opening = [w for _, _, w in said[: _QUESTION_OPENING_WORDS + 1]]
+        return question and any(w in cues and opening[k + 1 : k + 2] not in ([s] for s in subjects)
+                                for k, w in enumerate(opening[:_QUESTION_OPENING_WORDS]))
+
+    return _sentences_and_answers(text, words, asks_when, _answer_leads(policy))
 
 
 def in_result_sentences(policy: DigitRunPolicy, text: str, words: Sequence[Word]) -> FrozenSet[int]:
