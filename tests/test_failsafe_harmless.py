@@ -84,7 +84,25 @@ def test_year_in_a_sentence_about_years(harmless: HarmlessNumbers, digits: str, 
     ("19870", ["the"], ["final"], False)])
 def test_year_naming_what_follows(harmless: HarmlessNumbers, digits: str, before: list,
                                   clause_after: list, names: bool) -> None:
-    assert harmless.names_by_year(digits, before, clause_after) is names
+    assert harmless.names_by_year(digits, before, before, clause_after) is names
+
+
+@pytest.mark.parametrize("before, leading, clause_after, names", [
+    (["who", "won", "the"], ["who", "won", "the"], ["election"], True),
+    (["yes,", "the"], ["the"], ["final"], True),
+    # Near misses: a code word or a thing a code opens anywhere in the window before, even
+    # past a clause break; a value word right before the article; a function word or a
+    # closing word before the noun.
+    (["the", "extension", "is", "the"], ["the", "extension", "is", "the"], ["series"], False),
+    (["keypad", "the"], ["the"], ["release"], False),
+    (["combo's", "that"], ["combo's", "that"], ["album"], False),
+    (["unlock", "with", "the"], ["unlock", "with", "the"], ["version"], False),
+    (["it", "was", "the"], ["it", "was", "the"], ["final"], False),
+    (["the"], ["the"], ["you", "final"], False),
+    (["the"], ["the"], ["cheers", "final"], False)])
+def test_year_naming_reads_the_words_around_the_clause(harmless: HarmlessNumbers, before: list, leading: list,
+                                                       clause_after: list, names: bool) -> None:
+    assert harmless.names_by_year("1987", before, leading, clause_after) is names
 
 
 @pytest.mark.parametrize("digits, before, after, clock", [
@@ -127,8 +145,12 @@ def test_in_when_questions(text: str, answers: bool) -> None:
 
 @pytest.mark.parametrize("text, answers", [
     ("Quand le mur est-il tombé ? 1989 ?", True),
-    # Near miss: a statement, its "." set apart.
-    ("Quand tu appelles, donne 1989 .", False)])
+    ("Quand le mur est-il tombé ? Je crois que c'était 1989 .", True),
+    # Near misses: a statement, its "." set apart; a subject after "quand" opens a clause; an
+    # answer that turns to something else.
+    ("Quand tu appelles, donne 1989 .", False),
+    ("Quand tu arrives, tu tapes 1989 ?", False),
+    ("Quand passe le plombier ? La porte s'ouvre avec 1989 .", False)])
 def test_in_when_questions_reads_a_lone_question_mark(text: str, answers: bool) -> None:
     """French sets its "?" apart: a lone "?" closes the question before it."""
     from voicescrub.transforms.language.packs import load_pack

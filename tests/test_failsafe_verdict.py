@@ -204,3 +204,24 @@ def test_a_value_given_for_a_lock_or_keyed_in_is_a_code(text: str, run: str, exp
     end = start + len(run)
     assert VERDICT.score(words, start, end, clause_start=clause_start(text, words, start),
                          clause_end=clause_end(text, words, end)) == expected
+
+
+@pytest.mark.parametrize("text, run, harmless", [
+    ("Play track 123456 now", "123456", True),
+    ("add 4821 and 17", "4821", True),
+    # Near misses: the listed word in the sentence before, a sum word with no second term.
+    ("Skip this track. 739164 is the code.", "739164", False),
+    ("add 4821 to my notes", "4821", False),
+])
+def test_harmless_shape_reads_the_runs_clause(text: str, run: str, harmless: bool) -> None:
+    """The shapes other steps ask about (the companions, the audit) read the clause as the
+    verdict does."""
+    from voicescrub.transforms.pii.recognizers.digit_run_failsafe_recognizer import (
+        DigitRunFailsafeRecognizer,
+    )
+    start = text.index(run)
+    end = start + len(run)
+    words = words_of(text)
+    assert VERDICT.harmless_shape(words, start, end, clause_start=clause_start(text, words, start),
+                                  clause_end=clause_end(text, words, end)) is harmless
+    assert DigitRunFailsafeRecognizer(POLICY).harmless_at(text, start, end) is harmless

@@ -272,3 +272,13 @@ def test_money_and_percent_words_are_quantities_without_being_listed_twice() -> 
         policy = load_pii_config(path).digit_run_failsafe
         assert policy.amount_words <= policy.quantity_words
         assert not policy.amount_words & policy.harmless_following_words
+
+
+def test_a_config_that_is_not_yaml_fails_in_one_line(tmp_path) -> None:
+    """A broken file, such as a copy of the default whose anchored list was deleted, fails as
+    a config error naming the line, not as a parser's traceback."""
+    path = tmp_path / "pii.yaml"
+    path.write_text("language: en\nvalue_slots:\n  closers: *closing_words\n", encoding="utf-8")
+    with pytest.raises(PiiConfigError) as error:
+        load_pii_config(str(path))
+    assert "\n" not in str(error.value) and "line 3" in str(error.value)

@@ -323,6 +323,12 @@ HARMLESS_NUMBER_SHAPES = [
     "What time should I leave to get to Gatwick South Terminal by 7:30?",
     # a year the model wrote half in digits is one number
     "When did the Berlin Wall come down? 19 hundred eighty-nine or 19 hundred ninety?",
+    # a year dating an event, an edition or a model
+    "Who won the 2024 US presidential election?",
+    "How many sets did the 2019 Wimbledon men's final go to?",
+    # a thing a code opens, with a year that is no value of it
+    "The gate was built in 1887.",
+    "What's 1234 squared?",
 ]
 
 
@@ -445,6 +451,26 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("Note 4829, then buy some rupees.", DIGIT_SEQUENCE),
     # a hesitation does not push the code word out of reach
     ("The combination is, um, 1230 tomorrow morning.", DIGIT_SEQUENCE),
+    # a listed word, a sum word or a question's answer counts in its own clause or sentence
+    ("Skip this track. 739164 is the code.", DIGIT_SEQUENCE),
+    ("When is the plumber due? The door opens with 1987.", DIGIT_SEQUENCE),
+    ("What's the score? The door is 48-29.", DIGIT_SEQUENCE),
+    ("When you get in, did you use 1845?", DIGIT_SEQUENCE),
+    # a sum has two terms; a run quoted or bracketed is still one term; a dash is no sum word
+    ("Add 4821 to my notes.", DIGIT_SEQUENCE),
+    ('Add "4821" to my notes.', DIGIT_SEQUENCE),
+    ("My number is plus 44 7700 900123.", None),
+    ("It's 7392 - 1184 - 5506 - 2291.", None),
+    ("The room is 4821 - 3rd floor.", DIGIT_SEQUENCE),
+    # a value keyed in, or given for a thing a code opens, whatever its shape
+    ("Enter 1432 to log in.", DIGIT_SEQUENCE),
+    ("Tell the cleaner the door is 1204 tomorrow.", DIGIT_SEQUENCE),
+    ("The lockbox is 1234.", DIGIT_SEQUENCE),
+    ("Door code - 4821.", None),
+    # a year before a noun it dates, near a code or given as a value
+    ("The extension is the 2040 series.", DIGIT_SEQUENCE),
+    ("Unlock with the 1999 version please.", DIGIT_SEQUENCE),
+    ("Use the 1987 door code.", None),
 ]
 
 

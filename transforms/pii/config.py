@@ -540,7 +540,14 @@ def load_pii_config(path: Optional[str] = None, spacy_model: Optional[str] = Non
     """
     path = path or (pack or ENGLISH).pii_config
     with open(path, encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)
+        try:
+            raw = yaml.safe_load(handle)
+        except yaml.YAMLError as error:
+            # One line, no content: a mark says where, the problem what ("found undefined alias").
+            where = getattr(error, "problem_mark", None)
+            at = f" at line {where.line + 1}" if where is not None else ""
+            raise PiiConfigError(f"the PII config is not valid YAML{at}: "
+                                 f"{getattr(error, 'problem', None) or type(error).__name__}") from None
     config = config_from_dict(raw, spacy_model=spacy_model, asr_model=asr_model,
                               base_dir=os.path.dirname(os.path.abspath(path)),
                               forms=pack.spoken_forms if pack is not None else None)

@@ -1,13 +1,15 @@
 """The shapes of a harmless number (the exemptions of rules 1, 2 and 5 of the fail-safe).
 
-A quantity (a unit, money or a percent word within two words after it), a track, sum, place
-in a list or public transport service (a word right before it), arithmetic near it, two
-numbers joined by a range word (a score, a range, a span of times, a time before the hour), a
-scoreline written with hyphens in a sentence about a game's result or answering a question
-about one; and for short runs only, a year in a date phrase or a sentence about years, a year
-naming an edition, a model or an event ("the 2024 election"), a clock time with a time word, a year or a time in a question asking "when" or in its answer, a
-correction of a year or a time let through just before, a round number said as one number,
-and counting. Numbers joined by "and", "or" ("add 1250 and 3475") share their context.
+A quantity (a unit, money or a percent word within two words after it), a track, place in a
+list or public transport service (a word right before it in its clause), arithmetic near it
+with a second number, two numbers joined by a range word (a score, a range, a span of times, a
+time before the hour), a scoreline written with hyphens in a sentence about a game's result or
+answering a question about one; and for short runs only, a year in a date phrase or a sentence
+about years, a year dating an event, an edition or a model ("the 2024 election"), a clock time
+with a time word, a year or a time in a question asking "when" or in its answer, a correction
+of a year or a time let through just before, a round number said as one number, and counting.
+Numbers joined by "and", "or" ("add 1250 and 3475") share their context. A code word before a
+run, or a run given as the value of a thing a code opens, outweighs every one of these.
 """
 
 from __future__ import annotations
@@ -174,8 +176,8 @@ def _sentences_and_answers(text: str, words: Sequence[Word],
 
 def _answer_leads(policy: DigitRunPolicy) -> FrozenSet[str]:
     """The words an answer may open with before it gives its number."""
-    return (policy.function_words | policy.answer_lead_words | policy.hesitation_words
-            | policy.coordinating_words)
+    return (policy.function_words | policy.value_statement_words | policy.answer_lead_words
+            | policy.hesitation_words | policy.coordinating_words)
 
 
 def in_when_questions(policy: DigitRunPolicy, text: str, words: Sequence[Word]) -> FrozenSet[int]:
@@ -276,15 +278,16 @@ class HarmlessNumbers:
 
     def after_code_word(self, before: Sequence[str]) -> bool:
         """A code word within two words before the run ("the alarm code is 1942", "enter
-        1432"), or the run given as the value of a thing a code opens ("the side door is 1357",
-        "the gate opens with 0642", "the lockbox's 1234"): whatever its value, it is a code,
-        not a year, a time of day or a reading."""
+        1432"), or the run given as the value of a thing a code opens, named within two words
+        before the link ("the side door is 1357", "the gate opens with 0642", "the lockbox's
+        1234"; not "the gate was built in 1887"): whatever its value, it is a code, not a year,
+        a time of day or a reading."""
         policy = self.policy
         if any(w in policy.code_words for w in before[-2:]):
             return True
         if not before:
             return False
-        link, holder = before[-1], before[-4:-1]
+        link, holder = before[-1], before[-3:-1]
         if link.endswith("'s") and link[:-2] in policy.value_holder_words:
             return True
         return ((link in policy.value_statement_words or link in policy.value_links)
@@ -299,20 +302,31 @@ class HarmlessNumbers:
         return (any(w in self.policy.year_cue_words or _year_shaped(w) for w in before[-2:])
                 or any(w in self.policy.year_topic_words for w in [*before, *after]))
 
-    def names_by_year(self, digits: str, before: Sequence[str], clause_after: Sequence[str]) -> bool:
+    def names_by_year(self, digits: str, before: Sequence[str], leading: Sequence[str],
+                      clause_after: Sequence[str]) -> bool:
         """A four-digit year between one of ``year_modifier_words`` and a noun it dates, one of
         ``year_named_words`` among the first ``_DATED_NOUN_WITHIN`` words after it: the year of
         an event, an edition or a model ("the 2024 US presidential election", "the 1982 film",
-        "the 2019 Wimbledon men's final"), and no code word before it or in its clause.
+        "the 2019 Wimbledon men's final").
 
-        :param clause_after: the words of the run's clause after it. The words up to the noun
-            must be words, not numbers, joining or statement words, ``function_words``,
-            ``closing_words`` or ``year_modifier_words``: "the 1987 for the final" and "the 1987
-            or the 1988 season" stay codes, and so do "the 1987 door code", "the 1987 digits"
-            and "use the 1987 now", which date nothing."""
+        :param before: the words within the window before the run: none may be a code word or
+            a thing a code opens ("the extension is the 2040 series", "keypad: the 1987
+            release").
+        :param leading: the words before the run in its clause: the article ends them, and the
+            word before it gives no value ("unlock with the 1999 version", "it was the 2019
+            final").
+        :param clause_after: the words of the run's clause after it. None may be a code word,
+            and the words up to the noun must be words, not numbers, joining or statement
+            words, ``function_words``, ``closing_words`` or ``year_modifier_words``: "the 1987
+            door code", "the 1987 for the final" and "the 1987 or the 1988 season" stay codes,
+            and so do "the 1987 digits" and "use the 1987 now", which date nothing."""
         policy = self.policy
-        if (not _year_shaped(digits) or not before or before[-1] not in policy.year_modifier_words
-                or self.after_code_word(before) or any(w in policy.code_words for w in clause_after)):
+        if not _year_shaped(digits) or not leading or leading[-1] not in policy.year_modifier_words:
+            return False
+        gives_value = policy.value_statement_words | policy.value_links | policy.code_words
+        if leading[-2:-1] and leading[-2] in gives_value:
+            return False
+        if any(self._names_a_code(w) for w in before) or any(w in policy.code_words for w in clause_after):
             return False
         stops = (policy.coordinating_words, policy.value_statement_words, policy.function_words,
                  policy.closing_words, policy.year_modifier_words)
@@ -322,6 +336,11 @@ class HarmlessNumbers:
             if not word.replace("'", "").isalpha() or any(word in listed for listed in stops):
                 return False
         return False
+
+    def _names_a_code(self, word: str) -> bool:
+        """A code word, or a thing a code opens ("door", "lockbox's", "combo's")."""
+        word = word.removesuffix("'s")
+        return word in self.policy.code_words or word in self.policy.value_holder_words
 
     def coordinated(self, before: Sequence[str], after: Sequence[str], below_digits: int,
                     ) -> Tuple[List[str], List[str]]:

@@ -32,11 +32,12 @@ SCORE_CLUSTER = 0.45
 
 def _other_number_in_clause(words: List[Word], start: int, end: int, clause_start: Optional[int],
                             clause_end: Optional[int]) -> bool:
-    """Whether a word with a digit stands outside ``start``-``end`` in the run's clause (the
-    whole text where its bounds are unknown): a second term of a sum."""
+    """Whether a number stands in the run's clause (the whole text where its bounds are
+    unknown) apart from the run at ``start``-``end``: a second term of a sum. A word that
+    overlaps the run ('"4821"', "(4821)") is the run; "3rd" is no number."""
     last = len(words) - 1 if clause_end is None else clause_end
-    return any(any(ch.isdigit() for ch in word) and not (start <= word_start < end)
-               for word_start, _, word in words[clause_start or 0 : last + 1])
+    return any(word.replace(",", "").replace(".", "").isdigit() and not (word_start < end and start < word_end)
+               for word_start, word_end, word in words[clause_start or 0 : last + 1])
 
 
 class RunVerdict:
@@ -171,7 +172,8 @@ class RunVerdict:
         if tier == "short":
             digits = words[index][2]
             # Read out in three or more pieces ("in 1-0-8-8"), a run is a code, not a year or a time.
-            if spelled < 3 and (harmless.is_year(digits, before, after) or harmless.names_by_year(digits, leading, units)
+            if spelled < 3 and (harmless.is_year(digits, before, after)
+                                or harmless.names_by_year(digits, before, leading, units)
                                 or harmless.is_clock_time(digits, before, after)
                                 or (asked_when and harmless.answers_when(digits, before))
                                 or harmless.corrects(digits, before, after, corrects)):

@@ -59,6 +59,8 @@ _CLAUSE_MARKS = (",", ".", ";", ":", "?", "!", "…")
 
 
 def _closes_clause(text: str, word: Word) -> bool:
+    """Whether the written form of ``word`` ends with one of ``_CLAUSE_MARKS`` (closing quotes
+    and brackets aside)."""
     return text[word[0]:word[1]].rstrip("\"')]”’").endswith(_CLAUSE_MARKS)
 
 
