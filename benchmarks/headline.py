@@ -8,7 +8,7 @@ a benchmark wrote. Detection and audio runs tagged ``new1207_espeak`` (a corpus 
 generator made after the rules) and ``new1207_flite`` (that corpus in another
 synthesiser's voices) are shown beside the committed corpus when present, and the
 harmless-request runs on the hand-written set and the sets written apart from the rules
-(``unseen`` to ``unseen13``).
+(``unseen`` to ``unseen15``).
 """
 
 from __future__ import annotations
@@ -72,7 +72,8 @@ CORPORA = (("", "committed"), ("_new1207_espeak", "new corpus"),
 HARMLESS_SETS = (("", "hand-written set"), ("_unseen", "sets written apart"), ("_unseen2", ""),
                  ("_unseen3", ""), ("_unseen4", ""), ("_unseen5", ""), ("_unseen6", ""),
                  ("_unseen7", ""), ("_unseen8", ""), ("_unseen9", ""), ("_unseen10", ""),
-                 ("_unseen11", ""), ("_unseen12", ""), ("_unseen13", ""))
+                 ("_unseen11", ""), ("_unseen12", ""), ("_unseen13", ""), ("_unseen14", ""),
+                 ("_unseen15", ""))
 
 
 def rows() -> List[List[str]]:

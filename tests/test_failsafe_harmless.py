@@ -199,6 +199,7 @@ def test_quantity_list_and_arithmetic(harmless: HarmlessNumbers) -> None:
     (["the", "alarm", "code", "is"], True), (["enter"], True), (["punch", "in"], True),
     (["the", "side", "door", "is"], True), (["the", "gate", "opens", "with"], True),
     (["set", "the", "padlock", "to"], True), (["the", "lockbox's"], True), (["the", "door's"], True),
+    (["the", "combo's"], True),
     # Near misses: the thing too far back, no link right before the run, a link after a thing
     # no code opens, an alarm (a time to wake as often as a code), nothing before the run.
     (["the", "door", "that", "we", "opened", "is"], False), (["lock", "the", "door", "at"], False),

@@ -188,8 +188,8 @@ def in_when_questions(policy: DigitRunPolicy, text: str, words: Sequence[Word]) 
 
     Mid-sentence ("opens with 1989 when asked"), in a statement ("When you call, give
     1989.") or opening a clause with its own subject, one of ``clause_subject_words`` ("When
-    you get in, did you use 1989?") the word asks nothing. The answer gives its number after ``answer_lead_words``,
-    ``function_words`` and hesitations only: in "When is the plumber due? The door opens with
+    you get in, did you use 1989?"), the word asks nothing. The answer gives its number after
+    lead words only (:func:`_answer_leads`): in "When is the plumber due? The door opens with
     1987." it turns to something else. Read once per transcript, in one pass over its words.
     """
     cues = policy.when_question_words
@@ -200,8 +200,9 @@ def in_when_questions(policy: DigitRunPolicy, text: str, words: Sequence[Word]) 
 
     def asks_when(said: Sequence[Word], question: bool) -> bool:
         opening = [w for _, _, w in said[: _QUESTION_OPENING_WORDS + 1]]
-        return question and any(w in cues and opening[k + 1 : k + 2] not in ([s] for s in subjects)
-                                for k, w in enumerate(opening[:_QUESTION_OPENING_WORDS]))
+        return question and any(
+            w in cues and not (k + 1 < len(opening) and opening[k + 1] in subjects)
+            for k, w in enumerate(opening[:_QUESTION_OPENING_WORDS]))
 
     return _sentences_and_answers(text, words, asks_when, _answer_leads(policy))
 
@@ -278,12 +279,12 @@ class HarmlessNumbers:
 
     def after_code_word(self, before: Sequence[str]) -> bool:
         """A code word within two words before the run ("the alarm code is 1942", "enter
-        1432"), or the run given as the value of a thing a code opens, named within two words
+        1432", "the combo's 1987"), or the run given as the value of a thing a code opens, named within two words
         before the link ("the side door is 1357", "the gate opens with 0642", "the lockbox's
         1234"; not "the gate was built in 1887"): whatever its value, it is a code, not a year,
         a time of day or a reading."""
         policy = self.policy
-        if any(w in policy.code_words for w in before[-2:]):
+        if any(w.removesuffix("'s") in policy.code_words for w in before[-2:]):
             return True
         if not before:
             return False
