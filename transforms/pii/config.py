@@ -252,7 +252,7 @@ class DigitRunPolicy:
         "within three words after a year that one of year_modifier_words opens", parse=words)
     function_words: FrozenSet[str] = setting(
         frozenset(), "words that name nothing ('the', 'on', 'you'): between a year and the "
-        "noun it would date, they leave it a value", parse=words)
+        "noun it would date they leave it a value, and an answer may open with them", parse=words)
     closing_words: FrozenSet[str] = setting(
         frozenset(), "words that close a request rather than name a thing ('now', 'please'): "
         "between a year and the noun it would date, they leave it a value", parse=words)
@@ -260,10 +260,10 @@ class DigitRunPolicy:
         frozenset(), "pronouns that, right after a when_question_words entry, make it open a "
         "clause of its own ('When you get in, ...') rather than ask for a time", parse=words)
     answer_lead_words: FrozenSet[str] = setting(
-        frozenset(), "words besides function_words and hesitations that an answer to a question "
-        "asking for a time or a result may open with before its number ('I think it was 1969'); "
-        "any other word turns the sentence to something else ('The door opens with 1987')",
-        parse=words)
+        frozenset(), "words besides function_words, statement words and hesitations that an "
+        "answer to a question asking for a time or a result may open with before its number ('I "
+        "think it was 1969'); any other word turns the sentence to something else ('The door "
+        "opens with 1987')", parse=words)
     when_question_words: FrozenSet[str] = setting(
         frozenset(), "question words that ask for a time ('when'): opening a question (as one of "
         "its first two words), they make a year- or clock-shaped run in that question or in "
