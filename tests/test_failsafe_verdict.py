@@ -16,7 +16,12 @@ from voicescrub.transforms.pii.failsafe.verdict import (
     SCORE_IN_BANKING_CONTEXT,
     RunVerdict,
 )
-from voicescrub.transforms.pii.failsafe.words import clause_end, clause_start, words_of
+from voicescrub.transforms.pii.failsafe.words import (
+    clause_end,
+    clause_start,
+    sentence_of,
+    words_of,
+)
 
 POLICY = load_pii_config().digit_run_failsafe
 VERDICT = RunVerdict(POLICY, BankingContext(POLICY))
@@ -225,3 +230,13 @@ def test_harmless_shape_reads_the_runs_clause(text: str, run: str, harmless: boo
     assert VERDICT.harmless_shape(words, start, end, clause_start=clause_start(text, words, start),
                                   clause_end=clause_end(text, words, end)) is harmless
     assert DigitRunFailsafeRecognizer(POLICY).harmless_at(text, start, end) is harmless
+
+
+@pytest.mark.parametrize("text, run, sentence", [
+    ("Add 4821 to my notes. Then set a timer.", "4821", "Add 4821 to my notes."),
+    ("Yes. Add up 12, 47, and 305? Thanks", "305", "Add up 12, 47, and 305?"),
+    ("no sentence end 4821 here", "4821", "no sentence end 4821 here")])
+def test_sentence_of(text: str, run: str, sentence: str) -> None:
+    words = words_of(text)
+    first, last = sentence_of(text, words, text.index(run))
+    assert text[words[first][0]:words[last][1]] == sentence

@@ -329,6 +329,8 @@ HARMLESS_NUMBER_SHAPES = [
     # a thing a code opens, with a year that is no value of it
     "The gate was built in 1887.",
     "What's 1234 squared?",
+    # the terms of a sum may stand in other clauses of its sentence
+    "Add up 12, 47, and 305.",
 ]
 
 
@@ -458,6 +460,7 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("When you get in, did you use 1845?", DIGIT_SEQUENCE),
     # a sum has two terms; a run quoted or bracketed is still one term; a dash is no sum word
     ("Add 4821 to my notes.", DIGIT_SEQUENCE),
+    ("Add 4821 to my notes. Then set a timer for 10 minutes.", DIGIT_SEQUENCE),
     ('Add "4821" to my notes.', DIGIT_SEQUENCE),
     ("My number is plus 44 7700 900123.", None),
     ("It's 7392 - 1184 - 5506 - 2291.", None),

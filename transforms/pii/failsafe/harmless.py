@@ -254,7 +254,7 @@ class HarmlessNumbers:
         """An arithmetic word within two words either side ("what is 123456 times 7", "add up
         12, 47 and 305"), and no code word before it ("add code 4829").
 
-        :param operands: whether another number stands in the run's clause. A sum needs two
+        :param operands: whether another number stands in the run's sentence. A sum needs two
             terms: "add 4821 to my notes" and "my number is plus 44 7700 900123" are no sums.
             Only ``one_term_arithmetic_words`` ("what's 1234 squared?") need no other."""
         policy = self.policy

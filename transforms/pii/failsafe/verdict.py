@@ -30,14 +30,15 @@ SCORE_IN_BANKING_CONTEXT = 0.6
 SCORE_CLUSTER = 0.45
 
 
-def _other_number_in_clause(words: List[Word], start: int, end: int, clause_start: Optional[int],
-                            clause_end: Optional[int]) -> bool:
-    """Whether a number stands in the run's clause (the whole text where its bounds are
-    unknown) apart from the run at ``start``-``end``: a second term of a sum. A word that
-    overlaps the run ('"4821"', "(4821)") is the run; "3rd" is no number."""
-    last = len(words) - 1 if clause_end is None else clause_end
+def _other_number_in_sentence(words: List[Word], start: int, end: int,
+                              sentence: Optional[Tuple[int, int]]) -> bool:
+    """Whether a number stands in the run's sentence (``(first, last)`` word indexes; the whole
+    text when unknown) apart from the run at ``start``-``end``: a second term of a sum, in its
+    clause or in the list it closes ("add up 12, 47, and 305"). A word that overlaps the run
+    ('"4821"', "(4821)") is the run; "3rd" is no number."""
+    first, last = sentence if sentence is not None else (0, len(words) - 1)
     return any(word.replace(",", "").replace(".", "").isdigit() and not (word_start < end and start < word_end)
-               for word_start, word_end, word in words[clause_start or 0 : last + 1])
+               for word_start, word_end, word in words[first : last + 1])
 
 
 class RunVerdict:
@@ -73,6 +74,7 @@ class RunVerdict:
         scoreline: bool = False,
         clause_start: Optional[int] = None,
         clause_end: Optional[int] = None,
+        sentence: Optional[Tuple[int, int]] = None,
     ) -> Optional[float]:
         """One run's score if it must be redacted, ``None`` if it may be heard.
 
@@ -114,6 +116,9 @@ class RunVerdict:
         :param clause_end: the index of the last word of the run's clause
             (:func:`~voicescrub.transforms.pii.failsafe.words.clause_end`): a unit after the
             run makes it a quantity only there. ``None``: the words within the window.
+        :param sentence: ``(first, last)`` word indexes of the run's sentence
+            (:func:`~voicescrub.transforms.pii.failsafe.words.sentence_of`): a sum's second
+            term must stand there. ``None``: anywhere in the text.
         """
         policy = self.policy
         harmless = self.harmless
@@ -161,7 +166,7 @@ class RunVerdict:
             tier = "short"
         else:
             return None
-        operands = _other_number_in_clause(words, start, end, clause_start, clause_end)
+        operands = _other_number_in_sentence(words, start, end, sentence)
         if (harmless.is_quantity(before, units) or harmless.is_listed(leading)
                 or harmless.is_arithmetic(before, after, operands)):
             return None
@@ -222,7 +227,8 @@ class RunVerdict:
                            self.policy.window_words))
 
     def harmless_shape(self, words: List[Word], start: int, end: int, dictated: int = 0,
-                       clause_start: Optional[int] = None, clause_end: Optional[int] = None) -> bool:
+                       clause_start: Optional[int] = None, clause_end: Optional[int] = None,
+                       sentence: Optional[Tuple[int, int]] = None) -> bool:
         """Whether the words around the run at ``start``-``end`` make it harmless whatever its
         digits: a quantity, a listed number or a sum. Shapes that depend on the number's value
         (a year, a time of day, a round number, counting, a decimal) are left out: any four
@@ -237,5 +243,4 @@ class RunVerdict:
         leading, units = self._in_clause(words, index, end - start, was_dictated, (before, after),
                                          clause_start, clause_end)
         return (harmless.is_quantity(before, units) or harmless.is_listed(leading)
-                or harmless.is_arithmetic(before, after,
-                                          _other_number_in_clause(words, start, end, clause_start, clause_end)))
+                or harmless.is_arithmetic(before, after, _other_number_in_sentence(words, start, end, sentence)))
