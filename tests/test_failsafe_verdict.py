@@ -16,12 +16,7 @@ from voicescrub.transforms.pii.failsafe.verdict import (
     SCORE_IN_BANKING_CONTEXT,
     RunVerdict,
 )
-from voicescrub.transforms.pii.failsafe.words import (
-    clause_end,
-    clause_start,
-    sentence_of,
-    words_of,
-)
+from voicescrub.transforms.pii.failsafe.words import clause_end, clause_start, words_of
 
 POLICY = load_pii_config().digit_run_failsafe
 VERDICT = RunVerdict(POLICY, BankingContext(POLICY))
@@ -232,11 +227,20 @@ def test_harmless_shape_reads_the_runs_clause(text: str, run: str, harmless: boo
     assert DigitRunFailsafeRecognizer(POLICY).harmless_at(text, start, end) is harmless
 
 
-@pytest.mark.parametrize("text, run, sentence", [
-    ("Add 4821 to my notes. Then set a timer.", "4821", "Add 4821 to my notes."),
-    ("Yes. Add up 12, 47, and 305? Thanks", "305", "Add up 12, 47, and 305?"),
-    ("no sentence end 4821 here", "4821", "no sentence end 4821 here")])
-def test_sentence_of(text: str, run: str, sentence: str) -> None:
+@pytest.mark.parametrize("text, run, expected", [
+    ("add up 12, 47, and 305", "305", None),
+    ("add 4821 and 17", "4821", None),
+    ("what is 123456 times 7", "123456", None),
+    # Near misses: the other number in a clause of its own, after the run's clause or before
+    # it; a word that overlaps the run.
+    ("add 4821, then set a timer for 10 minutes", "4821", SCORE),
+    ("if 4821 fails, subtract 1", "4821", SCORE),
+    ("for 10 minutes, then add 4821", "4821", SCORE),
+    ('add "4821" to my notes', "4821", SCORE),
+])
+def test_a_sum_has_its_second_term_in_its_clause_or_list(text: str, run: str, expected: Optional[float]) -> None:
     words = words_of(text)
-    first, last = sentence_of(text, words, text.index(run))
-    assert text[words[first][0]:words[last][1]] == sentence
+    start = text.index(run)
+    end = start + len(run)
+    assert VERDICT.score(words, start, end, clause_start=clause_start(text, words, start),
+                         clause_end=clause_end(text, words, end)) == expected

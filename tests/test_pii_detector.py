@@ -329,7 +329,7 @@ HARMLESS_NUMBER_SHAPES = [
     # a thing a code opens, with a year that is no value of it
     "The gate was built in 1887.",
     "What's 1234 squared?",
-    # the terms of a sum may stand in other clauses of its sentence
+    # the terms of a sum may stand in other clauses of its list
     "Add up 12, 47, and 305.",
 ]
 
@@ -461,6 +461,8 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     # a sum has two terms; a run quoted or bracketed is still one term; a dash is no sum word
     ("Add 4821 to my notes.", DIGIT_SEQUENCE),
     ("Add 4821 to my notes. Then set a timer for 10 minutes.", DIGIT_SEQUENCE),
+    ("Add 4821, then set a timer for 10 minutes.", DIGIT_SEQUENCE),
+    ("Add 4821.” Then set a timer for 10 minutes.", DIGIT_SEQUENCE),
     ('Add "4821" to my notes.', DIGIT_SEQUENCE),
     ("My number is plus 44 7700 900123.", None),
     ("It's 7392 - 1184 - 5506 - 2291.", None),

@@ -213,7 +213,7 @@ class DigitRunPolicy:
     arithmetic_words: FrozenSet[str] = setting(frozenset(), "words that mark a sum", parse=words)
     one_term_arithmetic_words: FrozenSet[str] = setting(
         frozenset(), "arithmetic_words entries that take one number ('squared', 'root'): any "
-        "other needs a second number in the run's sentence", parse=words)
+        "other needs a second number in the run's clause or its list of numbers", parse=words)
     short_run_digits: int = setting(
         4, "runs from this many digits up to min_digits - 1 are redacted too unless harmless, "
         "where harmless also covers a year in a date phrase, a time of day and a round number",

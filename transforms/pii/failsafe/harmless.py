@@ -254,9 +254,10 @@ class HarmlessNumbers:
         """An arithmetic word within two words either side ("what is 123456 times 7", "add up
         12, 47 and 305"), and no code word before it ("add code 4829").
 
-        :param operands: whether another number stands in the run's sentence. A sum needs two
-            terms: "add 4821 to my notes" and "my number is plus 44 7700 900123" are no sums.
-            Only ``one_term_arithmetic_words`` ("what's 1234 squared?") need no other."""
+        :param operands: whether a second term stands by the run, in its clause or its list
+            of numbers (the verdict's ``_other_term``). A sum needs two terms: "add 4821 to my
+            notes" and "my number is plus 44 7700 900123" are no sums. Only
+            ``one_term_arithmetic_words`` ("what's 1234 squared?") need no other."""
         policy = self.policy
         near = [*before[-2:], *after[:2]]
         return (any(w in policy.arithmetic_words for w in near)

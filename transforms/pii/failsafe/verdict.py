@@ -30,15 +30,9 @@ SCORE_IN_BANKING_CONTEXT = 0.6
 SCORE_CLUSTER = 0.45
 
 
-def _other_number_in_sentence(words: List[Word], start: int, end: int,
-                              sentence: Optional[Tuple[int, int]]) -> bool:
-    """Whether a number stands in the run's sentence (``(first, last)`` word indexes; the whole
-    text when unknown) apart from the run at ``start``-``end``: a second term of a sum, in its
-    clause or in the list it closes ("add up 12, 47, and 305"). A word that overlaps the run
-    ('"4821"', "(4821)") is the run; "3rd" is no number."""
-    first, last = sentence if sentence is not None else (0, len(words) - 1)
-    return any(word.replace(",", "").replace(".", "").isdigit() and not (word_start < end and start < word_end)
-               for word_start, word_end, word in words[first : last + 1])
+def _is_number(word: str) -> bool:
+    """A word written as a number ("305", "1,250", "2.5")."""
+    return bool(word) and word.replace(",", "").replace(".", "").isdigit()
 
 
 class RunVerdict:
@@ -74,7 +68,6 @@ class RunVerdict:
         scoreline: bool = False,
         clause_start: Optional[int] = None,
         clause_end: Optional[int] = None,
-        sentence: Optional[Tuple[int, int]] = None,
     ) -> Optional[float]:
         """One run's score if it must be redacted, ``None`` if it may be heard.
 
@@ -116,9 +109,6 @@ class RunVerdict:
         :param clause_end: the index of the last word of the run's clause
             (:func:`~voicescrub.transforms.pii.failsafe.words.clause_end`): a unit after the
             run makes it a quantity only there. ``None``: the words within the window.
-        :param sentence: ``(first, last)`` word indexes of the run's sentence
-            (:func:`~voicescrub.transforms.pii.failsafe.words.sentence_of`): a sum's second
-            term must stand there. ``None``: anywhere in the text.
         """
         policy = self.policy
         harmless = self.harmless
@@ -166,7 +156,7 @@ class RunVerdict:
             tier = "short"
         else:
             return None
-        operands = _other_number_in_sentence(words, start, end, sentence)
+        operands = self._other_term(words, start, end, clause_start, clause_end)
         if (harmless.is_quantity(before, units) or harmless.is_listed(leading)
                 or harmless.is_arithmetic(before, after, operands)):
             return None
@@ -218,6 +208,24 @@ class RunVerdict:
         last = len(words) - 1 if clause_end is None else clause_end
         return self._around(words[first : last + 1], index - first, n_digits, was_dictated)
 
+    def _other_term(self, words: List[Word], start: int, end: int, clause_start: Optional[int],
+                    clause_end: Optional[int]) -> bool:
+        """Whether a second term of a sum stands by the run at ``start``-``end``: a number in
+        its clause (the whole text where its bounds are unknown), or in the list of numbers the
+        clause belongs to, its items parted by commas: a number ends the clause before ("12,
+        47, and 305"), or opens the clause after, alone or after a joining word ("add up 12,
+        47 and 305"). A word that overlaps the run ('"4821"', "(4821)") is the run, and "3rd"
+        is no number; "add 4821, then set a timer for 10 minutes" has no second term."""
+        first = clause_start or 0
+        last = len(words) - 1 if clause_end is None else clause_end
+        if any(_is_number(word) and not (word_start < end and start < word_end)
+               for word_start, word_end, word in words[first : last + 1]):
+            return True
+        after = [word for _, _, word in words[last + 1 : last + 3]]
+        if after[:1] and after[0] in self.policy.coordinating_words:
+            after = after[1:]
+        return (first > 0 and _is_number(words[first - 1][2])) or (bool(after) and _is_number(after[0]))
+
     def _spoken(self, words: List[Word], order: Iterable[int]) -> List[str]:
         """The first ``window_words`` words at the indexes ``order`` walks that are words, not
         hesitations: "the combination is, um, 1230" has its code word within two words of the
@@ -227,8 +235,7 @@ class RunVerdict:
                            self.policy.window_words))
 
     def harmless_shape(self, words: List[Word], start: int, end: int, dictated: int = 0,
-                       clause_start: Optional[int] = None, clause_end: Optional[int] = None,
-                       sentence: Optional[Tuple[int, int]] = None) -> bool:
+                       clause_start: Optional[int] = None, clause_end: Optional[int] = None) -> bool:
         """Whether the words around the run at ``start``-``end`` make it harmless whatever its
         digits: a quantity, a listed number or a sum. Shapes that depend on the number's value
         (a year, a time of day, a round number, counting, a decimal) are left out: any four
@@ -243,4 +250,4 @@ class RunVerdict:
         leading, units = self._in_clause(words, index, end - start, was_dictated, (before, after),
                                          clause_start, clause_end)
         return (harmless.is_quantity(before, units) or harmless.is_listed(leading)
-                or harmless.is_arithmetic(before, after, _other_number_in_sentence(words, start, end, sentence)))
+                or harmless.is_arithmetic(before, after, self._other_term(words, start, end, clause_start, clause_end)))

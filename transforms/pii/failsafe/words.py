@@ -54,17 +54,6 @@ def sentences(text: str, words: Sequence[Word]) -> List[Tuple[int, int, bool]]:
     return found
 
 
-def sentence_of(text: str, words: Sequence[Word], start: int) -> Tuple[int, int]:
-    """``(first, last)`` word indexes of the sentence (:func:`sentences`) that holds offset
-    ``start`` of ``text``; the whole text when no word holds it."""
-    index = word_index(list(words), start)
-    if index is not None:
-        for first, last, _ in sentences(text, words):
-            if first <= index <= last:
-                return first, last
-    return 0, len(words) - 1
-
-
 #: Marks that close a clause when a word ends with one (closing quotes and brackets aside).
 _CLAUSE_MARKS = (",", ".", ";", ":", "?", "!", "…")
 

@@ -15,8 +15,8 @@ normalised transcript (spoken digits already joined into one run):
    * a track/list word or a currency sign comes right before it, in its clause
      ("track 123456", "$250000"; not "skip this track. 739164 is the code"), or
    * an arithmetic word is within two words ("what is 123456 times 7", "add up 12, 47
-     and 305"), another number is in its sentence (unless the word takes one number:
-     "what's 1234 squared") and no code word comes before it, or
+     and 305"), another number is in its clause or its list of numbers (unless the
+     word takes one number: "what's 1234 squared") and no code word comes before it, or
    * it was written as one number with thousands separators ("1,250": said as a number,
      not read out digit by digit) and has fewer than ``min_digits`` digits, or
    * it was said as two numbers around a range word the normaliser took for a digit, with
@@ -122,7 +122,6 @@ from voicescrub.transforms.pii.failsafe.words import (
     clause_end,
     clause_start,
     is_amount,
-    sentence_of,
     word_index,
     words_of,
 )
@@ -191,8 +190,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         runs = list(_RUN.finditer(text, start, end))
         return bool(runs) and all(self._verdict.harmless_shape(
             words, run.start(), run.end(), dictated=self._dictated(run.start(), run.end()),
-            clause_start=clause_start(text, words, run.start()), clause_end=clause_end(text, words, run.end()),
-            sentence=sentence_of(text, words, run.start()))
+            clause_start=clause_start(text, words, run.start()), clause_end=clause_end(text, words, run.end()))
             for run in runs)
 
     def has_banking_context(self, text: str) -> bool:
@@ -236,7 +234,6 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
                 asked_when=index in asked_when, corrects=let_through,
                 scoreline=index in about_results and self._scoreline(run.start(), run.end()),
                 clause_start=clause_start(text, words, run.start()), clause_end=clause_end(text, words, run.end()),
-                sentence=sentence_of(text, words, run.start()),
             )
             if score is not None:
                 spans.append((run.start(), run.end(), score))
@@ -265,7 +262,6 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
                 words, offset, offset + len(core), n_digits=n_digits, glued=True, banking_at=banking_at,
                 clip_banking=clip_banking, prefixed=bool(LETTER_PREFIXED.fullmatch(core)),
                 clause_start=clause_start(text, words, offset), clause_end=clause_end(text, words, offset + len(core)),
-                sentence=sentence_of(text, words, offset),
             )
             if score is not None:
                 spans.append((offset, offset + len(core), score))
