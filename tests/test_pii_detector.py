@@ -462,6 +462,7 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("Add 4821 to my notes.", DIGIT_SEQUENCE),
     ("Add 4821 to my notes. Then set a timer for 10 minutes.", DIGIT_SEQUENCE),
     ("Add 4821, then set a timer for 10 minutes.", DIGIT_SEQUENCE),
+    ("The new one is 4821, subtract 2 if it beeps.", DIGIT_SEQUENCE),
     ("Add 4821.” Then set a timer for 10 minutes.", DIGIT_SEQUENCE),
     ('Add "4821" to my notes.', DIGIT_SEQUENCE),
     ("My number is plus 44 7700 900123.", None),
