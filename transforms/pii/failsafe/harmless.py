@@ -18,7 +18,7 @@ from typing import AbstractSet, Callable, FrozenSet, List, Sequence, Tuple
 
 import regex as re
 from voicescrub.transforms.pii.config import DigitRunPolicy
-from voicescrub.transforms.pii.failsafe.words import Word, sentences
+from voicescrub.transforms.pii.failsafe.words import Word, is_number, sentences
 
 
 def is_counting(digits: str) -> bool:
@@ -127,10 +127,6 @@ def _ends_with(words: Sequence[str], phrase: Sequence[str]) -> bool:
     return len(words) >= len(phrase) > 0 and list(words[len(words) - len(phrase):]) == list(phrase)
 
 
-def _is_number(word: str) -> bool:
-    return bool(word) and word.replace(",", "").replace(".", "").isdigit()
-
-
 def _year_shaped(word: str) -> bool:
     return len(word) == 4 and word.isdigit() and 1000 <= int(word) <= 2099
 
@@ -167,7 +163,7 @@ def _sentences_and_answers(text: str, words: Sequence[Word],
         if accepted:
             marked.extend(range(first, last + 1))
         elif answering and not refuses(said):
-            opening = next((k for k, (_, _, w) in enumerate(said) if w not in leads and not _is_number(w)),
+            opening = next((k for k, (_, _, w) in enumerate(said) if w not in leads and not is_number(w)),
                            len(said) - 1)
             marked.extend(range(first, first + opening + 1))
         answering = accepted and question
@@ -353,7 +349,7 @@ class HarmlessNumbers:
         joins = self.policy.coordinating_words
 
         def short_number(word: str) -> bool:
-            return _is_number(word) and len(word.replace(",", "").replace(".", "")) < below_digits
+            return is_number(word) and len(word.replace(",", "").replace(".", "")) < below_digits
 
         before, after = list(before), list(after)
         while len(before) >= 2 and before[-1] in joins and short_number(before[-2]):

@@ -20,7 +20,12 @@ from voicescrub.transforms.pii.failsafe.harmless import (
     is_counting,
     is_round_number,
 )
-from voicescrub.transforms.pii.failsafe.words import Word, is_amount, word_index
+from voicescrub.transforms.pii.failsafe.words import (
+    Word,
+    is_amount,
+    is_number,
+    word_index,
+)
 
 #: The score of a run redacted outside banking context.
 SCORE = 0.5
@@ -28,11 +33,6 @@ SCORE = 0.5
 SCORE_IN_BANKING_CONTEXT = 0.6
 #: A cluster span is wide and crude: any specific entity inside it must outrank it.
 SCORE_CLUSTER = 0.45
-
-
-def _is_number(word: str) -> bool:
-    """A word written as a number ("305", "1,250", "2.5")."""
-    return bool(word) and word.replace(",", "").replace(".", "").isdigit()
 
 
 class RunVerdict:
@@ -218,13 +218,13 @@ class RunVerdict:
         is no number; "add 4821, then set a timer for 10 minutes" has no second term."""
         first = clause_start or 0
         last = len(words) - 1 if clause_end is None else clause_end
-        if any(_is_number(word) and not (word_start < end and start < word_end)
+        if any(is_number(word) and not (word_start < end and start < word_end)
                for word_start, word_end, word in words[first : last + 1]):
             return True
         after = [word for _, _, word in words[last + 1 : last + 3]]
         if after[:1] and after[0] in self.policy.coordinating_words:
             after = after[1:]
-        return (first > 0 and _is_number(words[first - 1][2])) or (bool(after) and _is_number(after[0]))
+        return (first > 0 and is_number(words[first - 1][2])) or (bool(after) and is_number(after[0]))
 
     def _spoken(self, words: List[Word], order: Iterable[int]) -> List[str]:
         """The first ``window_words`` words at the indexes ``order`` walks that are words, not

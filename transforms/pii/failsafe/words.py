@@ -21,6 +21,11 @@ def words_of(text: str) -> List[Word]:
     return [(m.start(), m.end(), m.group().lower().strip(STRIP)) for m in _WORD.finditer(text)]
 
 
+def is_number(word: str) -> bool:
+    """A word written as a number ("305", "1,250", "2.5")."""
+    return bool(word) and word.replace(",", "").replace(".", "").isdigit()
+
+
 def word_index(words: List[Word], start: int) -> Optional[int]:
     """The index of the word holding offset ``start``, or None (by bisection: the words are in order)."""
     index = bisect.bisect_right(words, start, key=lambda word: word[0]) - 1
