@@ -35,6 +35,11 @@ SCORE_IN_BANKING_CONTEXT = 0.6
 SCORE_CLUSTER = 0.45
 
 
+def _clause_bounds(words: List[Word], clause_start: Optional[int], clause_end: Optional[int]) -> Tuple[int, int]:
+    """The first and last word indexes of a run's clause, the text's own where one is unknown."""
+    return clause_start or 0, len(words) - 1 if clause_end is None else clause_end
+
+
 class RunVerdict:
     """Decides whether one run must be redacted.
 
@@ -204,8 +209,7 @@ class RunVerdict:
         or an article must be before it there, a unit or the thing a year names after it."""
         if clause_start is None and clause_end is None:
             return around
-        first = clause_start or 0
-        last = len(words) - 1 if clause_end is None else clause_end
+        first, last = _clause_bounds(words, clause_start, clause_end)
         return self._around(words[first : last + 1], index - first, n_digits, was_dictated)
 
     def _other_term(self, words: List[Word], start: int, end: int, clause_start: Optional[int],
@@ -216,8 +220,7 @@ class RunVerdict:
         47, and 305"), or opens the clause after, alone or after a joining word ("add up 12,
         47 and 305"). A word that overlaps the run ('"4821"', "(4821)") is the run, and "3rd"
         is no number; "add 4821, then set a timer for 10 minutes" has no second term."""
-        first = clause_start or 0
-        last = len(words) - 1 if clause_end is None else clause_end
+        first, last = _clause_bounds(words, clause_start, clause_end)
         if any(is_number(word) and not (word_start < end and start < word_end)
                for word_start, word_end, word in words[first : last + 1]):
             return True
