@@ -137,6 +137,11 @@ def _clock_shaped(digits: str) -> bool:
             and int(digits[:-2]) <= 23 and int(digits[-2:]) <= 59)
 
 
+def _stem(word: str) -> str:
+    """A word without the "'s" that makes it a possessive or a contraction ("lockbox's")."""
+    return word.removesuffix("'s")
+
+
 #: Words after a year that may lead up to the noun it dates ("the 2024 US presidential election").
 _DATED_NOUN_WITHIN = 3
 
@@ -276,20 +281,20 @@ class HarmlessNumbers:
 
     def after_code_word(self, before: Sequence[str]) -> bool:
         """A code word within two words before the run ("the alarm code is 1942", "enter
-        1432", "the combo's 1987"), or the run given as the value of a thing a code opens, named within two words
-        before the link ("the side door is 1357", "the gate opens with 0642", "the lockbox's
-        1234"; not "the gate was built in 1887"): whatever its value, it is a code, not a year,
-        a time of day or a reading."""
+        1432", "the combo's 1987"), or the run given as the value of a thing a code opens,
+        named within two words before the link ("the side door is 1357", "the gate opens with
+        0642", "the lockbox's 1234"; not "the gate was built in 1887"): whatever its value, it
+        is a code, not a year, a time of day or a reading."""
         policy = self.policy
-        if any(w.removesuffix("'s") in policy.code_words for w in before[-2:]):
+        if any(_stem(w) in policy.code_words for w in before[-2:]):
             return True
         if not before:
             return False
         link, holder = before[-1], before[-3:-1]
-        if link.endswith("'s") and link[:-2] in policy.value_holder_words:
+        if link.endswith("'s") and _stem(link) in policy.value_holder_words:
             return True
         return ((link in policy.value_statement_words or link in policy.value_links)
-                and any(w.removesuffix("'s") in policy.value_holder_words for w in holder))
+                and any(_stem(w) in policy.value_holder_words for w in holder))
 
     def is_year(self, digits: str, before: Sequence[str], after: Sequence[str] = ()) -> bool:
         """A four-digit year with a year cue, or another year, within two words before it
@@ -337,8 +342,7 @@ class HarmlessNumbers:
 
     def _names_a_code(self, word: str) -> bool:
         """A code word, or a thing a code opens ("door", "lockbox's", "combo's")."""
-        word = word.removesuffix("'s")
-        return word in self.policy.code_words or word in self.policy.value_holder_words
+        return _stem(word) in self.policy.code_words or _stem(word) in self.policy.value_holder_words
 
     def coordinated(self, before: Sequence[str], after: Sequence[str], below_digits: int,
                     ) -> Tuple[List[str], List[str]]:
