@@ -27,6 +27,13 @@ def _score(text: str, run: str, **kwargs) -> Optional[float]:
     return VERDICT.score(words_of(text), start, start + len(run), **kwargs)
 
 
+def _clause_of(text: str, run: str) -> dict:
+    """The clause bounds the recognizer passes for ``run`` of ``text``."""
+    words = words_of(text)
+    start = text.index(run)
+    return {"clause_start": clause_start(text, words, start), "clause_end": clause_end(text, words, start + len(run))}
+
+
 @pytest.mark.parametrize(
     "text, run, kwargs, expected",
     [
@@ -116,10 +123,7 @@ def test_scorelines_and_round_numbers_yield_to_code_words(text: str, run: str, k
     ("my card is the 2015 final", "2015", SCORE_IN_BANKING_CONTEXT),
 ])
 def test_a_year_naming_what_follows(text: str, run: str, expected: Optional[float]) -> None:
-    words = words_of(text)
-    start = text.index(run)
-    assert VERDICT.score(words, start, start + len(run),
-                         clause_end=clause_end(text, words, start + len(run))) == expected
+    assert _score(text, run, **_clause_of(text, run)) == expected
 
 
 def test_a_year_naming_what_follows_is_a_value_in_clip_banking_mode() -> None:
@@ -166,21 +170,14 @@ def test_clause_start(text: str, run: str, first_word: str) -> None:
     ("Turn the page, 4829 opens the gate.", "4829"),
     ("Who won the. 2024 election", "2024")])
 def test_a_word_before_counts_in_the_runs_own_clause(text: str, run: str) -> None:
-    words = words_of(text)
-    start = text.index(run)
-    end = start + len(run)
-    bounds = {"clause_start": clause_start(text, words, start), "clause_end": clause_end(text, words, end)}
-    assert VERDICT.score(words, start, end, clause_end=bounds["clause_end"]) is None  # read across the break
-    assert VERDICT.score(words, start, end, **bounds) is not None
+    bounds = _clause_of(text, run)
+    assert _score(text, run, clause_end=bounds["clause_end"]) is None  # read across the break
+    assert _score(text, run, **bounds) is not None
 
 
 @pytest.mark.parametrize("text, run", [("Play track 123456 now", "123456"), ("Go to page 4829.", "4829")])
 def test_a_word_before_in_the_clause_still_lists_the_run(text: str, run: str) -> None:
-    words = words_of(text)
-    start = text.index(run)
-    end = start + len(run)
-    assert VERDICT.score(words, start, end, clause_start=clause_start(text, words, start),
-                         clause_end=clause_end(text, words, end)) is None
+    assert _score(text, run, **_clause_of(text, run)) is None
 
 
 @pytest.mark.parametrize("text, run, expected", [
@@ -199,11 +196,7 @@ def test_a_word_before_in_the_clause_still_lists_the_run(text: str, run: str) ->
     ("add 4821 and 17", "4821", None),
 ])
 def test_a_value_given_for_a_lock_or_keyed_in_is_a_code(text: str, run: str, expected: Optional[float]) -> None:
-    words = words_of(text)
-    start = text.index(run)
-    end = start + len(run)
-    assert VERDICT.score(words, start, end, clause_start=clause_start(text, words, start),
-                         clause_end=clause_end(text, words, end)) == expected
+    assert _score(text, run, **_clause_of(text, run)) == expected
 
 
 @pytest.mark.parametrize("text, run, harmless", [
@@ -221,9 +214,7 @@ def test_harmless_shape_reads_the_runs_clause(text: str, run: str, harmless: boo
     )
     start = text.index(run)
     end = start + len(run)
-    words = words_of(text)
-    assert VERDICT.harmless_shape(words, start, end, clause_start=clause_start(text, words, start),
-                                  clause_end=clause_end(text, words, end)) is harmless
+    assert VERDICT.harmless_shape(words_of(text), start, end, **_clause_of(text, run)) is harmless
     assert DigitRunFailsafeRecognizer(POLICY).harmless_at(text, start, end) is harmless
 
 
@@ -239,8 +230,4 @@ def test_harmless_shape_reads_the_runs_clause(text: str, run: str, harmless: boo
     ('add "4821" to my notes', "4821", SCORE),
 ])
 def test_a_sum_has_its_second_term_in_its_clause_or_list(text: str, run: str, expected: Optional[float]) -> None:
-    words = words_of(text)
-    start = text.index(run)
-    end = start + len(run)
-    assert VERDICT.score(words, start, end, clause_start=clause_start(text, words, start),
-                         clause_end=clause_end(text, words, end)) == expected
+    assert _score(text, run, **_clause_of(text, run)) == expected
