@@ -50,6 +50,7 @@ if ROOT not in sys.path:
 
 from benchmarks.audio_leak import merged, output_rows  # noqa: E402
 from benchmarks.results_file import corpus, provenance, shown, write_result  # noqa: E402
+from benchmarks.voices import missing_tools, speak  # noqa: E402
 from samples.generate import make_accounts, manifest_row, write_jsonl  # noqa: E402
 
 REQUESTS = os.path.join(ROOT, "benchmarks", "harmless_requests.jsonl")
@@ -72,27 +73,6 @@ def read_jsonl(path: str) -> List[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def speak(text: str, voice: str, speed: int, out_wav: str) -> float:
-    """``text`` in ``voice`` ("espeak:NAME" or "flite:NAME") as 16 kHz mono 16-bit WAV
-    at ``out_wav``; its duration in seconds."""
-    import wave
-
-    engine, name = voice.split(":", 1)
-    with tempfile.TemporaryDirectory(prefix="voicescrub-harmless-") as tmp:
-        raw = os.path.join(tmp, "raw.wav")
-        if engine == "espeak":
-            command = ["espeak-ng", "-v", name, "-s", str(speed), "-w", raw, text]
-        elif engine == "flite":
-            command = ["flite", "-voice", name, "-t", text, "-o", raw]
-        else:
-            raise ValueError(f"unknown synthesiser in voice {voice!r}")
-        subprocess.run(command, check=True, capture_output=True)
-        subprocess.run(["sox", "-R", raw, "-r", "16000", "-c", "1", "-b", "16", out_wav],
-                       check=True, capture_output=True)
-    with wave.open(out_wav) as handle:
-        return handle.getnframes() / handle.getframerate()
-
-
 def make_corpus(requests: Sequence[dict], voices: Sequence[str], per_request: int,
                 work_dir: str) -> List[dict]:
     """Speak every request in ``per_request`` voices taken in turn; write ``clips/``,
@@ -108,7 +88,7 @@ def make_corpus(requests: Sequence[dict], voices: Sequence[str], per_request: in
             speed = rng.choice(ESPEAK_SPEEDS) if voice.startswith("espeak:") else 0
             uid = f"{request['id']}-v{turn + 1}"
             rel = f"clips/{uid}.wav"
-            duration = speak(request["text"], voice, speed, os.path.join(work_dir, rel))
+            duration = speak(request["text"], voice, os.path.join(work_dir, rel), speed)
             clips.append({"utterance_id": uid, "id": request["id"], "category": request["category"],
                           "text": request["text"], "voice": voice, "speed": speed or None,
                           "duration_s": round(duration, 3)})
@@ -206,7 +186,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--requests", default=REQUESTS, help="the PII-free requests (JSON Lines: id, category, text)")
     parser.add_argument("--work-dir", default=WORK_DIR, help=f"clips, manifest and pipeline output (default {WORK_DIR})")
     parser.add_argument("--voices", default=",".join(VOICES),
-                        help="voices taken in turn, comma-separated espeak:NAME or flite:NAME "
+                        help="voices taken in turn, comma-separated espeak:NAME, flite:NAME or festival:NAME "
                              f"(default {','.join(VOICES)})")
     parser.add_argument("--voices-per-request", type=int, default=2, help="clips per request (default 2)")
     parser.add_argument("--reuse-output", action="store_true",
@@ -225,10 +205,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if reuse:
         clips = read_jsonl(os.path.join(work_dir, "clips.jsonl"))
     else:
-        for tool in ("espeak-ng", "flite", "sox"):
-            if shutil.which(tool) is None:
-                print(f"{tool} not found: apt-get install espeak-ng flite sox", file=sys.stderr)
-                return 2
+        try:
+            missing = missing_tools(voices)
+        except ValueError as err:
+            parser.error(str(err))
+        if missing:
+            print(f"synthesiser not found: apt-get install {' '.join(missing)}", file=sys.stderr)
+            return 2
         shutil.rmtree(work_dir, ignore_errors=True)
         started = time.monotonic()
         clips = make_corpus(requests, voices, args.voices_per_request, work_dir)
