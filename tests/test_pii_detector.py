@@ -488,6 +488,28 @@ def test_harmless_shape_near_misses_are_redacted(detector: PiiDetector, text: st
         assert entity in {s.entity_type for s in found}
 
 
+#: The English pack's quantity words, read from its config: every one it lists is tested.
+_QUANTITY_WORDS = sorted(load_pii_config().digit_run_failsafe.harmless_following_words)
+
+
+@pytest.mark.parametrize("word", _QUANTITY_WORDS)
+def test_a_run_before_a_quantity_word_is_a_quantity_unless_a_code_or_banking(
+        detector: PiiDetector, word: str) -> None:
+    assert detector.detect(f"The tank holds 3237 {word}.") == []
+    # Near misses: a code word before the run, or banking context, wins over the unit.
+    for text in (f"The door code is 3237 {word}.", f"My card number is 3237 {word}."):
+        run = text.index("3237")
+        assert any(s.char_start <= run and s.char_end >= run + 4 for s in detector.detect(text))
+
+
+# Words the speech model writes for something else: "mm" for a hesitation, "knots" and
+# "ton" like the "noughts" and "one" of a code read out. They are no units here.
+@pytest.mark.parametrize("word", ["mm", "knots", "ton"])
+def test_sound_alikes_of_code_speech_are_no_units(detector: PiiDetector, word: str) -> None:
+    assert word not in _QUANTITY_WORDS
+    assert [s.entity_type for s in detector.detect(f"The tank holds 3237 {word}.")] == [DIGIT_SEQUENCE]
+
+
 @pytest.mark.parametrize("text", HARMLESS)
 def test_harmless_speech_survives(detector: PiiDetector, text: str) -> None:
     assert len(detector.detect(text)) == 0
