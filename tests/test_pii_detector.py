@@ -316,6 +316,10 @@ HARMLESS_NUMBER_SHAPES = [
     "What time is the next train to Manchester after 5:15?",
     "Which platform does the 8:15 to Manchester leave from?",
     "How long is the drive from Paris to Lyon, is it about 4 hours?",
+    # a place a weather question asks about is no name
+    "What's the weather forecast for Exeter this weekend, is it over 20 degrees?",
+    "Will it rain in Perth on the 14th?",
+    "Alexa, what's the 10 day forecast for Norwich and York?",
     # a place or a team is named by its head noun, whatever name comes before it
     "Take me to Manchester Airport, Terminal 2 please.",
     "Does the 7:05 out of Penn Station stop at Newark?",
@@ -439,6 +443,15 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("Hand the bus pass to Maria Lopez.", "PERSON"),
     ("Move my 3:30 to Maria Lopez.", "PERSON"),
     ("Take the train to Maria Lopez's flat.", "PERSON"),
+    # a weather question that addresses someone, a possessive, no weather word before the
+    # name, a name in another sentence than the weather word, a name a recognizer found
+    ("Text Maria Lopez the forecast for Exeter.", "PERSON"),
+    ("What's the forecast for Maria Lopez's wedding?", "PERSON"),
+    ("I stayed in Maria Lopez's flat when the rain came.", "PERSON"),
+    ("I stayed with Maria Lopez for a week.", "PERSON"),
+    ("What's the forecast? I'm meeting Maria Lopez at noon.", "PERSON"),
+    ("Is it windy? Call Maria Lopez on 07700 900123.", "PERSON"),
+    ("Is it sunny for the picnic with Maria Lopez and Tom Hughes?", "PERSON"),
     # a surname that is also a place noun, a one-word name, a name a request pays or calls
     ("Send the photos to Sarah Hall please.", "PERSON"),
     ("I saw David Harbour at the station.", "PERSON"),

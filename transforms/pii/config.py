@@ -458,6 +458,13 @@ class PiiConfig:
         frozenset(), "words of a sentence that pays, sends to or contacts someone ('send', "
         "'pay', 'call'): a name after 'to' there is a person, whatever travel it mentions",
         parse=words)
+    weather_words: FrozenSet[str] = setting(
+        frozenset(), "words of a weather question ('forecast', 'rain'): a PERSON span of one or "
+        "two words spaCy found right after a weather_place_words entry that follows one in its "
+        "sentence, in a sentence with no addressing_words entry, is a place", parse=words)
+    weather_place_words: FrozenSet[str] = setting(
+        frozenset(), "words right before the place a weather question asks about ('for', 'in')",
+        parse=words)
     place_head_words: FrozenSet[str] = setting(
         frozenset(), "nouns that end the name of a place or a team, never a person's ('Airport', "
         "'Station', 'United'): a name spaCy's model found of two or more words ending in one "

@@ -30,6 +30,7 @@ from voicescrub.transforms.pii.config import (
 from voicescrub.transforms.pii.context_enhancer import NearestContextEnhancer
 from voicescrub.transforms.pii.failsafe.words import (
     STRIP,
+    Word,
     sentences,
     word_index,
     words_of,
@@ -294,7 +295,7 @@ class PiiDetector:
         return all(w in self.config.person_deny_words or any(ch.isdigit() for ch in w) or self._is_verb(w)
                    for w in words) or (len(words) == 1 and self._opens_sentence(text, span.char_start)) \
             or self._is_unit_of_a_quantity(text, span, words) or self._is_travel_destination(text, span, words) \
-            or self._is_named_place(span, words)
+            or self._is_weather_place(text, span, words) or self._is_named_place(span, words)
 
     def _is_named_place(self, span: PiiSpan, words: Sequence[str]) -> bool:
         """A name spaCy found of two or more words whose last is a ``place_head_words`` entry
@@ -322,27 +323,65 @@ class PiiDetector:
         from Paris to Lyon" as names. It follows a ``destination_words`` entry ("to") that follows
         a ``travel_words`` entry ("train", "directions"), "the" and a clock time (the service
         that leaves then; "my 3:30" is an appointment) or a capitalised place after "from" in a
-        sentence with a ``travel_words`` entry; its sentence pays, sends to or contacts no one
-        (no ``addressing_words`` entry: "send the train times to Lucas"), and it is no
-        possessive ("the bus to Maria's")."""
+        sentence with a ``travel_words`` entry; its sentence addresses no one and it is no
+        possessive (:meth:`_unaddressed_place`)."""
         config = self.config
         if not config.destination_words or not 1 <= len(words) <= 2:
             return False
-        if re.match(r"['’]s\b", text[span.char_end :]) or _POSSESSIVE_END.search(text[span.char_start : span.char_end]):
+        place = self._unaddressed_place(text, span)
+        if place is None:
             return False
-        spoken = words_of(text)
-        at = word_index(spoken, span.char_start)
-        if at is None or at < 2 or spoken[at - 1][2] not in config.destination_words:
-            return False
-        first, last, _ = next(s for s in sentences(text, spoken) if s[0] <= at <= s[1])
-        said = {w for _, _, w in spoken[first : last + 1]}
-        if said & config.addressing_words:
+        spoken, at, first, last = place
+        if at < 2 or spoken[at - 1][2] not in config.destination_words:
             return False
         leaving, earlier = spoken[at - 2], spoken[at - 3][2] if at >= 3 else ""
         return (leaving[2] in config.travel_words
                 or (earlier == "the" and bool(_CLOCK_TIME.fullmatch(leaving[2])))
                 or (earlier == "from" and text[leaving[0] : leaving[1]].lstrip(STRIP)[:1].isupper()
-                    and bool(said & config.travel_words)))
+                    and any(w in config.travel_words for _, _, w in spoken[first : last + 1])))
+
+    def _is_weather_place(self, text: str, span: PiiSpan, words: Sequence[str]) -> bool:
+        """A span of one or two words that a weather question asks about is a place, not a
+        name: spaCy's small model tags "the forecast for Exeter" and "will it rain in Perth" as
+        names. The span is spaCy's (a name a recognizer found by its cue stays), it follows a
+        ``weather_place_words`` entry ("for", "in") with a ``weather_words`` entry before that
+        in its sentence, its sentence addresses no one and it is no possessive
+        (:meth:`_unaddressed_place`): "text Maria the forecast for Exeter" and "the forecast
+        for Maria's wedding" keep their names."""
+        config = self.config
+        if not config.weather_words or span.recognizer != SpacyRecognizer.__name__ or not 1 <= len(words) <= 2:
+            return False
+        place = self._unaddressed_place(text, span)
+        if place is None:
+            return False
+        spoken, at, first, _ = place
+        before = at - 1
+        # One place of a list ("for Norwich and York"): step back over the place before it.
+        if before >= first and spoken[before][2] in config.digit_run_failsafe.coordinating_words:
+            place_start = before
+            while (place_start > max(first, before - 2)
+                   and text[spoken[place_start - 1][0] : spoken[place_start - 1][1]].lstrip(STRIP)[:1].isupper()):
+                place_start -= 1
+            before = place_start - 1 if place_start < before else first - 1
+        if before < first or spoken[before][2] not in config.weather_place_words:
+            return False
+        return any(w in config.weather_words for _, _, w in spoken[first:before])
+
+    def _unaddressed_place(self, text: str, span: PiiSpan) -> Optional[Tuple[List[Word], int, int, int]]:
+        """For a span that may name a place: the transcript's words and the indexes of the
+        span's first word and of its sentence's first and last words. None when the span is a
+        possessive ("the bus to Maria's") or its sentence pays, sends to or contacts someone (an
+        ``addressing_words`` entry: "send the train times to Lucas")."""
+        if re.match(r"['’]s\b", text[span.char_end :]) or _POSSESSIVE_END.search(text[span.char_start : span.char_end]):
+            return None
+        spoken = words_of(text)
+        at = word_index(spoken, span.char_start)
+        if at is None:
+            return None
+        first, last, _ = next(s for s in sentences(text, spoken) if s[0] <= at <= s[1])
+        if any(w in self.config.addressing_words for _, _, w in spoken[first : last + 1]):
+            return None
+        return spoken, at, first, last
 
     def _is_verb(self, word: str) -> bool:
         """An imperative with a hyphenated pronoun ("réveille-moi"), in a language whose pack lists them."""
