@@ -465,6 +465,9 @@ class PiiConfig:
     weather_place_words: FrozenSet[str] = setting(
         frozenset(), "words right before the place a weather question asks about ('for', 'in')",
         parse=words)
+    speaker_object_words: FrozenSet[str] = setting(
+        frozenset(), "the speaker as an object ('me', 'us'): an addressing_words entry right "
+        "before one ('give me', 'tell us') addresses no one else", parse=words)
     place_head_words: FrozenSet[str] = setting(
         frozenset(), "nouns that end the name of a place or a team, never a person's ('Airport', "
         "'Station', 'United'): a name spaCy's model found of two or more words ending in one "

@@ -371,7 +371,8 @@ class PiiDetector:
         """For a span that may name a place: the transcript's words and the indexes of the
         span's first word and of its sentence's first and last words. None when the span is a
         possessive ("the bus to Maria's") or its sentence pays, sends to or contacts someone (an
-        ``addressing_words`` entry: "send the train times to Lucas")."""
+        ``addressing_words`` entry: "send the train times to Lucas"; not one whose object is
+        the speaker, a ``speaker_object_words`` entry: "give me the forecast for Exeter")."""
         if re.match(r"['’]s\b", text[span.char_end :]) or _POSSESSIVE_END.search(text[span.char_start : span.char_end]):
             return None
         spoken = words_of(text)
@@ -379,7 +380,11 @@ class PiiDetector:
         if at is None:
             return None
         first, last, _ = next(s for s in sentences(text, spoken) if s[0] <= at <= s[1])
-        if any(w in self.config.addressing_words for _, _, w in spoken[first : last + 1]):
+        # "Give me", "tell us": a request addressed to the speaker names no one else.
+        config = self.config
+        if any(spoken[k][2] in config.addressing_words
+               and not (k + 1 <= last and spoken[k + 1][2] in config.speaker_object_words)
+               for k in range(first, last + 1)):
             return None
         return spoken, at, first, last
 
