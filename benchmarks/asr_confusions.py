@@ -19,8 +19,9 @@ espeak-ng flite``)::
 
 Options: ``--synth espeak,flite``; ``--voices`` (comma-separated, ``espeak:NAME``,
 ``flite:NAME`` or a bare name; default ``DEFAULT_VOICES``); ``--speeds`` (words a minute,
-default 150,190); ``--per-target N`` (carrier sentences per target per voice, default 1:
-13 voices x 37 targets = 481 clips, about 2 minutes on 2 cores); ``--seed``;
+default 150,190); ``--roles`` (comma-separated, the roles whose targets the carriers say;
+default all); ``--per-target N`` (carrier sentences per target per voice, default 1:
+13 voices x 39 targets = 507 clips, about 2 minutes on 2 cores); ``--seed``;
 ``--corpus LABELS.jsonl`` (repeatable) and ``--no-carriers``; ``--emit-table PATH``
 with ``--min-count`` and ``--min-voices``; ``--asr-model``, ``--asr-device``,
 ``--asr-compute-type``, ``--asr-workers`` (default 1); ``--tag``.
@@ -29,7 +30,8 @@ What it does
 ------------
 1. *Targets* (``TARGETS``), grouped by the role the detector uses them for: banking
    cues, other cues, digits ("zero" ... "nine", "oh"), spoken e-mail separators
-   ("dot", "at", "underscore", "dash") and the link word "is" right before a value.
+   ("dot", "at", "underscore", "dash"), the link word "is" right before a value, and the
+   wake words that open a request to a voice assistant ("Alexa", "Siri").
 2. *Carrier sentences*: for every target and voice, ``--per-target`` sentences made from
    the templates of its role (``TEMPLATES``, ``TARGET_TEMPLATES``: how people dictate
    to a voice assistant), with fake values from a seeded RNG (digit strings read digit
@@ -129,6 +131,8 @@ TARGETS: Dict[str, Tuple[str, ...]] = {
     "digit": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "oh"),
     "separator": ("dot", "at", "underscore", "dash"),
     "link": ("is",),
+    # The device's name opening a request: heard as a person's name, it is redacted.
+    "wake_word": ("alexa", "siri"),
 }
 
 #: How a target is written for the synthesisers when not as itself (the reference
@@ -154,6 +158,8 @@ TEMPLATES: Dict[str, Tuple[str, ...]] = {
         "my new contact is {value}",
     ),
     "link": ("my {cue} is {value}", "{cue} is {value}", "it is {value}", "the {cue} is {value}, thanks"),
+    "wake_word": ("{cue}, set a timer for {value} minutes", "hey {cue}, what is {value} plus one",
+                  "{cue}, add {value} to my list", "{cue}, play track {value} again"),
 }
 
 #: Cues that are not nouns get templates of their own.
@@ -199,6 +205,11 @@ def role_of(target: str) -> str:
         if target in targets:
             return role
     raise KeyError(target)
+
+
+#: Roles whose targets are the ``{cue}`` of their own carriers, found wherever they are said
+#: outside a value.
+_OWN_CUE_ROLES = ("banking_cue", "other_cue", "wake_word")
 
 
 def all_targets() -> Tuple[str, ...]:
@@ -406,7 +417,7 @@ def find_targets(words: Sequence[Word], value_spans: Sequence[Tuple[int, int]]) 
     them (not the last word of a number such as "fifty four"), and "is" right before
     one. ``value_spans`` are character spans."""
     found: List[Occurrence] = []
-    cues = sorted((t for role in ("banking_cue", "other_cue") for t in TARGETS[role]),
+    cues = sorted((t for role in _OWN_CUE_ROLES for t in TARGETS[role]),
                   key=lambda c: -len(c.split()))
     plain = [_plain(w.text) for w in words]
     inside = [_inside(w, value_spans) for w in words]
@@ -495,7 +506,7 @@ _FILLER_CUES = tuple(c for c in TARGETS["banking_cue"] if c not in TARGET_TEMPLA
 def make_carrier(target: str, template: str, rng: random.Random) -> Carrier:
     """Fill ``template`` for ``target``: capitalised, ending in a full stop."""
     role = role_of(target)
-    cue = target if role in ("banking_cue", "other_cue") else rng.choice(_FILLER_CUES)
+    cue = target if role in _OWN_CUE_ROLES else rng.choice(_FILLER_CUES)
     value = make_value(VALUE_KINDS.get(target, "digits"), rng, target)
     head, tail = template.split("{value}")
     head = head.replace("{cue}", SYNTH_SPELLING.get(cue, cue))
@@ -888,9 +899,10 @@ def _decode(data: bytes):
     return decode_to_pcm16(data, max_duration_s=600.0)
 
 
-def carrier_clips(voices: Sequence[str], speeds: Sequence[int], per_target: int, seed: int) -> List[Clip]:
+def carrier_clips(voices: Sequence[str], speeds: Sequence[int], per_target: int, seed: int,
+                  targets: Optional[Sequence[str]] = None) -> List[Clip]:
     clips = []
-    planned = make_carriers(voices, per_target, seed)
+    planned = make_carriers(voices, per_target, seed, targets)
     with tempfile.TemporaryDirectory(prefix="voicescrub-confusions-") as tmp:
         wav = os.path.join(tmp, "clip.wav")
         for index, (voice, turn, carrier) in enumerate(planned):
@@ -960,6 +972,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--speeds", default=",".join(map(str, DEFAULT_SPEEDS)),
                         help="words a minute; each sentence is spoken at one of them in turn")
     parser.add_argument("--per-target", type=int, default=1, help="carrier sentences per target per voice")
+    parser.add_argument("--roles", default=None,
+                        help="comma-separated roles whose targets the carriers say (default: all; "
+                             f"roles: {', '.join(TARGETS)})")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--corpus", action="append", default=[], metavar="LABELS.jsonl",
                         help="also transcribe a labelled corpus (repeatable)")
@@ -1005,6 +1020,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     speeds = [int(s) for s in args.speeds.split(",") if s.strip()]
     if not speeds or min(speeds) <= 0:
         parser.error("--speeds needs positive words-a-minute values")
+    roles = list(TARGETS) if args.roles is None else [r.strip() for r in args.roles.split(",") if r.strip()]
+    if not roles or set(roles) - set(TARGETS):
+        parser.error(f"--roles takes roles among: {', '.join(TARGETS)}")
+    targets = [t for role in roles for t in TARGETS[role]]
 
     carriers: List[Clip] = []
     voices: List[str] = []
@@ -1020,7 +1039,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if not voices:
             print("no voice to speak with", file=sys.stderr)
             return 2
-        carriers = carrier_clips(voices, speeds, args.per_target, args.seed)
+        carriers = carrier_clips(voices, speeds, args.per_target, args.seed, targets)
     corpus_sets = [(path, corpus_clips(path)) for path in args.corpus]
     every = carriers + [c for _, clips in corpus_sets for c in clips]
     if not every:
@@ -1040,7 +1059,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "synthesisers": synth_versions(synths) if carriers else {},
         "voices": voices, "missing_voices": missing,
         "corpus_voices": sorted({c.voice for c in every if c.source == "corpus"}),
-        "speeds_wpm": speeds, "per_target": args.per_target, "seed": args.seed,
+        "speeds_wpm": speeds, "per_target": args.per_target, "seed": args.seed, "roles": roles,
         "max_spill": MAX_SPILL, "max_split": MAX_SPLIT,
         "clips": {"carriers": len(carriers), "corpus": len(every) - len(carriers), "failed": failed},
         "corpora": [corpus(path, len(clips)) for path, clips in corpus_sets],

@@ -320,6 +320,9 @@ HARMLESS_NUMBER_SHAPES = [
     "What's the weather forecast for Exeter this weekend, is it over 20 degrees?",
     "Will it rain in Perth on the 14th?",
     "Alexa, what's the 10 day forecast for Norwich and York?",
+    # the device's name opening a request is no person's
+    "Alexa, how many days until the 25th of December?",
+    "Hey Siri, set a timer for 25 minutes.",
     # a request addressed to the speaker addresses no one else
     "Give me the forecast for Exeter this weekend.",
     "Tell me the quickest way to Manchester, is it the M6?",

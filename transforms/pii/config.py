@@ -446,6 +446,12 @@ class PiiConfig:
     person_deny_words: FrozenSet[str] = setting(
         frozenset(), "words spaCy's small model mistakes for names at the start of a command; "
         "a PERSON span made only of these is dropped", parse=words)
+    wake_words: FrozenSet[str] = setting(
+        frozenset(), "names a voice assistant answers to ('alexa', 'siri'): a PERSON span made "
+        "only of these that opens the transcript, after wake_word_openers only ('hey', 'ok'), "
+        "is the device's name, not a person's", parse=words)
+    wake_word_openers: FrozenSet[str] = setting(
+        frozenset(), "words said before a wake word ('hey', 'ok')", parse=words)
     destination_words: FrozenSet[str] = setting(
         frozenset(), "words right before a place a request travels to ('to'): a PERSON span of "
         "one or two words after one that follows a travel_words entry, 'the' and a clock time, "

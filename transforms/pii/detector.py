@@ -295,7 +295,18 @@ class PiiDetector:
         return all(w in self.config.person_deny_words or any(ch.isdigit() for ch in w) or self._is_verb(w)
                    for w in words) or (len(words) == 1 and self._opens_sentence(text, span.char_start)) \
             or self._is_unit_of_a_quantity(text, span, words) or self._is_travel_destination(text, span, words) \
-            or self._is_weather_place(text, span, words) or self._is_named_place(span, words)
+            or self._is_weather_place(text, span, words) or self._is_named_place(span, words) \
+            or self._is_wake_word(text, span, words)
+
+    def _is_wake_word(self, text: str, span: PiiSpan, words: Sequence[str]) -> bool:
+        """A span made only of ``wake_words`` that opens the transcript, with nothing but
+        ``wake_word_openers`` before it ("hey", "ok"), is the name of the device the request
+        is made to: spaCy's small model tags tiny.en's "Alex," for "Alexa," as a person. The
+        same name later in the request ("Alexa, call Alex", "tell Alex") is a person's."""
+        config = self.config
+        if not words or not all(w in config.wake_words for w in words):
+            return False
+        return all(w.strip(STRIP).lower() in config.wake_word_openers for w in text[: span.char_start].split())
 
     def _is_named_place(self, span: PiiSpan, words: Sequence[str]) -> bool:
         """A name spaCy found of two or more words whose last is a ``place_head_words`` entry
