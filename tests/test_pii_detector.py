@@ -320,9 +320,8 @@ HARMLESS_NUMBER_SHAPES = [
     "What's the weather forecast for Exeter this weekend, is it over 20 degrees?",
     "Will it rain in Perth on the 14th?",
     "Alexa, what's the 10 day forecast for Norwich and York?",
-    # the device's name opening a request is no person's
-    "Alexa, how many days until the 25th of December?",
-    "Hey Siri, set a timer for 25 minutes.",
+    # the device's name opening a request, as tiny.en writes "Alexa,", is no person's
+    "Alex, how many days until the 25th of December?",
     # a request addressed to the speaker addresses no one else
     "Give me the forecast for Exeter this weekend.",
     "Tell me the quickest way to Manchester, is it the M6?",
@@ -523,8 +522,8 @@ def test_a_run_before_a_quantity_word_is_a_quantity_unless_a_code_or_banking(
         assert any(s.char_start <= run and s.char_end >= run + 4 for s in detector.detect(text))
 
 
-# Words the speech model writes for something else: "mm" for a hesitation, "knots" and
-# "ton" like the "noughts" and "one" of a code read out. They are no units here.
+# Words that may stand for something else in speech: "mm" is also a hesitation, and "knots"
+# and "ton" sound like the "noughts" and "one" of a code read out. They are no units here.
 @pytest.mark.parametrize("word", ["mm", "knots", "ton"])
 def test_sound_alikes_of_code_speech_are_no_units(detector: PiiDetector, word: str) -> None:
     assert word not in _QUANTITY_WORDS
