@@ -11,7 +11,6 @@ CATCHES = [
     ('Use the card ending in two one nine two.', 'two one nine two'),
     ('Freeze the one that ends in 1999.', '1999'),
     ('Which one, the one ending 1987?', '1987'),
-    ('My old one, it ended in 1987.', '1987'),
     ('Pay with the visa ending 4 4 1 7.', '4 4 1 7'),
     ('The last four of my card are 3 9 0 2.', '3 9 0 2'),
 ]
@@ -20,7 +19,8 @@ CATCHES = [
 NEAR_MISSES = [
     'How many days until the end of 2030?',
     'Play the last 4 songs again.',
-    # the noun or the bare verb "end" introduces no card's digits
+    # "end" and "ended" introduce no card's digits
+    'It ended in 1999.',
     'When did the war end, 1945?',
     'Has it really been running in the West End since 1952?',
 ]
