@@ -31,7 +31,8 @@ What it does
 1. *Targets* (``TARGETS``), grouped by the role the detector uses them for: banking
    cues, other cues, digits ("zero" ... "nine", "oh"), spoken e-mail separators
    ("dot", "at", "underscore", "dash"), the link word "is" right before a value, and the
-   wake words that open a request to a voice assistant ("Alexa", "Siri").
+   wake words that open a request to a voice assistant ("Alexa", "Siri"; measured only: no
+   list of the detector takes their confusions).
 2. *Carrier sentences*: for every target and voice, ``--per-target`` sentences made from
    the templates of its role (``TEMPLATES``, ``TARGET_TEMPLATES``: how people dictate
    to a voice assistant), with fake values from a seeded RNG (digit strings read digit
@@ -131,7 +132,8 @@ TARGETS: Dict[str, Tuple[str, ...]] = {
     "digit": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "oh"),
     "separator": ("dot", "at", "underscore", "dash"),
     "link": ("is",),
-    # The device's name opening a request: heard as a person's name, it is redacted.
+    # The device's name opening a request. Measured, not used: "Alex," for "Alexa," may as
+    # well be a person addressed at the start of a clip.
     "wake_word": ("alexa", "siri"),
 }
 

@@ -96,9 +96,6 @@ def test_the_table_is_applied_only_for_its_model(with_table, without_table) -> N
         if "digit_homophones" in confusion.lists:
             assert confusion.heard in with_table.spoken_forms.digit_homophones
             assert confusion.heard not in without_table.spoken_forms.digit_homophones
-        if "wake_words" in confusion.lists:
-            assert confusion.heard in with_table.wake_words
-            assert confusion.heard not in without_table.wake_words
     # The config's own words stay in both.
     assert {"pin", "iban", "account"} <= policy_off.banking_context_words
     assert pickle.loads(pickle.dumps(with_table)) == with_table
@@ -229,22 +226,3 @@ def test_without_the_table_every_banking_value_of_the_reference_text_is_caught(w
     total, missed = _critical_values_missed(without_table, rows)
     assert total >= 100
     assert missed == 0
-
-
-# tiny.en writes "Alexa," as "Alex,": with its table, that name opening a request is the
-# device's; a larger model that writes "Alexa" gets no such reading, and "Alex" is a name.
-@pytest.mark.parametrize("text, person_with_table", [
-    ("Alex, what's the 10 day forecast for Leeds?", False),
-    ("Alex, how many cups are in a litre?", False),
-    # Near misses: the name later in the request, or with a surname, is a person's.
-    ("Alexa, call Alex on 07700 900123.", True),
-    ("Tell Alex the forecast for tomorrow.", True),
-    ("Alex Turner, what time is it?", True),
-])
-def test_a_wake_word_heard_as_a_name_opens_a_request(text: str, person_with_table: bool,
-                                                     with_table, without_table) -> None:
-    def people(config) -> int:
-        return sum(s.entity_type == "PERSON" for s in PiiDetector(config).detect(text))
-
-    assert (people(with_table) > 0) is person_with_table
-    assert people(without_table) > 0

@@ -320,11 +320,6 @@ HARMLESS_NUMBER_SHAPES = [
     "What's the weather forecast for Exeter this weekend, is it over 20 degrees?",
     "Will it rain in Perth on the 14th?",
     "Alexa, what's the 10 day forecast for Norwich and York?",
-    # the device's name opening a request, as tiny.en writes "Alexa,", is no person's
-    "Alex, how many days until the 25th of December?",
-    # a request addressed to the speaker addresses no one else
-    "Give me the forecast for Exeter this weekend.",
-    "Tell me the quickest way to Manchester, is it the M6?",
     # a place or a team is named by its head noun, whatever name comes before it
     "Take me to Manchester Airport, Terminal 2 please.",
     "Does the 7:05 out of Penn Station stop at Newark?",
@@ -452,7 +447,6 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     # name, a name in another sentence than the weather word, a name a recognizer found
     ("Text Maria Lopez the forecast for Exeter.", "PERSON"),
     ("Give Maria Lopez the forecast for Exeter.", "PERSON"),
-    ("Tell me the way to Maria Lopez's and text Maria Lopez.", "PERSON"),
     ("What's the forecast for Maria Lopez's wedding?", "PERSON"),
     ("I stayed in Maria Lopez's flat when the rain came.", "PERSON"),
     ("I stayed with Maria Lopez for a week.", "PERSON"),

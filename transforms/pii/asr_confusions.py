@@ -111,8 +111,6 @@ LIST_MEANINGS: Dict[str, Callable[["PiiConfig"], Any]] = {
     "digit_homophones": _digit_words,
     "run_lead_ins": lambda c: c.spoken_forms.run_lead_ins,
     "email_separators": lambda c: frozenset(c.spoken_forms.email_separators),
-    # The device's name opening a request: its mishearing is no person's name there.
-    "wake_words": lambda c: c.wake_words,
 }
 
 
@@ -263,5 +261,4 @@ def apply_table(config: "PiiConfig", table: Optional[ConfusionTable]) -> "PiiCon
                                         for heard, means in meaning_of("email_separators").items()}))
     return dataclasses.replace(
         config, digit_run_failsafe=policy, iban_prefix=iban, spoken_forms=forms,
-        recognizers=_with_context(config.recognizers, context),
-        wake_words=config.wake_words | frozenset(heard_in("wake_words")), confusion_table=table.family)
+        recognizers=_with_context(config.recognizers, context), confusion_table=table.family)

@@ -446,12 +446,6 @@ class PiiConfig:
     person_deny_words: FrozenSet[str] = setting(
         frozenset(), "words spaCy's small model mistakes for names at the start of a command; "
         "a PERSON span made only of these is dropped", parse=words)
-    wake_words: FrozenSet[str] = setting(
-        frozenset(), "names a voice assistant answers to ('alexa', 'siri'): a PERSON span made "
-        "only of these that opens the transcript, after wake_word_openers only ('hey', 'ok'), "
-        "is the device's name, not a person's", parse=words)
-    wake_word_openers: FrozenSet[str] = setting(
-        frozenset(), "words said before a wake word ('hey', 'ok')", parse=words)
     destination_words: FrozenSet[str] = setting(
         frozenset(), "words right before a place a request travels to ('to'): a PERSON span of "
         "one or two words after one that follows a travel_words entry, 'the' and a clock time, "
@@ -471,9 +465,6 @@ class PiiConfig:
     weather_place_words: FrozenSet[str] = setting(
         frozenset(), "words right before the place a weather question asks about ('for', 'in')",
         parse=words)
-    speaker_object_words: FrozenSet[str] = setting(
-        frozenset(), "the speaker as an object ('me', 'us'): an addressing_words entry right "
-        "before one ('give me', 'tell us') addresses no one else", parse=words)
     place_head_words: FrozenSet[str] = setting(
         frozenset(), "nouns that end the name of a place or a team, never a person's ('Airport', "
         "'Station', 'United'): a name spaCy's model found of two or more words ending in one "

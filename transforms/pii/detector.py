@@ -295,18 +295,7 @@ class PiiDetector:
         return all(w in self.config.person_deny_words or any(ch.isdigit() for ch in w) or self._is_verb(w)
                    for w in words) or (len(words) == 1 and self._opens_sentence(text, span.char_start)) \
             or self._is_unit_of_a_quantity(text, span, words) or self._is_travel_destination(text, span, words) \
-            or self._is_weather_place(text, span, words) or self._is_named_place(span, words) \
-            or self._is_wake_word(text, span, words)
-
-    def _is_wake_word(self, text: str, span: PiiSpan, words: Sequence[str]) -> bool:
-        """A span made only of ``wake_words`` that opens the transcript, with nothing but
-        ``wake_word_openers`` before it ("hey", "ok"), is the name of the device the request
-        is made to: spaCy's small model tags tiny.en's "Alex," for "Alexa," as a person. The
-        same name later in the request ("Alexa, call Alex", "tell Alex") is a person's."""
-        config = self.config
-        if not words or not all(w in config.wake_words for w in words):
-            return False
-        return all(w.strip(STRIP).lower() in config.wake_word_openers for w in text[: span.char_start].split())
+            or self._is_weather_place(text, span, words) or self._is_named_place(span, words)
 
     def _is_named_place(self, span: PiiSpan, words: Sequence[str]) -> bool:
         """A name spaCy found of two or more words whose last is a ``place_head_words`` entry
@@ -382,8 +371,7 @@ class PiiDetector:
         """For a span that may name a place: the transcript's words and the indexes of the
         span's first word and of its sentence's first and last words. None when the span is a
         possessive ("the bus to Maria's") or its sentence pays, sends to or contacts someone (an
-        ``addressing_words`` entry: "send the train times to Lucas"; not one whose object is
-        the speaker, a ``speaker_object_words`` entry: "give me the forecast for Exeter")."""
+        ``addressing_words`` entry: "send the train times to Lucas")."""
         if re.match(r"['’]s\b", text[span.char_end :]) or _POSSESSIVE_END.search(text[span.char_start : span.char_end]):
             return None
         spoken = words_of(text)
@@ -391,11 +379,7 @@ class PiiDetector:
         if at is None:
             return None
         first, last, _ = next(s for s in sentences(text, spoken) if s[0] <= at <= s[1])
-        # "Give me", "tell us": a request addressed to the speaker names no one else.
-        config = self.config
-        if any(spoken[k][2] in config.addressing_words
-               and not (k + 1 <= last and spoken[k + 1][2] in config.speaker_object_words)
-               for k in range(first, last + 1)):
+        if any(w in self.config.addressing_words for _, _, w in spoken[first : last + 1]):
             return None
         return spoken, at, first, last
 
