@@ -319,7 +319,7 @@ HARMLESS_NUMBER_SHAPES = [
     # a place a weather question asks about is no name
     "What's the weather forecast for Exeter this weekend, is it over 20 degrees?",
     "Will it rain in Perth on the 14th?",
-    "Alexa, what's the 10 day forecast for Norwich and York?",
+    "What's the weather like in Glasgow, will it be over 20 degrees?",
     # a place or a team is named by its head noun, whatever name comes before it
     "Take me to Manchester Airport, Terminal 2 please.",
     "Does the 7:05 out of Penn Station stop at Newark?",
@@ -453,6 +453,14 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("What's the forecast? I'm meeting Maria Lopez at noon.", "PERSON"),
     ("Is it windy? Call Maria Lopez on 07700 900123.", "PERSON"),
     ("Is it sunny for the picnic with Maria Lopez and Tom Hughes?", "PERSON"),
+    # "for" after a weather verb or an object, a name that does not close its phrase, a
+    # possessive written after the s, places or people joined by "and"
+    ("Play let it snow for Grandpa George.", "PERSON"),
+    ("Order rain boots for Harry Lowe.", "PERSON"),
+    ("It's raining so wait for Leo Smith at the gate.", "PERSON"),
+    ("What's the weather for Sarah Jones flight tomorrow?", "PERSON"),
+    ("What's the forecast for Charles' graduation?", "PERSON"),
+    ("What's the forecast for Emma Hall and Jack Wilson on Saturday?", "PERSON"),
     # a surname that is also a place noun, a one-word name, a name a request pays or calls
     ("Send the photos to Sarah Hall please.", "PERSON"),
     ("I saw David Harbour at the station.", "PERSON"),

@@ -459,12 +459,22 @@ class PiiConfig:
         "'pay', 'call'): a name after 'to' there is a person, whatever travel it mentions",
         parse=words)
     weather_words: FrozenSet[str] = setting(
-        frozenset(), "words of a weather question ('forecast', 'rain'): a PERSON span of one or "
-        "two words spaCy found right after a weather_place_words entry that follows one in its "
-        "sentence, in a sentence with no addressing_words entry, is a place", parse=words)
-    weather_place_words: FrozenSet[str] = setting(
-        frozenset(), "words right before the place a weather question asks about ('for', 'in')",
+        frozenset(), "words of a weather question ('rain', 'weather'): a PERSON span of one or "
+        "two words spaCy found right after one and a weather_place_words entry ('rain in "
+        "Perth'), closing its phrase, in a sentence with no addressing_words entry, is a place",
         parse=words)
+    weather_place_words: FrozenSet[str] = setting(
+        frozenset(), "prepositions before the place a weather word asks about ('in', 'at')",
+        parse=words)
+    forecast_words: FrozenSet[str] = setting(
+        frozenset(), "nouns of a forecast ('forecast', 'weather') that also take a "
+        "forecast_place_words entry before their place ('the forecast for Exeter')", parse=words)
+    forecast_place_words: FrozenSet[str] = setting(
+        frozenset(), "prepositions before the place a forecast noun asks about ('for'); after a "
+        "weather verb they name a person or a time ('let it snow for Grandpa')", parse=words)
+    weather_link_words: FrozenSet[str] = setting(
+        frozenset(), "words that may stand between a weather word and its preposition ('the "
+        "weather like in Leeds')", parse=words)
     place_head_words: FrozenSet[str] = setting(
         frozenset(), "nouns that end the name of a place or a team, never a person's ('Airport', "
         "'Station', 'United'): a name spaCy's model found of two or more words ending in one "

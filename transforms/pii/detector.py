@@ -53,7 +53,7 @@ _DIGITS = re.compile(r"\d+")
 #: A sentence ends between two numbers ("7. Then at 2"); "19.40" is one number.
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 #: A possessive ending ("Maria's", "United’s").
-_POSSESSIVE_END = re.compile(r"['’]s$")
+_POSSESSIVE_END = re.compile(r"(?:['’]s|s['’])$")
 #: Words of letters only: "code-1945" holds "code".
 _LETTERS = re.compile(r"[^\W\d_]+")
 #: Most words between two numbers of a first transcript that a second listen may write as one
@@ -343,11 +343,14 @@ class PiiDetector:
     def _is_weather_place(self, text: str, span: PiiSpan, words: Sequence[str]) -> bool:
         """A span of one or two words that a weather question asks about is a place, not a
         name: spaCy's small model tags "the forecast for Exeter" and "will it rain in Perth" as
-        names. The span is spaCy's (a name a recognizer found by its cue stays), it follows a
-        ``weather_place_words`` entry ("for", "in") with a ``weather_words`` entry before that
-        in its sentence, its sentence addresses no one and it is no possessive
-        (:meth:`_unaddressed_place`): "text Maria the forecast for Exeter" and "the forecast
-        for Maria's wedding" keep their names."""
+        names. The span is spaCy's (a name a recognizer found by its cue stays). It follows a
+        ``weather_place_words`` entry ("in", "at") right after a ``weather_words`` entry ("rain
+        in", "weather like in"), or a ``forecast_place_words`` entry ("for") right after a
+        ``forecast_words`` entry ("forecast for"; "let it snow for Grandpa" names a person).
+        It closes its phrase: the transcript ends, or punctuation or a function, closing or
+        time word other than a joining word follows it ("the weather for Sarah Jones flight"
+        names a person, and in "the forecast for Emma and Jack wedding" both may be people).
+        Its sentence addresses no one and it is no possessive (:meth:`_unaddressed_place`)."""
         config = self.config
         if not config.weather_words or span.recognizer != SpacyRecognizer.__name__ or not 1 <= len(words) <= 2:
             return False
@@ -355,24 +358,29 @@ class PiiDetector:
         if place is None:
             return False
         spoken, at, first, _ = place
+        following = at + len(words)
+        if following < len(spoken) and not re.search(r"[,.;:!?]", text[span.char_end : spoken[following][0]]):
+            policy = config.digit_run_failsafe
+            closing = (policy.function_words | policy.closing_words | policy.time_cue_words) - policy.coordinating_words
+            if spoken[following][2] not in closing:
+                return False
         before = at - 1
-        # One place of a list ("for Norwich and York"): step back over the place before it.
-        if before >= first and spoken[before][2] in config.digit_run_failsafe.coordinating_words:
-            place_start = before
-            while (place_start > max(first, before - 2)
-                   and text[spoken[place_start - 1][0] : spoken[place_start - 1][1]].lstrip(STRIP)[:1].isupper()):
-                place_start -= 1
-            before = place_start - 1 if place_start < before else first - 1
-        if before < first or spoken[before][2] not in config.weather_place_words:
+        if before <= first:
             return False
-        return any(w in config.weather_words for _, _, w in spoken[first:before])
+        head = before - 1
+        if spoken[head][2] in config.weather_link_words and head > first:
+            head -= 1  # "the weather like in Leeds"
+        preposition, asked = spoken[before][2], spoken[head][2]
+        return ((preposition in config.weather_place_words and asked in config.weather_words)
+                or (preposition in config.forecast_place_words and asked in config.forecast_words))
 
     def _unaddressed_place(self, text: str, span: PiiSpan) -> Optional[Tuple[List[Word], int, int, int]]:
         """For a span that may name a place: the transcript's words and the indexes of the
         span's first word and of its sentence's first and last words. None when the span is a
         possessive ("the bus to Maria's") or its sentence pays, sends to or contacts someone (an
         ``addressing_words`` entry: "send the train times to Lucas")."""
-        if re.match(r"['’]s\b", text[span.char_end :]) or _POSSESSIVE_END.search(text[span.char_start : span.char_end]):
+        if (re.match(r"['’](?:s\b|\s|$)", text[span.char_end :])
+                or _POSSESSIVE_END.search(text[span.char_start : span.char_end])):
             return None
         spoken = words_of(text)
         at = word_index(spoken, span.char_start)
