@@ -353,6 +353,9 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("The account is 1250 and 3475.", None),
     ("The number is 4 8 2 9 1 7 3 and 120 minutes.", DIGIT_SEQUENCE),
     ("My order number is 48213.", None),
+    # a unit after another number measures that number, not the run
+    ("Refill prescription 8841207 40 mg please.", DIGIT_SEQUENCE),
+    ("Patient 4857773456 5 ml twice a day.", DIGIT_SEQUENCE),
     # a code word before a number outweighs a unit after it
     ("My order number is 48213 minutes.", DIGIT_SEQUENCE),
     ("The extension is 4829 seconds.", DIGIT_SEQUENCE),
@@ -524,9 +527,10 @@ def test_a_run_before_a_quantity_word_is_a_quantity_unless_a_code_or_banking(
         assert any(s.char_start <= run and s.char_end >= run + 4 for s in detector.detect(text))
 
 
-# Words that may stand for something else in speech: "mm" is also a hesitation, and "knots"
-# and "ton" sound like the "noughts" and "one" of a code read out. They are no units here.
-@pytest.mark.parametrize("word", ["mm", "knots", "ton"])
+# Words that may stand for something else in speech: "mm" is also a hesitation, "knots" and
+# "ton" sound like the "noughts" and "one" of a code read out, and "stone", "watt", "joules"
+# and "acre" are surnames, brands and street names too. They are no units here.
+@pytest.mark.parametrize("word", ["mm", "knots", "ton", "stone", "watt", "joules", "acre"])
 def test_sound_alikes_of_code_speech_are_no_units(detector: PiiDetector, word: str) -> None:
     assert word not in _QUANTITY_WORDS
     assert [s.entity_type for s in detector.detect(f"The tank holds 3237 {word}.")] == [DIGIT_SEQUENCE]

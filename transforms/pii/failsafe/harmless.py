@@ -236,11 +236,23 @@ class HarmlessNumbers:
     def __init__(self, policy: DigitRunPolicy) -> None:
         self.policy = policy
 
-    def is_quantity(self, before: Sequence[str], after: Sequence[str]) -> bool:
+    def is_quantity(self, before: Sequence[str], after: Sequence[str], leading_digits: int = 0) -> bool:
         """A unit, money or a percent word within two words after the run ("25000 steps",
-        "45 minutes", "2340 rupees"), and no code word before it: "my order number is 48213
-        minutes" gives a code whatever the model heard after it."""
-        return any(w in self.policy.quantity_words for w in after[:2]) and not self.after_code_word(before)
+        "45 minutes", "2340 rupees"), with no other number between them, and no code word
+        before it: "my order number is 48213 minutes" gives a code whatever the model heard
+        after it.
+
+        :param leading_digits: the digits the run was said in before its last number. A unit
+            measures that last number: digits before it that would be a code on their own
+            ("prescription 8841207 40 mg", one run to the normaliser) make no quantity."""
+        if self.policy.short_run_digits and leading_digits >= self.policy.short_run_digits:
+            return False
+        for word in after[:2]:
+            if is_number(word):
+                return False
+            if word in self.policy.quantity_words:
+                return not self.after_code_word(before)
+        return False
 
     def is_listed(self, before: Sequence[str]) -> bool:
         """A track or a place in a list: a word right before the run ("track 12"), and no

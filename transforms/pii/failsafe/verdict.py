@@ -73,6 +73,7 @@ class RunVerdict:
         scoreline: bool = False,
         clause_start: Optional[int] = None,
         clause_end: Optional[int] = None,
+        leading_digits: int = 0,
     ) -> Optional[float]:
         """One run's score if it must be redacted, ``None`` if it may be heard.
 
@@ -114,6 +115,8 @@ class RunVerdict:
         :param clause_end: the index of the last word of the run's clause
             (:func:`~voicescrub.transforms.pii.failsafe.words.clause_end`): a unit after the
             run makes it a quantity only there. ``None``: the words within the window.
+        :param leading_digits: the digits the run was said in before its last number (see
+            :meth:`~voicescrub.transforms.pii.failsafe.harmless.HarmlessNumbers.is_quantity`).
         """
         policy = self.policy
         harmless = self.harmless
@@ -141,7 +144,7 @@ class RunVerdict:
                 return None
             if clip_banking == "weak":
                 digits = words[index][2]
-                if harmless.is_quantity(before, units):
+                if harmless.is_quantity(before, units, leading_digits):
                     return None
                 if harmless.is_year(digits, before, after) or harmless.is_clock_time(digits, before, after):
                     return None
@@ -162,7 +165,7 @@ class RunVerdict:
         else:
             return None
         operands = self._other_term(words, start, end, clause_start, clause_end)
-        if (harmless.is_quantity(before, units) or harmless.is_listed(leading)
+        if (harmless.is_quantity(before, units, leading_digits) or harmless.is_listed(leading)
                 or harmless.is_arithmetic(before, after, operands)):
             return None
         if paired and not harmless.after_code_word(before):
@@ -238,12 +241,14 @@ class RunVerdict:
                            self.policy.window_words))
 
     def harmless_shape(self, words: List[Word], start: int, end: int, dictated: int = 0,
-                       clause_start: Optional[int] = None, clause_end: Optional[int] = None) -> bool:
+                       clause_start: Optional[int] = None, clause_end: Optional[int] = None,
+                       leading_digits: int = 0) -> bool:
         """Whether the words around the run at ``start``-``end`` make it harmless whatever its
         digits: a quantity, a listed number or a sum. Shapes that depend on the number's value
         (a year, a time of day, a round number, counting, a decimal) are left out: any four
         digits a card ends in may be year- or clock-shaped, and a speech model writes a
-        dictated "five zero zero" as "500", just as it writes the number."""
+        dictated "five zero zero" as "500", just as it writes the number. ``leading_digits``:
+        as :meth:`score` takes it."""
         index = word_index(words, start)
         if index is None:
             return False
@@ -252,5 +257,5 @@ class RunVerdict:
         before, after = self._around(words, index, end - start, was_dictated)
         leading, units = self._in_clause(words, index, end - start, was_dictated, (before, after),
                                          clause_start, clause_end)
-        return (harmless.is_quantity(before, units) or harmless.is_listed(leading)
+        return (harmless.is_quantity(before, units, leading_digits) or harmless.is_listed(leading)
                 or harmless.is_arithmetic(before, after, self._other_term(words, start, end, clause_start, clause_end)))

@@ -190,7 +190,8 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         runs = list(_RUN.finditer(text, start, end))
         return bool(runs) and all(self._verdict.harmless_shape(
             words, run.start(), run.end(), dictated=self._dictated(run.start(), run.end()),
-            clause_start=clause_start(text, words, run.start()), clause_end=clause_end(text, words, run.end()))
+            clause_start=clause_start(text, words, run.start()), clause_end=clause_end(text, words, run.end()),
+            leading_digits=self._leading_digits(run.start(), run.end()))
             for run in runs)
 
     def has_banking_context(self, text: str) -> bool:
@@ -234,6 +235,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
                 asked_when=index in asked_when, corrects=let_through,
                 scoreline=index in about_results and self._scoreline(run.start(), run.end()),
                 clause_start=clause_start(text, words, run.start()), clause_end=clause_end(text, words, run.end()),
+                leading_digits=self._leading_digits(run.start(), run.end()),
             )
             if score is not None:
                 spans.append((run.start(), run.end(), score))
@@ -313,6 +315,12 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         """Whether the run was written as a scoreline ("31-28", "6-4, 6-3, 7-5")."""
         written = self._written(start, end)
         return written is not None and is_scoreline(written)
+
+    def _leading_digits(self, start: int, end: int) -> int:
+        """The digits of the run at ``start``-``end`` said before its last number ("8841207" of
+        "8841207 40"); 0 for a run the normaliser did not make."""
+        run = self._run_at(start, end)
+        return 0 if run is None else sum(ch.isdigit() for piece in run.pieces[:-1] for ch in piece)
 
     def _dictated(self, start: int, end: int) -> int:
         run = self._run_at(start, end)
