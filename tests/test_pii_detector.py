@@ -317,8 +317,8 @@ HARMLESS_NUMBER_SHAPES = [
     "Which platform does the 8:15 to Manchester leave from?",
     "How long is the drive from Paris to Lyon, is it about 4 hours?",
     # a place a weather question asks about is no name
-    "What's the weather forecast for Exeter this weekend, is it over 20 degrees?",
     "Will it rain in Perth on the 14th?",
+    "Is it going to snow in Exeter this weekend, is it under 2 degrees?",
     "What's the weather like in Glasgow, will it be over 20 degrees?",
     # a place or a team is named by its head noun, whatever name comes before it
     "Take me to Manchester Airport, Terminal 2 please.",
@@ -464,6 +464,8 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("What's the weather for Sarah Jones flight tomorrow?", "PERSON"),
     ("What's the forecast for Charles' graduation?", "PERSON"),
     ("What's the forecast for Emma Hall and Jack Wilson on Saturday?", "PERSON"),
+    ("What's the weather like for Gemma Foster tomorrow, she's got her driving test?", "PERSON"),
+    ("Raise the temperature for Grandad Jim please.", "PERSON"),
     # a surname that is also a place noun, a one-word name, a name a request pays or calls
     ("Send the photos to Sarah Hall please.", "PERSON"),
     ("I saw David Harbour at the station.", "PERSON"),

@@ -464,14 +464,9 @@ class PiiConfig:
         "Perth'), closing its phrase, in a sentence with no addressing_words entry, is a place",
         parse=words)
     weather_place_words: FrozenSet[str] = setting(
-        frozenset(), "prepositions before the place a weather word asks about ('in', 'at')",
+        frozenset(), "prepositions before the place a weather word asks about ('in', 'at'; not "
+        "'for', which names a person as often: 'the weather for Gemma's driving test')",
         parse=words)
-    forecast_words: FrozenSet[str] = setting(
-        frozenset(), "nouns of a forecast ('forecast', 'weather') that also take a "
-        "forecast_place_words entry before their place ('the forecast for Exeter')", parse=words)
-    forecast_place_words: FrozenSet[str] = setting(
-        frozenset(), "prepositions before the place a forecast noun asks about ('for'); after a "
-        "weather verb they name a person or a time ('let it snow for Grandpa')", parse=words)
     weather_link_words: FrozenSet[str] = setting(
         frozenset(), "words that may stand between a weather word and its preposition ('the "
         "weather like in Leeds')", parse=words)

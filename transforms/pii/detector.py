@@ -345,9 +345,8 @@ class PiiDetector:
         name: spaCy's small model tags "the forecast for Exeter" and "will it rain in Perth" as
         names. The span is spaCy's (a name a recognizer found by its cue stays). It follows a
         ``weather_place_words`` entry ("in", "at") right after a ``weather_words`` entry ("rain
-        in", "weather like in"), or a ``forecast_place_words`` entry ("for") right after a
-        ``forecast_words`` entry ("forecast for"; "let it snow for Grandpa" names a person).
-        It closes its phrase: the transcript ends, or punctuation or a function, closing or
+        in", "weather like in"). "For" is not one: "the weather for Gemma tomorrow, she's got
+        her driving test" and "raise the temperature for Grandad" name people. It closes its phrase: the transcript ends, or punctuation or a function, closing or
         time word other than a joining word follows it ("the weather for Sarah Jones flight"
         names a person, and in "the forecast for Emma and Jack wedding" both may be people).
         Its sentence addresses no one and it is no possessive (:meth:`_unaddressed_place`)."""
@@ -370,9 +369,7 @@ class PiiDetector:
         head = before - 1
         if spoken[head][2] in config.weather_link_words and head > first:
             head -= 1  # "the weather like in Leeds"
-        preposition, asked = spoken[before][2], spoken[head][2]
-        return ((preposition in config.weather_place_words and asked in config.weather_words)
-                or (preposition in config.forecast_place_words and asked in config.forecast_words))
+        return spoken[before][2] in config.weather_place_words and spoken[head][2] in config.weather_words
 
     def _unaddressed_place(self, text: str, span: PiiSpan) -> Optional[Tuple[List[Word], int, int, int]]:
         """For a span that may name a place: the transcript's words and the indexes of the
