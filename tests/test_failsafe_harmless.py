@@ -191,8 +191,8 @@ def test_quantity_list_and_arithmetic(harmless: HarmlessNumbers) -> None:
     assert harmless.is_quantity([], ["more", "minutes"]) and not harmless.is_quantity([], ["and", "then", "minutes"])
     # The unit measures the number right before it: another number between them, or digits
     # said before the run's last number that would be a code on their own, make no quantity.
-    assert not harmless.is_quantity([], ["40", "mg"]) and harmless.is_quantity([], ["mg", "40"])
-    assert not harmless.is_quantity([], ["mg"], leading_digits=7)
+    assert not harmless.is_quantity([], ["40", "grams"]) and harmless.is_quantity([], ["grams", "40"])
+    assert not harmless.is_quantity([], ["grams"], leading_digits=7)
     assert harmless.is_quantity([], ["minutes"], leading_digits=2)
     # a code word before the run makes it a code, whatever unit the model heard after it
     assert not harmless.is_quantity(["code", "is"], ["fm"]) and not harmless.is_quantity(["number"], ["minutes"])

@@ -354,8 +354,9 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("The number is 4 8 2 9 1 7 3 and 120 minutes.", DIGIT_SEQUENCE),
     ("My order number is 48213.", None),
     # a unit after another number measures that number, not the run
-    ("Refill prescription 8841207 40 mg please.", DIGIT_SEQUENCE),
-    ("Patient 4857773456 5 ml twice a day.", DIGIT_SEQUENCE),
+    ("Refill prescription 8841207 40 minutes from now.", DIGIT_SEQUENCE),
+    ("Patient 4857773456 5 times a day.", DIGIT_SEQUENCE),
+    ("Return item 448127 2 litres of paint.", DIGIT_SEQUENCE),
     # a code word before a number outweighs a unit after it
     ("My order number is 48213 minutes.", DIGIT_SEQUENCE),
     ("The extension is 4829 seconds.", DIGIT_SEQUENCE),
@@ -466,6 +467,8 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("What's the forecast for Emma Hall and Jack Wilson on Saturday?", "PERSON"),
     ("What's the weather like for Gemma Foster tomorrow, she's got her driving test?", "PERSON"),
     ("Raise the temperature for Grandad Jim please.", "PERSON"),
+    ("Will it rain at Max Holden on Saturday?", "PERSON"),
+    ("Is it snowing at Dave Smiths tonight?", "PERSON"),
     # a surname that is also a place noun, a one-word name, a name a request pays or calls
     ("Send the photos to Sarah Hall please.", "PERSON"),
     ("I saw David Harbour at the station.", "PERSON"),
@@ -529,10 +532,11 @@ def test_a_run_before_a_quantity_word_is_a_quantity_unless_a_code_or_banking(
         assert any(s.char_start <= run and s.char_end >= run + 4 for s in detector.detect(text))
 
 
-# Words that may stand for something else in speech: "mm" is also a hesitation, "knots" and
-# "ton" sound like the "noughts" and "one" of a code read out, and "stone", "watt", "joules"
-# and "acre" are surnames, brands and street names too. They are no units here.
-@pytest.mark.parametrize("word", ["mm", "knots", "ton", "stone", "watt", "joules", "acre"])
+# Units that also name products, street types, ID suffixes or surnames, or sound like a
+# hesitation or a digit, are no quantity words: "item 448127 pint glasses", "14 maple quart"
+# for "court", "ID 2290417 ML", "staff ID 482913 Watt", "mm", "knots" for "noughts".
+@pytest.mark.parametrize("word", ["pint", "quart", "ml", "cm", "mg", "gallon", "yards", "stone",
+                                  "watt", "acre", "mm", "knots", "ton"])
 def test_sound_alikes_of_code_speech_are_no_units(detector: PiiDetector, word: str) -> None:
     assert word not in _QUANTITY_WORDS
     assert [s.entity_type for s in detector.detect(f"The tank holds 3237 {word}.")] == [DIGIT_SEQUENCE]
