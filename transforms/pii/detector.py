@@ -342,14 +342,16 @@ class PiiDetector:
 
     def _is_weather_place(self, text: str, span: PiiSpan, words: Sequence[str]) -> bool:
         """A span of one or two words that a weather question asks about is a place, not a
-        name: spaCy's small model tags "the forecast for Exeter" and "will it rain in Perth" as
-        names. The span is spaCy's (a name a recognizer found by its cue stays). It follows a
-        ``weather_place_words`` entry ("in", "at") right after a ``weather_words`` entry ("rain
-        in", "weather like in"). "For" is not one: "the weather for Gemma tomorrow, she's got
-        her driving test" and "raise the temperature for Grandad" name people. It closes its phrase: the transcript ends, or punctuation or a function, closing or
-        time word other than a joining word follows it ("the weather for Sarah Jones flight"
-        names a person, and in "the forecast for Emma and Jack wedding" both may be people).
-        Its sentence addresses no one and it is no possessive (:meth:`_unaddressed_place`)."""
+        name: spaCy's small model tags "will it rain in Perth" and "the weather like in Glasgow"
+        as names. The span is spaCy's (a name a recognizer found by its cue stays). It follows a
+        ``weather_place_words`` entry ("in") right after a ``weather_words`` entry, or after a
+        ``weather_link_words`` entry that follows one ("weather like in"). "For" and "at" are
+        no such words: "the weather for Gemma tomorrow, she's got her driving test" and "will
+        it rain at Max Holden" name people. It closes its phrase: the transcript ends, or
+        punctuation or a function, closing or time word other than a joining word follows it
+        ("rain in Ryan Cooper's garden", the apostrophe lost, names a person; places or people
+        joined by "and" stay names). Its sentence addresses no one and it is no possessive
+        (:meth:`_unaddressed_place`)."""
         config = self.config
         if not config.weather_words or span.recognizer != SpacyRecognizer.__name__ or not 1 <= len(words) <= 2:
             return False
