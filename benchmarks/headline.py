@@ -4,11 +4,11 @@
 
 Every figure comes from a file in ``benchmarks/results/``; a test checks that the
 README holds this table as printed, so the README's figures are always the last ones
-a benchmark wrote. Detection and audio runs tagged ``new1207_espeak`` (a corpus the
-generator made after the rules) and ``new1207_flite`` (that corpus in another
-synthesiser's voices) are shown beside the committed corpus when present, and the
-harmless-request runs on the hand-written set and the sets written apart from the rules
-(``unseen`` to ``unseen15``).
+a benchmark wrote. Detection and audio runs tagged ``new1229_espeak`` (a corpus the
+generator made after the rules), ``new1229_flite`` and ``new1229_festival`` (that corpus
+in two other synthesisers' voices) are shown beside the committed corpus when present, and
+the harmless-request runs on the hand-written set and the sets written apart from the rules
+(``unseen`` to ``unseen18``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS = os.path.join(ROOT, "benchmarks", "results")
@@ -48,10 +48,15 @@ def audio_leak(result: dict) -> str:
             f"{split['dead_lettered']}/{split['clips'] + split['dead_lettered']} dead-lettered")
 
 
-def harmless(result: dict) -> str:
-    overall = result["overall"]
-    return (f"{overall['clips_touched']}/{overall['clips']} "
-            f"({100.0 * overall['clips_touched_share']:.1f} %), {overall['dead_lettered']}")
+def harmless(results: Sequence[dict]) -> str:
+    """Clips touched and dead-lettered, summed over a group of sets; a group of several
+    also gives the range of the share touched per set."""
+    overall = [result["overall"] for result in results]
+    touched, clips = sum(o["clips_touched"] for o in overall), sum(o["clips"] for o in overall)
+    shares = sorted(100.0 * o["clips_touched_share"] for o in overall)
+    spread = f"; {shares[0]:.1f}–{shares[-1]:.1f} % per set" if len(shares) > 1 else ""
+    return (f"{touched}/{clips} ({100.0 * touched / clips:.1f} %{spread}), "
+            f"{sum(o['dead_lettered'] for o in overall)}")
 
 
 def clip_memory(result: dict) -> str:
@@ -66,14 +71,15 @@ def clip_memory(result: dict) -> str:
 
 
 #: The corpora a detection or audio run can be tagged with, as the table names them.
-CORPORA = (("", "committed"), ("_new1207_espeak", "new corpus"),
-           ("_new1207_flite", "the same in flite's voices"), ("_sample", "bundled sample"))
-#: The harmless-request sets, as the table names them.
-HARMLESS_SETS = (("", "hand-written set"), ("_unseen", "sets written apart"), ("_unseen2", ""),
-                 ("_unseen3", ""), ("_unseen4", ""), ("_unseen5", ""), ("_unseen6", ""),
-                 ("_unseen7", ""), ("_unseen8", ""), ("_unseen9", ""), ("_unseen10", ""),
-                 ("_unseen11", ""), ("_unseen12", ""), ("_unseen13", ""), ("_unseen14", ""),
-                 ("_unseen15", ""))
+CORPORA = (("", "committed"), ("_new1229_espeak", "new corpus"),
+           ("_new1229_flite", "the same in flite's voices"),
+           ("_new1229_festival", "in Festival's voices"), ("_sample", "bundled sample"))
+#: The harmless-request sets, in groups the table sums: the hand-written set, the sets
+#: written apart in espeak-ng's and flite's voices, and those in Festival's.
+HARMLESS_SETS = (("hand-written set", ("",)),
+                 ("sets written apart", tuple(f"_unseen{n}" for n in ("", *range(2, 16)))),
+                 ("in Festival's voices", ("_unseen16", "_unseen17")),
+                 ("in Festival's and espeak-ng's", ("_unseen18",)))
 
 
 def rows() -> List[List[str]]:
@@ -87,17 +93,20 @@ def rows() -> List[List[str]]:
         table.append([label, "; ".join(f"{corpus}: {figure(result)}" for _, corpus, result in runs),
                       f"`python benchmarks/{name}.py` (`--tag`)",
                       ", ".join(f"`{file}`" for file, _, _ in runs)])
-    runs = [(f"harmless_requests{tag}.json", name, load(f"harmless_requests{tag}.json"))
-            for tag, name in HARMLESS_SETS]
-    runs = [(file, name, result) for file, name, result in runs if result is not None]
-    if runs:
-        tags = [f"`{file[len('harmless_requests'):-len('.json')]}`" for file, _, _ in runs[1:]]
+    groups = [(name, [(f"harmless_requests{tag}.json", load(f"harmless_requests{tag}.json"))
+                      for tag in tags]) for name, tags in HARMLESS_SETS]
+    groups = [(name, [(file, result) for file, result in runs if result is not None])
+              for name, runs in groups]
+    groups = [(name, runs) for name, runs in groups if runs]
+    if groups:
+        files = [file for _, runs in groups for file, _ in runs]
+        tags = [f"`{file[len('harmless_requests'):-len('.json')]}`" for file in files[1:]]
         table.append(["PII-free requests with numbers: clips with anything redacted, clips dead-lettered",
-                      "; ".join(f"{name} {harmless(result)}" if name else harmless(result)
-                                for _, name, result in runs),
+                      "; ".join(f"{name} {harmless([result for _, result in runs])}"
+                                for name, runs in groups),
                       "`python benchmarks/harmless_requests.py` (`--tag`)",
-                      # The sets in the order of HARMLESS_SETS: a long list is named by its ends.
-                      "`harmless_requests.json`, " + (f"{tags[0]} to {tags[-1]}" if len(tags) > 2 else ", ".join(tags))])
+                      # A long list of files is named by its ends.
+                      f"`{files[0]}`, " + (f"{tags[0]} to {tags[-1]}" if len(tags) > 2 else ", ".join(tags))])
     throughput = load("throughput.json")
     if throughput is not None:
         run = throughput["runs"][0]
