@@ -58,6 +58,10 @@ WIDENED = [
     ("My name is Gb61, RBWK 5968 3657 6411 5", "Gb61", "6411 5", "is"),
     ("I'm an EB-19, FCCF 623-0, 4923-66-0-6, 8-8.", "EB-19", "8-8", "an"),
     ("Iber DB43. HUCR, 5874, 2854, 6475, 65", "DB43", "65", "Iber"),
+    # The bank code glued to the account number's first digits, no cue word: the country
+    # code glued to its check digits before it says IBAN.
+    ("Pay it to an L54, DBWK13. double 1, 8 double 1, 8, 1, 5", "L54", "1, 5", "an"),
+    ("Send 50 euros to gb9 or pdlb7, 3 8 4 0 2 2 1 9 0 4", "gb9", "0 4", "to"),
     # A bank code spelled with dashes, no country code and no cue word.
     ("Send it to the music sign, K-C-B-R, 6278, 3 6 4 2, 6 4 9 5 4 9", "K-C-B-R", "6 4 9 5 4 9", "sign"),
 ]
@@ -88,6 +92,11 @@ NOT_WIDENED = [
     ("My IBAN is ready. After the G20 summit call 07700 900123", "07700", "900123"),
     # Four capitals alone (a bank's name) with no IBAN in the clip.
     ("HSBC 4417 8821 3365", "4417", "3365"),
+    # Four letters glued to digits: with no country code and no IBAN in the clip, a reference;
+    # five letters, or a word between it and the digits, no bank code.
+    ("Reference ABCD12, 4417 8821 3365 7788", "4417", "7788"),
+    ("My IBAN is HELLO12 4417 8821 3365 7788", "4417", "7788"),
+    ("My IBAN is ABCD12 then 4417 8821 3365 7788", "4417", "7788"),
     # A question between the letters and the digits.
     ("Was it DB64? 4417 8821 3365 7788", "4417", "7788"),
 ]

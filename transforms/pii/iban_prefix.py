@@ -16,7 +16,8 @@ no "?", "!", ";" or ":") are
   letter after ("DB64", "gb6i", "EB-19"), or 1-3 capitals then a 1-2 digit number ("NLL 70",
   "G B 64", "E6 1"), or 1-3 capitals right before a span that starts with digits; then
 * optionally a bank code: letters spelled apart ("K-W-H-L", "R D W K"), four capitals
-  ("CKYR"), or, after a country code only, up to ``gap_words`` plain words (the bank code
+  ("CKYR"), four letters glued to the account number's first digits right before the span
+  ("DBWK13", "pdlb7"), or, after a country code only, up to ``gap_words`` plain words (the bank code
   heard as words, "keeping the age"; a lowercase "ckyr"), none of them a word that starts
   another value ("call", "phone", "number", "card", ...).
 
@@ -64,6 +65,10 @@ _COUNTRY_LETTERS = re.compile(r"[A-Z]{1,3}")
 _SPELLED = re.compile(r"[A-Za-z](?:[\-.][A-Za-z]){2,4}")
 #: A bank code written as one word of capitals: "CKYR".
 _CAPITALS4 = re.compile(r"[A-Z]{4}")
+#: A bank code glued to the account number's first digits, the last word before the
+#: digits the recognizers claimed: "DBWK13", "pdlb7". Letters run straight into digits only in
+#: a code, so lowercase is read too.
+_BANK_GLUED = re.compile(r"[A-Za-z]{4}\d{1,4}")
 #: A single letter of a bank code read out with spaces: "R D W K".
 _SINGLE_LETTER = re.compile(r"[A-Za-z]")
 #: A plain word (a bank code heard as words, "keeping the age").
@@ -176,7 +181,8 @@ class IbanPrefixExtender:
                     return None
                 return words[self._repeated_prefix(words, lows, cue_at, country)].start
             core = words[j].core
-            if not gap and self._bank_shaped(words, j):
+            if not gap and (self._bank_shaped(words, j)
+                            or (j == first - 1 and _BANK_GLUED.fullmatch(core))):
                 bank.append(j)
             elif _PLAIN_WORD.fullmatch(core) and gap < self.policy.gap_words and core.lower() not in _NOT_GAP:
                 gap += 1
