@@ -57,6 +57,26 @@ def test_year_in_a_sentence_about_years(harmless: HarmlessNumbers, digits: str, 
     assert harmless.is_year(digits, before, after) is year
 
 
+@pytest.mark.parametrize("digits, before, after, paired", [
+    ("1989", ["was", "it"], ["or", "1991"], True),
+    ("1991", ["it", "1989", "or"], [], True),
+    ("1914", ["between"], ["and", "1918"], True),
+    ("1989", ["was", "it"], ["or", "90"], True),  # the second year said by its last two digits
+    # Near misses: the other is no year, a word between, no joining word, a run no year has.
+    ("1989", ["was", "it"], ["or", "4821"], False),
+    ("1989", ["was", "it"], ["or", "was", "it", "1991"], False),
+    ("1989", ["was", "it"], ["1991"], False),
+    ("4829", ["was", "it"], ["or", "1991"], False),
+    ("1989", ["was", "it"], ["or", "905"], False)])
+def test_pair_of_years(harmless: HarmlessNumbers, digits: str, before: list, after: list, paired: bool) -> None:
+    assert harmless.pairs_with_a_year(digits, before, after) is paired
+
+
+def test_a_pair_of_years_after_a_code_word_is_a_code(harmless: HarmlessNumbers) -> None:
+    assert harmless.is_year("1989", ["the", "code", "is"], [], paired=True) is False
+    assert harmless.is_year("1989", ["was", "it"], [], paired=True) is True
+
+
 @pytest.mark.parametrize("digits, before, clause_after, names", [
     ("2024", ["who", "won", "the"], ["us", "presidential", "election"], True),
     ("1982", ["directed", "the"], ["film", "blade", "runner"], True),

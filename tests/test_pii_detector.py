@@ -309,6 +309,11 @@ HARMLESS_NUMBER_SHAPES = [
     "What's the tennis score, is it still 6-4, 3-2 in the second set?",
     # a hesitation is no word: the two years stay joined
     "Was the Battle of Hastings in 1066 or, er, 1086?",
+    # two years a question weighs, with no year word in reach: a pair of years
+    "Was Thunderball 1965 or 1967?",
+    "What year did the Berlin Wall come down, 1989 or 1991?",
+    "Was it 1989 or 90?",
+    "Was it 1989, um, or 1991?",
     # an amount in any currency is money, not a code
     "The electricity bill is 2340 rupees, how much is that per week?",
     "A ticket costs 12500 yen, is that a lot?",
@@ -399,6 +404,10 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     # a sum word with a code word between it and the run
     ("Add the number 4 8 2 9 1 7 to my notes.", DIGIT_SEQUENCE),
     ("It took years, the code is 1989.", None),
+    # a pair of years after a code word, or a year paired with a number no year has
+    ("Was the alarm code 1989 or 1991?", None),
+    ("Enter 1989 or 1991 to unlock it.", None),
+    ("Was it 1989 or 4821?", DIGIT_SEQUENCE),
     ("the code is ten to nine", None),
     ("my pin is seven fifteen to seven forty", "PIN"),
     ("The card number is ten to nine.", None),

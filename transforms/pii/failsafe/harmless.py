@@ -5,7 +5,7 @@ list or public transport service (a word right before it in its clause), arithme
 with a second number, two numbers joined by a range word (a score, a range, a span of times, a
 time before the hour), a scoreline written with hyphens in a sentence about a game's result or
 answering a question about one; and for short runs only, a year in a date phrase or a sentence
-about years, a year dating an event, an edition or a model ("the 2024 election"), a clock time
+about years, one of two years joined by "and" or "or" ("was it 1989 or 1991?"), a year dating an event, an edition or a model ("the 2024 election"), a clock time
 with a time word, a year or a time in a question asking "when" or in its answer, a correction
 of a year or a time let through just before, a round number said as one number, and counting.
 Numbers joined by "and", "or" ("add 1250 and 3475") share their context. A code word before a
@@ -308,14 +308,32 @@ class HarmlessNumbers:
         return ((link in policy.value_statement_words or link in policy.value_links)
                 and any(_stem(w) in policy.value_holder_words for w in holder))
 
-    def is_year(self, digits: str, before: Sequence[str], after: Sequence[str] = ()) -> bool:
+    def is_year(self, digits: str, before: Sequence[str], after: Sequence[str] = (),
+                paired: bool = False) -> bool:
         """A four-digit year with a year cue, or another year, within two words before it
         ("in 1986", "between 1789 and 2024"), or with a word of a sentence about years anywhere
-        in the words around it ("which year did it sink? 1912"), and no code word."""
+        in the words around it ("which year did it sink? 1912"), or one of a pair of years
+        (``paired``, :meth:`pairs_with_a_year`), and no code word."""
         if not _year_shaped(digits) or self.after_code_word(before):
             return False
-        return (any(w in self.policy.year_cue_words or _year_shaped(w) for w in before[-2:])
+        return (paired or any(w in self.policy.year_cue_words or _year_shaped(w) for w in before[-2:])
                 or any(w in self.policy.year_topic_words for w in [*before, *after]))
+
+    def pairs_with_a_year(self, digits: str, before: Sequence[str], after: Sequence[str]) -> bool:
+        """Whether a year-shaped run is joined by one coordinating word to another year: the
+        alternatives a question weighs or two years named together ("was it 1989 or 1991?",
+        "1914 and 1918"), the second maybe said by its last two digits ("1989 or 90").
+        A code read out is one number, not a choice between two years.
+
+        :param before: the words before the run, the numbers it is coordinated with kept.
+        :param after: the words after the run, the same."""
+        if not _year_shaped(digits):
+            return False
+        joins = self.policy.coordinating_words
+        later = len(after) >= 2 and after[0] in joins and (
+            _year_shaped(after[1]) or (len(after[1]) == 2 and after[1].isdigit()))
+        earlier = len(before) >= 2 and before[-1] in joins and _year_shaped(before[-2])
+        return later or earlier
 
     def names_by_year(self, digits: str, before: Sequence[str], leading: Sequence[str],
                       clause_after: Sequence[str]) -> bool:

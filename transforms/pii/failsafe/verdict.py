@@ -175,7 +175,8 @@ class RunVerdict:
         if tier == "short":
             digits = words[index][2]
             # Read out in three or more pieces ("in 1-0-8-8"), a run is a code, not a year or a time.
-            if spelled < 3 and (harmless.is_year(digits, before, after)
+            paired = harmless.pairs_with_a_year(digits, *self._spoken_around(words, index))
+            if spelled < 3 and (harmless.is_year(digits, before, after, paired)
                                 or harmless.names_by_year(digits, before, leading, units)
                                 or harmless.is_clock_time(digits, before, after)
                                 or (asked_when and harmless.answers_when(digits, before))
@@ -198,11 +199,16 @@ class RunVerdict:
         said as a number skips the numbers it is coordinated with ("add 1250 and 3475"), a long
         or dictated run is a code whatever it is joined to."""
         policy = self.policy
-        before = self._spoken(words, range(index - 1, -1, -1))[::-1]
-        after = self._spoken(words, range(index + 1, len(words)))
+        before, after = self._spoken_around(words, index)
         if n_digits < policy.min_digits and not was_dictated:
             before, after = self.harmless.coordinated(before, after, policy.min_digits)
         return before, after
+
+    def _spoken_around(self, words: List[Word], index: int) -> Tuple[List[str], List[str]]:
+        """The words within ``window_words`` before and after the word at ``index``,
+        hesitations left out (:meth:`_spoken`)."""
+        return (self._spoken(words, range(index - 1, -1, -1))[::-1],
+                self._spoken(words, range(index + 1, len(words))))
 
     def _in_clause(self, words: List[Word], index: int, n_digits: int, was_dictated: bool,
                    around: Tuple[List[str], List[str]], clause_start: Optional[int],
