@@ -133,6 +133,15 @@ _RUN = re.compile(r"(?<![\w$£€])\d+(?![\w%])")
 _DECIMAL = re.compile(r"\d+\.\d{1,2}")
 
 
+def _thousands_grouped(written: str, separator: str) -> bool:
+    """Whether ``written`` is one number with thousands separators ("1,250", "384,000")."""
+    if not separator:
+        return False
+    groups = written.split(separator)
+    return (len(groups) >= 2 and 1 <= len(groups[0]) <= 3 and groups[0].isdigit()
+            and all(len(group) == 3 and group.isdigit() for group in groups[1:]))
+
+
 class DigitRunFailsafeRecognizer(EntityRecognizer):
     """Redacts any digit run that is not clearly harmless (see the module docstring)."""
 
@@ -298,13 +307,20 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
 
     def _grouped(self, start: int, end: int) -> bool:
         """Whether the run was written as one number with thousands separators ("1,250")."""
+        written = self._written(start, end)
+        return written is not None and _thousands_grouped(written, self.policy.thousands_separator)
+
+    def _thousands_then_rest(self, start: int, end: int) -> bool:
+        """Whether the run is one number said in words that the model wrote as its round
+        thousands and the rest apart: "384,000 400" for "three hundred eighty-four thousand
+        four hundred". A code is never written with a separator before its zeros."""
         separator = self.policy.thousands_separator
         written = self._written(start, end)
-        if not separator or written is None:
+        if not separator or written is None or len(written.split()) != 2:
             return False
-        groups = written.split(separator)
-        return (len(groups) >= 2 and 1 <= len(groups[0]) <= 3 and groups[0].isdigit()
-                and all(len(group) == 3 and group.isdigit() for group in groups[1:]))
+        head, rest = written.split()
+        return (_thousands_grouped(head, separator) and head.endswith(separator + "000")
+                and rest.isdigit() and len(rest) <= 3)
 
     def _paired(self, start: int, end: int) -> bool:
         """Whether the run was spoken as two numbers joined by a range word ("112 to 108")."""
@@ -318,9 +334,12 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
 
     def _leading_digits(self, start: int, end: int) -> int:
         """The digits of the run at ``start``-``end`` said before its last number ("8841207" of
-        "8841207 40"); 0 for a run the normaliser did not make."""
+        "8841207 40"); 0 for a run the normaliser did not make, and for one number written as
+        its thousands and the rest (:meth:`_thousands_then_rest`)."""
         run = self._run_at(start, end)
-        return 0 if run is None else sum(ch.isdigit() for piece in run.pieces[:-1] for ch in piece)
+        if run is None or self._thousands_then_rest(start, end):
+            return 0
+        return sum(ch.isdigit() for piece in run.pieces[:-1] for ch in piece)
 
     def _dictated(self, start: int, end: int) -> int:
         run = self._run_at(start, end)
