@@ -277,9 +277,11 @@ HARMLESS_NUMBER_SHAPES = [
     "Add 1250 and 3475.",
     # a number written with thousands separators was said as one number
     "Will it snow at 3,450 in the mountains this weekend?",
-    # a number said in words, written as its round thousands and the rest, before its unit
+    # a number said in words, written in parts each said as a number, before its unit
     "Is the moon really about 384,000 400 km away from Earth?",
     "Everest is 8,000 849 metres high, isn't it?",
+    "Is the moon really about 300, 80, 4,400 km away from Earth?",
+    "Roughly how old is it, 10,000, 5,000 years?",
     "And 1,250 and 3,475.",
     # a unit named after a person is the unit of a quantity after a number
     "What's 72 degrees Fahrenheit in Celsius?",
@@ -365,10 +367,10 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("Refill prescription 8841207 40 minutes from now.", DIGIT_SEQUENCE),
     ("Patient 4857773456 5 times a day.", DIGIT_SEQUENCE),
     ("Return item 448127 2 litres of paint.", DIGIT_SEQUENCE),
-    # the thousands and the rest of one number only: four digits after them, no separator,
-    # or a code word before
-    ("Pass 384,000 4000 km of road.", None),
+    # parts of one number only when each before the last is said as a number, and no code
+    # word before them
     ("Refill prescription 884 000 40 minutes from now.", DIGIT_SEQUENCE),
+    ("Patient 300 4857 5 times a day.", DIGIT_SEQUENCE),
     ("The code is 384,000 400 km.", None),
     # a code word before a number outweighs a unit after it
     ("My order number is 48213 minutes.", DIGIT_SEQUENCE),

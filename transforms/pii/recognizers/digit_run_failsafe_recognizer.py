@@ -310,17 +310,22 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         written = self._written(start, end)
         return written is not None and _thousands_grouped(written, self.policy.thousands_separator)
 
-    def _thousands_then_rest(self, start: int, end: int) -> bool:
-        """Whether the run is one number said in words that the model wrote as its round
-        thousands and the rest apart: "384,000 400" for "three hundred eighty-four thousand
-        four hundred". A code is never written with a separator before its zeros."""
-        separator = self.policy.thousands_separator
+    def _said_in_number_parts(self, start: int, end: int) -> bool:
+        """Whether the run is one number said in words that the model wrote in parts, each
+        part before the last said as a number: a multiple of ten ("300, 80, 4,400 km" for
+        "three hundred eighty-four thousand four hundred km") or a numeral with thousands
+        separators ("384,000 400 km", "10,000, 5,000 years"). A code's digits are not all
+        such parts: "8841207 40 minutes" opens with a code."""
         written = self._written(start, end)
-        if not separator or written is None or len(written.split()) != 2:
-            return False
-        head, rest = written.split()
-        return (_thousands_grouped(head, separator) and head.endswith(separator + "000")
-                and rest.isdigit() and len(rest) <= 3)
+        parts = [] if written is None else [part.strip(",") for part in written.split()]
+        return len(parts) >= 2 and all(self._said_as_number(part) for part in parts[:-1])
+
+    def _said_as_number(self, part: str) -> bool:
+        """A numeral said as a number: written with thousands separators, or a multiple of ten
+        that opens with no zero."""
+        if _thousands_grouped(part, self.policy.thousands_separator):
+            return True
+        return part.isdigit() and part[0] != "0" and part.endswith("0")
 
     def _paired(self, start: int, end: int) -> bool:
         """Whether the run was spoken as two numbers joined by a range word ("112 to 108")."""
@@ -334,10 +339,10 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
 
     def _leading_digits(self, start: int, end: int) -> int:
         """The digits of the run at ``start``-``end`` said before its last number ("8841207" of
-        "8841207 40"); 0 for a run the normaliser did not make, and for one number written as
-        its thousands and the rest (:meth:`_thousands_then_rest`)."""
+        "8841207 40"); 0 for a run the normaliser did not make, and for one number the model
+        wrote in parts (:meth:`_said_in_number_parts`)."""
         run = self._run_at(start, end)
-        if run is None or self._thousands_then_rest(start, end):
+        if run is None or self._said_in_number_parts(start, end):
             return 0
         return sum(ch.isdigit() for piece in run.pieces[:-1] for ch in piece)
 
