@@ -17,9 +17,9 @@ no "?", "!", ";" or ":") are
   "G B 64", "E6 1"), or 1-3 capitals right before a span that starts with digits; then
 * optionally a bank code: letters spelled apart ("K-W-H-L", "R D W K"), four capitals
   ("CKYR"), four letters glued to the account number's first digits right before the span
-  ("DBWK13", "pdlb7"), or, after a country code only, up to ``gap_words`` plain words (the bank code
-  heard as words, "keeping the age"; a lowercase "ckyr"), none of them a word that starts
-  another value ("call", "phone", "number", "card", ...).
+  ("DBWK13", "pdlb7"), or, after a country code only, up to ``gap_words`` plain words (the
+  bank code heard as words, "keeping the age"; a lowercase "ckyr"), none of them a word that
+  starts another value ("call", "phone", "number", "card", ...).
 
 and there is evidence that the span is an IBAN: it is an ``IBAN_CODE`` span, or the clip
 names an IBAN (``cue_words``: "IBAN", and what the speech model writes for it from its

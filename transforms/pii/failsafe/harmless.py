@@ -5,9 +5,10 @@ list or public transport service (a word right before it in its clause), arithme
 with a second number, two numbers joined by a range word (a score, a range, a span of times, a
 time before the hour), a scoreline written with hyphens in a sentence about a game's result or
 answering a question about one; and for short runs only, a year in a date phrase or a sentence
-about years, one of two years joined by "and" or "or" ("was it 1989 or 1991?"), a year dating an event, an edition or a model ("the 2024 election"), a clock time
-with a time word, a year or a time in a question asking "when" or in its answer, a correction
-of a year or a time let through just before, a round number said as one number, and counting.
+about years, one of two years joined by "and" or "or" ("was it 1989 or 1991?"), a year dating
+an event, an edition or a model ("the 2024 election"), a clock time with a time word, a year or
+a time in a question asking "when" or in its answer, a correction of a year or a time let
+through just before, a round number said as one number, and counting.
 Numbers joined by "and", "or" ("add 1250 and 3475") share their context. A code word before a
 run, or a run given as the value of a thing a code opens, outweighs every one of these.
 """
