@@ -6,6 +6,7 @@ import pytest
 from voicescrub.transforms.pii.config import load_pii_config
 from voicescrub.transforms.pii.failsafe.harmless import (
     HarmlessNumbers,
+    in_questions,
     in_result_sentences,
     in_when_questions,
     is_counting,
@@ -67,14 +68,27 @@ def test_year_in_a_sentence_about_years(harmless: HarmlessNumbers, digits: str, 
     ("1989", ["was", "it"], ["or", "was", "it", "1991"], False),
     ("1989", ["was", "it"], ["1991"], False),
     ("4829", ["was", "it"], ["or", "1991"], False),
-    ("1989", ["was", "it"], ["or", "905"], False)])
+    ("1989", ["was", "it"], ["or", "905"], False),
+    # A code word or a thing a code opens anywhere in reach: a guess at a code.
+    ("1987", ["the", "code", "was", "something", "like"], ["or", "1978"], False),
+    ("1357", ["was", "it"], ["or", "1375", "for", "the", "safe"], False),
+    ("1975", ["locker", "combination", "it's", "either"], ["or", "1976"], False)])
 def test_pair_of_years(harmless: HarmlessNumbers, digits: str, before: list, after: list, paired: bool) -> None:
     assert harmless.pairs_with_a_year(digits, before, after) is paired
 
 
 def test_a_pair_of_years_after_a_code_word_is_a_code(harmless: HarmlessNumbers) -> None:
     assert harmless.is_year("1989", ["the", "code", "is"], [], paired=True) is False
+    assert harmless.is_year("1989", ["was", "it"], [], paired=False) is False
     assert harmless.is_year("1989", ["was", "it"], [], paired=True) is True
+
+
+@pytest.mark.parametrize("text, asked", [
+    ("Was it 1989 or 1991?", [0, 1, 2, 3, 4]),
+    ("Use 1987 or 1978 to disarm it. Why?", [7]),
+    ("It was 1989 or 1991.", [])])
+def test_in_questions(text: str, asked: list) -> None:
+    assert sorted(in_questions(text, words_of(text))) == asked
 
 
 @pytest.mark.parametrize("digits, before, clause_after, names", [

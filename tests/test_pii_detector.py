@@ -7,6 +7,7 @@ failure never prints a value. All values are fake.
 
 from __future__ import annotations
 
+import re
 import time
 from typing import List, Sequence, Tuple
 
@@ -414,10 +415,11 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     # a sum word with a code word between it and the run
     ("Add the number 4 8 2 9 1 7 to my notes.", DIGIT_SEQUENCE),
     ("It took years, the code is 1989.", None),
-    # a pair of years after a code word, or a year paired with a number no year has
-    ("Was the alarm code 1989 or 1991?", None),
-    ("Enter 1989 or 1991 to unlock it.", None),
-    ("Was it 1989 or 4821?", DIGIT_SEQUENCE),
+    # a number written in parts that are not round thousands, hundreds and tens, as said
+    ("Claim 1230 4560 7890 12 days.", DIGIT_SEQUENCE),
+    ("The tracking is 100 200 300 400 500 600 7 days.", DIGIT_SEQUENCE),
+    ("My national insurance is 20 40 60 30 days.", DIGIT_SEQUENCE),
+    ("Patient 4,857,773 5 times a day.", DIGIT_SEQUENCE),
     ("the code is ten to nine", None),
     ("my pin is seven fifteen to seven forty", "PIN"),
     ("The card number is ten to nine.", None),
@@ -527,6 +529,29 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("Unlock with the 1999 version please.", DIGIT_SEQUENCE),
     ("Use the 1987 door code.", None),
 ]
+
+
+#: Two year-shaped numbers that are no pair of years a question weighs: not a question, a code
+#: word or a thing a code opens in reach, or one of them no year. Both numbers stay redacted.
+NO_PAIR_OF_YEARS = [
+    "Use 1987 or 1978 to disarm the alarm.",
+    "Locker combination, hmm, it's either 1975 or 1976, I forget.",
+    "Was it 1357 or 1375 for the safe?",
+    "The door code I gave you yesterday was 1987 or 1978.",
+    "The code was something like, uh, let me think, 1987 or 1978.",
+    "Was the alarm code 1989 or 1991?",
+    "Enter 1989 or 1991 to unlock it.",
+    "Was it 1989 or 4821?",
+]
+
+
+@pytest.mark.parametrize("text", NO_PAIR_OF_YEARS)
+def test_no_pair_of_years_leaves_both_redacted(detector: PiiDetector, text: str) -> None:
+    found = detector.detect(text)
+    numbers = [m.span() for m in re.finditer(r"\d{4}", text)]
+    assert len(numbers) == 2
+    covered = [any(s.char_start <= a and b <= s.char_end for s in found) for a, b in numbers]
+    assert covered.count(True) == 2
 
 
 @pytest.mark.parametrize("text, entity", HARMLESS_SHAPE_NEAR_MISSES)

@@ -5,7 +5,7 @@ list or public transport service (a word right before it in its clause), arithme
 with a second number, two numbers joined by a range word (a score, a range, a span of times, a
 time before the hour), a scoreline written with hyphens in a sentence about a game's result or
 answering a question about one; and for short runs only, a year in a date phrase or a sentence
-about years, one of two years joined by "and" or "or" ("was it 1989 or 1991?"), a year dating
+about years, one of two years a question weighs ("was it 1989 or 1991?"), a year dating
 an event, an edition or a model ("the 2024 election"), a clock time with a time word, a year or
 a time in a question asking "when" or in its answer, a correction of a year or a time let
 through just before, a round number said as one number, and counting.
@@ -209,6 +209,12 @@ def in_when_questions(policy: DigitRunPolicy, text: str, words: Sequence[Word]) 
     return _sentences_and_answers(text, words, asks_when, _answer_leads(policy))
 
 
+def in_questions(text: str, words: Sequence[Word]) -> FrozenSet[int]:
+    """The indexes of the words in a sentence closed by "?"."""
+    return frozenset(k for first, last, question in sentences(text, words) if question
+                     for k in range(first, last + 1))
+
+
 def in_result_sentences(policy: DigitRunPolicy, text: str, words: Sequence[Word]) -> FrozenSet[int]:
     """The indexes of the words in a sentence that reports a game's result, or in the sentence
     right after a question about one ("What's the score? 3-1?"): it holds one of
@@ -321,16 +327,20 @@ class HarmlessNumbers:
                 or any(w in self.policy.year_topic_words for w in [*before, *after]))
 
     def pairs_with_a_year(self, digits: str, before: Sequence[str], after: Sequence[str]) -> bool:
-        """Whether a year-shaped run is joined by one coordinating word to another year: the
-        alternatives a question weighs or two years named together ("was it 1989 or 1991?",
-        "1914 and 1918"), the second maybe said by its last two digits ("1989 or 90").
-        A code read out is one number, not a choice between two years.
+        """Whether a year-shaped run in a question is joined by one coordinating word to another
+        year: the alternatives the question weighs ("was it 1989 or 1991?", "did it end in 1914
+        or 1918?"), the second maybe said by its last two digits ("1989 or 90"). Only where no
+        code word and no thing a code opens is in reach either side: "is the safe 1357 or
+        1375?" and "the code was 1987 or 1978" guess at a code.
 
-        :param before: the words before the run, the numbers it is coordinated with kept.
+        :param before: the words before the run in its question, the numbers it is coordinated
+            with kept (the caller passes only runs in a sentence closed by "?").
         :param after: the words after the run, the same."""
-        if not _year_shaped(digits):
+        policy = self.policy
+        if not _year_shaped(digits) or any(
+                w in policy.code_words or _stem(w) in policy.value_holder_words for w in [*before, *after]):
             return False
-        joins = self.policy.coordinating_words
+        joins = policy.coordinating_words
         later = len(after) >= 2 and after[0] in joins and (
             _year_shaped(after[1]) or (len(after[1]) == 2 and after[1].isdigit()))
         earlier = len(before) >= 2 and before[-1] in joins and _year_shaped(before[-2])

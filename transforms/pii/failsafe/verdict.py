@@ -74,6 +74,7 @@ class RunVerdict:
         clause_start: Optional[int] = None,
         clause_end: Optional[int] = None,
         leading_digits: int = 0,
+        questioned: bool = False,
     ) -> Optional[float]:
         """One run's score if it must be redacted, ``None`` if it may be heard.
 
@@ -117,6 +118,9 @@ class RunVerdict:
             run makes it a quantity only there. ``None``: the words within the window.
         :param leading_digits: the digits the run was said in before its last number (see
             :meth:`~voicescrub.transforms.pii.failsafe.harmless.HarmlessNumbers.is_quantity`).
+        :param questioned: the run is in a sentence closed by "?"
+            (:func:`~voicescrub.transforms.pii.failsafe.harmless.in_questions`): a year-shaped
+            run there may be one of two years the question weighs.
         """
         policy = self.policy
         harmless = self.harmless
@@ -175,7 +179,7 @@ class RunVerdict:
         if tier == "short":
             digits = words[index][2]
             # Read out in three or more pieces ("in 1-0-8-8"), a run is a code, not a year or a time.
-            paired = harmless.pairs_with_a_year(digits, *self._spoken_around(words, index))
+            paired = questioned and harmless.pairs_with_a_year(digits, *self._spoken_around(words, index))
             if spelled < 3 and (harmless.is_year(digits, before, after, paired)
                                 or harmless.names_by_year(digits, before, leading, units)
                                 or harmless.is_clock_time(digits, before, after)

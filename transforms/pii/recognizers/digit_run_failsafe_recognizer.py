@@ -112,6 +112,7 @@ from voicescrub.transforms.pii.failsafe.companions import (
     near_codes,
 )
 from voicescrub.transforms.pii.failsafe.harmless import (
+    in_questions,
     in_result_sentences,
     in_when_questions,
     is_number_pair,
@@ -131,6 +132,10 @@ from voicescrub.transforms.pii.spoken_normaliser import DigitRun, NormalisedText
 _RUN = re.compile(r"(?<![\w$£€])\d+(?![\w%])")
 #: A number written with a decimal point and one or two decimals: a reading or a price.
 _DECIMAL = re.compile(r"\d+\.\d{1,2}")
+
+
+#: The places of the round parts of a number said in words (``_said_in_number_parts``).
+_TENS, _HUNDREDS, _THOUSANDS = 1, 2, 3
 
 
 def _thousands_grouped(written: str, separator: str) -> bool:
@@ -230,6 +235,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         spared: List[Fragment] = []  # the runs let through
         asked_when = in_when_questions(policy, text, words)  # word indexes
         about_results = in_result_sentences(policy, text, words)  # word indexes
+        questions = in_questions(text, words)  # word indexes
         let_through = ""  # the last run, when it was let through: a correction may repeat its role
         for run in _RUN.finditer(text):
             index = word_index(words, run.start())
@@ -245,6 +251,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
                 scoreline=index in about_results and self._scoreline(run.start(), run.end()),
                 clause_start=clause_start(text, words, run.start()), clause_end=clause_end(text, words, run.end()),
                 leading_digits=self._leading_digits(run.start(), run.end()),
+                questioned=index in questions,
             )
             if score is not None:
                 spans.append((run.start(), run.end(), score))
@@ -311,21 +318,33 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         return written is not None and _thousands_grouped(written, self.policy.thousands_separator)
 
     def _said_in_number_parts(self, start: int, end: int) -> bool:
-        """Whether the run is one number said in words that the model wrote in parts, each
-        part before the last said as a number: a multiple of ten ("300, 80, 4,400 km" for
-        "three hundred eighty-four thousand four hundred km") or a numeral with thousands
-        separators ("384,000 400 km", "10,000, 5,000 years"). A code's digits are not all
-        such parts: "8841207 40 minutes" opens with a code."""
+        """Whether the run is one number said in words that the model wrote in parts: before
+        the last part, round thousands ("384,000", "10,000"), then at most one round hundred
+        ("300"), then at most one round ten ("80"), as the words come ("300, 80, 4,400 km" for
+        "three hundred eighty-four thousand four hundred km"; "384,000 400 km"; "10,000, 5,000
+        years"). A code's parts are not so: "8841207 40 minutes", "1230 4560 7890 12 days",
+        "100 200 300 7 days", "4,857,773 5 times"."""
         written = self._written(start, end)
         parts = [] if written is None else [part.strip(",") for part in written.split()]
-        return len(parts) >= 2 and all(self._said_as_number(part) for part in parts[:-1])
+        if len(parts) < 2:
+            return False
+        ranks = [self._round_rank(part) for part in parts[:-1]]
+        # Thousands may repeat ("10,000, 5,000"); a hundred or a ten comes once, after larger ones.
+        return all(rank is not None for rank in ranks) and all(
+            later < earlier or later == earlier == _THOUSANDS for earlier, later in zip(ranks, ranks[1:]))
 
-    def _said_as_number(self, part: str) -> bool:
-        """A numeral said as a number: written with thousands separators, or a multiple of ten
-        that opens with no zero."""
-        if _thousands_grouped(part, self.policy.thousands_separator):
-            return True
-        return part.isdigit() and part[0] != "0" and part.endswith("0")
+    def _round_rank(self, part: str) -> Optional[int]:
+        """The place of a round part of a number said in words: thousands (a numeral with
+        thousands separators ending in 000), a hundred (100 to 900) or a ten (20 to 90); None
+        for any other part."""
+        separator = self.policy.thousands_separator
+        if _thousands_grouped(part, separator) and part.endswith(separator + "000"):
+            return _THOUSANDS
+        if part.isdigit() and len(part) == 3 and part[0] != "0" and part.endswith("00"):
+            return _HUNDREDS
+        if part.isdigit() and len(part) == 2 and part[0] not in "01" and part.endswith("0"):
+            return _TENS
+        return None
 
     def _paired(self, start: int, end: int) -> bool:
         """Whether the run was spoken as two numbers joined by a range word ("112 to 108")."""
