@@ -93,11 +93,12 @@ def rows() -> List[List[str]]:
         table.append([label, "; ".join(f"{corpus}: {figure(result)}" for _, corpus, result in runs),
                       f"`python benchmarks/{name}.py` (`--tag`)",
                       ", ".join(f"`{file}`" for file, _, _ in runs)])
-    groups = [(name, [(f"harmless_requests{tag}.json", load(f"harmless_requests{tag}.json"))
-                      for tag in tags]) for name, tags in HARMLESS_SETS]
-    groups = [(name, [(file, result) for file, result in runs if result is not None])
-              for name, runs in groups]
-    groups = [(name, runs) for name, runs in groups if runs]
+    groups = []  # (name, [(file, result)]) of each group with a result file
+    for name, tags in HARMLESS_SETS:
+        runs = [(f"harmless_requests{tag}.json", load(f"harmless_requests{tag}.json")) for tag in tags]
+        runs = [(file, result) for file, result in runs if result is not None]
+        if runs:
+            groups.append((name, runs))
     if groups:
         files = [file for _, runs in groups for file, _ in runs]
         tags = [f"`{file[len('harmless_requests'):-len('.json')]}`" for file in files[1:]]

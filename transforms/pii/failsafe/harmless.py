@@ -336,11 +336,9 @@ class HarmlessNumbers:
         :param before: the words before the run in its question, the numbers it is coordinated
             with kept (the caller passes only runs in a sentence closed by "?").
         :param after: the words after the run, the same."""
-        policy = self.policy
-        if not _year_shaped(digits) or any(
-                w in policy.code_words or _stem(w) in policy.value_holder_words for w in [*before, *after]):
+        if not _year_shaped(digits) or any(self._names_a_code(w) for w in [*before, *after]):
             return False
-        joins = policy.coordinating_words
+        joins = self.policy.coordinating_words
         later = len(after) >= 2 and after[0] in joins and (
             _year_shaped(after[1]) or (len(after[1]) == 2 and after[1].isdigit()))
         earlier = len(before) >= 2 and before[-1] in joins and _year_shaped(before[-2])
