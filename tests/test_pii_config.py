@@ -135,6 +135,16 @@ def test_other_file(tmp_path) -> None:
         {"entities": ["PIN"], "second_listen": {"every_clip": "yes"}},
         {"entities": ["PIN"], "second_listen": {"word_probability_below": 1.5}},
         {"entities": ["PIN"], "second_listen": {"word_probability_below": "low"}},
+        # a slot minimum for a phrase that is no cue, one under 1, one not a whole number
+        {"entities": ["PIN"], "value_slots": {"cues": {"PIN": ["pin"]}, "function_words": [], "closers": [],
+                                              "count_units": [], "handle_separators": [],
+                                              "min_number_words": {"call me on": 3}}},
+        {"entities": ["PIN"], "value_slots": {"cues": {"PIN": ["pin"]}, "function_words": [], "closers": [],
+                                              "count_units": [], "handle_separators": [],
+                                              "min_number_words": {"pin": 0}}},
+        {"entities": ["PIN"], "value_slots": {"cues": {"PIN": ["pin"]}, "function_words": [], "closers": [],
+                                              "count_units": [], "handle_separators": [],
+                                              "min_number_words": {"pin": "three"}}},
         [],
     ],
 )

@@ -814,7 +814,9 @@ CLIP_BANKING = [
     ("You can't pretend in 2-0-6-4, please.", 1, [(DIGIT_SEQUENCE, "2-0-6-4")]),
     # names, dates and credentials whose slot words the ASR damaged
     ("Call Dana Quill to say hi.", 1, [("PERSON", "Dana Quill")]),
-    ("Call Dana your sister on 0 7 7 0 0 9 0 0 1 2 3", 2, [("PERSON", "Dana"), ("PHONE_NUMBER", "0 7 7 0 0 9 0 0 1 2 3")]),
+    # (the words between a call and the number are its name slot, "your sister" with them)
+    ("Call Dana your sister on 0 7 7 0 0 9 0 0 1 2 3", 3,
+     [("PERSON", "Dana"), ("PERSON", "Dana your sister"), ("PHONE_NUMBER", "0 7 7 0 0 9 0 0 1 2 3")]),
     ("Save a new contact, Dana Quill 0 7 7 0 0 9 0 0 1 2 3", 2,
      [("PERSON", "Dana Quill"), ("PHONE_NUMBER", "0 7 7 0 0 9 0 0 1 2 3")]),
     ("Payman Quill 40 pounds please.", 1, [("PERSON", "Payman Quill")]),
@@ -842,6 +844,22 @@ CLIP_BANKING = [
     # "three" heard as "free" after the digit homophone "for", "six" as "sick" in a dictated number
     ("The password is maple for free hash garden.", 1, [("PASSWORD", "maple for free hash garden")]),
     ("Save a new contact, 715, sick, sick, sick, 018.", 1, [("PHONE_NUMBER", "715, sick, sick, sick, 018")]),
+    # a name garbled into common words between a new contact or a call and its phone number:
+    # still a name; near misses: nothing between the cue and the number, a word that names no one
+    # ("number", "for", "me back", "mum"), "contact" as a verb, a number too short to be a phone's
+    ("Same a new contact. Rows are outside 954, 595, 0186.", 2,
+     [("PERSON", "Rows are outside"), ("PHONE_NUMBER", "954, 595, 0186")]),
+    ("Save a new contact. Hector, have an over 07700 900244.", 2,
+     [("PERSON", "Hector, have an over"), ("PHONE_NUMBER", "07700 900244")]),
+    ("Call the owner and be on 07700 900268.", 2, [("PERSON", "owner and be"), ("PHONE_NUMBER", "07700 900268")]),
+    ("Call me back on 07700 900123", 1, [("PHONE_NUMBER", "07700 900123")]),
+    ("Text mum on 07700 900123", 1, [("PHONE_NUMBER", "07700 900123")]),
+    ("Call the restaurant at 1930 please", 0, []),
+    ("Add a contact, lemon tracy on 07700 900123", 2, [("PERSON", "lemon tracy"), ("PHONE_NUMBER", "07700 900123")]),
+    ("Save it as a new contact, 07700 900123", 1, [("PHONE_NUMBER", "07700 900123")]),
+    ("Add a new contact number 07700 900123.", 1, [("PHONE_NUMBER", "07700 900123")]),
+    ("Add a contact for the vet, 0161 496 0000.", 1, [("PHONE_NUMBER", "0161 496 0000")]),
+    ("Contact support at 0800 123 4567.", 1, [("PHONE_NUMBER", "0800 123 4567")]),
     # a whole past date with its birth cue garbled away, a year left after an expiry word whose
     # month was garbled, a street type glued to the name, a house number in an address slot
     ("My worst date is the 10th on August 1992.", 1, [("DATE_OF_BIRTH", "the 10th on August 1992")]),

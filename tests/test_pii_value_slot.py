@@ -61,7 +61,19 @@ SLOTS = [
     ("Log me in, username.om.mada, password", "USERNAME", "username.om.mada"),
     # at most max_words (8) words
     ("I live at 7200 and 7900 and I seek a more present.", "STREET_ADDRESS", "7200 and 7900 and I seek a more"),
+    # a phone number read out in pieces the model wrote as ordinals, after "call me back on"
+    ("Call me back on O double, 7th of below, 9th of below.", "PHONE_NUMBER", "O double, 7th of below, 9th of below"),
 ]
+
+
+@pytest.mark.parametrize("text", [
+    # "call me back on" a day or a time: fewer than min_number_words (3) number-like words
+    "Call me back on the 5th please.",
+    "Ring me on Tuesday at 3.",
+    "Call me back on the 15th at 10.",
+])
+def test_a_cue_that_takes_a_day_or_a_time_needs_a_number_in_pieces(detector: PiiDetector, text: str) -> None:
+    assert detector.detect(text) == []
 
 
 @pytest.mark.parametrize("text, entity_type, piece", SLOTS)

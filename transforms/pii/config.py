@@ -98,6 +98,15 @@ def _slot_cues(raw: Any) -> Tuple[Tuple[str, str], ...]:
                         for phrase in phrases(listed)))
 
 
+def _counts_per_cue(raw: Any) -> FrozenMapping:
+    if raw is None:
+        return FrozenMapping()
+    if not isinstance(raw, Mapping) or any(
+            isinstance(count, bool) or not isinstance(count, int) or count < 1 for count in raw.values()):
+        raise ValueError("map cue phrases to whole numbers of 1 or more")
+    return FrozenMapping({" ".join(str(cue).lower().split()): int(count) for cue, count in raw.items()})
+
+
 _LEXICON_NAME = re.compile(r"\{\{([a-z][a-z0-9_]*)\}\}")
 
 
@@ -385,6 +394,10 @@ class ValueSlotPolicy:
         frozenset(), "how a handle's separators are said ('dot', 'underscore', and what the "
         "speech model writes for them)", parse=words, required=True)
     max_words: int = setting(8, "the most words a slot takes", minimum=1)
+    min_number_words: Mapping[str, int] = setting(
+        FrozenMapping(), "cue phrase -> the fewest number-like words its slot holds, for a cue that "
+        "also takes a day or a time before a value read out in pieces ('call me back on' a phone "
+        "number, not on 'Tuesday at 3'); other cues need one", parse=_counts_per_cue)
     score: float = setting(0.4, "the score of a slot span (the detector's threshold or more)",
                            above=0.0, maximum=1.0)
     enabled: bool = setting(True, "off: no slot is ever redacted")
@@ -528,6 +541,8 @@ def config_from_dict(raw: Any, spacy_model: Optional[str] = None,
     if not config.entities:
         raise PiiConfigError("'entities' must be a non-empty list")
     slots = config.value_slots
+    if any(cue not in {phrase for phrase, _ in slots.cues} for cue in slots.min_number_words):
+        raise PiiConfigError("value_slots.min_number_words names a phrase that is not one of its cues")
     config = dataclasses.replace(
         config, spacy_model=spacy_model or config.spacy_model,
         spoken_forms=forms if forms is not None else _forms_of(config.language),

@@ -19,10 +19,12 @@ A *value slot* is the stretch right after a cue phrase that is being filled:
   before a closing word ("..., please"), or ``max_words`` words, whichever comes first;
 * it holds at least one word that is not a function word and no count or amount
   ("expires in 3 days"); a slot for a number (all types but ``word_value_types``:
-  usernames, passwords, e-mail and street addresses) holds something number-like, and a
-  slot for a word value something that looks like one: a number, a capitalised word, a
-  word with a dot, dash, underscore or "@" inside, or two words joined by a spoken
-  separator ("My email is not working" and "my username not my password" stay).
+  usernames, passwords, e-mail and street addresses) holds something number-like (after a
+  cue that also takes a day or a time, ``min_number_words`` such words: "call me back on
+  Tuesday at 3" gives no phone number), and a slot for a word value something that looks
+  like one: a number, a capitalised word, a word with a dot, dash, underscore or "@"
+  inside, or two words joined by a spoken separator ("My email is not working" and "my
+  username not my password" stay).
 
 When no detected span touches the stretch from the cue to the slot's end, the slot
 becomes a span of the cue's entity type: the value is taken to be whatever the ASR
@@ -120,7 +122,8 @@ class ValueSlots:
                 looks_like_value = (any(self._word_value_like(w) for w in slot_words)
                                     or self._dictated_handle([w.lower() for w in slot_words]))
             else:
-                looks_like_value = any(self._number_like(w) for w in slot_words)
+                fewest = self._policy.min_number_words.get(phrase, 1)
+                looks_like_value = sum(1 for w in slot_words if self._number_like(w)) >= fewest
             if not looks_like_value:
                 continue  # "my birthday is coming up", "my email is not working"
             found.append(PiiSpan(entity_type, start, end, self._policy.score, RECOGNIZER))
