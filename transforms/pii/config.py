@@ -541,7 +541,7 @@ def config_from_dict(raw: Any, spacy_model: Optional[str] = None,
     if not config.entities:
         raise PiiConfigError("'entities' must be a non-empty list")
     slots = config.value_slots
-    if any(cue not in {phrase for phrase, _ in slots.cues} for cue in slots.min_number_words):
+    if not set(slots.min_number_words) <= {phrase for phrase, _ in slots.cues}:
         raise PiiConfigError("value_slots.min_number_words names a phrase that is not one of its cues")
     config = dataclasses.replace(
         config, spacy_model=spacy_model or config.spacy_model,

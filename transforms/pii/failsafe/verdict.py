@@ -179,8 +179,8 @@ class RunVerdict:
         if tier == "short":
             digits = words[index][2]
             # Read out in three or more pieces ("in 1-0-8-8"), a run is a code, not a year or a time.
-            paired = questioned and harmless.pairs_with_a_year(digits, *self._spoken_around(words, index))
-            if spelled < 3 and (harmless.is_year(digits, before, after, paired)
+            year_pair = questioned and harmless.pairs_with_a_year(digits, *self._spoken_around(words, index))
+            if spelled < 3 and (harmless.is_year(digits, before, after, year_pair)
                                 or harmless.names_by_year(digits, before, leading, units)
                                 or harmless.is_clock_time(digits, before, after)
                                 or (asked_when and harmless.answers_when(digits, before))
