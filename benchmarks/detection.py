@@ -32,8 +32,10 @@ value is recoverable from a text when
   plus the day), can be read;
 * text values (PERSON, STREET_ADDRESS, EMAIL_ADDRESS, USERNAME, PASSWORD): any
   distinctive piece of the value (a run of 4+ letters such as a surname, a street
-  name, an e-mail local part, not a generic word like "lane" or "example") appears
-  in the text's lower-cased alphanumeric stream (so "j patel" still reveals "jpatel").
+  name, an e-mail local part, not a generic word like "lane", "suite", "east" or
+  "example", nor a street type when the address has a name besides it: "Trail" of
+  "Tyrone Trail") appears in the text's lower-cased alphanumeric stream (so "j patel"
+  still reveals "jpatel").
 
 A value is *audible* when it is recoverable from the ASR transcript of the
 original clip; only audible values count. It is *leaked* when it is still
@@ -108,8 +110,14 @@ GENERIC_WORDS = frozenset(
     {
         "street", "road", "avenue", "lane", "drive", "boulevard", "court", "place", "close", "crescent",
         "terrace", "way", "example", "mail", "gmail", "yahoo", "hotmail", "outlook", "com", "net", "org",
+        # an address's unit and the compass point of its city's name ("Suite 950", "East Amara")
+        "suite", "apartment", "north", "south", "east", "west",
     }
 )
+#: The street types the detector knows (its lexicon's ``street_type``): in an address that has
+#: a street's name besides ("Tyrone Trail", "Kaur Dam"), the type alone recovers nothing; in
+#: one whose name is a type word itself ("12 Harbor Street") that word is the evidence.
+STREET_TYPES = frozenset(load_pii_config().lexicon["street_type"])
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 
 
@@ -246,6 +254,8 @@ def evidence(entity_type: str, value: str, text: str) -> Optional[Tuple[int, int
         return min(h[0] for h in hits), max(h[1] for h in hits)
     stream, where = _alnum_stream(text)
     pieces = [p for p in re.split(r"[^a-z]+", value.lower()) if len(p) >= 4 and p not in GENERIC_WORDS]
+    if entity_type == "STREET_ADDRESS":
+        pieces = [p for p in pieces if p not in STREET_TYPES] or pieces
     hits = []
     for piece in pieces:
         at = stream.find(piece)
