@@ -6,7 +6,9 @@ Every figure comes from a file in ``benchmarks/results/``; a test checks that th
 README holds this table as printed, so the README's figures are always the last ones
 a benchmark wrote. Detection and audio runs tagged ``new1229_espeak`` (a corpus the
 generator made after the rules), ``new1229_flite`` and ``new1229_festival`` (that corpus
-in two other synthesisers' voices) are shown beside the committed corpus when present, and
+in two other synthesisers' voices), ``templates1232_espeak`` and ``templates1232_flite``
+(the Presidio team's sentence templates, ``template_corpus.py``) are shown beside the
+committed corpus when present, and
 the harmless-request runs on the hand-written set and the sets written apart from the rules
 (``unseen`` to ``unseen20``).
 """
@@ -43,7 +45,7 @@ def text_leak(result: dict) -> str:
 def audio_leak(result: dict) -> str:
     split = result["splits"]["all"]
     silenced = split.get("exact_silenced_fraction_pii_clips")
-    clean = f", {100.0 * silenced:.1f} % of clean speech in clips with PII silenced" if silenced is not None else ""
+    clean = f", {100.0 * silenced:.1f} % clean speech silenced in PII clips" if silenced is not None else ""
     return (f"{split['leaked']}/{split['audible']}{clean}, "
             f"{split['dead_lettered']}/{split['clips'] + split['dead_lettered']} dead-lettered")
 
@@ -72,8 +74,10 @@ def clip_memory(result: dict) -> str:
 
 #: The corpora a detection or audio run can be tagged with, as the table names them.
 CORPORA = (("", "committed"), ("_new1229_espeak", "new corpus"),
-           ("_new1229_flite", "the same in flite's voices"),
-           ("_new1229_festival", "in Festival's voices"), ("_sample", "bundled sample"))
+           ("_new1229_flite", "in flite's voices"),
+           ("_new1229_festival", "in Festival's voices"),
+           ("_templates1232_espeak", "Presidio's templates"),
+           ("_templates1232_flite", "read by flite"), ("_sample", "bundled sample"))
 #: The harmless-request sets, in groups the table sums: the hand-written set, the sets
 #: written apart in espeak-ng's and flite's voices, and those in Festival's.
 HARMLESS_SETS = (("hand-written set", ("",)),
