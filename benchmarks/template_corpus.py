@@ -30,7 +30,8 @@ countries, organisations, nationalities, jobs, ages, years, dates and times, zip
 web addresses and IP addresses are filled but not labelled: the pipeline does not remove
 them, so a clip holding only those is PII-free here. Each template is spoken once (or
 ``--per-template`` times, by different voices), in an espeak-ng voice and speed drawn
-from the seed; labels record both, so ``audio_leak.py`` can take exact word times.
+from the seed; labels record both, so ``audio_leak.py`` can take exact word times, and a
+``dev``/``heldout`` split as the generator draws one.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ from samples.generate import (  # noqa: E402
     GB_VOICES,
     TARGET_MIN_S,
     Fakes,
+    assign_splits,
     encode,
     make_accounts,
     manifest_row,
@@ -319,6 +321,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 manifest.append(manifest_row(rng, accounts, uid, rel, locale))
             if number % 50 == 0:
                 print(f"templates: {number}/{len(templates)}", flush=True)
+    assign_splits(labels, random.Random(f"{args.seed}:split"))
     write_jsonl(args.out / "labels.jsonl", labels)
     write_jsonl(args.out / "manifest.jsonl", manifest)
     (args.out / "corpus.json").write_text(json.dumps(
