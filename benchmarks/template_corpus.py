@@ -118,6 +118,23 @@ class TemplateValues:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.fakes = Fakes(rng)
+        # The unlabelled placeholders' makers, built once.
+        self._fillers: Dict[str, Callable[[], str]] = {
+            "city": self.city, "country": lambda: rng.choice(COUNTRIES),
+            "organization": lambda: rng.choice(ORGANIZATIONS),
+            "nationality": lambda: rng.choice(NATIONALITIES),
+            "nation_woman": lambda: rng.choice(NATION_WOMEN),
+            "nation_plural": lambda: rng.choice(NATION_PLURALS),
+            "job": lambda: rng.choice(JOBS), "age": lambda: str(rng.randint(18, 90)),
+            "year": lambda: str(rng.randint(1950, 2023)), "day_of_week": lambda: rng.choice(DAYS),
+            "date_time": lambda: f"{MONTHS[rng.randint(0, 11)]} {rng.randint(1, 28)}, {rng.randint(2000, 2024)}",
+            "zipcode": self.zipcode, "postcode": self.postcode, "state_abbr": lambda: rng.choice(STATES),
+            "building_number": self.building_number, "secondary_address": self.secondary_address,
+            "url": lambda: f"https://www.{rng.choice(DOMAINS)}/{rng.choice(('about', 'photos', 'files'))}",
+            "ip_address": lambda: ".".join(str(rng.randint(1, 254)) for _ in range(4)),
+            "prefix": lambda: rng.choice(PREFIXES), "prefix_male": lambda: rng.choice(("Mr.", "Dr.")),
+            "prefix_female": lambda: rng.choice(("Mrs.", "Ms.", "Dr.")),
+        }
 
     def first_name(self) -> str:
         return self.rng.choice(FIRST_NAMES)
@@ -194,24 +211,7 @@ class TemplateValues:
 
     def filler(self, name: str) -> Optional[str]:
         """A value for a placeholder that is not labelled; None for an unknown one."""
-        rng = self.rng
-        makers: Dict[str, Callable[[], str]] = {
-            "city": self.city, "country": lambda: rng.choice(COUNTRIES),
-            "organization": lambda: rng.choice(ORGANIZATIONS),
-            "nationality": lambda: rng.choice(NATIONALITIES),
-            "nation_woman": lambda: rng.choice(NATION_WOMEN),
-            "nation_plural": lambda: rng.choice(NATION_PLURALS),
-            "job": lambda: rng.choice(JOBS), "age": lambda: str(rng.randint(18, 90)),
-            "year": lambda: str(rng.randint(1950, 2023)), "day_of_week": lambda: rng.choice(DAYS),
-            "date_time": lambda: f"{MONTHS[rng.randint(0, 11)]} {rng.randint(1, 28)}, {rng.randint(2000, 2024)}",
-            "zipcode": self.zipcode, "postcode": self.postcode, "state_abbr": lambda: rng.choice(STATES),
-            "building_number": self.building_number, "secondary_address": self.secondary_address,
-            "url": lambda: f"https://www.{rng.choice(DOMAINS)}/{rng.choice(('about', 'photos', 'files'))}",
-            "ip_address": lambda: ".".join(str(rng.randint(1, 254)) for _ in range(4)),
-            "prefix": lambda: rng.choice(PREFIXES), "prefix_male": lambda: rng.choice(("Mr.", "Dr.")),
-            "prefix_female": lambda: rng.choice(("Mrs.", "Ms.", "Dr.")),
-        }
-        maker = makers.get(name)
+        maker = self._fillers.get(name)
         return maker() if maker else None
 
     def labelled(self, name: str) -> Tuple[str, str]:
