@@ -31,9 +31,11 @@ def test_counting(digits: str, counting: bool) -> None:
 
 
 @pytest.mark.parametrize("digits, dictated, round_number", [
-    ("2500", 1, True), ("300", 0, True),
+    ("2500", 1, True), ("300", 0, True), ("239000", 1, True), ("1500000", 0, True),
     ("2500", 4, False),  # read out digit by digit: a code
-    ("2510", 1, False), ("50", 1, False)])
+    ("2510", 1, False), ("50", 1, False),
+    # four digits or more before the zeros: a code said as a number is as likely
+    ("123400", 1, False), ("37400000", 0, True), ("374100000", 0, False)])
 def test_round_number(digits: str, dictated: int, round_number: bool) -> None:
     assert is_round_number(digits, dictated) is round_number
 

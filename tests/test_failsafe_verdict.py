@@ -104,6 +104,12 @@ def test_hesitations_are_not_words(text: str, run: str, expected: Optional[float
     # A round number is a quantity, unless a code word comes before it.
     ("invite 4800 people", "4800", {}, None),
     ("the combination is 4800", "4800", {}, SCORE),
+    # At any length, when at most three digits come before its zeros.
+    ("was it over 500000 managers", "500000", {}, None),
+    ("the moon is about 239000 away", "239000", {}, None),
+    ("the code is 239000", "239000", {}, SCORE),
+    ("the moon is about 239400 away", "239400", {}, SCORE),
+    ("my account is 500000", "500000", {}, SCORE_IN_BANKING_CONTEXT),
 ])
 def test_scorelines_and_round_numbers_yield_to_code_words(text: str, run: str, kwargs: dict,
                                                            expected: Optional[float]) -> None:

@@ -32,8 +32,12 @@ def is_counting(digits: str) -> bool:
 
 
 def is_round_number(digits: str, dictated: int) -> bool:
-    """A number of three or more digits ending in "00" said as a number, not digit by digit."""
-    return len(digits) >= 3 and dictated <= 1 and digits.endswith("00") and digits.isdigit()
+    """A number of three or more digits ending in "00", at most three of them before its zeros,
+    said as a number, not digit by digit: "2500", "four hundred thousand", "239,000",
+    "1,500,000" are quantities; "123,400" and "37,400,068" are not round enough to tell from a
+    code read out."""
+    return (len(digits) >= 3 and dictated <= 1 and digits.endswith("00") and digits.isdigit()
+            and len(digits.rstrip("0")) <= 3)
 
 
 #: Minutes said before the hour in a time of day ("ten to nine", "twenty five to seven").

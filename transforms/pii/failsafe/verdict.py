@@ -176,8 +176,10 @@ class RunVerdict:
             return None  # "112 to 108", "7 15 to 7 40", "ten to nine": not a code read out
         if scoreline and not harmless.after_code_word(before):
             return None  # "they won 31-28", "we won 6-4, 6-3, 7-5": a game's result
+        digits = words[index][2]
+        if is_round_number(digits, dictated) and not harmless.after_code_word(before):
+            return None  # a round number said as a number: a quantity
         if tier == "short":
-            digits = words[index][2]
             # Read out in three or more pieces ("in 1-0-8-8"), a run is a code, not a year or a time.
             year_pair = questioned and harmless.pairs_with_a_year(digits, *self._spoken_around(words, index))
             if spelled < 3 and (harmless.is_year(digits, before, after, year_pair)
@@ -186,8 +188,6 @@ class RunVerdict:
                                 or (asked_when and harmless.answers_when(digits, before))
                                 or harmless.corrects(digits, before, after, corrects)):
                 return None
-            if is_round_number(digits, dictated) and not harmless.after_code_word(before):
-                return None  # a round number said as a number: a quantity
             if digits.isdigit() and is_counting(digits) and not harmless.after_code_word(before):
                 return None  # "one, two, three", "three, two, one": counting, not a code
         return SCORE

@@ -29,8 +29,9 @@ normalised transcript (spoken digits already joined into one run):
      1999") or in a sentence about years ("which year did it sink, 1912?"), a clock time
      with a time word ("at 10 30", "6 45 tomorrow"), a year or a clock time in a question
      that ``when_question_words`` opens or in the sentence answering it ("When did the wall
-     fall? 1989?"), a round number said as one number
-     ("two thousand five hundred") or counting ("one, two, three", "three, two, one").
+     fall? 1989?") or counting ("one, two, three", "three, two, one"), or
+   * a round number said as one number, at most three digits before its zeros ("two
+     thousand five hundred", "239,000", "four hundred thousand"; not "123,400").
 
 2. With banking context within ``window_words`` words either side, the bar drops
    to ``min_digits_in_banking_context`` digits (default 4; dictated runs need only
