@@ -346,6 +346,12 @@ HARMLESS_NUMBER_SHAPES = [
     "What's 1234 squared?",
     # the terms of a sum may stand in other clauses of its list
     "Add up 12, 47, and 305.",
+    # a calendar date as the model writes one: a month, a day, a year
+    "What happened on July 4, 1776?",
+    "Remind me on June 12, 2027 at noon.",
+    # a round number said as one number, at any length
+    "Is the population of Iceland four hundred thousand?",
+    "Was it like over 500,000 managers?",
 ]
 
 
@@ -364,6 +370,11 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("The account is 1250 and 3475.", None),
     ("The number is 4 8 2 9 1 7 3 and 120 minutes.", DIGIT_SEQUENCE),
     ("My order number is 48213.", None),
+    # a date's shape after a code word, a day no month has; a round number after a code word
+    ("My code is July 4, 1776.", DIGIT_SEQUENCE),
+    ("Send it on July 45, 1776.", DIGIT_SEQUENCE),
+    ("The code is 500,000.", DIGIT_SEQUENCE),
+    ("The population is 37,400,068.", DIGIT_SEQUENCE),
     # a unit after another number measures that number, not the run
     ("Refill prescription 8841207 40 minutes from now.", DIGIT_SEQUENCE),
     ("Patient 4857773456 5 times a day.", DIGIT_SEQUENCE),

@@ -12,6 +12,7 @@ CATCHES = [
     ('Dear Wojciech, thanks for the letter.', 'Wojciech'),
     ('Thanks Ingrid.', 'Ingrid'),
     ("I'd like to join accounts with ms. Amara.", 'Amara'),
+    ('MS. Tyrone, your card is ready.', 'Tyrone'),
     # the title is taken with the name
     ('Please put me through to Dr Novotny.', 'Dr Novotny'),
 ]
@@ -28,6 +29,8 @@ NEAR_MISSES = [
     'Hello there, how are you?',
     # "miss" the verb; a greeting followed by more than a name
     'I miss Paris so much.',
+    # a title's letters with no dot: a product
+    'Open MS Teams for the call.',
     'Hello, what time is it?',
 ]
 

@@ -71,6 +71,7 @@ class RunVerdict:
         asked_when: bool = False,
         corrects: str = "",
         scoreline: bool = False,
+        dated: bool = False,
         clause_start: Optional[int] = None,
         clause_end: Optional[int] = None,
         leading_digits: int = 0,
@@ -109,6 +110,8 @@ class RunVerdict:
             about a game's result
             (:func:`~voicescrub.transforms.pii.failsafe.harmless.in_result_sentences`): outside
             banking context, with no code word before it, a score.
+        :param dated: the run was spoken as a day then a year right after a month name ("July
+            4, 1776"): outside banking context, with no code word before it, a calendar date.
         :param clause_start: the index of the first word of the run's clause
             (:func:`~voicescrub.transforms.pii.failsafe.words.clause_start`): a word before the
             run makes it a listed number or names it by year only there. ``None``: the words
@@ -176,6 +179,8 @@ class RunVerdict:
             return None  # "112 to 108", "7 15 to 7 40", "ten to nine": not a code read out
         if scoreline and not harmless.after_code_word(before):
             return None  # "they won 31-28", "we won 6-4, 6-3, 7-5": a game's result
+        if dated and not (harmless.after_code_word(before) or harmless.after_code_word(before[:-1])):
+            return None  # "July 4, 1776", "June 12, 2027": a calendar date ("code is July 4, 1776" is a code)
         digits = words[index][2]
         if is_round_number(digits, dictated) and not harmless.after_code_word(before):
             return None  # a round number said as a number: a quantity

@@ -25,6 +25,9 @@ normalised transcript (spoken digits already joined into one run):
    * it was written as a scoreline ("31-28", "6-4, 6-3, 7-5") in a sentence with a
      ``result_words`` entry and no code word ("they won 31-28"), or answering a question
      with one ("What's the score? 3-1?"), or
+   * it was said as a day of the month then a year right after a month name, with no code
+     word before the month: a calendar date as the speech model writes one ("July 4, 1776",
+     "June 12, 2027"; a whole past date is the date-of-birth recognizer's), or
    * below ``min_digits`` only: a year in a date phrase ("in 1986", "the year was
      1999") or in a sentence about years ("which year did it sink, 1912?"), a clock time
      with a time word ("at 10 30", "6 45 tomorrow"), a year or a clock time in a question
@@ -173,6 +176,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         self._context = BankingContext(policy)
         self._verdict = verdict.RunVerdict(policy, self._context)
         self._month_years = MonthYears(policy, month_names)
+        self._month_name = re.compile(rf"(?i)(?:{month_names})\.?") if month_names else None
         super().__init__(
             supported_entities=[DIGIT_SEQUENCE],
             name="DigitRunFailsafeRecognizer",
@@ -250,6 +254,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
                 grouped=self._grouped(run.start(), run.end()),
                 asked_when=index in asked_when, corrects=let_through,
                 scoreline=index in about_results and self._scoreline(run.start(), run.end()),
+                dated=index > 0 and self._dated(words[index - 1][2], run.start(), run.end()),
                 clause_start=clause_start(text, words, run.start()), clause_end=clause_end(text, words, run.end()),
                 leading_digits=self._leading_digits(run.start(), run.end()),
                 questioned=index in questions,
@@ -351,6 +356,17 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         """Whether the run was spoken as two numbers joined by a range word ("112 to 108")."""
         run = self._run_at(start, end)
         return run is not None and is_number_pair(run.pieces, self.range_words)
+
+    def _dated(self, word_before: str, start: int, end: int) -> bool:
+        """Whether the run was spoken as a day of the month then a year, right after a month
+        name: a calendar date as the speech model writes one ("July 4, 1776", "June 12, 2027"),
+        which the normaliser joins into one run."""
+        run = self._run_at(start, end)
+        if run is None or self._month_name is None or not self._month_name.fullmatch(word_before):
+            return False
+        pieces = run.pieces
+        return (len(pieces) == 2 and all(p.isdigit() for p in pieces) and len(pieces[0]) <= 2
+                and 1 <= int(pieces[0]) <= 31 and len(pieces[1]) == 4 and pieces[1][0] in "12")
 
     def _scoreline(self, start: int, end: int) -> bool:
         """Whether the run was written as a scoreline ("31-28", "6-4, 6-3, 7-5")."""
