@@ -13,12 +13,17 @@ CATCHES = [
     # the name slot between an introduction and the date of birth it gives, the name garbled
     ("I'm pretty of a commuter date on birth 09, 06, 1967.", 'pretty of a commuter'),
     ("I'm not all of her Lopez, date of birth, the 16th of December 1969.", 'not all of her Lopez'),
+    # whose name and which name
+    ('She was born in May. Her maiden name is Holloway.', 'Holloway'),
+    ('Yes, my last name is Kaur, with a K.', 'Kaur'),
 ]
 
 # Speech that looks alike and must stay readable as far as this recognizer goes.
 NEAR_MISSES = [
     "I'm going to the shop.",
     'My name is on the list.',
+    'Her name was in the paper again.',
+    "What's your last name?",
     # what the speaker is doing, no date given, a birth word with no date after it
     "I'm calling about my date of birth, it's the 3rd of May 1980.",
     "I'm calling to update my date of birth.",

@@ -459,6 +459,10 @@ class PiiConfig:
     person_deny_words: FrozenSet[str] = setting(
         frozenset(), "words spaCy's small model mistakes for names at the start of a command; "
         "a PERSON span made only of these is dropped", parse=words)
+    name_list_words: FrozenSet[str] = setting(
+        frozenset(), "words that join the last items of a list ('and', 'or'): the capitalised "
+        "items listed with a found name are names too ('Vasquez and Kim', 'James, Tyrone, "
+        "Carlos'); empty: off", parse=words)
     destination_words: FrozenSet[str] = setting(
         frozenset(), "words right before a place a request travels to ('to'): a PERSON span of "
         "one or two words after one that follows a travel_words entry, 'the' and a clock time, "

@@ -36,6 +36,7 @@ from voicescrub.transforms.pii.failsafe.words import (
     words_of,
 )
 from voicescrub.transforms.pii.iban_prefix import IbanPrefixExtender
+from voicescrub.transforms.pii.name_lists import NAME_LIST, NameLists
 from voicescrub.transforms.pii.recognizers import (
     DigitRunFailsafeRecognizer,
     SpelledCodeRecognizer,
@@ -147,6 +148,7 @@ class PiiDetector:
                                                     month_names=months,
                                                     range_words=config.spoken_forms.range_words)
         self._iban_prefix = IbanPrefixExtender(config.iban_prefix)
+        self._name_lists = NameLists(config.name_list_words, config.person_deny_words)
         forms = config.spoken_forms
         self._value_slots = ValueSlots(config.value_slots, forms.number_words | frozenset(forms.repeats))
         # spaCy's small model tags "Convert five" as a name; a number word is trimmed like a numeral.
@@ -203,6 +205,9 @@ class PiiDetector:
             spans = [s for s in (_without_tone_words(text, s) for s in spans) if s is not None]
         spans = [self._trim_person(text, s) for s in spans]
         spans = [s for s in spans if not self._is_denied_person(text, s)]
+        # The names listed with a name found ("Vasquez and [Kim]"), held to the same tests.
+        spans = [s for s in self._name_lists.extend(text, spans)
+                 if s.recognizer != NAME_LIST or not self._is_denied_person(text, s)]
         if relisten:
             spans = [s for s in spans if not _tone_heard_as_name(text, s)]
         # The country code and bank code of a dictated IBAN, written apart from its digits.
