@@ -370,6 +370,8 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("The account is 1250 and 3475.", None),
     ("The number is 4 8 2 9 1 7 3 and 120 minutes.", DIGIT_SEQUENCE),
     ("My order number is 48213.", None),
+    # a card number the model wrote as a sum no one states
+    ("I need to change the billing date on my card, $4,000,000,000,000,000,000.", DIGIT_SEQUENCE),
     # a date's shape after a code word, a day no month has; a round number after a code word
     ("My code is July 4, 1776.", DIGIT_SEQUENCE),
     ("Send it on July 45, 1776.", DIGIT_SEQUENCE),

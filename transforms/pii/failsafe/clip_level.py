@@ -108,8 +108,9 @@ class MonthYears:
             if int(match.group(1)) not in self._expiry_years:
                 continue
             index = word_index(words, match.start(1))
-            if index is not None and (is_amount(words, index, self.policy.amount_words) or words[index + 1 : index + 2] and
-                                      words[index + 1][2] in self.policy.quantity_words):
+            policy = self.policy
+            if index is not None and (is_amount(words, index, policy.amount_words, policy.amount_max_digits)
+                                      or words[index + 1 : index + 2] and words[index + 1][2] in policy.quantity_words):
                 continue
             spans.append((match.start(), match.end(), SCORE))
         return spans

@@ -55,7 +55,7 @@ def near_codes(policy: DigitRunPolicy, words: List[Word], codes: Sequence[int],
             continue
         if not any(0 < abs(code - index) <= policy.window_words for code in codes):
             continue
-        if is_amount(words, index, policy.amount_words):
+        if is_amount(words, index, policy.amount_words, policy.amount_max_digits):
             continue
         if any(w in policy.quantity_words for _, _, w in words[index + 1 : index + 3]):
             continue

@@ -138,14 +138,14 @@ class RunVerdict:
         leading, units = self._in_clause(words, index, n_digits, was_dictated, (before, after),
                                          clause_start, clause_end)
         if self.context.near(banking_at, index):
-            if is_amount(words, index, policy.amount_words):
+            if is_amount(words, index, policy.amount_words, policy.amount_max_digits):
                 return None
             if n_digits >= policy.min_digits_in_banking_context or was_dictated:
                 return SCORE_IN_BANKING_CONTEXT
             if not clip_banking:
                 return None
         if clip_banking and policy.clip_banking_min_digits:
-            if is_amount(words, index, policy.amount_words):
+            if is_amount(words, index, policy.amount_words, policy.amount_max_digits):
                 return None
             if not (n_digits >= policy.clip_banking_min_digits or was_dictated):
                 return None

@@ -39,7 +39,8 @@ normalised transcript (spoken digits already joined into one run):
 2. With banking context within ``window_words`` words either side, the bar drops
    to ``min_digits_in_banking_context`` digits (default 4; dictated runs need only
    ``min_dictated_pieces`` pieces), and only an explicit amount ("$", "dollars",
-   "percent" right after it) still counts as harmless. Banking context is a banking
+   "percent" right after it) of at most ``amount_max_digits`` digits (default 12; a card
+   number heard as "$4,000,000,000,000,000" is no sum) still counts as harmless. Banking context is a banking
    word, one of ``fuzzy_banking_words`` one edit away ("securty"), or two adjacent words that
    spell a banking phrase give or take an edit ("car bending" for "card ending"),
    because tiny.en damages exactly the words that matter. A banking word inside one
@@ -266,7 +267,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
             else:
                 spared.append((index, run.start(), run.end(), run.end() - run.start()))
                 let_through = run.group()
-            if self._context.near(banking_at, index) and not is_amount(words, index, policy.amount_words):
+            if self._context.near(banking_at, index) and not is_amount(words, index, policy.amount_words, policy.amount_max_digits):
                 fragments.append((index, run.start(), run.end(), run.end() - run.start()))
             else:
                 fragments.append((index, -1, -1, 0))  # an amount or a harmless run breaks a cluster
