@@ -35,9 +35,11 @@ def test_counting(digits: str, counting: bool) -> None:
     ("2500", 4, False),  # read out digit by digit: a code
     ("2510", 1, False), ("50", 1, False),
     # four digits or more before the zeros: a code said as a number is as likely
-    ("123400", 1, False), ("37400000", 0, True), ("374100000", 0, False)])
+    ("123400", 1, False), ("37400000", 0, True), ("374100000", 0, False),
+    # longer than an account number may be: a card read out as one number
+    ("4000000000000000", 0, False), ("400000000", 0, True), ("4000000000", 0, False)])
 def test_round_number(digits: str, dictated: int, round_number: bool) -> None:
-    assert is_round_number(digits, dictated) is round_number
+    assert is_round_number(digits, dictated, 9) is round_number
 
 
 @pytest.mark.parametrize("digits, before, year", [

@@ -69,7 +69,8 @@ def _clause_of(text: str, run: str) -> dict:
         ("my account pay 4173 dollars", "4173", {}, None),
         # No sum of money has a card number's digits: the model wrote a number read out as money.
         ("my card for $4000000000000000", "$4000000000000000", {"n_digits": 16}, SCORE_IN_BANKING_CONTEXT),
-        ("my card for $400000000000", "$400000000000", {"n_digits": 12}, None),
+        ("my card for $4000000000", "$4000000000", {"n_digits": 10}, None),
+        ("my card for $40000000000", "$40000000000", {"n_digits": 11}, SCORE_IN_BANKING_CONTEXT),
         # Rule 5: clip-level mode; weak keeps quantities, years and times harmless.
         ("and then 417", "417", {"clip_banking": STRONG}, SCORE),
         ("and then 41", "41", {"clip_banking": STRONG}, None),

@@ -348,7 +348,7 @@ HARMLESS_NUMBER_SHAPES = [
     "Add up 12, 47, and 305.",
     # a calendar date as the model writes one: a month, a day, a year
     "What happened on July 4, 1776?",
-    "Remind me on June 12, 2027 at noon.",
+    "Remind me on June 12, 2099 at noon.",
     # a round number said as one number, at any length
     "Is the population of Iceland four hundred thousand?",
     "Was it like over 500,000 managers?",
@@ -375,7 +375,14 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     # a date's shape after a code word, a day no month has; a round number after a code word
     ("My code is July 4, 1776.", DIGIT_SEQUENCE),
     ("Send it on July 45, 1776.", DIGIT_SEQUENCE),
+    # a whole date since 1900 up to this year may be a birth
+    ("She was born on July 4, 2021.", None),
+    ("It is July 4, 2021 on the form.", DIGIT_SEQUENCE),
     ("The code is 500,000.", DIGIT_SEQUENCE),
+    # round, but as long as a card number read out as one number
+    ("The number on the letter is 4,000,000,000,000,000.", DIGIT_SEQUENCE),
+    ("Please send it to 4000000000000000 today.", DIGIT_SEQUENCE),
+    ("It is 37,400,000,000 on the letter.", DIGIT_SEQUENCE),
     ("The population is 37,400,068.", DIGIT_SEQUENCE),
     # a unit after another number measures that number, not the run
     ("Refill prescription 8841207 40 minutes from now.", DIGIT_SEQUENCE),

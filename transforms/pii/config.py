@@ -332,8 +332,12 @@ class DigitRunPolicy:
         "dictated number the ASR wrote as money, redacted with the short numbers next to them",
         parse=_money_list_pieces)
     money_list_max_digits: int = setting(2, "the most digits of one such short amount", minimum=1)
+    round_number_max_digits: int = setting(
+        9, "the most digits of a round number said as a number ('1,500,000': at most three "
+        "digits before its zeros) that is a quantity; a longer one is as long as an account or "
+        "card number read out as one number", minimum=3)
     amount_max_digits: int = setting(
-        12, "the most digits of an amount of money or a percentage ('$40', '50 pounds'): a longer "
+        10, "the most digits of an amount of money or a percentage ('$40', '50 pounds'): a longer "
         "number written as money ('$4,000,000,000,000,000') is a card or account number the "
         "speech model wrote so, never money a person states", minimum=1)
 

@@ -5,7 +5,7 @@ spaCy's small model tags some names of a list and misses others beside them ("Ja
 name by the words around it, and an unfamiliar name among familiar ones goes untagged. Items
 joined in one list are of one kind, so the capitalised items listed with a PERSON span are
 names too. A list is the items joined by commas and ``list_words`` ("and", "or") around the
-span, each item one or two capitalised words or a name spelled out in capitals ("D.M.I.T.R.I.",
+span, each item up to three capitalised words or a name spelled out in capitals ("D.M.I.T.R.I.",
 "N-G-O-Z-I"). Two items joined by a comma only are no list ("Okay, Tyrone", "Sorry, Kenji"):
 a list needs a list word or three items. An item of ``deny_words`` ends the list.
 
@@ -25,8 +25,14 @@ PERSON = "PERSON"
 #: The recognizer named on a span this step adds.
 NAME_LIST = "NameListRecognizer"
 
-#: One item of a list of names: one or two capitalised words, or a name spelled in capitals.
-_ITEM = r"(?:\p{Lu}[\p{Ll}'\-]+(?:\s+\p{Lu}[\p{Ll}'\-]+)?|(?:\p{Lu}\.){2,}\p{Lu}?\.?|\p{Lu}(?:-\p{Lu}){2,})"
+#: One word of a name: a capital, then letters, apostrophes and hyphens with a lower-case letter
+#: among them ("Kim", "O'Brien", "McDonald", "Jean-Luc").
+_NAME_WORD = r"\p{Lu}[\p{L}'\-]*\p{Ll}[\p{L}'\-]*"
+#: One item of a list of names: up to three such words, or a name spelled in capitals.
+_ITEM = rf"(?:{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}|(?:\p{{Lu}}\.){{2,}}\p{{Lu}}?\.?|\p{{Lu}}(?:-\p{{Lu}}){{2,}})"
+#: Characters before a list item searched for the item and its separator: three long words and
+#: a comma with a list word fit; looking no further keeps a long transcript's lists linear.
+_ITEM_REACH = 120
 
 
 class NameLists:
@@ -43,8 +49,8 @@ class NameLists:
         joiner = rf"(?i:{joiners})(?!\w)"
         # Between two items: a comma, a list word, or both ("James, Tyrone and Mei", "A, and B").
         separator = rf"(?:\s*,\s*(?:{joiner}\s+)?|\s+{joiner}\s+)"
-        self._before = re.compile(rf"(?:^|(?<=[\s,;:(]))({_ITEM})({separator})$")
-        self._after = re.compile(rf"^({separator})({_ITEM})(?![\p{{L}}\d])")
+        self._before = re.compile(rf"(?<![^\s,;:(])({_ITEM})({separator})$")
+        self._after = re.compile(rf"({separator})({_ITEM})(?![\p{{L}}\d'\-])")
         self._joiner = re.compile(rf"(?<!\w){joiner}")
         self._item = re.compile(_ITEM)
 
@@ -56,19 +62,27 @@ class NameLists:
         """
         if not self._enabled:
             return list(spans)
-        found = [s for s in spans if s.entity_type == PERSON]
-        taken = {(s.char_start, s.char_end) for s in found}
+        found = sorted((s for s in spans if s.entity_type == PERSON), key=lambda s: s.char_start)
+        taken = bytearray(len(text) + 1)  # characters inside a PERSON span, found or added
+        for span in found:
+            taken[span.char_start:span.char_end] = b"\x01" * (span.char_end - span.char_start)
+        walked: List[Tuple[int, int]] = []  # the lists read so far, each read once
         added: List[PiiSpan] = []
         for span in found:
-            for start, end in self._listed_with(text, span.char_start, span.char_end):
-                if (start, end) in taken or any(o.char_start < end and start < o.char_end for o in found + added):
+            if any(left <= span.char_start and span.char_end <= right for left, right in walked[-1:]):
+                continue
+            items, extent = self._listed_with(text, span.char_start, span.char_end)
+            walked.append(extent)
+            for start, end in items:
+                if any(taken[start:end]):
                     continue
-                taken.add((start, end))
+                taken[start:end] = b"\x01" * (end - start)
                 added.append(PiiSpan(PERSON, start, end, span.score, NAME_LIST))
         return list(spans) + added
 
-    def _listed_with(self, text: str, start: int, end: int) -> List[Tuple[int, int]]:
-        """The items of the list the words at ``start``-``end`` stand in, themselves left out."""
+    def _listed_with(self, text: str, start: int, end: int) -> Tuple[List[Tuple[int, int]], Tuple[int, int]]:
+        """The items of the list the words at ``start``-``end`` stand in, themselves left out,
+        and where the list starts and ends."""
         items: List[Tuple[int, int]] = []
         separators: List[str] = []
         left = start
@@ -87,23 +101,21 @@ class NameLists:
             items.append(match[0])
             separators.append(match[1])
             right = match[0][1]
-        if not items:
-            return []
-        if len(items) < 2 and not any(self._joiner.search(s) for s in separators):
-            return []
-        return items
+        if not items or (len(items) < 2 and not any(self._joiner.search(s) for s in separators)):
+            return [], (start, end)
+        return items, (left, right)
 
     def _item_before(self, text: str, start: int) -> Optional[Tuple[Tuple[int, int], str]]:
-        match = self._before.search(text[:start])
+        match = self._before.search(text, max(0, start - _ITEM_REACH), start)
         if match is None or not self._is_item(match.group(1)):
             return None
         return (match.start(1), match.end(1)), match.group(2)
 
     def _item_after(self, text: str, end: int) -> Optional[Tuple[Tuple[int, int], str]]:
-        match = self._after.match(text[end:])
+        match = self._after.match(text, end, min(len(text), end + _ITEM_REACH))
         if match is None or not self._is_item(match.group(2)):
             return None
-        return (end + match.start(2), end + match.end(2)), match.group(1)
+        return (match.start(2), match.end(2)), match.group(1)
 
     def _is_item(self, item: str) -> bool:
         return bool(self._item.fullmatch(item)) and not any(

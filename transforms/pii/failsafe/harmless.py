@@ -31,12 +31,13 @@ def is_counting(digits: str) -> bool:
     return len(steps) == 1 and ((steps == {1} and digits[0] == "1") or (steps == {-1} and digits[-1] == "1"))
 
 
-def is_round_number(digits: str, dictated: int) -> bool:
-    """A number of three or more digits ending in "00", at most three of them before its zeros,
-    said as a number, not digit by digit: "2500", "four hundred thousand", "239,000",
+def is_round_number(digits: str, dictated: int, max_digits: int) -> bool:
+    """A number of three to ``max_digits`` digits ending in "00", at most three of them before
+    its zeros, said as a number, not digit by digit: "2500", "four hundred thousand", "239,000",
     "1,500,000" are quantities; "123,400" and "37,400,068" are not round enough to tell from a
-    code read out."""
-    return (len(digits) >= 3 and dictated <= 1 and digits.endswith("00") and digits.isdigit()
+    code read out, and "4,000,000,000,000,000" is as long as a card number (``max_digits``:
+    ``DigitRunPolicy.round_number_max_digits``)."""
+    return (3 <= len(digits) <= max_digits and dictated <= 1 and digits.endswith("00") and digits.isdigit()
             and len(digits.rstrip("0")) <= 3)
 
 

@@ -182,7 +182,7 @@ class RunVerdict:
         if dated and not (harmless.after_code_word(before) or harmless.after_code_word(before[:-1])):
             return None  # "July 4, 1776", "June 12, 2027": a calendar date ("code is July 4, 1776" is a code)
         digits = words[index][2]
-        if is_round_number(digits, dictated) and not harmless.after_code_word(before):
+        if is_round_number(digits, dictated, policy.round_number_max_digits) and not harmless.after_code_word(before):
             return None  # a round number said as a number: a quantity
         if tier == "short":
             # Read out in three or more pieces ("in 1-0-8-8"), a run is a code, not a year or a time.

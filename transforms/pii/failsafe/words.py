@@ -32,14 +32,14 @@ def word_index(words: List[Word], start: int) -> Optional[int]:
     return index if index >= 0 and words[index][0] <= start < words[index][1] else None
 
 
-def is_amount(words: List[Word], index: int, amount_words: FrozenSet[str], max_digits: int = 0) -> bool:
+def is_amount(words: List[Word], index: int, amount_words: FrozenSet[str], max_digits: int) -> bool:
     """Whether the number at ``index`` is an amount of money or a percentage ("$40", "50 pounds").
 
     :param amount_words: the language's money and percent words (``DigitRunPolicy.amount_words``).
-    :param max_digits: the most digits of an amount (``DigitRunPolicy.amount_max_digits``); 0: any.
+    :param max_digits: the most digits of an amount (``DigitRunPolicy.amount_max_digits``).
     """
     own = words[index][2]
-    if max_digits and sum(ch.isdigit() for ch in own) > max_digits:
+    if sum(ch.isdigit() for ch in own) > max_digits:
         return False
     following = words[index + 1][2] if index + 1 < len(words) else ""
     preceding = words[index - 1][2] if index > 0 else ""

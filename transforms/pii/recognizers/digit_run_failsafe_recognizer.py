@@ -25,21 +25,23 @@ normalised transcript (spoken digits already joined into one run):
    * it was written as a scoreline ("31-28", "6-4, 6-3, 7-5") in a sentence with a
      ``result_words`` entry and no code word ("they won 31-28"), or answering a question
      with one ("What's the score? 3-1?"), or
-   * it was said as a day of the month then a year right after a month name, with no code
-     word before the month: a calendar date as the speech model writes one ("July 4, 1776",
-     "June 12, 2027"; a whole past date is the date-of-birth recognizer's), or
+   * it was said as a day of the month then a year before 1900 or after this one right after
+     a month name, with no code word before the month: a historic or coming date as the speech
+     model writes one ("July 4, 1776", "June 12, 2099"; a whole date since 1900 may be someone's
+     birth and stays redacted), or
    * below ``min_digits`` only: a year in a date phrase ("in 1986", "the year was
      1999") or in a sentence about years ("which year did it sink, 1912?"), a clock time
      with a time word ("at 10 30", "6 45 tomorrow"), a year or a clock time in a question
      that ``when_question_words`` opens or in the sentence answering it ("When did the wall
      fall? 1989?") or counting ("one, two, three", "three, two, one"), or
-   * a round number said as one number, at most three digits before its zeros ("two
-     thousand five hundred", "239,000", "four hundred thousand"; not "123,400").
+   * a round number said as one number, at most three digits before its zeros and at most
+     ``round_number_max_digits`` digits in all (default 9: "two thousand five hundred",
+     "239,000", "four hundred thousand"; not "123,400", not "4,000,000,000,000,000").
 
 2. With banking context within ``window_words`` words either side, the bar drops
    to ``min_digits_in_banking_context`` digits (default 4; dictated runs need only
    ``min_dictated_pieces`` pieces), and only an explicit amount ("$", "dollars",
-   "percent" right after it) of at most ``amount_max_digits`` digits (default 12; a card
+   "percent" right after it) of at most ``amount_max_digits`` digits (default 10; a card
    number heard as "$4,000,000,000,000,000" is no sum) still counts as harmless. Banking context is a banking
    word, one of ``fuzzy_banking_words`` one edit away ("securty"), or two adjacent words that
    spell a banking phrase give or take an edit ("car bending" for "card ending"),
@@ -98,6 +100,7 @@ rules 3, 4) and the clip-level forms (``clip_level``: rule 5). This class compos
 from __future__ import annotations
 
 import copy
+import datetime
 from typing import AbstractSet, Dict, List, Optional, Tuple
 
 import regex as re
@@ -359,15 +362,19 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         return run is not None and is_number_pair(run.pieces, self.range_words)
 
     def _dated(self, word_before: str, start: int, end: int) -> bool:
-        """Whether the run was spoken as a day of the month then a year, right after a month
-        name: a calendar date as the speech model writes one ("July 4, 1776", "June 12, 2027"),
-        which the normaliser joins into one run."""
+        """Whether the run was spoken as a day of the month then a year before 1900 or after
+        this one, right after a month name: a historic or coming date as the speech model
+        writes one ("July 4, 1776", "June 12, 2099"), which the normaliser joins into one run."""
         run = self._run_at(start, end)
         if run is None or self._month_name is None or not self._month_name.fullmatch(word_before):
             return False
         pieces = run.pieces
-        return (len(pieces) == 2 and all(p.isdigit() for p in pieces) and len(pieces[0]) <= 2
-                and 1 <= int(pieces[0]) <= 31 and len(pieces[1]) == 4 and pieces[1][0] in "12")
+        if not (len(pieces) == 2 and all(p.isdigit() for p in pieces) and len(pieces[0]) <= 2
+                and 1 <= int(pieces[0]) <= 31 and len(pieces[1]) == 4):
+            return False
+        # A whole date since 1900 up to this year may be someone's birth, whatever cue was lost.
+        year = int(pieces[1])
+        return year < 1900 or datetime.date.today().year < year <= 2999
 
     def _scoreline(self, start: int, end: int) -> bool:
         """Whether the run was written as a scoreline ("31-28", "6-4, 6-3, 7-5")."""
