@@ -77,7 +77,9 @@ CORPORA = (("", "committed"), ("_new1229_espeak", "new corpus"),
            ("_new1229_flite", "in flite's voices"),
            ("_new1229_festival", "in Festival's voices"),
            ("_templates1232_espeak", "Presidio's templates"),
-           ("_templates1232_flite", "read by flite"), ("_sample", "bundled sample"))
+           ("_templates1232_flite", "read by flite"),
+           ("_templates1233_festival", "by Festival"),
+           ("_templates1234_espeak_variants", "in other espeak-ng voices"), ("_sample", "bundled sample"))
 #: The harmless-request sets, in groups the table sums: the hand-written set, the sets
 #: written apart in espeak-ng's and flite's voices, and those in Festival's.
 HARMLESS_SETS = (("hand-written set", ("",)),
@@ -94,9 +96,11 @@ def rows() -> List[List[str]]:
         runs = [(file, corpus, result) for file, corpus, result in runs if result is not None]
         if not runs:
             continue
+        tags = [file[len(name):-len(".json")] for file, _, _ in runs]
         table.append([label, "; ".join(f"{corpus}: {figure(result)}" for _, corpus, result in runs),
                       f"`python benchmarks/{name}.py` (`--tag`)",
-                      ", ".join(f"`{file}`" for file, _, _ in runs)])
+                      # The files as a shell names them: `audio_leak{,_sample}.json`.
+                      f"`{name}{{{','.join(tags)}}}.json`" if len(tags) > 1 else f"`{runs[0][0]}`"])
     groups = []  # (name, [(file, result)]) of each group with a result file
     for name, tags in HARMLESS_SETS:
         runs = [(f"harmless_requests{tag}.json", load(f"harmless_requests{tag}.json")) for tag in tags]
