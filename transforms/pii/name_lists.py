@@ -66,13 +66,13 @@ class NameLists:
         taken = bytearray(len(text) + 1)  # characters inside a PERSON span, found or added
         for span in found:
             taken[span.char_start:span.char_end] = b"\x01" * (span.char_end - span.char_start)
-        walked: List[Tuple[int, int]] = []  # the lists read so far, each read once
+        # The list read last: the spans come in order, so a span inside it was read with it.
+        left, right = -1, -1
         added: List[PiiSpan] = []
         for span in found:
-            if any(left <= span.char_start and span.char_end <= right for left, right in walked[-1:]):
+            if left <= span.char_start and span.char_end <= right:
                 continue
-            items, extent = self._listed_with(text, span.char_start, span.char_end)
-            walked.append(extent)
+            items, (left, right) = self._listed_with(text, span.char_start, span.char_end)
             for start, end in items:
                 if any(taken[start:end]):
                     continue
