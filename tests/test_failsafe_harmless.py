@@ -163,12 +163,18 @@ def test_clock_time_with_a_time_word(harmless: HarmlessNumbers, digits: str, bef
     ("When did the wall fall? 1970 or 1969?", True),
     ("When? 1969?", True),
     ("When did it open, 1969?", True),
+    # A contraction asks as the word does; "what" or "which" asks for a time with a year word.
+    ("When's the launch, 1969?", True),
+    ("What year did the Mini come out? Was it 1969?", True),
+    ("So which decade was the moon landing? 1969?", True),
     # Near misses: not a question, "when" not opening it, the answer a sentence too late,
     # a question that asks something else.
     ("When you call, give them 1969.", False),
     ("The door opens with 1969 when asked?", False),
     ("When was the moon landing? No idea. 1969.", False),
     ("Which flight was it? 1969?", False),
+    ("What was the code that year? 1969?", False),
+    ("What's it for, this year? 1969?", False),
     ("When is the plumber due? The door opens with 1969.", False),
     ("When is the cleaner coming? Let her in with 1969.", False),
     ("When you get in, did you use 1969?", False),

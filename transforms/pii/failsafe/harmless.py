@@ -191,7 +191,9 @@ def in_when_questions(policy: DigitRunPolicy, text: str, words: Sequence[Word]) 
     """The indexes of the words that sit in a question asking for a time, or in the sentence
     right after one: a question is a sentence closed by "?", and it asks for a time when one
     of ``when_question_words`` is among its first two words ("When did the wall fall? 1989,
-    wasn't it?", "So when was the moon landing, 1969?").
+    wasn't it?", "So when was the moon landing, 1969?", "When's the eclipse, 2026?"), or one
+    of ``which_question_words`` right before one of ``year_topic_words`` ("What year did the
+    Mini come out? Was it 1959?"; not "Which flight was it? 1969?").
 
     Mid-sentence ("opens with 1989 when asked"), in a statement ("When you call, give
     1989.") or opening a clause with its own subject, one of ``clause_subject_words`` ("When
@@ -199,16 +201,18 @@ def in_when_questions(policy: DigitRunPolicy, text: str, words: Sequence[Word]) 
     lead words only (:func:`_answer_leads`): in "When is the plumber due? The door opens with
     1987." it turns to something else. Read once per transcript, in one pass over its words.
     """
-    cues = policy.when_question_words
-    if not cues:
+    cues, which, units = policy.when_question_words, policy.which_question_words, policy.year_topic_words
+    if not cues and not (which and units):
         return frozenset()
 
     subjects = policy.clause_subject_words
 
     def asks_when(said: Sequence[Word], question: bool) -> bool:
-        opening = [w for _, _, w in said[: _QUESTION_OPENING_WORDS + 1]]
+        # "When's" asks as "when" does.
+        opening = [_stem(w) for _, _, w in said[: _QUESTION_OPENING_WORDS + 1]]
+        following = opening[1:] + [""]
         return question and any(
-            w in cues and not (k + 1 < len(opening) and opening[k + 1] in subjects)
+            (w in cues and following[k] not in subjects) or (w in which and following[k] in units)
             for k, w in enumerate(opening[:_QUESTION_OPENING_WORDS]))
 
     return _sentences_and_answers(text, words, asks_when, _answer_leads(policy))

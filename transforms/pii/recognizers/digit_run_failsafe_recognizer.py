@@ -32,8 +32,9 @@ normalised transcript (spoken digits already joined into one run):
    * below ``min_digits`` only: a year in a date phrase ("in 1986", "the year was
      1999") or in a sentence about years ("which year did it sink, 1912?"), a clock time
      with a time word ("at 10 30", "6 45 tomorrow"), a year or a clock time in a question
-     that ``when_question_words`` opens or in the sentence answering it ("When did the wall
-     fall? 1989?") or counting ("one, two, three", "three, two, one"), or
+     that ``when_question_words`` opens, or ``which_question_words`` with a year word ("What
+     year did it open?"), or in the sentence answering it ("When did the wall fall? 1989?")
+     or counting ("one, two, three", "three, two, one"), or
    * a round number said as one number, at most three digits before its zeros and at most
      ``round_number_max_digits`` digits in all (default 9: "two thousand five hundred",
      "239,000", "four hundred thousand"; not "123,400", not "4,000,000,000,000,000").
