@@ -301,6 +301,7 @@ def test_redact_audio_stage_ends_the_bleep_at_the_pause_and_leaves_the_next_word
     )
     from voicescrub.transforms.audio.redaction import (
         AudioRedactionSettings,
+        place_spans,
         redact_clip_pcm,
     )
     from voicescrub.transforms.pii.text_redaction import TextRedaction
@@ -322,6 +323,10 @@ def test_redact_audio_stage_ends_the_bleep_at_the_pause_and_leaves_the_next_word
     assert out.shape == pcm.shape
     untouched = ~redacted_mask([AudioInterval(entity.audio_start_s, entity.audio_end_s)], sr, len(pcm))
     assert np.array_equal(out[untouched], pcm[untouched])
+    # The audit places what a second listen of untouched audio finds the same way.
+    (placed,) = place_spans([clip.text_redactions[0].as_span()], clip.transcript, 3.0, pcm, sr,
+                            AudioRedactionSettings())
+    assert placed.interval == AudioInterval(entity.audio_start_s, entity.audio_end_s)
 
 
 @pytest.mark.parametrize("samples", [1, 2, 80, 1601, 37123])

@@ -287,3 +287,43 @@ def test_a_residue_that_cannot_be_placed_fails_only_its_clip() -> None:
                            AuditSettings())
     assert isinstance(outcomes[0].error, AlignmentError) and not outcomes[0].passed
     assert outcomes[1].passed and outcomes[1].error is None
+
+
+def test_a_listen_of_untouched_audio_is_placed_as_first_finds_are_and_widened_after() -> None:
+    # Clip 0 had nothing silenced (a second listen): its find goes where ``place_untouched``
+    # fits it. Clip 1 had a redaction: its residue is padded by the audit's own pads.
+    script = BatchScript(detections=[2, 1])
+    placed: List[int] = []
+
+    def place_untouched(spans, transcript, duration_s, pcm):
+        placed.append(int(pcm[0]))
+        assert duration_s == DURATION_S and [s.entity_type for s in spans] == ["DIGIT_SEQUENCE"]
+        return [AudioInterval(1.95, 4.05)]
+
+    pcms = [np.array([i, 0], dtype=np.int16) for i in range(2)]
+    outcomes = audit_batch(pcms, [DURATION_S] * 2, [(), [AudioInterval(0.5, 0.9)]],
+                           script.relisten_many, script.detect, script.redact_more,
+                           AuditSettings(max_rounds=2, pad_before_s=0.3, pad_after_s=0.2),
+                           place_untouched)
+    assert placed == [0]  # only the first find of the untouched clip
+    assert all(o.passed for o in outcomes)
+    first, widened = ((r.audio_start_s, r.audio_end_s) for r in outcomes[0].residues)
+    assert first == (1.95, 4.05)
+    # Heard again inside what was placed: the same stretch, widened by twice the audit's pads.
+    def padded(index: int, before: float, after: float) -> Tuple[float, float]:
+        residue, = residue_entities([DIGITS_SPAN], tagged(index), DURATION_S, before, after)
+        return residue.audio_start_s, residue.audio_end_s
+
+    assert widened == padded(0, 0.6, 0.4)
+    assert [(r.audio_start_s, r.audio_end_s) for r in outcomes[1].residues] == [padded(1, 0.3, 0.2)]
+    assert all(r.entity_type == AUDIT_RESIDUE and r.recognizer == "audit:DigitRunFailsafe"
+               for o in outcomes for r in o.residues)
+
+
+def test_a_placement_that_misses_a_span_fails_only_its_clip() -> None:
+    script = BatchScript(detections=[1, 1])
+    outcomes = audit_batch([np.array([i, 0], dtype=np.int16) for i in range(2)], [DURATION_S] * 2,
+                           [(), [AudioInterval(0.5, 0.9)]], script.relisten_many, script.detect,
+                           script.redact_more, AuditSettings(), lambda *_: [])
+    assert isinstance(outcomes[0].error, AlignmentError) and not outcomes[0].passed
+    assert outcomes[1].passed

@@ -20,7 +20,7 @@ import dataclasses
 import math
 import warnings
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence, Tuple, Union
+from typing import Any, List, Mapping, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -30,9 +30,20 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from pydub import AudioSegment
 
-from voicescrub.schemas.records import AudioInterval, Clip, RedactedEntity
+from voicescrub.schemas.records import (
+    AudioInterval,
+    Clip,
+    PiiSpan,
+    RedactedEntity,
+    Transcript,
+)
 from voicescrub.schemas.settings import FrozenMapping, setting
-from voicescrub.transforms.audio.alignment import EndAtPause, StartAtDip, align_spans
+from voicescrub.transforms.audio.alignment import (
+    AlignedSpan,
+    EndAtPause,
+    StartAtDip,
+    align_spans,
+)
 from voicescrub.transforms.audio.codec import OUTPUT_FORMATS
 from voicescrub.transforms.runtime.errors import ScrubError
 
@@ -345,6 +356,22 @@ class AudioRedactionSettings:
                                         tone_level=self.tone_level)  # type: ignore[arg-type]
 
 
+def place_spans(spans: Sequence[PiiSpan], transcript: Transcript, duration_s: float,
+                pcm: np.ndarray, sample_rate: int, settings: AudioRedactionSettings,
+                ) -> List[AlignedSpan]:
+    """Where in the clip each span found in a transcript of its unredacted audio is silenced:
+    through the transcript's word times, padded, fitted to the dip before the value and the
+    pause after it (``settings``). The audit places what a second listen finds the same way.
+
+    :raises AlignmentError: a span cannot be placed in time.
+    """
+    return align_spans(spans, transcript, duration_s,
+                       pad_before_s=settings.pad_before_s, pad_after_s=settings.pad_after_s,
+                       min_piece_s=settings.min_piece_s, pcm=pcm, sample_rate=sample_rate,
+                       end_at_pause=None if settings.fixed_pads else settings.end_at_pause,
+                       start_at_dip=None if settings.fixed_pads else settings.start_at_dip)
+
+
 def redact_clip_pcm(clip: Clip, settings: AudioRedactionSettings
                     ) -> Tuple[np.ndarray, Tuple[RedactedEntity, ...]]:
     """Redacted int16 samples and the entity list with the time each one covers.
@@ -356,12 +383,8 @@ def redact_clip_pcm(clip: Clip, settings: AudioRedactionSettings
     """
     assert clip.pcm16 is not None and clip.transcript is not None
     redactions = list(clip.text_redactions)
-    aligned = align_spans([r.as_span() for r in redactions], clip.transcript, clip.duration_s,
-                          pad_before_s=settings.pad_before_s, pad_after_s=settings.pad_after_s,
-                          min_piece_s=settings.min_piece_s, pcm=clip.pcm16,
-                          sample_rate=clip.sample_rate,
-                          end_at_pause=None if settings.fixed_pads else settings.end_at_pause,
-                          start_at_dip=None if settings.fixed_pads else settings.start_at_dip)
+    aligned = place_spans([r.as_span() for r in redactions], clip.transcript, clip.duration_s,
+                          clip.pcm16, clip.sample_rate, settings)
     pcm = settings.apply(clip.pcm16, clip.sample_rate,
                          [(a.interval, r.entity_type) for r, a in zip(redactions, aligned)])
     if len(pcm) != len(clip.pcm16):

@@ -42,7 +42,11 @@ from voicescrub.schemas.records import (
     RedactedEntity,
     Transcript,
 )
-from voicescrub.transforms.audio.alignment import align_spans, merge_intervals
+from voicescrub.transforms.audio.alignment import (
+    AlignmentError,
+    align_spans,
+    merge_intervals,
+)
 from voicescrub.transforms.audit.policy import AuditSettings
 
 #: Entity type of the extra audio the audit silenced (see module doc).
@@ -54,6 +58,9 @@ Relisten = Callable[[np.ndarray], Transcript]
 Detect = Callable[[str], Sequence[PiiSpan]]
 #: Redacts ``(interval, entity_type)`` pairs on top of already-redacted PCM.
 RedactMore = Callable[[np.ndarray, Sequence[Tuple[AudioInterval, str]]], np.ndarray]
+#: Places in time the spans found in a listen of a clip's untouched audio, as the first pass
+#: places what it finds: ``(spans, transcript, duration_s, pcm) -> one interval per span``.
+PlaceUntouched = Callable[[Sequence[PiiSpan], Transcript, float, np.ndarray], Sequence[AudioInterval]]
 
 
 @dataclass(frozen=True)
@@ -138,7 +145,8 @@ RedactMoreOf = Callable[[int, np.ndarray, Sequence[Tuple[AudioInterval, str]]], 
 def audit_batch(pcms: Sequence[np.ndarray], durations_s: Sequence[float],
                 redacted: Sequence[Sequence[AudioInterval]], relisten_many: RelistenMany,
                 detect: DetectOf, redact_more: RedactMoreOf,
-                settings: AuditSettings) -> List[AuditOutcome]:
+                settings: AuditSettings, place_untouched: Optional[PlaceUntouched] = None,
+                ) -> List[AuditOutcome]:
     """Re-listen to many redacted clips together, round by round, widening each until clean.
 
     Every round re-transcribes, in one call, the clips still under audit (so a
@@ -155,6 +163,11 @@ def audit_batch(pcms: Sequence[np.ndarray], durations_s: Sequence[float],
     :param detect: the PII detector, given the clip's position and its re-transcript.
     :param redact_more: redacts extra intervals of clip ``i`` on top of its PCM.
     :param settings: rounds and padding.
+    :param place_untouched: places what is found in a clip nothing was silenced in yet (a
+        second listen of a clip the first pass found nothing in). Such a listen hears the
+        audio the first pass heard, so its finds are placed as first finds are, fitted to the
+        audio, not padded as a residue next to a tone; a residue left after that is widened
+        as any other. ``None``: padded as residues.
     :return: one outcome per clip, in input order.
     """
     current = list(pcms)
@@ -189,10 +202,13 @@ def audit_batch(pcms: Sequence[np.ndarray], durations_s: Sequence[float],
                 if relistens[i] >= settings.max_relistens or max(widenings) > settings.max_rounds:
                     finish(i, False)
                     continue
-                found = [entity for span, widening in zip(spans, widenings)
-                         for entity in residue_entities([span], transcript, durations_s[i],
-                                                        settings.pad_before_s * widening,
-                                                        settings.pad_after_s * widening)]
+                if place_untouched is not None and not silenced[i]:
+                    found = _placed_residues(spans, place_untouched(spans, transcript, durations_s[i], current[i]))
+                else:
+                    found = [entity for span, widening in zip(spans, widenings)
+                             for entity in residue_entities([span], transcript, durations_s[i],
+                                                            settings.pad_before_s * widening,
+                                                            settings.pad_after_s * widening)]
                 current[i] = redact_more(i, current[i],
                                          treated_residues(found, [s.entity_type for s in spans]))
             except Exception as error:  # noqa: BLE001 - this clip fails closed; the batch goes on
@@ -206,6 +222,16 @@ def audit_batch(pcms: Sequence[np.ndarray], durations_s: Sequence[float],
             still_active.append(i)
         active = still_active
     return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _placed_residues(spans: Sequence[PiiSpan], intervals: Sequence[AudioInterval]) -> List[RedactedEntity]:
+    """``AUDIT_RESIDUE`` entities for ``spans`` silenced at ``intervals`` (one per span)."""
+    if len(intervals) != len(spans):
+        raise AlignmentError("spans heard and places found differ in number")
+    return [RedactedEntity(entity_type=AUDIT_RESIDUE, char_start=0, char_end=0,
+                           audio_start_s=interval.start_s, audio_end_s=interval.end_s,
+                           score=span.score, recognizer="audit:" + span.recognizer)
+            for span, interval in zip(spans, intervals)]
 
 
 def _widenings(spans: Sequence[PiiSpan], transcript: Transcript, duration_s: float,

@@ -21,11 +21,11 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import apache_beam as beam
 import numpy as np
-from voicescrub.schemas.records import AudioInterval, Clip, Transcript
+from voicescrub.schemas.records import AudioInterval, Clip, PiiSpan, Transcript
 from voicescrub.transforms.asr.whisper import SAMPLE_RATE, AsrSettings, transcribe_batch
 from voicescrub.transforms.audio.alignment import AlignmentError
 from voicescrub.transforms.audio.codec import encode_pcm16
-from voicescrub.transforms.audio.redaction import AudioRedactionSettings
+from voicescrub.transforms.audio.redaction import AudioRedactionSettings, place_spans
 from voicescrub.transforms.audit.condensed import condense
 from voicescrub.transforms.audit.policy import (
     AuditSettings,
@@ -258,7 +258,7 @@ class AuditRedactionFn(BatchStageFn):
             lambda pcms, redacted: self._transcribe_many(settings, pcms, redacted),
             lambda i, text: self._detect(clips[i], text, first_heard.get(i, ())),
             lambda i, pcm, more: self._redact_more(clips[i], pcm, more, first_heard, i),
-            self._audit)
+            self._audit, self._place_untouched)
         return outcomes, first_heard
 
     def _result(self, clip: Clip, outcome: AuditOutcome, second_listen_found: bool = False,
@@ -267,6 +267,11 @@ class AuditRedactionFn(BatchStageFn):
             return self.passed(self._audited(clip, outcome, earlier_relistens, second_listen_found))
         except Exception as error:  # noqa: BLE001 - fail closed, this clip only
             return self.dead(clip, error)
+
+    def _place_untouched(self, spans: Sequence[PiiSpan], transcript: Transcript, duration_s: float,
+                         pcm: np.ndarray) -> List[AudioInterval]:
+        return [a.interval for a in place_spans(spans, transcript, duration_s, pcm, SAMPLE_RATE,
+                                                self._redaction)]
 
     def _redact_more(self, clip: Clip, pcm: np.ndarray, more: Sequence[Tuple[AudioInterval, str]],
                      first_heard: FirstHeard, index: int) -> np.ndarray:
