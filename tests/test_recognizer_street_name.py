@@ -10,12 +10,18 @@ RECOGNIZER = "StreetNameRecognizer"
 CATCHES = [
     ('Update my address to Juniper Road.', 'Juniper Road'),
     ('Send my new card to juniper close.', 'juniper close'),
+    # Where something is: on a street, at a corner of it.
+    ('The bus station is on Martinez Avenue.', 'Martinez Avenue'),
+    ('Stop at the corner of Murphy Parkway, please.', 'Murphy Parkway'),
 ]
 
 # Speech that looks alike and must stay readable as far as this recognizer goes.
 NEAR_MISSES = [
     'Abbey Road is my favourite album.',
     'Take the road to the beach.',
+    # A street name after "to" or "at" names a station or a stop as often.
+    'Does the 11:05 to Glasgow Queen Street stop at Falkirk?',
+    'Meet me at Baker Street station.',
 ]
 
 
