@@ -16,6 +16,12 @@ CATCHES = [
     # whose name and which name
     ('She was born in May. Her maiden name is Holloway.', 'Holloway'),
     ('Yes, my last name is Kaur, with a K.', 'Kaur'),
+    # a name given to someone, the answer to a question asking for one
+    ('My name is Wojciech but everyone calls me Tyrone.', 'Tyrone'),
+    ('She named him Tamsin Okafor.', 'Tamsin Okafor'),
+    ('Call me Ishmael.', 'Ishmael'),
+    ("What's your last name? Vasquez.", 'Vasquez'),
+    ('And his name? Kenji Kaur', 'Kenji Kaur'),
 ]
 
 # Speech that looks alike and must stay readable as far as this recognizer goes.
@@ -28,6 +34,13 @@ NEAR_MISSES = [
     "I'm calling about my date of birth, it's the 3rd of May 1980.",
     "I'm calling to update my date of birth.",
     "I'm going to a birthday party on Saturday.",
+    # when to call, not what; an answer that is no name; a name of a thing
+    'Call me Monday about the quote.',
+    'Please call her Tomorrow morning.',
+    'Call me back later.',
+    "What's your name? Sorry, I didn't catch that.",
+    "What was the song's name? Yes, that one.",
+    'What is the name of that song? Yesterday.',
 ]
 
 
