@@ -10,6 +10,9 @@ RECOGNIZER = "ContactNameRecognizer"
 CATCHES = [
     ('Call Helen Thorne to say hi.', 'Helen Thorne'),
     ('Add Dana Quill as a payee.', 'Dana Quill'),
+    # a role only a person holds on an account or a policy
+    ('We need to add Amara Schmidt as guardian.', 'Amara Schmidt'),
+    ('Add Priya as an authorised user.', 'Priya'),
     # the name slot between a new contact or a call and its phone number, the name garbled
     ('Same a new contact. Rows are outside 954, 595, 0186.', 'Rows are outside'),
     ('Save a new contact. Hector, have an over 07700 900244.', 'Hector, have an over'),
@@ -28,6 +31,8 @@ NEAR_MISSES = [
     'Text mum on 07700 900123',
     'Call the restaurant at 1930 please',
     'Contact support at 0800 123 4567.',
+    'Add Sunday as a rest day.',
+    'Add Milk as well.',
 ]
 
 
