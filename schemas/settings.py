@@ -188,6 +188,9 @@ def _as_list(raw: Any) -> list:
         return []
     if not isinstance(raw, (list, tuple)):
         raise ValueError("be a list")
+    # YAML reads a bare yes, no, on or off as true or false: the word is lost, not listed.
+    if any(isinstance(item, bool) for item in raw):
+        raise ValueError("quote its yes, no, on and off (YAML reads them bare as true or false)")
     return list(raw)
 
 

@@ -292,3 +292,28 @@ def test_a_config_that_is_not_yaml_fails_in_one_line(tmp_path) -> None:
     with pytest.raises(PiiConfigError) as error:
         load_pii_config(str(path))
     assert "\n" not in str(error.value) and "line 3" in str(error.value)
+
+
+def test_a_bare_yes_or_no_in_a_word_list_fails_before_any_audio_is_read(tmp_path) -> None:
+    # YAML reads a bare yes, no, on or off as true or false: the word would silently be lost.
+    with open(DEFAULT_CONFIG_PATH, encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+    raw["digit_run_failsafe"]["answer_lead_words"] = [True, "yeah", False]
+    with pytest.raises(PiiConfigError) as error:
+        config_from_dict(raw)
+    message = str(error.value)
+    assert "answer_lead_words" in message and "quote" in message and "\n" not in message
+
+
+@pytest.mark.parametrize("pack", ["en", "fr"])
+def test_the_shipped_word_lists_keep_their_yes_no_and_on(pack: str) -> None:
+    from voicescrub.transforms.language.packs import load_pack
+
+    config = load_pii_config(pack=load_pack(pack))
+    policy = config.digit_run_failsafe
+    listed = policy.answer_lead_words | policy.function_words | policy.clause_subject_words
+    assert not {"true", "false"} & listed
+    if pack == "en":
+        assert {"yes", "no"} <= policy.answer_lead_words
+    else:
+        assert "on" in policy.clause_subject_words and "on" in policy.function_words
