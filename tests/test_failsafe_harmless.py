@@ -9,6 +9,7 @@ from voicescrub.transforms.pii.failsafe.harmless import (
     in_questions,
     in_result_sentences,
     in_when_questions,
+    in_year_questions,
     is_counting,
     is_number_pair,
     is_round_number,
@@ -163,18 +164,16 @@ def test_clock_time_with_a_time_word(harmless: HarmlessNumbers, digits: str, bef
     ("When did the wall fall? 1970 or 1969?", True),
     ("When? 1969?", True),
     ("When did it open, 1969?", True),
-    # A contraction asks as the word does; "what" or "which" asks for a time with a year word.
+    # A contraction asks as the word does, its verb said already.
     ("When's the launch, 1969?", True),
-    ("What year did the Mini come out? Was it 1969?", True),
-    ("So which decade was the moon landing? 1969?", True),
+    ("When's it open, 1969?", True),
     # Near misses: not a question, "when" not opening it, the answer a sentence too late,
     # a question that asks something else.
     ("When you call, give them 1969.", False),
     ("The door opens with 1969 when asked?", False),
     ("When was the moon landing? No idea. 1969.", False),
     ("Which flight was it? 1969?", False),
-    ("What was the code that year? 1969?", False),
-    ("What's it for, this year? 1969?", False),
+    ("What year did the Mini come out? Was it 1969?", False),  # a year question, below
     ("When is the plumber due? The door opens with 1969.", False),
     ("When is the cleaner coming? Let her in with 1969.", False),
     ("When you get in, did you use 1969?", False),
@@ -185,6 +184,23 @@ def test_in_when_questions(text: str, answers: bool) -> None:
     words = words_of(text)
     index = next(i for i, (_, _, w) in enumerate(words) if w == "1969")
     assert (index in in_when_questions(policy, text, words)) is answers
+
+
+# "What" or "which" right before a year word asks for a year; alone it asks for anything.
+@pytest.mark.parametrize("text, answers", [
+    ("What year did the Mini come out? Was it 1969?", True),
+    ("So which decade was the moon landing? 1969?", True),
+    ("Which year, 1969?", True),
+    ("Which flight was it? 1969?", False),
+    ("What was the code that year? 1969?", False),
+    ("What's it for, this year? 1969?", False),
+    ("When did it open? 1969?", False),  # a "when" question, above
+    ("What year did the Mini come out. 1969.", False)])
+def test_in_year_questions(text: str, answers: bool) -> None:
+    policy = load_pii_config().digit_run_failsafe
+    words = words_of(text)
+    index = next(i for i, (_, _, w) in enumerate(words) if w == "1969")
+    assert (index in in_year_questions(policy, text, words)) is answers
 
 
 @pytest.mark.parametrize("text, answers", [

@@ -301,6 +301,8 @@ HARMLESS_NUMBER_SHAPES = [
     "Compare it with buying one at 2.75.",
     "Go back to page 140.",
     "When was the moon landing? 1969, wasn't it?",
+    "What year did the Berlin Wall fall? Was it 1989?",
+    "When's the next eclipse you can see from Spain? Is it 2026?",
     "So when did the Berlin Wall come down, 1989 or 1990?",
     "When does the film start? 2130, I think.",
     "What's the average of 4, 9, 13 and 22?",
@@ -364,6 +366,9 @@ def test_harmless_number_shapes_survive(detector: PiiDetector, text: str) -> Non
 # word after a single digit or a bare tens word, an order number, an address.
 HARMLESS_SHAPE_NEAR_MISSES = [
     ("my pin is four to twenty one", "PIN"),
+    # a question asking for a year lets a year through, not four digits of another shape
+    ("What year did you choose? 0415.", DIGIT_SEQUENCE),
+    ("Unlock my hidden album 4829.", DIGIT_SEQUENCE),
     ("call me at five five five twelve to thirty four", None),
     ("The card number is 4111 to 1111 1111 1111.", None),
     ("Pay flight 1742 with the card ending 4532.", "CARD_LAST4"),

@@ -33,6 +33,10 @@ NEAR_MISSES = [
     'Contact support at 0800 123 4567.',
     'Add Sunday as a rest day.',
     'Add Milk as well.',
+    # a role after "to" is whose list it is; a day is no one
+    "Add Dinner to my partner's calendar.",
+    'Add Eggs to our carers list.',
+    "Add Tuesday as the driver's day off.",
 ]
 
 

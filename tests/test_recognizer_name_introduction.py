@@ -21,7 +21,8 @@ CATCHES = [
     ('She named him Tamsin Okafor.', 'Tamsin Okafor'),
     ('Call me Ishmael.', 'Ishmael'),
     ("What's your last name? Vasquez.", 'Vasquez'),
-    ('And his name? Kenji Kaur', 'Kenji Kaur'),
+    ('And his surname? Kenji Kaur', 'Kenji Kaur'),
+    ('Call me May.', 'May'),
 ]
 
 # Speech that looks alike and must stay readable as far as this recognizer goes.
@@ -40,7 +41,15 @@ NEAR_MISSES = [
     'Call me back later.',
     "What's your name? Sorry, I didn't catch that.",
     "What was the song's name? Yes, that one.",
-    'What is the name of that song? Yesterday.',
+    "What's that song's name? Yesterday.",
+    "What's the band's name? Queen.",
+    "What's your dog's name? Rover.",
+    "What's your first name? Not sure.",
+    # what to call someone by: a relation, a place, a day
+    'Call her Mom.',
+    'Call him Dad when you get there.',
+    'Call her Office.',
+    'Call me Mondays.',
 ]
 
 

@@ -13,6 +13,8 @@ CATCHES = [
     ('Ask her husband, Wojciech Novotny, to call back.', 'Wojciech Novotny'),
     ('Beatriz Adeyemi lives at 52 Tyrone Plaza.', 'Beatriz Adeyemi'),
     ('Thanks. Lucia lives on Nguyen Plaza.', 'Lucia'),
+    ('My daughter April has a recital.', 'April'),
+    ('Tell my wife, Amara, that I am late.', 'Amara'),
 ]
 
 # Speech that looks alike and must stay readable as far as this recognizer goes.
@@ -24,6 +26,19 @@ NEAR_MISSES = [
     'He lives on the north side of Murphy Street.',
     'Who lives at number 10?',
     'My friend said hi.',
+    # after a verb that takes a person and then a thing, the capitalised words are the thing
+    "Tell my wife I'm running late.",
+    'Tell my husband Dinner is ready.',
+    'Send my mom Good Morning.',
+    "Text my mum Happy Mother's Day.",
+    'Show my kids Frozen.',
+    'Buy my mum Chocolates.',
+    'Remind my husband Tomorrow about the bins.',
+    'Remind my wife Mondays about yoga.',
+    # no one in particular, a relation, a pronoun
+    'Something lives in my attic.',
+    'Nothing lives on Mars.',
+    'Everybody lives in fear.',
 ]
 
 

@@ -13,6 +13,8 @@ CATCHES = [
     # Where something is: on a street, at a corner of it.
     ('The bus station is on Martinez Avenue.', 'Martinez Avenue'),
     ('Stop at the corner of Murphy Parkway, please.', 'Murphy Parkway'),
+    ("Stop at the corner of Johnson Avenue St. and O'Brien Court St.", "O'Brien Court St"),
+    ('You must enter on Larsen Ridge Street.', 'Larsen Ridge Street'),
 ]
 
 # Speech that looks alike and must stay readable as far as this recognizer goes.
@@ -22,6 +24,14 @@ NEAR_MISSES = [
     # A street name after "to" or "at" names a station or a stop as often.
     'Does the 11:05 to Glasgow Queen Street stop at Falkirk?',
     'Meet me at Baker Street station.',
+    # "on" a street is as often a show, a song, a market or a stop
+    "What's on Coronation Street tonight?",
+    'What is on Oxford Street this weekend?',
+    'Put on Sesame Street for the kids.',
+    'Play A Nightmare on Elm Street.',
+    'How did stocks do on Wall Street today?',
+    'Take me to the station on Baker Street.',
+    'Find coffee shops near Union Square.',
 ]
 
 

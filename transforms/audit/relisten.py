@@ -17,8 +17,13 @@ earlier widening is the same stretch. A residue heard anywhere else is a first
 finding there, whatever the round: a long clip is heard afresh on each
 listen, and a residue may turn up in its fifth minute on the third listen.
 
-The audit only ever sees redacted audio: the clear samples are gone by then.
-Every audit detection is taken seriously, hallucinations over the tone
+A clip the first pass found nothing in reaches the audit untouched, and its first
+re-listen (a second listen) hears the audio the first pass heard: what it finds there
+is placed as the first pass places its finds (``place_untouched``), fitted to the audio
+rather than padded as a residue beside a tone; anything heard after that is a residue.
+
+The audit only ever sees scrubbed audio: the clear samples of a clip with anything
+redacted are gone by then. Every audit detection is taken seriously, hallucinations over the tone
 included: a digit run the ASR "hears" in a beep cannot be told apart from one
 it hears in leftover speech.
 

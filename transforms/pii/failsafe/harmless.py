@@ -145,7 +145,12 @@ def _clock_shaped(digits: str) -> bool:
 
 def _stem(word: str) -> str:
     """A word without the "'s" that makes it a possessive or a contraction ("lockbox's")."""
-    return word.removesuffix("'s")
+    return word.removesuffix("'s").removesuffix("\u2019s")
+
+
+def year_shaped(word: str) -> bool:
+    """Four digits that may be a year (1000-2099)."""
+    return _year_shaped(word)
 
 
 #: Words after a year that may lead up to the noun it dates ("the 2024 US presidential election").
@@ -191,31 +196,48 @@ def in_when_questions(policy: DigitRunPolicy, text: str, words: Sequence[Word]) 
     """The indexes of the words that sit in a question asking for a time, or in the sentence
     right after one: a question is a sentence closed by "?", and it asks for a time when one
     of ``when_question_words`` is among its first two words ("When did the wall fall? 1989,
-    wasn't it?", "So when was the moon landing, 1969?", "When's the eclipse, 2026?"), or one
-    of ``which_question_words`` right before one of ``year_topic_words`` ("What year did the
-    Mini come out? Was it 1959?"; not "Which flight was it? 1969?").
+    wasn't it?", "So when was the moon landing, 1969?", "When's the eclipse, 2026?").
 
     Mid-sentence ("opens with 1989 when asked"), in a statement ("When you call, give
     1989.") or opening a clause with its own subject, one of ``clause_subject_words`` ("When
-    you get in, did you use 1989?"), the word asks nothing. The answer gives its number after
+    you get in, did you use 1989?"), the word asks nothing; "when's" has its verb already
+    ("When's it open, 1969?"). The answer gives its number after
     lead words only (:func:`_answer_leads`): in "When is the plumber due? The door opens with
     1987." it turns to something else. Read once per transcript, in one pass over its words.
     """
-    cues, which, units = policy.when_question_words, policy.which_question_words, policy.year_topic_words
-    if not cues and not (which and units):
+    cues = policy.when_question_words
+    if not cues:
         return frozenset()
 
     subjects = policy.clause_subject_words
 
     def asks_when(said: Sequence[Word], question: bool) -> bool:
-        # "When's" asks as "when" does.
-        opening = [_stem(w) for _, _, w in said[: _QUESTION_OPENING_WORDS + 1]]
+        opening = [w for _, _, w in said[: _QUESTION_OPENING_WORDS + 1]]
         following = opening[1:] + [""]
         return question and any(
-            (w in cues and following[k] not in subjects) or (w in which and following[k] in units)
+            _stem(w) in cues and (w != _stem(w) or following[k] not in subjects)
             for k, w in enumerate(opening[:_QUESTION_OPENING_WORDS]))
 
     return _sentences_and_answers(text, words, asks_when, _answer_leads(policy))
+
+
+def in_year_questions(policy: DigitRunPolicy, text: str, words: Sequence[Word]) -> FrozenSet[int]:
+    """The indexes of the words in a question that asks for a year, or in the sentence answering
+    it as :func:`in_when_questions` reads one: one of ``which_question_words`` right before one of
+    ``year_topic_words`` among its first two words ("What year did the Mini come out? Was it
+    1959?", "Which decade was it, 1960?"; not "Which flight was it? 1969?"). It asks for a year,
+    not a time of day: the caller lets only a year-shaped run through there."""
+    which, units = policy.which_question_words, policy.year_topic_words
+    if not (which and units):
+        return frozenset()
+
+    def asks_year(said: Sequence[Word], question: bool) -> bool:
+        opening = [_stem(w) for _, _, w in said[: _QUESTION_OPENING_WORDS + 1]]
+        return question and any(w in which and opening[k + 1] in units
+                                for k, w in enumerate(opening[:_QUESTION_OPENING_WORDS])
+                                if k + 1 < len(opening))
+
+    return _sentences_and_answers(text, words, asks_year, _answer_leads(policy))
 
 
 def in_questions(text: str, words: Sequence[Word]) -> FrozenSet[int]:

@@ -124,8 +124,10 @@ from voicescrub.transforms.pii.failsafe.harmless import (
     in_questions,
     in_result_sentences,
     in_when_questions,
+    in_year_questions,
     is_number_pair,
     is_scoreline,
+    year_shaped,
 )
 from voicescrub.transforms.pii.failsafe.words import (
     STRIP,
@@ -244,6 +246,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         codes: List[int] = []  # word indexes of the runs redacted on their own merit
         spared: List[Fragment] = []  # the runs let through
         asked_when = in_when_questions(policy, text, words)  # word indexes
+        asked_year = in_year_questions(policy, text, words)  # word indexes
         about_results = in_result_sentences(policy, text, words)  # word indexes
         questions = in_questions(text, words)  # word indexes
         let_through = ""  # the last run, when it was let through: a correction may repeat its role
@@ -257,7 +260,8 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
                 clip_banking=clip_banking, spelled=self._spelled(run.start(), run.end()),
                 decimal=self._decimal(run.start(), run.end()), paired=self._paired(run.start(), run.end()),
                 grouped=self._grouped(run.start(), run.end()),
-                asked_when=index in asked_when, corrects=let_through,
+                asked_when=index in asked_when or (index in asked_year and year_shaped(words[index][2])),
+                corrects=let_through,
                 scoreline=index in about_results and self._scoreline(run.start(), run.end()),
                 dated=index > 0 and self._dated(words[index - 1][2], run.start(), run.end()),
                 clause_start=clause_start(text, words, run.start()), clause_end=clause_end(text, words, run.end()),
