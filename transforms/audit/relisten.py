@@ -23,9 +23,9 @@ is placed as the first pass places its finds (``place_untouched``), fitted to th
 rather than padded as a residue beside a tone; anything heard after that is a residue.
 
 The audit only ever sees scrubbed audio: the clear samples of a clip with anything
-redacted are gone by then. Every audit detection is taken seriously, hallucinations over the tone
-included: a digit run the ASR "hears" in a beep cannot be told apart from one
-it hears in leftover speech.
+redacted are gone by then. Every audit detection is taken seriously, hallucinations
+over the tone included: a digit run the ASR "hears" in a beep cannot be told apart
+from one it hears in leftover speech.
 
 Each widening is reported as an ``AUDIT_RESIDUE`` entity in ``pii_entities``:
 its audio times are what the audit silenced in addition; it has no

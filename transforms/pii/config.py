@@ -280,7 +280,8 @@ class DigitRunPolicy:
     which_question_words: FrozenSet[str] = setting(
         frozenset(), "question words ('what', 'which') that, right before one of year_topic_words "
         "and among the first two words of a question ('What year did it open?'), ask for a "
-        "time as when_question_words do", parse=words)
+        "year: a year-shaped run in that question or in the sentence right after it is one",
+        parse=words)
     correction_phrases: Tuple[str, ...] = setting(
         (), "words or phrases that correct the number just said ('make that', 'I meant'): "
         "ending one or two words before a year- or clock-shaped run, they make it play the "
