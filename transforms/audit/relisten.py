@@ -105,18 +105,18 @@ def residue_entities(spans: Sequence[PiiSpan], transcript: Transcript, duration_
     """
     aligned = align_spans(spans, transcript, duration_s,
                           pad_before_s=pad_before_s, pad_after_s=pad_after_s)
-    return [
-        RedactedEntity(
-            entity_type=AUDIT_RESIDUE,
-            char_start=0,
-            char_end=0,
-            audio_start_s=a.interval.start_s,
-            audio_end_s=a.interval.end_s,
-            score=a.span.score,
-            recognizer="audit:" + a.span.recognizer,
-        )
-        for a in aligned
-    ]
+    return residues_at([a.span for a in aligned], [a.interval for a in aligned])
+
+
+def residues_at(spans: Sequence[PiiSpan], intervals: Sequence[AudioInterval]) -> List[RedactedEntity]:
+    """``AUDIT_RESIDUE`` entities for ``spans`` silenced at ``intervals`` (one per span): no
+    placeholder in the text, the recognizer named ``audit:<name>``."""
+    if len(intervals) != len(spans):
+        raise AlignmentError("spans heard and places found differ in number")
+    return [RedactedEntity(entity_type=AUDIT_RESIDUE, char_start=0, char_end=0,
+                           audio_start_s=interval.start_s, audio_end_s=interval.end_s,
+                           score=span.score, recognizer="audit:" + span.recognizer)
+            for span, interval in zip(spans, intervals)]
 
 
 def treated_residues(residues: Sequence[RedactedEntity], detected_types: Sequence[str],
@@ -208,7 +208,7 @@ def audit_batch(pcms: Sequence[np.ndarray], durations_s: Sequence[float],
                     finish(i, False)
                     continue
                 if place_untouched is not None and not silenced[i]:
-                    found = _placed_residues(spans, place_untouched(spans, transcript, durations_s[i], current[i]))
+                    found = residues_at(spans, place_untouched(spans, transcript, durations_s[i], current[i]))
                 else:
                     found = [entity for span, widening in zip(spans, widenings)
                              for entity in residue_entities([span], transcript, durations_s[i],
@@ -227,16 +227,6 @@ def audit_batch(pcms: Sequence[np.ndarray], durations_s: Sequence[float],
             still_active.append(i)
         active = still_active
     return [outcome for outcome in outcomes if outcome is not None]
-
-
-def _placed_residues(spans: Sequence[PiiSpan], intervals: Sequence[AudioInterval]) -> List[RedactedEntity]:
-    """``AUDIT_RESIDUE`` entities for ``spans`` silenced at ``intervals`` (one per span)."""
-    if len(intervals) != len(spans):
-        raise AlignmentError("spans heard and places found differ in number")
-    return [RedactedEntity(entity_type=AUDIT_RESIDUE, char_start=0, char_end=0,
-                           audio_start_s=interval.start_s, audio_end_s=interval.end_s,
-                           score=span.score, recognizer="audit:" + span.recognizer)
-            for span, interval in zip(spans, intervals)]
 
 
 def _widenings(spans: Sequence[PiiSpan], transcript: Transcript, duration_s: float,

@@ -133,7 +133,8 @@ def _ends_with(words: Sequence[str], phrase: Sequence[str]) -> bool:
     return len(words) >= len(phrase) > 0 and list(words[len(words) - len(phrase):]) == list(phrase)
 
 
-def _year_shaped(word: str) -> bool:
+def year_shaped(word: str) -> bool:
+    """Four digits that may be a year (1000-2099)."""
     return len(word) == 4 and word.isdigit() and 1000 <= int(word) <= 2099
 
 
@@ -146,12 +147,6 @@ def _clock_shaped(digits: str) -> bool:
 def _stem(word: str) -> str:
     """A word without the "'s" that makes it a possessive or a contraction ("lockbox's")."""
     return word.removesuffix("'s").removesuffix("\u2019s")
-
-
-def year_shaped(word: str) -> bool:
-    """Four digits that may be a year (1000-2099)."""
-    return _year_shaped(word)
-
 
 #: Words after a year that may lead up to the noun it dates ("the 2024 US presidential election").
 _DATED_NOUN_WITHIN = 3
@@ -323,7 +318,7 @@ class HarmlessNumbers:
         The correction says the number again in the role the first one had."""
         if not corrected or self.after_code_word(before) or any(w in self.policy.code_words for w in after[:3]):
             return False
-        if not ((_year_shaped(digits) and _year_shaped(corrected))
+        if not ((year_shaped(digits) and year_shaped(corrected))
                 or (_clock_shaped(digits) and _clock_shaped(corrected))):
             return False
         return any(_ends_with(before[: len(before) - skip], phrase.split())
@@ -352,9 +347,9 @@ class HarmlessNumbers:
         ("in 1986", "between 1789 and 2024"), or with a word of a sentence about years anywhere
         in the words around it ("which year did it sink? 1912"), or one of a pair of years
         (``paired``, :meth:`pairs_with_a_year`), and no code word."""
-        if not _year_shaped(digits) or self.after_code_word(before):
+        if not year_shaped(digits) or self.after_code_word(before):
             return False
-        return (paired or any(w in self.policy.year_cue_words or _year_shaped(w) for w in before[-2:])
+        return (paired or any(w in self.policy.year_cue_words or year_shaped(w) for w in before[-2:])
                 or any(w in self.policy.year_topic_words for w in [*before, *after]))
 
     def pairs_with_a_year(self, digits: str, before: Sequence[str], after: Sequence[str]) -> bool:
@@ -367,12 +362,12 @@ class HarmlessNumbers:
         :param before: the words before the run in its question, the numbers it is coordinated
             with kept (the caller passes only runs in a sentence closed by "?").
         :param after: the words after the run, the same."""
-        if not _year_shaped(digits) or any(self._names_a_code(w) for w in [*before, *after]):
+        if not year_shaped(digits) or any(self._names_a_code(w) for w in [*before, *after]):
             return False
         joins = self.policy.coordinating_words
         later = len(after) >= 2 and after[0] in joins and (
-            _year_shaped(after[1]) or (len(after[1]) == 2 and after[1].isdigit()))
-        earlier = len(before) >= 2 and before[-1] in joins and _year_shaped(before[-2])
+            year_shaped(after[1]) or (len(after[1]) == 2 and after[1].isdigit()))
+        earlier = len(before) >= 2 and before[-1] in joins and year_shaped(before[-2])
         return later or earlier
 
     def names_by_year(self, digits: str, before: Sequence[str], leading: Sequence[str],
@@ -394,7 +389,7 @@ class HarmlessNumbers:
             door code", "the 1987 for the final" and "the 1987 or the 1988 season" stay codes,
             and so do "the 1987 digits" and "use the 1987 now", which date nothing."""
         policy = self.policy
-        if not _year_shaped(digits) or not leading or leading[-1] not in policy.year_modifier_words:
+        if not year_shaped(digits) or not leading or leading[-1] not in policy.year_modifier_words:
             return False
         gives_value = policy.value_statement_words | policy.value_links | policy.code_words
         if leading[-2:-1] and leading[-2] in gives_value:
@@ -443,4 +438,4 @@ class HarmlessNumbers:
     def answers_when(self, digits: str, before: Sequence[str]) -> bool:
         """A year- or clock-shaped run in a question asking for a time, or in its answer
         (:func:`in_when_questions`), and no code word."""
-        return (_year_shaped(digits) or _clock_shaped(digits)) and not self.after_code_word(before)
+        return (year_shaped(digits) or _clock_shaped(digits)) and not self.after_code_word(before)
