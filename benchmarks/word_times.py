@@ -1,0 +1,146 @@
+"""How far the speech model's word times fall from the true ones, on a synthetic corpus.
+
+The audio redaction places each value through the ASR's word times, then fits its edges to
+the clip's own audio (``transforms/audio/alignment.py``: the dip before a value, the pause
+after it). How far those searches reach must come from how far the word times are off, so
+this script measures it: it transcribes every clip as the pipeline's first pass does (clips
+packed into shared windows, ``transcribe_batch`` with the default settings) and, for a
+listener's view, alone at beam 5; it takes each word's true time from espeak-ng itself
+(``espeak_words.py``); and it pairs the ASR's words with the spoken ones where both write
+the same word. For each decoding it reports percentiles of
+
+- ``start_late_s``: ASR start minus true start (positive: the ASR starts late);
+- ``end_late_s``: ASR end minus true end (positive: the ASR ends late; a pause after a word
+  begins ``-end_late_s`` after the ASR's end);
+
+over all paired words, over words run into the next one (less than 30 ms between them: no
+pause follows), and over number words. Digits the ASR writes as numerals ("4111") pair with
+no spoken word and are not in these figures.
+
+    python benchmarks/word_times.py                      # samples/eval
+    python benchmarks/word_times.py --labels /tmp/c/labels.jsonl --tag c
+
+writes ``results/word_times[_TAG].json``. Only clips with a recorded espeak-ng voice are
+measured. Nothing here prints text: only counts and times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import re
+import sys
+from typing import Dict, List, Optional, Sequence, Tuple
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+for path in (ROOT, os.path.join(ROOT, "benchmarks")):
+    if path not in sys.path:
+        sys.path.insert(0, path)
+
+from detection import load_labels  # noqa: E402
+
+from benchmarks.results_file import corpus, provenance, write_result  # noqa: E402
+
+MODEL = "bundled:tiny.en"
+#: Less than this between one spoken word's end and the next one's start: no pause follows.
+RUN_ON_S = 0.03
+PERCENTILES = (1, 5, 25, 50, 75, 95, 99)
+NUMBER_WORDS = frozenset(
+    "zero oh one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
+    "ninety hundred thousand double triple".split())
+
+#: (token, start_s, end_s) of one word.
+Word = Tuple[str, float, float]
+
+
+def token(text: str) -> str:
+    """A word as both listens write it: lower case, letters, digits and apostrophes."""
+    return re.sub(r"[^a-z0-9']", "", text.lower())
+
+
+def paired(asr: Sequence[Word], spoken: Sequence[Word]) -> List[Tuple[Word, Word, Optional[float]]]:
+    """The ASR's words matched to the spoken ones that write the same token, in order, each
+    with the pause after the spoken word (None for the clip's last word)."""
+    matcher = difflib.SequenceMatcher(a=[w[0] for w in asr], b=[w[0] for w in spoken], autojunk=False)
+    pairs = []
+    for a, b, size in matcher.get_matching_blocks():
+        for k in range(size):
+            after = spoken[b + k + 1][1] - spoken[b + k][2] if b + k + 1 < len(spoken) else None
+            pairs.append((asr[a + k], spoken[b + k], after))
+    return pairs
+
+
+def percentiles(values: Sequence[float]) -> Dict[str, Optional[float]]:
+    ordered = sorted(values)
+    return {f"p{p}": round(ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))], 3)
+            if ordered else None for p in PERCENTILES}
+
+
+def figures(pairs: Sequence[Tuple[Word, Word, Optional[float]]]) -> Dict[str, object]:
+    """Percentiles of the start and end errors over the pairs, and over the subsets."""
+    subsets = {
+        "all": pairs,
+        "run_on": [p for p in pairs if p[2] is not None and p[2] < RUN_ON_S],
+        "number_words": [p for p in pairs if p[1][0] in NUMBER_WORDS],
+    }
+    return {name: {"words": len(chosen),
+                   "start_late_s": percentiles([a[1] - s[1] for a, s, _ in chosen]),
+                   "end_late_s": percentiles([a[2] - s[2] for a, s, _ in chosen])}
+            for name, chosen in subsets.items()}
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--labels", default=os.path.join(ROOT, "samples", "eval", "labels.jsonl"))
+    parser.add_argument("--tag", default="", help="write results/word_times_TAG.json")
+    args = parser.parse_args(argv)
+    result: Dict[str, object] = provenance("word_times.py", list(sys.argv[1:] if argv is None else argv))
+
+    from espeak_words import EspeakTimer
+    from voicescrub.transforms.asr.whisper import (
+        AsrSettings,
+        load_model_for,
+        transcribe,
+        transcribe_batch,
+    )
+    from voicescrub.transforms.audio.codec import decode_to_pcm16
+
+    labels = [row for row in load_labels(args.labels) if row.get("voice") and row.get("text")]
+    folder = os.path.dirname(os.path.abspath(args.labels))
+    pcms = []
+    for row in labels:
+        with open(os.path.join(folder, row["audio"]), "rb") as handle:
+            pcms.append(decode_to_pcm16(handle.read(), max_duration_s=600.0))
+    settings = AsrSettings()
+    model = load_model_for(settings)
+    packed = transcribe_batch(model, pcms, settings)
+    timer = EspeakTimer()
+    pairs: Dict[str, list] = {"first_pass": [], "alone_beam5": []}
+    try:
+        for row, pcm, outcome in zip(labels, pcms, packed):
+            spoken = [(token(row["text"][w.char_start:w.char_end]), w.start_s, w.end_s)
+                      for w in timer.synth(row["text"], row["voice"], int(row["speed"]))[1]]
+            spoken = [w for w in spoken if w[0]]
+            alone = transcribe(model, pcm, beam_size=5)
+            for name, transcript in (("first_pass", outcome.transcript), ("alone_beam5", alone)):
+                if transcript is None:
+                    continue
+                asr = [(token(w.text), w.start_s, w.end_s) for w in transcript.words]
+                pairs[name].extend(paired([w for w in asr if w[0]], spoken))
+    finally:
+        timer.close()
+    result.update(corpus=corpus(args.labels, len(labels)), model=MODEL, run_on_below_s=RUN_ON_S,
+                  decodings={name: figures(chosen) for name, chosen in pairs.items()})
+    for name, by_subset in result["decodings"].items():  # type: ignore[union-attr]
+        for subset, row in by_subset.items():
+            print(f"{name:12} {subset:13} words {row['words']:5}  start late (s) "
+                  f"{row['start_late_s']}  end late (s) {row['end_late_s']}")
+    path = write_result(f"word_times_{args.tag}.json" if args.tag else "word_times.json", result)
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

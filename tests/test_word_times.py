@@ -1,0 +1,46 @@
+"""benchmarks/word_times.py: pairing the ASR's words with the spoken ones, and the figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.word_times import figures, paired, percentiles, token
+
+
+def test_a_token_is_the_word_in_lower_case_without_punctuation() -> None:
+    assert token("Card,") == "card"
+    assert token("O'Brien.") == "o'brien"
+    assert token("4,111") == "4111"
+    assert token("—") == ""
+
+
+def test_words_pair_only_where_both_write_the_same_word_in_order() -> None:
+    spoken = [("my", 0.0, 0.2), ("card", 0.25, 0.5), ("ends", 0.5, 0.8), ("in", 0.8, 0.9),
+              ("four", 0.9, 1.2)]
+    # The ASR wrote the last word as a numeral and misheard "ends" as "and".
+    asr = [("my", 0.1, 0.3), ("card", 0.35, 0.6), ("and", 0.6, 0.85), ("in", 0.9, 1.0), ("4", 1.0, 1.3)]
+    pairs = paired(asr, spoken)
+    assert [(a[0], s[0]) for a, s, _ in pairs] == [("my", "my"), ("card", "card"), ("in", "in")]
+    # The pause after each spoken word: "my" is followed after 50 ms, "card" runs on.
+    assert [round(after, 3) for _, _, after in pairs] == [0.05, 0.0, 0.0]
+    assert paired(asr, [("card", 0.25, 0.5)])[0][2] is None  # the clip's last word
+
+
+def test_percentiles_are_read_from_the_sorted_values() -> None:
+    values = [float(v) for v in range(100)]
+    got = percentiles(values[::-1])
+    assert got["p1"] == 1.0 and got["p50"] == 50.0 and got["p99"] == 99.0
+    assert percentiles([])["p50"] is None
+
+
+def test_figures_split_run_on_words_and_number_words() -> None:
+    pairs = [
+        (("four", 1.1, 1.3), ("four", 1.0, 1.2), 0.0),   # runs on; 0.1 s late both ends
+        (("card", 0.3, 0.5), ("card", 0.3, 0.6), 0.2),   # a pause follows; ends 0.1 s early
+        (("now", 2.0, 2.2), ("now", 2.1, 2.2), None),    # the clip's last word
+    ]
+    got = figures(pairs)
+    assert [got[name]["words"] for name in ("all", "run_on", "number_words")] == [3, 1, 1]
+    assert got["run_on"]["start_late_s"]["p50"] == pytest.approx(0.1)
+    assert got["number_words"]["end_late_s"]["p50"] == pytest.approx(0.1)
+    assert got["all"]["end_late_s"]["p1"] == pytest.approx(-0.1)
