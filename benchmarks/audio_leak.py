@@ -36,8 +36,8 @@ the rest are audio leaks proper (a bleep in the wrong place or too short).
 less the words overlapping the evidence of an audible labelled value.
 *Clean speech silenced* = time of that union covered by a redacted interval
 (``pii_entities`` audio times, audit residues included) / non-PII speech time
-(target at most 10 %). Word times come from Whisper and lag by ~0.2 s, so this
-is an estimate at that resolution.
+(target at most 10 %). Word times come from Whisper and lag the sound
+(``word_times.py``), so this is an estimate at that resolution.
 
 Exact times (``--no-exact`` skips them): the corpora are espeak-ng speech whose
 labels record text, voice and speed, so ``espeak_words`` re-synthesises each

@@ -7,27 +7,32 @@ this script measures it: it transcribes every clip as the pipeline's first pass 
 packed into shared windows, ``transcribe_batch`` with the default settings) and, for a
 listener's view, alone at beam 5; it takes each word's true time from espeak-ng itself
 (``espeak_words.py``); and it pairs the ASR's words with the spoken ones where both write
-the same word. For each decoding it reports percentiles of
+the same word, in order, less than ``MAX_OFFSET_S`` apart at both ends (a word the ASR
+dropped may leave its twin paired with the wrong one). For each decoding it reports the
+pairs dropped as too far apart and percentiles (nearest rank) of
 
 - ``start_late_s``: ASR start minus true start (positive: the ASR starts late);
 - ``end_late_s``: ASR end minus true end (positive: the ASR ends late; a pause after a word
   begins ``-end_late_s`` after the ASR's end);
 
 over all paired words, over words run into the next one (less than 30 ms between them: no
-pause follows), and over number words. Digits the ASR writes as numerals ("4111") pair with
-no spoken word and are not in these figures.
+pause follows), and over number words. A word holding a digit is never paired: espeak-ng
+reads a numeral ("665") as several words and gives the numeral's characters to the first only,
+so its time would be part of the number's.
 
     python benchmarks/word_times.py                      # samples/eval
     python benchmarks/word_times.py --labels /tmp/c/labels.jsonl --tag c
 
-writes ``results/word_times[_TAG].json``. Only clips with a recorded espeak-ng voice are
-measured. Nothing here prints text: only counts and times.
+writes ``results/word_times[_TAG].json``. Only clips espeak-ng spoke are measured (a voice
+recorded bare or as ``espeak:NAME``); a re-voiced corpus has no true word times. Nothing here
+prints text: only counts and times.
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import math
 import os
 import re
 import sys
@@ -45,6 +50,8 @@ from benchmarks.results_file import corpus, provenance, write_result  # noqa: E4
 MODEL = "bundled:tiny.en"
 #: Less than this between one spoken word's end and the next one's start: no pause follows.
 RUN_ON_S = 0.03
+#: A pair further apart than this at either end is two different words that write alike.
+MAX_OFFSET_S = 1.0
 PERCENTILES = (1, 5, 25, 50, 75, 95, 99)
 NUMBER_WORDS = frozenset(
     "zero oh one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -60,25 +67,40 @@ def token(text: str) -> str:
     return re.sub(r"[^a-z0-9']", "", text.lower())
 
 
-def paired(asr: Sequence[Word], spoken: Sequence[Word]) -> List[Tuple[Word, Word, Optional[float]]]:
+Pair = Tuple[Word, Word, Optional[float]]
+
+
+def paired(asr: Sequence[Word], spoken: Sequence[Word]) -> Tuple[List[Pair], int]:
     """The ASR's words matched to the spoken ones that write the same token, in order, each
-    with the pause after the spoken word (None for the clip's last word)."""
+    with the pause after the spoken word (None for the clip's last word); and how many matches
+    were dropped as more than ``MAX_OFFSET_S`` apart. Words holding a digit take no part."""
+    def comparable(words: Sequence[Word]) -> List[Word]:
+        return [w for w in words if w[0] and not any(ch.isdigit() for ch in w[0])]
+
+    spoken = comparable(spoken)
+    asr = comparable(asr)
     matcher = difflib.SequenceMatcher(a=[w[0] for w in asr], b=[w[0] for w in spoken], autojunk=False)
-    pairs = []
+    pairs: List[Pair] = []
+    dropped = 0
     for a, b, size in matcher.get_matching_blocks():
         for k in range(size):
-            after = spoken[b + k + 1][1] - spoken[b + k][2] if b + k + 1 < len(spoken) else None
-            pairs.append((asr[a + k], spoken[b + k], after))
-    return pairs
+            heard, said = asr[a + k], spoken[b + k]
+            if abs(heard[1] - said[1]) > MAX_OFFSET_S or abs(heard[2] - said[2]) > MAX_OFFSET_S:
+                dropped += 1
+                continue
+            after = spoken[b + k + 1][1] - said[2] if b + k + 1 < len(spoken) else None
+            pairs.append((heard, said, after))
+    return pairs, dropped
 
 
 def percentiles(values: Sequence[float]) -> Dict[str, Optional[float]]:
+    """Nearest-rank percentiles of ``values`` (None for none)."""
     ordered = sorted(values)
-    return {f"p{p}": round(ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))], 3)
+    return {f"p{p}": round(ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)], 3)
             if ordered else None for p in PERCENTILES}
 
 
-def figures(pairs: Sequence[Tuple[Word, Word, Optional[float]]]) -> Dict[str, object]:
+def figures(pairs: Sequence[Pair]) -> Dict[str, object]:
     """Percentiles of the start and end errors over the pairs, and over the subsets."""
     subsets = {
         "all": pairs,
@@ -89,6 +111,13 @@ def figures(pairs: Sequence[Tuple[Word, Word, Optional[float]]]) -> Dict[str, ob
                    "start_late_s": percentiles([a[1] - s[1] for a, s, _ in chosen]),
                    "end_late_s": percentiles([a[2] - s[2] for a, s, _ in chosen])}
             for name, chosen in subsets.items()}
+
+
+def espeak_voice(voice: str) -> str:
+    """The espeak-ng voice a label names (bare, or ``espeak:NAME``); "" for another synthesiser's."""
+    if voice.startswith("espeak:"):
+        return voice[len("espeak:"):]
+    return "" if ":" in voice else voice
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -107,7 +136,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     )
     from voicescrub.transforms.audio.codec import decode_to_pcm16
 
-    labels = [row for row in load_labels(args.labels) if row.get("voice") and row.get("text")]
+    labels = [dict(row, voice=espeak_voice(row["voice"])) for row in load_labels(args.labels)
+              if row.get("text") and espeak_voice(row.get("voice") or "")]
     folder = os.path.dirname(os.path.abspath(args.labels))
     pcms = []
     for row in labels:
@@ -118,20 +148,23 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     packed = transcribe_batch(model, pcms, settings)
     timer = EspeakTimer()
     pairs: Dict[str, list] = {"first_pass": [], "alone_beam5": []}
+    dropped = {name: 0 for name in pairs}
     try:
         for row, pcm, outcome in zip(labels, pcms, packed):
             spoken = [(token(row["text"][w.char_start:w.char_end]), w.start_s, w.end_s)
                       for w in timer.synth(row["text"], row["voice"], int(row["speed"]))[1]]
-            spoken = [w for w in spoken if w[0]]
             alone = transcribe(model, pcm, beam_size=5)
             for name, transcript in (("first_pass", outcome.transcript), ("alone_beam5", alone)):
                 if transcript is None:
                     continue
                 asr = [(token(w.text), w.start_s, w.end_s) for w in transcript.words]
-                pairs[name].extend(paired([w for w in asr if w[0]], spoken))
+                found, far = paired(asr, spoken)
+                pairs[name].extend(found)
+                dropped[name] += far
     finally:
         timer.close()
     result.update(corpus=corpus(args.labels, len(labels)), model=MODEL, run_on_below_s=RUN_ON_S,
+                  max_offset_s=MAX_OFFSET_S, pairs_dropped_as_too_far=dropped,
                   decodings={name: figures(chosen) for name, chosen in pairs.items()})
     for name, by_subset in result["decodings"].items():  # type: ignore[union-attr]
         for subset, row in by_subset.items():

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.word_times import figures, paired, percentiles, token
+from benchmarks.word_times import (
+    MAX_OFFSET_S,
+    espeak_voice,
+    figures,
+    paired,
+    percentiles,
+    token,
+)
 
 
 def test_a_token_is_the_word_in_lower_case_without_punctuation() -> None:
@@ -17,19 +24,38 @@ def test_a_token_is_the_word_in_lower_case_without_punctuation() -> None:
 def test_words_pair_only_where_both_write_the_same_word_in_order() -> None:
     spoken = [("my", 0.0, 0.2), ("card", 0.25, 0.5), ("ends", 0.5, 0.8), ("in", 0.8, 0.9),
               ("four", 0.9, 1.2)]
-    # The ASR wrote the last word as a numeral and misheard "ends" as "and".
+    # The ASR misheard "ends" as "and" and wrote the last word as a numeral.
     asr = [("my", 0.1, 0.3), ("card", 0.35, 0.6), ("and", 0.6, 0.85), ("in", 0.9, 1.0), ("4", 1.0, 1.3)]
-    pairs = paired(asr, spoken)
+    pairs, dropped = paired(asr, spoken)
     assert [(a[0], s[0]) for a, s, _ in pairs] == [("my", "my"), ("card", "card"), ("in", "in")]
+    assert dropped == 0
     # The pause after each spoken word: "my" is followed after 50 ms, "card" runs on.
     assert [round(after, 3) for _, _, after in pairs] == [0.05, 0.0, 0.0]
-    assert paired(asr, [("card", 0.25, 0.5)])[0][2] is None  # the clip's last word
+    assert paired(asr, [("card", 0.25, 0.5)])[0][0][2] is None  # the clip's last word
 
 
-def test_percentiles_are_read_from_the_sorted_values() -> None:
+def test_a_word_holding_a_digit_never_pairs() -> None:
+    # espeak-ng gives a numeral's characters to the first of the words it reads it as.
+    spoken = [("665", 0.0, 0.4), ("665", 0.4, 0.8), ("please", 0.8, 1.2)]
+    asr = [("665", 0.1, 1.0), ("please", 1.0, 1.3)]
+    pairs, dropped = paired(asr, spoken)
+    assert [s[0] for _, s, _ in pairs] == ["please"] and dropped == 0
+
+
+def test_a_match_too_far_apart_is_dropped_and_counted() -> None:
+    # The ASR dropped the first "three": its one "three" would pair with the wrong word.
+    spoken = [("three", 0.0, 0.3), ("apples", 0.3, 0.7), ("three", 2.0, 2.3)]
+    asr = [("three", 2.0 + 0.1, 2.4)]
+    pairs, dropped = paired(asr, spoken)
+    assert len(pairs) + dropped == 1
+    assert all(abs(a[1] - s[1]) <= MAX_OFFSET_S for a, s, _ in pairs)
+
+
+def test_percentiles_are_nearest_rank() -> None:
     values = [float(v) for v in range(100)]
     got = percentiles(values[::-1])
-    assert got["p1"] == 1.0 and got["p50"] == 50.0 and got["p99"] == 99.0
+    assert got["p1"] == 0.0 and got["p50"] == 49.0 and got["p99"] == 98.0
+    assert percentiles([7.0])["p99"] == 7.0
     assert percentiles([])["p50"] is None
 
 
@@ -44,3 +70,10 @@ def test_figures_split_run_on_words_and_number_words() -> None:
     assert got["run_on"]["start_late_s"]["p50"] == pytest.approx(0.1)
     assert got["number_words"]["end_late_s"]["p50"] == pytest.approx(0.1)
     assert got["all"]["end_late_s"]["p1"] == pytest.approx(-0.1)
+
+
+@pytest.mark.parametrize("voice, expected", [
+    ("en-us+m3", "en-us+m3"), ("espeak:en-gb-x-rp", "en-gb-x-rp"), ("flite:kal", ""),
+    ("festival:kal_diphone", ""), ("", "")])
+def test_only_espeak_voices_are_measured(voice: str, expected: str) -> None:
+    assert espeak_voice(voice) == expected
