@@ -11,18 +11,22 @@ CATCHES = [
     ('Use the card ending in two one nine two.', 'two one nine two'),
     ('Pay with the visa ending 4 4 1 7.', '4 4 1 7'),
     ('The last four of my card are 3 9 0 2.', '3 9 0 2'),
-    # No card word: "ending", "ends", "ended" and "last four" are the cue.
+    # No card word: "ending", "ends", "ended", "end" after "it" or "that", and "last four" are
+    # the cue, whatever shape the four digits have.
     ('Use the one ending in 4 8 2 1.', '4 8 2 1'),
     ('Which one ends in 7730?', '7730'),
     ('My last four is 2210.', '2210'),
+    ('The last 4 are 1987.', '1987'),
     ('The old one ended in 4532.', '4532'),
+    ('Does it end in 1999?', '1999'),
+    ('Use the one that end in 2020.', '2020'),
 ]
 
 # Speech that looks alike and must stay readable as far as this recognizer goes.
 NEAR_MISSES = [
     'How many days until the end of 2030?',
     'Play the last 4 songs again.',
-    # An event ends in a year; "last" alone and "the West End" name no card.
+    # "end" after anything but "it" or "that", "last" alone and "the West End" name no card.
     'Did the war end in 1945?',
     'It has been running in the West End since 1952.',
     'The last train leaves at twenty three fifteen.',

@@ -466,7 +466,7 @@ class PiiConfig:
         frozenset(), "pronouns hyphenated after an imperative ('réveille-moi'): a word ending in "
         "one is a verb, never part of a name", parse=words)
     judged_as_digits_outside_banking: FrozenSet[str] = setting(
-        frozenset(), "entity types found by a cue that is no banking word ('ending', 'last', "
+        frozenset(), "entity types found by a cue that is no banking word ('ending', 'last 4', "
         "'back'): in a transcript with no banking context, a span whose number the words around "
         "it make a quantity, a listed number or a sum is dropped ('go back to page 140')")
     person_deny_words: FrozenSet[str] = setting(
