@@ -74,22 +74,27 @@ def paired(asr: Sequence[Word], spoken: Sequence[Word]) -> Tuple[List[Pair], int
     """The ASR's words matched to the spoken ones that write the same token, in order, each
     with the pause after the spoken word (None for the clip's last word); and how many matches
     were dropped as more than ``MAX_OFFSET_S`` apart. Words holding a digit take no part."""
-    def comparable(words: Sequence[Word]) -> List[Word]:
-        return [w for w in words if w[0] and not any(ch.isdigit() for ch in w[0])]
+    def comparable(word: Word) -> bool:
+        return bool(word[0]) and not any(ch.isdigit() for ch in word[0])
 
-    spoken = comparable(spoken)
-    asr = comparable(asr)
-    matcher = difflib.SequenceMatcher(a=[w[0] for w in asr], b=[w[0] for w in spoken], autojunk=False)
+    # The pause after each spoken word is read before numerals are set aside: a word run into
+    # a numeral runs on.
+    pauses = {index: spoken[index + 1][1] - word[2] if index + 1 < len(spoken) else None
+              for index, word in enumerate(spoken)}
+    said_at = [index for index, word in enumerate(spoken) if comparable(word)]
+    heard_words = [word for word in asr if comparable(word)]
+    matcher = difflib.SequenceMatcher(a=[w[0] for w in heard_words],
+                                      b=[spoken[i][0] for i in said_at], autojunk=False)
     pairs: List[Pair] = []
     dropped = 0
     for a, b, size in matcher.get_matching_blocks():
         for k in range(size):
-            heard, said = asr[a + k], spoken[b + k]
+            heard, index = heard_words[a + k], said_at[b + k]
+            said = spoken[index]
             if abs(heard[1] - said[1]) > MAX_OFFSET_S or abs(heard[2] - said[2]) > MAX_OFFSET_S:
                 dropped += 1
                 continue
-            after = spoken[b + k + 1][1] - said[2] if b + k + 1 < len(spoken) else None
-            pairs.append((heard, said, after))
+            pairs.append((heard, said, pauses[index]))
     return pairs, dropped
 
 

@@ -34,12 +34,14 @@ def test_words_pair_only_where_both_write_the_same_word_in_order() -> None:
     assert paired(asr, [("card", 0.25, 0.5)])[0][0][2] is None  # the clip's last word
 
 
-def test_a_word_holding_a_digit_never_pairs() -> None:
+def test_a_word_holding_a_digit_never_pairs_but_counts_as_the_next_word() -> None:
     # espeak-ng gives a numeral's characters to the first of the words it reads it as.
-    spoken = [("665", 0.0, 0.4), ("665", 0.4, 0.8), ("please", 0.8, 1.2)]
-    asr = [("665", 0.1, 1.0), ("please", 1.0, 1.3)]
+    spoken = [("in", 0.0, 0.2), ("665", 0.2, 0.6), ("665", 0.6, 1.0), ("please", 1.3, 1.6)]
+    asr = [("in", 0.1, 0.3), ("665", 0.3, 1.1), ("please", 1.4, 1.7)]
     pairs, dropped = paired(asr, spoken)
-    assert [s[0] for _, s, _ in pairs] == ["please"] and dropped == 0
+    assert [s[0] for _, s, _ in pairs] == ["in", "please"] and dropped == 0
+    # "in" runs into the numeral: no pause follows it, whatever follows the numeral.
+    assert pairs[0][2] == 0.0 and pairs[1][2] is None
 
 
 def test_a_match_too_far_apart_is_dropped_and_counted() -> None:
