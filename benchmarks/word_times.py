@@ -36,7 +36,7 @@ import math
 import os
 import re
 import sys
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import AbstractSet, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 for path in (ROOT, os.path.join(ROOT, "benchmarks")):
@@ -53,10 +53,6 @@ RUN_ON_S = 0.03
 #: A pair further apart than this at either end is two different words that write alike.
 MAX_OFFSET_S = 1.0
 PERCENTILES = (1, 5, 25, 50, 75, 95, 99)
-NUMBER_WORDS = frozenset(
-    "zero oh one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
-    "ninety hundred thousand double triple".split())
 
 #: (token, start_s, end_s) of one word.
 Word = Tuple[str, float, float]
@@ -105,12 +101,22 @@ def percentiles(values: Sequence[float]) -> Dict[str, Optional[float]]:
             if ordered else None for p in PERCENTILES}
 
 
-def figures(pairs: Sequence[Pair]) -> Dict[str, object]:
-    """Percentiles of the start and end errors over the pairs, and over the subsets."""
+def spoken_number_words() -> FrozenSet[str]:
+    """The English pack's words of a spoken number: its number words, its repeats ("double")
+    and its homophones of zero ("oh")."""
+    from voicescrub.transforms.pii.config import load_pii_config
+
+    forms = load_pii_config().spoken_forms
+    return forms.number_words | frozenset(forms.repeats) | frozenset(forms.zero_homophones)
+
+
+def figures(pairs: Sequence[Pair], number_words: AbstractSet[str]) -> Dict[str, object]:
+    """Percentiles of the start and end errors over the pairs, and over the subsets
+    (``number_words``: the words of a spoken number)."""
     subsets = {
         "all": pairs,
         "run_on": [p for p in pairs if p[2] is not None and p[2] < RUN_ON_S],
-        "number_words": [p for p in pairs if p[1][0] in NUMBER_WORDS],
+        "number_words": [p for p in pairs if p[1][0] in number_words],
     }
     return {name: {"words": len(chosen),
                    "start_late_s": percentiles([a[1] - s[1] for a, s, _ in chosen]),
@@ -168,9 +174,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 dropped[name] += far
     finally:
         timer.close()
+    number_words = spoken_number_words()
     result.update(corpus=corpus(args.labels, len(labels)), model=MODEL, run_on_below_s=RUN_ON_S,
                   max_offset_s=MAX_OFFSET_S, pairs_dropped_as_too_far=dropped,
-                  decodings={name: figures(chosen) for name, chosen in pairs.items()})
+                  decodings={name: figures(chosen, number_words) for name, chosen in pairs.items()})
     for name, by_subset in result["decodings"].items():  # type: ignore[union-attr]
         for subset, row in by_subset.items():
             print(f"{name:12} {subset:13} words {row['words']:5}  start late (s) "

@@ -10,6 +10,7 @@ from benchmarks.word_times import (
     figures,
     paired,
     percentiles,
+    spoken_number_words,
     token,
 )
 
@@ -67,7 +68,7 @@ def test_figures_split_run_on_words_and_number_words() -> None:
         (("card", 0.3, 0.5), ("card", 0.3, 0.6), 0.2),   # a pause follows; ends 0.1 s early
         (("now", 2.0, 2.2), ("now", 2.1, 2.2), None),    # the clip's last word
     ]
-    got = figures(pairs)
+    got = figures(pairs, frozenset({"four"}))
     assert [got[name]["words"] for name in ("all", "run_on", "number_words")] == [3, 1, 1]
     assert got["run_on"]["start_late_s"]["p50"] == pytest.approx(0.1)
     assert got["number_words"]["end_late_s"]["p50"] == pytest.approx(0.1)
@@ -79,3 +80,9 @@ def test_figures_split_run_on_words_and_number_words() -> None:
     ("festival:kal_diphone", ""), ("", "")])
 def test_only_espeak_voices_are_measured(voice: str, expected: str) -> None:
     assert espeak_voice(voice) == expected
+
+
+def test_number_words_come_from_the_english_pack() -> None:
+    words = spoken_number_words()
+    assert {"four", "forty", "hundred", "double", "oh"} <= words
+    assert "card" not in words
