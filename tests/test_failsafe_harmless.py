@@ -152,6 +152,14 @@ def test_clock_time_with_a_time_word(harmless: HarmlessNumbers, digits: str, bef
     assert harmless.is_clock_time(digits, before, after) is clock
 
 
+def marked(finder, policy, text: str, number: str) -> bool:
+    """Whether ``finder`` (``in_when_questions`` or ``in_year_questions``) marks the word
+    ``number`` of ``text``."""
+    words = words_of(text)
+    index = next(i for i, (_, _, w) in enumerate(words) if w == number)
+    return index in finder(policy, text, words)
+
+
 # The run is always "1969": in a question that "when" opens, in the sentence answering it,
 # or near misses where "when" asks nothing.
 @pytest.mark.parametrize("text, answers", [
@@ -180,10 +188,7 @@ def test_clock_time_with_a_time_word(harmless: HarmlessNumbers, digits: str, bef
     ("When I arrive, is it still 1969?", False),
     ("1969", False)])
 def test_in_when_questions(text: str, answers: bool) -> None:
-    policy = load_pii_config().digit_run_failsafe
-    words = words_of(text)
-    index = next(i for i, (_, _, w) in enumerate(words) if w == "1969")
-    assert (index in in_when_questions(policy, text, words)) is answers
+    assert marked(in_when_questions, load_pii_config().digit_run_failsafe, text, "1969") is answers
 
 
 # "What" or "which" right before a year word asks for a year; alone it asks for anything.
@@ -197,10 +202,7 @@ def test_in_when_questions(text: str, answers: bool) -> None:
     ("When did it open? 1969?", False),  # a "when" question, above
     ("What year did the Mini come out. 1969.", False)])
 def test_in_year_questions(text: str, answers: bool) -> None:
-    policy = load_pii_config().digit_run_failsafe
-    words = words_of(text)
-    index = next(i for i, (_, _, w) in enumerate(words) if w == "1969")
-    assert (index in in_year_questions(policy, text, words)) is answers
+    assert marked(in_year_questions, load_pii_config().digit_run_failsafe, text, "1969") is answers
 
 
 @pytest.mark.parametrize("text, answers", [
@@ -215,9 +217,7 @@ def test_in_when_questions_reads_a_lone_question_mark(text: str, answers: bool) 
     """French sets its "?" apart: a lone "?" closes the question before it."""
     from voicescrub.transforms.language.packs import load_pack
     policy = load_pii_config(pack=load_pack("fr")).digit_run_failsafe
-    words = words_of(text)
-    index = next(i for i, (_, _, w) in enumerate(words) if w == "1989")
-    assert (index in in_when_questions(policy, text, words)) is answers
+    assert marked(in_when_questions, policy, text, "1989") is answers
 
 
 @pytest.mark.parametrize("digits, before, answers", [
