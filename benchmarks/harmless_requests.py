@@ -155,6 +155,13 @@ def listens_that_found(entities: Sequence[dict]) -> str:
                               if ":" in e["recognizer"] else "first transcript" for e in entities}))
 
 
+def names_only_touched(entities: Sequence[dict]) -> bool:
+    """Whether every entity of a touched clip is a name: in requests without PII these are
+    public figures, brands, titles and places the name recognizer took for people, apart from
+    the numbers the fail-safe judged."""
+    return bool(entities) and all(e["entity_type"] == "PERSON" for e in entities)
+
+
 def figures(clips: Sequence[dict], written: Dict[str, dict], dead: Dict[str, List[dict]]) -> Dict[str, object]:
     """One group's counts, shares and entity types."""
     requests = {c["id"] for c in clips}
@@ -165,12 +172,15 @@ def figures(clips: Sequence[dict], written: Dict[str, dict], dead: Dict[str, Lis
     types = Counter(e["entity_type"] for c in touched for e in written[c["utterance_id"]]["pii_entities"])
     reasons = Counter(f"{d['stage']}: {d['error_type']}" for c in dead_clips for d in dead[c["utterance_id"]])
     by_listen = Counter(listens_that_found(written[c["utterance_id"]]["pii_entities"]) for c in touched)
+    names_only = [c for c in touched if names_only_touched(written[c["utterance_id"]]["pii_entities"])]
     return {
         "requests": len(requests), "clips": len(clips),
         "written": sum(1 for c in clips if c["utterance_id"] in written),
         "dead_lettered": len(dead_clips), "dead_letters": dict(sorted(reasons.items())),
         "clips_touched": len(touched),
         "clips_touched_share": round(len(touched) / len(clips), 4) if clips else None,
+        "clips_touched_by_names_only": len(names_only),
+        "clips_touched_share_but_names": round((len(touched) - len(names_only)) / len(clips), 4) if clips else None,
         "requests_touched": len({c["id"] for c in touched}),
         "requests_touched_share": round(len({c["id"] for c in touched}) / len(requests), 4) if requests else None,
         "requests_touched_or_dead_lettered": len({c["id"] for c in touched + dead_clips}),
@@ -276,6 +286,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
               f"for {len(clips)} clips on this machine.")
     met = (overall["clips_touched_share"] is not None and overall["clips_touched_share"] <= TARGET_TOUCHED_SHARE
            and overall["dead_lettered"] <= TARGET_DEAD_LETTERED)
+    print(f"Clips touched by names only: {overall['clips_touched_by_names_only']}; "
+          f"clips touched by anything else: {percent(overall['clips_touched'] - overall['clips_touched_by_names_only'], overall['clips'])}.")
     print(f"Targets (clips touched <= {TARGET_TOUCHED_SHARE:.0%}, dead-lettered {TARGET_DEAD_LETTERED}): "
           f"{'met' if met else 'NOT met'}.")
     result.update(
