@@ -175,6 +175,9 @@ def marked(finder, policy, text: str, number: str) -> bool:
     # A contraction asks as the word does, its verb said already.
     ("When's the launch, 1969?", True),
     ("When's it open, 1969?", True),
+    # A request opens after its address: wake words and hesitations before the question word.
+    ("Hey Google, when was the moon landing, 1969?", True),
+    ("OK Google, um, when did the wall fall? Was it 1969?", True),
     # Near misses: not a question, "when" not opening it, the answer a sentence too late,
     # a question that asks something else.
     ("When you call, give them 1969.", False),
@@ -186,6 +189,10 @@ def marked(finder, policy, text: str, number: str) -> bool:
     ("When is the cleaner coming? Let her in with 1969.", False),
     ("When you get in, did you use 1969?", False),
     ("When I arrive, is it still 1969?", False),
+    # past the address, "when" opens nothing: a third word, a clause, a statement
+    ("Hey Google, I wonder when the moon landing was, 1969?", False),
+    ("Hey Google, when you call, give them 1969.", False),
+    ("Hey Google, the gate, when asked, is 1969?", False),
     ("1969", False)])
 def test_in_when_questions(text: str, answers: bool) -> None:
     assert marked(in_when_questions, load_pii_config().digit_run_failsafe, text, "1969") is answers
@@ -196,7 +203,10 @@ def test_in_when_questions(text: str, answers: bool) -> None:
     ("What year did the Mini come out? Was it 1969?", True),
     ("So which decade was the moon landing? 1969?", True),
     ("Which year, 1969?", True),
+    ("Hey Siri, um, what year did the Mini come out? Was it 1969?", True),
     ("Which flight was it? 1969?", False),
+    ("Alexa, which flight was it? 1969?", False),
+    ("Hey Siri, tell me what year it was? 1969?", False),
     ("What was the code that year? 1969?", False),
     ("What's it for, this year? 1969?", False),
     ("When did it open? 1969?", False),  # a "when" question, above

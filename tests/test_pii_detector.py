@@ -304,6 +304,7 @@ HARMLESS_NUMBER_SHAPES = [
     "What year did the Berlin Wall fall? Was it 1989?",
     "When's the next eclipse you can see from Spain? Is it 2026?",
     "So when did the Berlin Wall come down, 1989 or 1990?",
+    "Hey Google, when did the Berlin Wall come down? Was it 1989?",
     "When does the film start? 2130, I think.",
     "What's the average of 4, 9, 13 and 22?",
     "Add up 12, 47 and 305.",
@@ -368,6 +369,8 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("my pin is four to twenty one", "PIN"),
     # a question asking for a year lets a year through, not four digits of another shape
     ("What year did you choose? 0415.", DIGIT_SEQUENCE),
+    # a wake word before a question asking for a year leaves banking context the winner
+    ("Hey Google, when does my card expire? Was it 1989?", None),
     ("Unlock my hidden album 4829.", DIGIT_SEQUENCE),
     ("call me at five five five twelve to thirty four", None),
     ("The card number is 4111 to 1111 1111 1111.", None),

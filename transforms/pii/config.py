@@ -246,6 +246,10 @@ class DigitRunPolicy:
         frozenset(), "sounds a speaker fills a pause with ('um', 'er'): left out of the words "
         "around a run, so they neither hide a code word nor part two numbers of one role",
         parse=words)
+    wake_words: FrozenSet[str] = setting(
+        frozenset(), "words a speaker addresses the assistant with ('hey', 'google'): with "
+        "hesitations, skipped before a question's opening words ('Hey Google, when did ...')",
+        parse=words)
     year_cue_words: FrozenSet[str] = setting(
         frozenset(), "words (within two before a 4-digit year) that make it a date phrase",
         parse=words)
@@ -472,6 +476,9 @@ class PiiConfig:
     person_deny_words: FrozenSet[str] = setting(
         frozenset(), "words spaCy's small model mistakes for names at the start of a command; "
         "a PERSON span made only of these is dropped", parse=words)
+    wake_words: FrozenSet[str] = setting(
+        frozenset(), "words a speaker addresses the assistant with ('hey', 'google'): never part "
+        "of a name, and a request opens after them", parse=words)
     name_list_words: FrozenSet[str] = setting(
         frozenset(), "words that join the last items of a list ('and', 'or'): the capitalised "
         "items listed with a found name are names too ('Vasquez and Kim', 'James, Tyrone, "

@@ -148,7 +148,9 @@ class PiiDetector:
                                                     month_names=months,
                                                     range_words=config.spoken_forms.range_words)
         self._iban_prefix = IbanPrefixExtender(config.iban_prefix)
-        self._name_lists = NameLists(config.name_list_words, config.person_deny_words)
+        # A wake word is never part of a name either ("Hi Alexa").
+        self._not_a_name = config.person_deny_words | config.wake_words
+        self._name_lists = NameLists(config.name_list_words, self._not_a_name)
         forms = config.spoken_forms
         self._value_slots = ValueSlots(config.value_slots, forms.number_words | frozenset(forms.repeats))
         # spaCy's small model tags "Convert five" as a name; a number word is trimmed like a numeral.
@@ -297,7 +299,7 @@ class PiiDetector:
         # (A number at the edge, "Nathan Berso 8", was trimmed off by _trim_person.)
         if any(_is_number(w, self._number_words) for w in words):
             return True
-        return all(w in self.config.person_deny_words or any(ch.isdigit() for ch in w) or self._is_verb(w)
+        return all(w in self._not_a_name or any(ch.isdigit() for ch in w) or self._is_verb(w)
                    for w in words) or (len(words) == 1 and self._opens_sentence(text, span.char_start)) \
             or self._is_unit_of_a_quantity(text, span, words) or self._is_travel_destination(text, span, words) \
             or self._is_weather_place(text, span, words) or self._is_named_place(span, words)
@@ -430,7 +432,7 @@ class PiiDetector:
         words = words[:first_number]
         # A command word at the edge is not part of the name; a span with a number inside, or
         # made only of command words, is dropped later (_is_denied_person): left as it is.
-        deny = self.config.person_deny_words
+        deny = self._not_a_name
         if not any(_is_number(core(w), self._number_words) for w in words) and not all(core(w).lower() in deny for w in words):
             while words and core(words[-1]).lower() in deny:
                 words.pop()

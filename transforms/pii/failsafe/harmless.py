@@ -155,6 +155,15 @@ _DATED_NOUN_WITHIN = 3
 _QUESTION_OPENING_WORDS = 2
 
 
+def _past_address(said: Sequence[Word], skipped: AbstractSet[str]) -> Sequence[Word]:
+    """A sentence's words from the first one that is neither a wake word nor a hesitation: a
+    request opens after its address ("Hey Google, um, when did the wall fall?" opens at "when")."""
+    k = 0
+    while k < len(said) and said[k][2] in skipped:
+        k += 1
+    return said[k:]
+
+
 def _sentences_and_answers(text: str, words: Sequence[Word],
                            holds: Callable[[Sequence[Word], bool], bool],
                            leads: AbstractSet[str],
@@ -190,8 +199,9 @@ def _answer_leads(policy: DigitRunPolicy) -> FrozenSet[str]:
 def in_when_questions(policy: DigitRunPolicy, text: str, words: Sequence[Word]) -> FrozenSet[int]:
     """The indexes of the words that sit in a question asking for a time, or in the sentence
     right after one: a question is a sentence closed by "?", and it asks for a time when one
-    of ``when_question_words`` is among its first two words ("When did the wall fall? 1989,
-    wasn't it?", "So when was the moon landing, 1969?", "When's the eclipse, 2026?").
+    of ``when_question_words`` is among its first two words past the wake words and hesitations
+    that address the assistant ("When did the wall fall? 1989, wasn't it?", "So when was the
+    moon landing, 1969?", "When's the eclipse, 2026?", "Hey Google, um, when did it open, 1969?").
 
     Mid-sentence ("opens with 1989 when asked"), in a statement ("When you call, give
     1989.") or opening a clause with its own subject, one of ``clause_subject_words`` ("When
@@ -205,8 +215,10 @@ def in_when_questions(policy: DigitRunPolicy, text: str, words: Sequence[Word]) 
         return frozenset()
 
     subjects = policy.clause_subject_words
+    address = policy.wake_words | policy.hesitation_words
 
     def asks_when(said: Sequence[Word], question: bool) -> bool:
+        said = _past_address(said, address)
         opening = [w for _, _, w in said[: _QUESTION_OPENING_WORDS + 1]]
         following = opening[1:] + [""]
         return question and any(
@@ -226,7 +238,10 @@ def in_year_questions(policy: DigitRunPolicy, text: str, words: Sequence[Word]) 
     if not (which and units):
         return frozenset()
 
+    address = policy.wake_words | policy.hesitation_words
+
     def asks_year(said: Sequence[Word], question: bool) -> bool:
+        said = _past_address(said, address)
         opening = [_stem(w) for _, _, w in said[: _QUESTION_OPENING_WORDS + 1]]
         return question and any(w in which and opening[k + 1] in units
                                 for k, w in enumerate(opening[:_QUESTION_OPENING_WORDS])
