@@ -276,6 +276,28 @@ def test_a_greedy_decode_that_stops_short_is_decoded_again_at_the_retry_beam(
     assert all(o.transcript is not None for o in (outcomes[0], outcomes[2]))
 
 
+@pytest.mark.parametrize("short_when", ["without timestamp tokens", "always"])
+def test_a_clip_alone_that_stops_short_at_the_retry_beam_gets_the_other_view_then_fails(
+        whisper_model, three_clips, monkeypatch, short_when):
+    import voicescrub.transforms.asr.whisper as asr
+
+    def stop_after_the_first_word(words, shared, settings):
+        return words[:1] if short_when == "always" or not settings.timestamp_tokens else words
+
+    decodes = _tamper_with_clip(monkeypatch, len(three_clips[1]), stop_after_the_first_word)
+    outcomes = transcribe_batch(whisper_model, three_clips, AsrSettings(pack=True))
+    # Shared window, alone at the first pass's beam (both without timestamp tokens), then
+    # alone with them: a last view before the clip is failed rather than released half heard.
+    assert outcomes[1].route == "fallback:uncovered"
+    beam = AsrSettings().beam_size
+    assert [(d.beam_size, d.timestamp_tokens) for d in decodes] == [(beam, False), (beam, False), (beam, True)]
+    if short_when == "always":
+        assert outcomes[1].transcript is None and isinstance(outcomes[1].error, asr.AsrError)
+    else:
+        assert outcomes[1].transcript is not None and KEYWORDS[1] in outcomes[1].transcript.text.lower()
+    assert all(o.transcript is not None for o in (outcomes[0], outcomes[2]))
+
+
 def entry(index: int) -> ManifestEntry:
     return ManifestEntry(utterance_id=f"u{index}", account_id="a", device_id="d", recorded_at_us=0,
                          audio_uri=f"/x/{index}.wav", locale="en-US", manifest="m.jsonl", line=index)

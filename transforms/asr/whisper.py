@@ -425,8 +425,7 @@ def _retry_wider(transcript: Transcript, settings: AsrSettings, pcm: np.ndarray,
         return False
     if garbled(transcript, phrases=not not_speech):
         return True
-    return (uncovered_speech_s(pcm, _clip_words(transcript), not_speech)
-            > settings.packing.uncovered_speech_s)
+    return _stops_short(transcript, settings, pcm, not_speech)
 
 
 def _wider(settings: AsrSettings) -> AsrSettings:
@@ -437,12 +436,33 @@ def _wider(settings: AsrSettings) -> AsrSettings:
     return dataclasses.replace(settings, beam_size=LOOP_RETRY_BEAM_SIZE, timestamp_tokens=False)
 
 
+def _stops_short(transcript: Transcript, settings: AsrSettings, pcm: np.ndarray,
+                 not_speech: Sequence[Tuple[float, float]] = ()) -> bool:
+    """Whether a transcript leaves more than ``packing.uncovered_speech_s`` of its clip's
+    speech without words: decoding ended early, or one word was stretched over speech the
+    model dropped ("8,000,000,000,000" over seconds of a card number read as a cardinal)."""
+    return (uncovered_speech_s(pcm, _clip_words(transcript), not_speech)
+            > settings.packing.uncovered_speech_s)
+
+
+def _other_view(settings: AsrSettings) -> AsrSettings:
+    """The view of a clip alone that stopped short of its speech with no timestamp tokens:
+    the same beam with them. Each way of decoding ends some clips early that the other
+    hears to the end."""
+    return dataclasses.replace(settings, timestamp_tokens=True)
+
+
 def _own_window_outcome(transcript: Transcript, route: str,
-                        not_speech: Sequence[Tuple[float, float]] = ()) -> ClipOutcome:
-    """A clip's outcome from a window of its own: its last chance, so a looping transcript
-    fails the clip rather than release it."""
+                        not_speech: Sequence[Tuple[float, float]] = (),
+                        stops_short: bool = False) -> ClipOutcome:
+    """A clip's outcome from a window of its own: its last chance, so a looping transcript,
+    or one that leaves part of the speech without words, fails the clip rather than release
+    speech nobody heard."""
     if garbled(transcript, phrases=not not_speech):
         return ClipOutcome(None, error=AsrError("the transcript repeats itself: decoding looped"),
+                           route=route)
+    if stops_short:
+        return ClipOutcome(None, error=AsrError("the transcript leaves part of the speech without words"),
                            route=route)
     return ClipOutcome(transcript, route=route)
 
@@ -599,11 +619,14 @@ def _transcribe_alone(model: Any, pcm_clips: Sequence[np.ndarray], members: Sequ
     one window at a time, so that only a clip that fails by itself gets an error.
     A clip whose words loop, or stop short of its speech, is decoded once more at
     beam ``LOOP_RETRY_BEAM_SIZE`` if it was decoded with a narrower beam
-    (:func:`_retry_wider`), and fails if it still loops.
+    (:func:`_retry_wider`), and fails if it still loops. One that stops short at that beam
+    without timestamp tokens is decoded once more with them (:func:`_other_view`), and fails
+    if it still stops short.
     """
     plans = [_alone_plan(m, pcm_clips[m]) for m in members]
     retry: List[int] = []
     wider: List[int] = []
+    other_view: List[int] = []
     for batch, result in _decode_in_batches(model, pcm_clips, plans, settings):
         chunk = [plan.members[0] for plan in batch]
         if isinstance(result, Exception):
@@ -617,14 +640,21 @@ def _transcribe_alone(model: Any, pcm_clips: Sequence[np.ndarray], members: Sequ
             transcript = transcript_from_clip_words(split[0].words, language)
             if _retry_wider(transcript, settings, pcm_clips[member], not_speech[member]):
                 wider.append(member)
+                continue
+            short = _stops_short(transcript, settings, pcm_clips[member], not_speech[member])
+            if short and not settings.timestamp_tokens:
+                other_view.append(member)
             else:
                 outcomes[member] = _own_window_outcome(transcript, routes[member],
-                                                       not_speech[member])
+                                                       not_speech[member], stops_short=short)
     if retry:
         _transcribe_alone(model, pcm_clips, retry, routes,
                           dataclasses.replace(settings, window_batch_size=1), outcomes, not_speech)
     if wider:
         _transcribe_alone(model, pcm_clips, wider, routes, _wider(settings), outcomes, not_speech)
+    if other_view:
+        _transcribe_alone(model, pcm_clips, other_view, routes, _other_view(settings), outcomes,
+                          not_speech)
 
 
 def transcribe_batch(model: Any, pcm_clips: Sequence[np.ndarray], settings: AsrSettings,
