@@ -326,6 +326,9 @@ HARMLESS_NUMBER_SHAPES = [
     # an amount in any currency is money, not a code
     "The electricity bill is 2340 rupees, how much is that per week?",
     "A ticket costs 12500 yen, is that a lot?",
+    # written as money, up to amount_max_digits digits, with no banking word near: a sum
+    "Is a house in Chelsea really $4,250,000 now?",
+    "The transfer fee was £1,234,567,890, was it not?",
     # a place a request travels to is no name
     "What time is the next train to Manchester after 5:15?",
     "Which platform does the 8:15 to Manchester leave from?",
@@ -378,8 +381,11 @@ HARMLESS_SHAPE_NEAR_MISSES = [
     ("The account is 1250 and 3475.", None),
     ("The number is 4 8 2 9 1 7 3 and 120 minutes.", DIGIT_SEQUENCE),
     ("My order number is 48213.", None),
-    # a card number the model wrote as a sum no one states
+    # a card number the model wrote as a sum no one states, beside the word "card" or one
+    # the model garbled: more digits than amount_max_digits are no amount
     ("I need to change the billing date on my card, $4,000,000,000,000,000,000.", DIGIT_SEQUENCE),
+    ("My current $370,974,769,771,171,170 in next hiring this month.", DIGIT_SEQUENCE),
+    ("It says €12,345,678,901 on the back.", DIGIT_SEQUENCE),
     # a date's shape after a code word, a day no month has; a round number after a code word
     ("My code is July 4, 1776.", DIGIT_SEQUENCE),
     ("Send it on July 45, 1776.", DIGIT_SEQUENCE),

@@ -85,7 +85,10 @@ normalised transcript (spoken digits already joined into one run):
 
 Digits glued to letters are read too: a word such as "021AD5960" or
 "ssn.log2-0-3-92-91" whose digits reach the banking bar (in context) or
-``min_digits`` is redacted whole.
+``min_digits`` is redacted whole. So is a number written as money with more than
+``amount_max_digits`` digits, near a banking word or not: no amount a person states is that
+long, and the speech model writes a card number read as one cardinal number as a sum
+("$370,974,769,771,171,170") even where it garbles the word "card".
 
 How a run was spoken is only known from the normaliser's :class:`DigitRun`; the
 detector hands it over with :meth:`DigitRunFailsafeRecognizer.bind` (as a Presidio
@@ -130,6 +133,7 @@ from voicescrub.transforms.pii.failsafe.harmless import (
     year_shaped,
 )
 from voicescrub.transforms.pii.failsafe.words import (
+    CURRENCY,
     STRIP,
     clause_end,
     clause_start,
@@ -282,7 +286,7 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         spans.extend(clusters(policy, fragments, banking_at, clip_banking))
         for index, (word_start, word_end, word) in enumerate(words):
             core = text[word_start:word_end].strip(STRIP)
-            if not core or not re.search(r"[A-Za-z]", core):
+            if not core or not (re.search(r"[A-Za-z]", core) or self._too_long_for_money(core)):
                 continue
             n_digits = sum(ch.isdigit() for ch in core)
             offset = text.index(core, word_start)
@@ -307,6 +311,13 @@ class DigitRunFailsafeRecognizer(EntityRecognizer):
         if clip_banking == "strong":
             spans.extend(self._month_years.spans(text, words))
         return [attributed_result(self, DIGIT_SEQUENCE, start, end, score) for start, end, score in spans]
+
+    def _too_long_for_money(self, core: str) -> bool:
+        """Whether ``core`` is written as money with more digits than any amount a person
+        states (``amount_max_digits``): "$370,974,769,771,171,170" is a card or account number
+        read as one cardinal number, which the speech model writes as a sum. The normaliser
+        leaves money as it is, so no run of :data:`_RUN` covers it."""
+        return core[:1] in CURRENCY and sum(ch.isdigit() for ch in core) > self.policy.amount_max_digits
 
     def _run_at(self, start: int, end: int) -> Optional[DigitRun]:
         """The normaliser's run exactly at ``start``-``end`` of the normalised text, if any."""
