@@ -6,11 +6,11 @@ Every figure comes from a file in ``benchmarks/results/``; a test checks that th
 README holds this table as printed, so the README's figures are always the last ones
 a benchmark wrote. Detection and audio runs tagged ``new1229_espeak`` (a corpus the
 generator made after the rules), ``new1229_flite`` and ``new1229_festival`` (that corpus
-in two other synthesisers' voices), ``templates1239_espeak``, ``templates1239_flite`` and
-``templates1239_festival`` (the Presidio team's sentence templates, ``template_corpus.py``,
+in two other synthesisers' voices), ``templates1241_espeak``, ``templates1241_flite`` and
+``templates1241_festival`` (the Presidio team's sentence templates, ``template_corpus.py``,
 in the three synthesisers) are shown beside the committed corpus when present, and
 the harmless-request runs on the hand-written set and the sets written apart from the rules
-(``unseen`` to ``unseen23``).
+(``unseen`` to ``unseen24``).
 """
 
 from __future__ import annotations
@@ -76,9 +76,9 @@ def clip_memory(result: dict) -> str:
 CORPORA = (("", "committed"), ("_new1229_espeak", "new corpus"),
            ("_new1229_flite", "in flite's voices"),
            ("_new1229_festival", "in Festival's voices"),
-           ("_templates1239_espeak", "Presidio's templates"),
-           ("_templates1239_flite", "read by flite"),
-           ("_templates1239_festival", "by Festival"),
+           ("_templates1241_espeak", "Presidio's templates"),
+           ("_templates1241_flite", "read by flite"),
+           ("_templates1241_festival", "by Festival"),
            ("_templates1234_espeak_variants", "in other espeak-ng voices"), ("_sample", "bundled sample"))
 #: The harmless-request sets, in groups the table sums: the hand-written set, the sets
 #: written apart in espeak-ng's and flite's voices, those in Festival's, and those in
@@ -87,7 +87,7 @@ HARMLESS_SETS = (("hand-written set", ("",)),
                  ("sets written apart", tuple(f"_unseen{n}" for n in ("", *range(2, 16)))),
                  ("in Festival's voices", ("_unseen16", "_unseen17")),
                  ("in Festival's and others'", ("_unseen18", "_unseen19", "_unseen20", "_unseen21",
-                                                "_unseen22", "_unseen23")))
+                                                "_unseen22", "_unseen23", "_unseen24")))
 
 
 def rows() -> List[List[str]]:
