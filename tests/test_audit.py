@@ -222,12 +222,12 @@ def detector_hearing_only_asking_clips(pii_detector):  # -> PiiDetector
 
 def test_a_clip_with_nothing_redacted_is_heard_once_more_and_written_unchanged(
         whisper_model, pii_detector, detector_hearing_only_asking_clips, tmp_path) -> None:
-    # Speech-like noise: Whisper hears nothing in it. Shipped, every clip with nothing found
-    # is heard once more, packed; with ``every_clip`` off it is passed unheard, its scrubbed
+    # A PII-free request that asks for no value. Shipped, every clip with nothing found is
+    # heard once more, packed; with ``every_clip`` off it is passed unheard, its scrubbed
     # audio being the audio already heard.
     assert pii_detector.config.second_listen.every_clip
-    pcm = (np.random.default_rng(5).normal(0, 3000, RATE * 2)).astype(np.int16)
-    clean = _unredacted(pcm, "u2", "Set a timer.")
+    pcm, plain = _plain_request(whisper_model, pii_detector)
+    clean = _unredacted(pcm, "u2", plain)
     for detector, rounds, folder in ((pii_detector, 1, "shipped"),
                                      (detector_hearing_only_asking_clips, 0, "off")):
         out = run_audit(clean, str(tmp_path / folder), whisper_model, detector, max_rounds=2)
@@ -290,9 +290,7 @@ def test_a_clip_with_a_doubted_word_gets_a_second_listen_when_turned_on(
         whisper_model, pii_detector, tmp_path) -> None:
     from voicescrub.transforms.pii.detector import PiiDetector
 
-    pcm = (np.random.default_rng(9).normal(0, 3000, RATE * 2)).astype(np.int16)
-    plain = "Set a timer."
-    assert not asks_value(pii_detector, plain)
+    pcm, plain = _plain_request(whisper_model, pii_detector)
     doubted = dataclasses.replace(_unredacted(pcm, "u5", plain), lowest_word_probability=0.05)
     # Every clip is heard again as shipped: the doubted-word rule shows with that off.
     config = _every_clip(pii_detector, False).config
@@ -304,6 +302,15 @@ def test_a_clip_with_a_doubted_word_gets_a_second_listen_when_turned_on(
         clip, = out["clips"]
         # Off as shipped; on, heard once more, packed (no alone view: no value was asked for).
         assert (clip.audit_passed, clip.audit_rounds, clip.entities) == (True, rounds, ())
+
+
+def _plain_request(whisper_model, pii_detector):  # -> Tuple[np.ndarray, str]
+    """A committed PII-free request that asks for no value ("please show me a picture of a
+    giraffe"), and the model's own transcript of it."""
+    pcm = speech_clip_pcm("keyword_giraffe")
+    plain = transcribe(whisper_model, pcm16_to_float(pcm)).text
+    assert pii_detector.detect(plain) == [] and not asks_value(pii_detector, plain)
+    return pcm, plain
 
 
 def _unredacted(pcm: np.ndarray, uid: str, first_transcript: str) -> Clip:
