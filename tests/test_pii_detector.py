@@ -328,7 +328,7 @@ HARMLESS_NUMBER_SHAPES = [
     "A ticket costs 12500 yen, is that a lot?",
     # written as money, up to amount_max_digits digits, with no banking word near: a sum
     "Is a house in Chelsea really $4,250,000 now?",
-    "The transfer fee was £1,234,567,890, was it not?",
+    "The stadium cost £1,234,567,890, was it not?",
     # a place a request travels to is no name
     "What time is the next train to Manchester after 5:15?",
     "Which platform does the 8:15 to Manchester leave from?",
