@@ -414,18 +414,15 @@ def segment_texts(transcript: Transcript) -> List[str]:
     return [transcript.text[start:end] for start, end in spans.values()]
 
 
-def _retry_wider(transcript: Transcript, settings: AsrSettings, pcm: np.ndarray,
+def _retry_wider(transcript: Transcript, settings: AsrSettings, stops_short: bool,
                  not_speech: Sequence[Tuple[float, float]] = ()) -> bool:
     """Whether a clip decoded on its own at a beam narrower than the retry beam looped
-    or stopped early, leaving more than ``packing.uncovered_speech_s`` of its speech
-    without words. Greedy decoding, as in the audit's re-listen, does both far more
-    often than beam search: a greedy re-listen can give a 16-digit card read out
-    back as its first two digits."""
+    or stopped early (``stops_short``, from :func:`_stops_short`). Greedy decoding, as in
+    the audit's re-listen, does both far more often than beam search: a greedy re-listen
+    can give a 16-digit card read out back as its first two digits."""
     if settings.beam_size >= LOOP_RETRY_BEAM_SIZE:
         return False
-    if garbled(transcript, phrases=not not_speech):
-        return True
-    return _stops_short(transcript, settings, pcm, not_speech)
+    return stops_short or garbled(transcript, phrases=not not_speech)
 
 
 def _wider(settings: AsrSettings) -> AsrSettings:
@@ -638,10 +635,10 @@ def _transcribe_alone(model: Any, pcm_clips: Sequence[np.ndarray], members: Sequ
         splits, language = result
         for member, split in zip(chunk, splits):
             transcript = transcript_from_clip_words(split[0].words, language)
-            if _retry_wider(transcript, settings, pcm_clips[member], not_speech[member]):
+            short = _stops_short(transcript, settings, pcm_clips[member], not_speech[member])
+            if _retry_wider(transcript, settings, short, not_speech[member]):
                 wider.append(member)
                 continue
-            short = _stops_short(transcript, settings, pcm_clips[member], not_speech[member])
             if short and not settings.timestamp_tokens:
                 other_view.append(member)
             else:

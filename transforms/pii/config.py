@@ -362,6 +362,12 @@ class DigitRunPolicy:
         """Words after a number that make it a quantity: a unit, money or a percentage."""
         return self.harmless_following_words | self.amount_words
 
+    @functools.cached_property
+    def address_words(self) -> FrozenSet[str]:
+        """Words a request opens after: the wake words that address the assistant and the
+        hesitations around them ("Hey Google, um, when ...")."""
+        return self.wake_words | self.hesitation_words
+
 
 @dataclass(frozen=True)
 class IbanPrefixPolicy:

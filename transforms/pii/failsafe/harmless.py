@@ -215,10 +215,9 @@ def in_when_questions(policy: DigitRunPolicy, text: str, words: Sequence[Word]) 
         return frozenset()
 
     subjects = policy.clause_subject_words
-    address = policy.wake_words | policy.hesitation_words
 
     def asks_when(said: Sequence[Word], question: bool) -> bool:
-        said = _past_address(said, address)
+        said = _past_address(said, policy.address_words)
         opening = [w for _, _, w in said[: _QUESTION_OPENING_WORDS + 1]]
         following = opening[1:] + [""]
         return question and any(
@@ -238,10 +237,8 @@ def in_year_questions(policy: DigitRunPolicy, text: str, words: Sequence[Word]) 
     if not (which and units):
         return frozenset()
 
-    address = policy.wake_words | policy.hesitation_words
-
     def asks_year(said: Sequence[Word], question: bool) -> bool:
-        said = _past_address(said, address)
+        said = _past_address(said, policy.address_words)
         opening = [_stem(w) for _, _, w in said[: _QUESTION_OPENING_WORDS + 1]]
         return question and any(w in which and opening[k + 1] in units
                                 for k, w in enumerate(opening[:_QUESTION_OPENING_WORDS])
